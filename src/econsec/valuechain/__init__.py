@@ -1,0 +1,1 @@
+"""The value chain: model, workbook schema, intake, compile step and generators."""

@@ -1,0 +1,34 @@
+"""Shared test set-up.
+
+Tests that touch the database get the ``db`` marker automatically, so `make test` can rerun
+exactly those against PostgreSQL. When CI asks for PostgreSQL (ECONSEC_REQUIRE_POSTGRES=1) and
+the pass would run on another engine, the run fails instead of passing quietly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "external"
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "django_db_blocker"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _DB_FIXTURES or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _engine_guard(request: pytest.FixtureRequest) -> None:
+    from django.conf import settings
+
+    url = os.environ.get("DATABASE_URL", "")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if url.startswith("postgres") and "postgresql" not in engine:
+        pytest.exit(f"DATABASE_URL asks for PostgreSQL but Django uses {engine}", returncode=1)
