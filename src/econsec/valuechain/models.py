@@ -30,7 +30,9 @@ class ImportRun(models.Model):
 
 
 class Provenanced(models.Model):
-    import_run = models.ForeignKey(ImportRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    import_run = models.ForeignKey(
+        ImportRun, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source_row = models.IntegerField(null=True)
 
     class Meta:
@@ -43,7 +45,9 @@ class Organisation(Provenanced):
     name_en = models.CharField(max_length=500, blank=True, default="")
     kind = models.CharField(max_length=20)
     country = models.CharField(max_length=2)
-    parent = models.ForeignKey("self", null=True, on_delete=models.SET_NULL, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, on_delete=models.SET_NULL, related_name="children"
+    )
     ownership_pct = models.FloatField(null=True)
     notes = models.TextField(blank=True, default="")
 
@@ -101,7 +105,9 @@ class BomLine(Provenanced):
     quantity_per_unit = models.FloatField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["parent_item", "child_item"], name="bom_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent_item", "child_item"], name="bom_key")
+        ]
 
 
 class SupplyLink(Provenanced):
