@@ -1,0 +1,1 @@
+"""Guideline self-assessment: frameworks as data, campaigns, evidence, scoring, interchange."""
