@@ -1,0 +1,144 @@
+"""A candidate index over listed entities: token and character-trigram blocking.
+
+Built once per set of list versions; picklable (plain dicts and numpy arrays), so a process pool
+or a Dask worker receives it once and screens many names. Retrieval keeps recall high for typos:
+any shared trigram makes a name a candidate, ranked by how many trigrams it shares; the best
+``max_candidates`` are scored in full.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from econsec.screening.entity import ListEntity
+from econsec.screening.names import japanese_key
+from econsec.screening.normalise import NameForm, name_forms
+from econsec.screening.scoring import Match, ScreeningConfig, Subject, qualify
+from econsec.screening.names import compare_forms
+
+
+def _grams(forms: Iterable[NameForm]) -> set[str]:
+    grams: set[str] = set()
+    for form in forms:
+        for token in form.tokens:
+            variants = {token, japanese_key(token)} if form.method.startswith("ja") else {token}
+            for word in variants:
+                padded = f"^{word}$"
+                if len(word) <= 2:
+                    grams.add(padded)
+                for i in range(len(padded) - 2):
+                    grams.add(padded[i : i + 3])
+    return grams
+
+
+def _query_grams(forms: Iterable[NameForm]) -> set[str]:
+    grams = _grams(forms)
+    # Latin queries may be meeting romaji: add their Japanese sound-key grams too.
+    for form in forms:
+        for token in form.tokens:
+            padded = f"^{japanese_key(token)}$"
+            grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+@dataclass
+class ScreeningIndex:
+    """Entities of one or more lists with their name forms and the blocking postings."""
+
+    entities: list[tuple[str, ListEntity]]  # (list name, entity)
+    name_entity: npt.NDArray[np.int32]  # name row → entity position
+    name_text: list[str]
+    name_forms: list[tuple[NameForm, ...]]
+    postings: dict[str, npt.NDArray[np.int32]]
+    max_df: int
+
+    @classmethod
+    def build(
+        cls, lists: Sequence[tuple[str, Sequence[ListEntity]]], *, max_df_share: float = 0.02
+    ) -> ScreeningIndex:
+        """Index every name and alias of every entity in ``lists`` ((list name, entities))."""
+        entities: list[tuple[str, ListEntity]] = []
+        name_entity: list[int] = []
+        name_text: list[str] = []
+        forms_out: list[tuple[NameForm, ...]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for list_name, items in lists:
+            for entity in items:
+                position = len(entities)
+                entities.append((list_name, entity))
+                for name in entity.all_names():
+                    forms = name_forms(name)
+                    if not forms:
+                        continue
+                    row = len(name_text)
+                    name_entity.append(position)
+                    name_text.append(name)
+                    forms_out.append(forms)
+                    for gram in _grams(forms):
+                        postings[gram].append(row)
+        arrays = {g: np.asarray(rows, dtype=np.int32) for g, rows in postings.items()}
+        max_df = max(50, int(max_df_share * max(1, len(name_text))))
+        return cls(
+            entities, np.asarray(name_entity, dtype=np.int32), name_text, forms_out, arrays, max_df
+        )
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def candidates(self, forms: Sequence[NameForm], limit: int) -> list[int]:
+        """Name rows sharing the most trigrams with ``forms`` (frequent trigrams ignored)."""
+        lists = []
+        for gram in _query_grams(forms):
+            rows = self.postings.get(gram)
+            if rows is not None and len(rows) <= self.max_df:
+                lists.append(rows)
+        if not lists:
+            return []
+        hits = np.concatenate(lists)
+        rows, counts = np.unique(hits, return_counts=True)
+        if len(rows) > limit:
+            keep = np.argpartition(-counts, limit - 1)[:limit]
+            rows, counts = rows[keep], counts[keep]
+        order = np.argsort(-counts, kind="stable")
+        return [int(r) for r in rows[order]]
+
+    def screen(
+        self,
+        subject: Subject,
+        config: ScreeningConfig = ScreeningConfig(),
+        *,
+        max_candidates: int = 25,
+        all_above: float | None = None,
+    ) -> list[Match]:
+        """Matches for ``subject`` at or above each list's threshold, best first.
+
+        ``all_above`` overrides the thresholds (e.g. 0.0 to see the near misses too).
+        """
+        best: dict[int, Match] = {}
+        for s_name in subject.all_names():
+            s_forms = name_forms(s_name)
+            if not s_forms:
+                continue
+            for row in self.candidates(s_forms, max_candidates):
+                position = int(self.name_entity[row])
+                list_name, entity = self.entities[position]
+                result = compare_forms(s_forms, self.name_forms[row], config.name)
+                match = qualify(
+                    subject, entity, list_name, result, self.name_text[row], s_name, config
+                )
+                current = best.get(position)
+                if current is None or match.score > current.score:
+                    best[position] = match
+        floor = all_above
+        out = [
+            m
+            for m in best.values()
+            if m.score >= (config.threshold_for(m.list_name) if floor is None else floor)
+        ]
+        out.sort(key=lambda m: (-m.score, m.list_name, m.entity_id))
+        return out

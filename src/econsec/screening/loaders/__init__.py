@@ -1,0 +1,70 @@
+"""List loaders: each turns one list format into :class:`~econsec.screening.entity.LoadedList`.
+
+A malformed file raises :class:`~econsec.screening.entity.ListLoadError` naming the file and the
+line (or element); nothing is half-loaded, so the previously stored version stays in force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from econsec.screening.entity import ListLoadError, LoadedList
+
+FORMATS = ("ftm", "ofac", "csl", "un", "user")
+
+
+def file_sha256(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def guess_format(path: Path) -> str:
+    """The loader for ``path`` from its name (a folder is an OFAC set of CSV files)."""
+    name = path.name.lower()
+    if path.is_dir() or name in {"sdn.csv", "cons_prim.csv"}:
+        return "ofac"
+    if name.endswith((".jsonl", ".ftm.json", ".ijson")):
+        return "ftm"
+    if name.endswith(".xml"):
+        return "un"
+    if name.endswith((".xlsx", ".xlsm")):
+        return "user"
+    if name.endswith(".csv"):
+        head = path.read_text(encoding="utf-8-sig", errors="replace")[:2000].lower()
+        first = head.splitlines()[0] if head else ""
+        return "csl" if "source" in first and "entity_number" in first else "user"
+    raise ListLoadError("screening.load.unknown_format", source=path.name)
+
+
+def load_list(
+    path: Path,
+    *,
+    list_name: str,
+    source_format: str | None = None,
+    version_date: date | None = None,
+    dataset: str | None = None,
+) -> LoadedList:
+    """Parse ``path`` in ``source_format`` (guessed from the name when omitted)."""
+    from econsec.screening.loaders import csl, ftm, ofac, un_xml, user_list
+
+    fmt = source_format or guess_format(path)
+    loaders: dict[str, Callable[..., LoadedList]] = {
+        "ftm": ftm.load,
+        "ofac": ofac.load,
+        "csl": csl.load,
+        "un": un_xml.load,
+        "user": user_list.load,
+    }
+    if fmt not in loaders:
+        raise ListLoadError("screening.load.unknown_format", source=path.name)
+    if not path.exists():
+        raise ListLoadError("screening.load.missing_file", source=str(path))
+    kwargs: dict[str, object] = {"list_name": list_name, "version_date": version_date}
+    if fmt == "ftm":
+        kwargs["dataset"] = dataset
+    return loaders[fmt](path, **kwargs)

@@ -1,0 +1,107 @@
+"""A user-maintained list in xlsx or CSV: METI's End User List as the company keeps it, or an
+internal block list. Headers may be English or Japanese (METI's own column titles work)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from econsec.screening.countries import to_iso2
+from econsec.screening.entity import ListEntity, ListLoadError, LoadedList
+from econsec.screening.loaders.common import csv_rows, parse_date, read_text, split_multi
+
+_HEADERS = {
+    "id": ("id", "no", "no.", "番号", "entity_id"),
+    "name": ("name", "名称", "企業名", "企業名、組織名", "企業名・組織名", "company or organization",
+             "company or organization name", "氏名"),
+    "aliases": ("aliases", "alias", "別名", "also known as", "aka"),
+    "kind": ("kind", "種別", "type"),
+    "countries": ("country", "countries", "国名", "国名・地域名", "国・地域", "country or region"),
+    "addresses": ("address", "addresses", "住所", "所在地"),
+    "identifiers": ("identifiers", "identifier", "識別番号", "法人番号"),
+    "programmes": ("programme", "program", "reason", "懸念区分", "理由", "type of wmd"),
+    "listed_on": ("listed_on", "listing date", "掲載日", "date"),
+}
+_KINDS = {"person": "person", "個人": "person", "individual": "person", "organisation": "organisation",
+          "organization": "organisation", "団体": "organisation", "企業": "organisation",
+          "entity": "organisation", "vessel": "vessel", "船舶": "vessel"}
+
+
+def _header_map(header: list[str], source: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = " ".join(str(title or "").replace("\n", " ").split()).casefold()
+        for field, names in _HEADERS.items():
+            if key in names and field not in found:
+                found[field] = index
+    if "name" not in found:
+        raise ListLoadError(
+            "screening.load.missing_columns", source=source, line=1, columns="name / 企業名"
+        )
+    return found
+
+
+def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0).to_python()
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        raise ListLoadError("screening.load.bad_xlsx", source=path.name, detail=str(exc)) from exc
+    rows = []
+    for number, row in enumerate(sheet, start=1):
+        cells = ["" if v is None else str(v) for v in row]
+        if any(c.strip() for c in cells):
+            rows.append((number, cells))
+    return rows
+
+
+def load(path: Path, *, list_name: str, version_date: date | None = None) -> LoadedList:
+    """Load a user list (first sheet of an xlsx, or a CSV with a header row)."""
+    from econsec.screening.loaders import file_sha256
+
+    source = path.name
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        rows = _xlsx_rows(path)
+    else:
+        rows = list(csv_rows(read_text(path.read_bytes(), source), source))
+    if not rows:
+        raise ListLoadError("screening.load.empty", source=source)
+    _, header = rows[0]
+    columns = _header_map(header, source)
+    entities: list[ListEntity] = []
+    seen: dict[str, int] = {}
+    for line, row in rows[1:]:
+        def cell(field: str, row: list[str] = row) -> str:
+            index = columns.get(field)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        name = cell("name")
+        if not name:
+            raise ListLoadError("screening.load.missing_name", source=source, line=line)
+        key = cell("id") or hashlib.sha1(name.encode("utf-8")).hexdigest()[:16]
+        key = key[:-2] if key.endswith(".0") and key[:-2].isdigit() else key  # xlsx numbers
+        if key in seen:
+            raise ListLoadError(
+                "screening.load.duplicate_id", source=source, line=line, value=key, first=seen[key]
+            )
+        seen[key] = line
+        kind = _KINDS.get(cell("kind").casefold(), "organisation")
+        aliases = tuple(a for part in split_multi(cell("aliases")) for a in split_multi(part, "／"))
+        entities.append(
+            ListEntity(
+                entity_id=key,
+                name=name,
+                kind=kind,
+                aliases=aliases,
+                countries=tuple(to_iso2(c) for c in split_multi(cell("countries"))),
+                addresses=split_multi(cell("addresses")),
+                identifiers=split_multi(cell("identifiers")),
+                programmes=split_multi(cell("programmes")),
+                listed_on=parse_date(cell("listed_on")),
+                source_line=line,
+            )
+        )
+    return LoadedList(list_name, "user", tuple(entities), version_date, file_sha256([path]))

@@ -1,0 +1,187 @@
+"""Name similarity by token alignment ("name-align-v1").
+
+Both names are taken in every normalised form (see :mod:`normalise`); for each pair of forms the
+tokens are aligned one to one (a token may also meet several adjacent tokens written together,
+Huawei ↔ hua wei), and the score is the length-weighted share of matched characters. The best
+pair of forms wins, and the result says which tokens met, how well, and through which
+transliteration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from econsec.screening.normalise import NameForm, name_forms
+
+ALGORITHM = "name-align-v1"
+
+
+@dataclass(frozen=True)
+class NameConfig:
+    """Tunable parameters of the name algorithm."""
+
+    min_token_similarity: float = 0.6  # weaker token pairs count as unmatched
+    unmatched_query_weight: float = 1.0  # weight of unmatched query characters
+    # Lists carry fuller names than the query (middle names, patronymics), so their extra
+    # tokens weigh less than extra tokens of the query.
+    unmatched_candidate_weight: float = 0.5
+    initial_similarity: float = 0.8  # "J" against "John"
+    loose_japanese: bool = True  # compare romaji with Latin through a Japanese sound key
+
+
+@dataclass(frozen=True)
+class TokenMatch:
+    query: str
+    candidate: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class NameResult:
+    """The outcome of comparing two names, with its explanation."""
+
+    score: float
+    query_form: NameForm | None = None
+    candidate_form: NameForm | None = None
+    matched: tuple[TokenMatch, ...] = ()
+    unmatched_query: tuple[str, ...] = ()
+    unmatched_candidate: tuple[str, ...] = ()
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def transliteration(self) -> str:
+        methods = {f.method for f in (self.query_form, self.candidate_form) if f is not None}
+        methods.discard("latin")
+        return "+".join(sorted(methods)) or "latin"
+
+
+@lru_cache(maxsize=200_000)
+def japanese_key(token: str) -> str:
+    """A lossy sound key that lets katakana romaji meet English spellings.
+
+    Japanese has no l/r or b/v distinction, writes final y as i (ソニー sonii → soni ≈ sony),
+    and adds a vowel after final consonants (パナソニック panasonikku ≈ panasonic).
+    """
+    key = token.replace("ph", "f").replace("ck", "k").replace("th", "s").replace("x", "ks")
+    key = key.replace("l", "r").replace("v", "b").replace("qu", "ku")
+    key = "".join("k" if c == "c" and key[i + 1 : i + 2] != "h" else c for i, c in enumerate(key))
+    if key.endswith("y"):
+        key = key[:-1] + "i"
+    # Doubled letters and vowels added after final consonants.
+    out: list[str] = []
+    for ch in key:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    key = "".join(out)
+    if len(key) > 3 and key[-1] in "uo" and key[-2] not in "aeiou":
+        key = key[:-1]
+    return key
+
+
+def _token_similarity(a: str, b: str, config: NameConfig, japanese: bool) -> float:
+    if a == b:
+        return 1.0
+    if (any(c.isdigit() for c in a) or any(c.isdigit() for c in b)) and a != b:
+        return 0.0  # "Unit 1" is not "Unit 2"
+    if len(a) == 1 or len(b) == 1:
+        return config.initial_similarity if a[0] == b[0] else 0.0
+    sim = Levenshtein.normalized_similarity(a, b)
+    if japanese and config.loose_japanese and sim < 1.0:
+        ka, kb = japanese_key(a), japanese_key(b)
+        sim = max(sim, 0.95 * Levenshtein.normalized_similarity(ka, kb))
+    return sim
+
+
+def _merge_runs(
+    left: list[str], right: list[str], config: NameConfig, japanese: bool
+) -> list[str]:
+    """Join adjacent tokens of ``left`` that together spell one token of ``right``."""
+    if len(left) < 2:
+        return left
+    targets = set(right)
+    out: list[str] = []
+    i = 0
+    while i < len(left):
+        merged = False
+        for size in (3, 2):
+            if i + size > len(left):
+                continue
+            joined = "".join(left[i : i + size])
+            if joined in targets or any(
+                len(t) > 4 and _token_similarity(joined, t, config, japanese) >= 0.9
+                for t in targets
+            ):
+                out.append(joined)
+                i += size
+                merged = True
+                break
+        if not merged:
+            out.append(left[i])
+            i += 1
+    return out
+
+
+def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
+    japanese = q.method.startswith("ja") or c.method.startswith("ja")
+    qt = _merge_runs(list(q.tokens), list(c.tokens), config, japanese)
+    ct = _merge_runs(list(c.tokens), qt, config, japanese)
+    pairs: list[tuple[float, int, int]] = []
+    for i, a in enumerate(qt):
+        for j, b in enumerate(ct):
+            sim = _token_similarity(a, b, config, japanese)
+            if sim >= config.min_token_similarity:
+                pairs.append((sim, i, j))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    matched: list[TokenMatch] = []
+    numerator = 0.0
+    denominator = 0.0
+    for sim, i, j in pairs:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        weight = len(qt[i]) + len(ct[j])
+        numerator += sim * weight
+        denominator += weight
+        matched.append(TokenMatch(qt[i], ct[j], round(sim, 4)))
+    rest_q = tuple(t for i, t in enumerate(qt) if i not in used_q)
+    rest_c = tuple(t for j, t in enumerate(ct) if j not in used_c)
+    denominator += config.unmatched_query_weight * sum(len(t) for t in rest_q)
+    denominator += config.unmatched_candidate_weight * sum(len(t) for t in rest_c)
+    score = numerator / denominator if denominator else 0.0
+    return NameResult(
+        score=score,
+        query_form=q,
+        candidate_form=c,
+        matched=tuple(matched),
+        unmatched_query=rest_q,
+        unmatched_candidate=rest_c,
+        features={"token_alignment": round(score, 4)},
+    )
+
+
+def compare_forms(
+    query: tuple[NameForm, ...],
+    candidate: tuple[NameForm, ...],
+    config: NameConfig = NameConfig(),
+) -> NameResult:
+    """The best alignment over all pairs of forms."""
+    best = NameResult(score=0.0)
+    for q in query:
+        for c in candidate:
+            result = _align(q, c, config)
+            if result.score > best.score:
+                best = result
+                if best.score >= 1.0:
+                    return best
+    return best
+
+
+def compare_names(query: str, candidate: str, config: NameConfig = NameConfig()) -> NameResult:
+    """Compare two raw names (see :func:`compare_forms`)."""
+    return compare_forms(name_forms(query), name_forms(candidate), config)

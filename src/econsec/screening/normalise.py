@@ -1,0 +1,157 @@
+"""Normalise a name into comparable Latin token forms.
+
+Steps: Unicode NFKC (full/half width), legal forms written in CJK/Cyrillic script, case,
+punctuation, transliteration (see :mod:`transliterate`), Latin diacritics, English inflections of
+corporate words, and Latin legal forms at either end of the name. A name can have several
+forms (one per reading); each remembers its method and the legal forms it had.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+
+from econsec.screening.transliterate import english_variants, readings
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One comparable rendering of a name."""
+
+    tokens: tuple[str, ...]
+    method: str
+    legal_forms: tuple[str, ...] = ()
+
+    @property
+    def joined(self) -> str:
+        return "".join(self.tokens)
+
+
+@cache
+def _legal_forms() -> tuple[dict[tuple[str, ...], str], list[tuple[str, str]]]:
+    data = yaml.safe_load((_DATA / "legal_forms.yaml").read_text("utf-8"))
+    latin: dict[tuple[str, ...], str] = {}
+    script: list[tuple[str, str]] = []
+    for form, spec in data.items():
+        for seq in spec.get("latin", []):
+            latin[tuple(seq.split())] = str(form)
+        for text in spec.get("script", []):
+            script.append((unicodedata.normalize("NFKC", text).casefold(), str(form)))
+    # Longest first so 股份有限公司 wins over 有限公司 and 公司.
+    script.sort(key=lambda item: -len(item[0]))
+    return latin, script
+
+
+_LATIN_SPECIAL = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+def fold_latin(token: str) -> str:
+    """Strip diacritics and fold special Latin letters (Müller → muller, Łódź → lodz)."""
+    token = token.translate(_LATIN_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _punctuation_to_space(text: str) -> str:
+    out: list[str] = []
+    for ch in text:
+        if ch.isalnum():
+            out.append(ch)
+        elif ch in "'’`´":
+            continue  # O'Brien → obrien, not "o brien"
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+def _strip_script_forms(text: str) -> tuple[str, list[str]]:
+    _, script = _legal_forms()
+    found: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        stripped = text.strip()
+        for pattern, form in script:
+            if stripped.startswith(pattern):
+                text, changed = stripped[len(pattern) :], True
+            elif stripped.endswith(pattern) and len(stripped) > len(pattern):
+                text, changed = stripped[: -len(pattern)], True
+            if changed:
+                found.append(form)
+                break
+    return text, found
+
+
+def _strip_latin_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
+    latin, _ = _legal_forms()
+    found: list[str] = []
+    changed = True
+    while changed and len(tokens) > 1:
+        changed = False
+        for size in (5, 4, 3, 2, 1):
+            if len(tokens) <= size:
+                continue
+            if tuple(tokens[-size:]) in latin:
+                found.append(latin[tuple(tokens[-size:])])
+                tokens, changed = tokens[:-size], True
+                break
+            if tuple(tokens[:size]) in latin:
+                found.append(latin[tuple(tokens[:size])])
+                tokens, changed = tokens[size:], True
+                break
+    return tokens, found
+
+
+@cache
+def _stopwords() -> tuple[frozenset[str], dict[str, str]]:
+    data = yaml.safe_load((_DATA / "stopwords.yaml").read_text("utf-8"))
+    return frozenset(data["titles"]), dict(data["particles"])
+
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a"})
+
+
+def _fold_token(token: str) -> str:
+    # A token mixing letters and digits is usually obfuscation (Ig0r Sech1n), not a number.
+    if any(c.isdigit() for c in token) and sum(c.isalpha() for c in token) >= 2:
+        return token.translate(_LEET)
+    return token
+
+
+def _drop_titles(tokens: list[str]) -> list[str]:
+    titles, particles = _stopwords()
+    kept = [particles.get(t, t) for t in tokens if t not in titles]
+    return kept or tokens
+
+
+@lru_cache(maxsize=500_000)
+def name_forms(name: str) -> tuple[NameForm, ...]:
+    """All comparable forms of ``name`` (empty when nothing comparable is left)."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text, script_forms = _strip_script_forms(text)
+    text = _punctuation_to_space(text)
+    variants = english_variants()
+    forms: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for raw_tokens, method in readings(" ".join(text.split())):
+        tokens: list[str] = []
+        for raw in raw_tokens:
+            for token in _punctuation_to_space(fold_latin(raw)).split():
+                token = _fold_token(token)
+                tokens.append(variants.get(token, token))
+        tokens, latin_forms = _strip_latin_forms(tokens)
+        tokens = _drop_titles(tokens)
+        key = tuple(tokens)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        forms.append(NameForm(key, method, tuple(script_forms + latin_forms)))
+    return tuple(forms)

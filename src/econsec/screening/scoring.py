@@ -1,0 +1,161 @@
+"""Score a subject (a counterparty) against a listed entity: name similarity plus qualifiers.
+
+The result is a :class:`Match` that carries its explanation: which of the entity's names met
+which form of the subject's name, the token pairs, the transliteration, and each qualifier with
+the amount it moved the score. A bare float never leaves this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from econsec.screening.entity import ListEntity
+from econsec.screening.names import ALGORITHM, NameConfig, NameResult, TokenMatch, compare_forms
+from econsec.screening.normalise import NameForm, name_forms
+
+
+@dataclass(frozen=True)
+class ScreeningConfig:
+    """Thresholds and qualifier weights. ``list_thresholds`` overrides ``threshold`` per list."""
+
+    threshold: float = 0.8
+    list_thresholds: tuple[tuple[str, float], ...] = ()
+    country_match_bonus: float = 0.03
+    country_mismatch_penalty: float = 0.08
+    kind_mismatch_penalty: float = 0.15
+    identifier_match_score: float = 0.99
+    name: NameConfig = field(default_factory=NameConfig)
+
+    def threshold_for(self, list_name: str) -> float:
+        return dict(self.list_thresholds).get(list_name, self.threshold)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What is screened: an organisation of the value chain, an owner, or an ad-hoc name."""
+
+    name: str
+    kind: str = "unknown"
+    countries: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    ref: str = ""  # the caller's key (org_id), carried through untouched
+
+    def all_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n for n in (self.name, *self.aliases) if n.strip()))
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One factor of the score: its name, the amount it added (negative lowers) and why."""
+
+    name: str
+    effect: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class Match:
+    list_name: str
+    entity_id: str
+    entity_name: str
+    matched_name: str  # the entity's name or alias that matched best
+    subject_name: str
+    score: float
+    name_score: float
+    transliteration: str
+    tokens: tuple[TokenMatch, ...]
+    unmatched: tuple[str, ...]
+    features: tuple[Feature, ...]
+    algorithm: str = ALGORITHM
+
+    def explain(self) -> list[str]:
+        """Plain lines for reports and the CLI (values, not prose, so both languages share it)."""
+        lines = [
+            f"name {self.name_score:.3f} [{self.transliteration}] "
+            f"'{self.subject_name}' ~ '{self.matched_name}'"
+        ]
+        lines += [f"  {m.query} = {m.candidate} ({m.similarity:.2f})" for m in self.tokens]
+        if self.unmatched:
+            lines.append("  unmatched: " + ", ".join(self.unmatched))
+        lines += [f"{f.name} {f.effect:+.3f} {f.detail}" for f in self.features]
+        return lines
+
+
+def _identifier_key(value: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", value.casefold())
+
+
+def qualify(
+    subject: Subject,
+    entity: ListEntity,
+    list_name: str,
+    name_result: NameResult,
+    matched_name: str,
+    subject_name: str,
+    config: ScreeningConfig,
+) -> Match:
+    """Apply qualifiers (identifiers, country, kind) to a name result."""
+    score = name_result.score
+    features: list[Feature] = []
+    subject_ids = {_identifier_key(i) for i in subject.identifiers} - {""}
+    entity_ids = {_identifier_key(i) for i in entity.identifiers} - {""}
+    shared_ids = subject_ids & entity_ids
+    if shared_ids:
+        raised = max(score, config.identifier_match_score)
+        features.append(Feature("identifier_match", raised - score, ", ".join(sorted(shared_ids))))
+        score = raised
+    if subject.countries and entity.countries:
+        shared = set(subject.countries) & set(entity.countries)
+        if shared:
+            features.append(
+                Feature("country_match", config.country_match_bonus, ",".join(sorted(shared)))
+            )
+            score += config.country_match_bonus
+        elif not shared_ids:
+            detail = f"{','.join(subject.countries)} / {','.join(entity.countries)}"
+            features.append(Feature("country_mismatch", -config.country_mismatch_penalty, detail))
+            score -= config.country_mismatch_penalty
+    known = {"person", "organisation", "vessel"}
+    if subject.kind in known and entity.kind in known and subject.kind != entity.kind:
+        features.append(
+            Feature("kind_mismatch", -config.kind_mismatch_penalty, f"{subject.kind}/{entity.kind}")
+        )
+        score -= config.kind_mismatch_penalty
+    return Match(
+        list_name=list_name,
+        entity_id=entity.entity_id,
+        entity_name=entity.name,
+        matched_name=matched_name,
+        subject_name=subject_name,
+        score=round(min(1.0, max(0.0, score)), 4),
+        name_score=round(name_result.score, 4),
+        transliteration=name_result.transliteration,
+        tokens=name_result.matched,
+        unmatched=name_result.unmatched_query + name_result.unmatched_candidate,
+        features=tuple(features),
+    )
+
+
+def score_entity(
+    subject: Subject,
+    entity: ListEntity,
+    list_name: str,
+    config: ScreeningConfig = ScreeningConfig(),
+    *,
+    subject_forms: dict[str, tuple[NameForm, ...]] | None = None,
+    entity_forms: dict[str, tuple[NameForm, ...]] | None = None,
+) -> Match:
+    """The best match over all names of the subject and all names of the entity."""
+    best: tuple[NameResult, str, str] | None = None
+    for s_name in subject.all_names():
+        s_forms = (subject_forms or {}).get(s_name) or name_forms(s_name)
+        for e_name in entity.all_names():
+            e_forms = (entity_forms or {}).get(e_name) or name_forms(e_name)
+            result = compare_forms(s_forms, e_forms, config.name)
+            if best is None or result.score > best[0].score:
+                best = (result, e_name, s_name)
+    if best is None:
+        best = (NameResult(0.0), entity.name, subject.name)
+    return qualify(subject, entity, list_name, best[0], best[1], best[2], config)
