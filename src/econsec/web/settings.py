@@ -25,10 +25,32 @@ DATA_DIR = data_dir()
 BASE_DIR = Path(__file__).resolve().parent
 
 DEBUG = os.environ.get("ECONSEC_DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("ECONSEC_SECRET_KEY", "econsec-development-key-not-for-production")
+# Production is one switch (docs/decisions/0050-web-serving.md): ECONSEC_PRODUCTION=1 demands a
+# real secret key and turns on secure cookies, HSTS and the HTTPS redirect.
+PRODUCTION = os.environ.get("ECONSEC_PRODUCTION", "0") == "1"
+_DEV_KEY = "econsec-development-key-not-for-production"
+SECRET_KEY = os.environ.get("ECONSEC_SECRET_KEY", _DEV_KEY)
+if PRODUCTION and SECRET_KEY == _DEV_KEY:
+    raise RuntimeError("ECONSEC_PRODUCTION=1 needs ECONSEC_SECRET_KEY (a long random string)")
+if PRODUCTION:
+    DEBUG = False
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ECONSEC_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("ECONSEC_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("ECONSEC_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+if PRODUCTION and os.environ.get("ECONSEC_BEHIND_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -36,17 +58,24 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "econsec.web",
     "econsec.valuechain",
     "econsec.guideline",
+    "econsec.screening",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the signed-in user's saved language wins over the browser's.
+    "econsec.web.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -61,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "econsec.web.context.workbench",
             ]
         },
     }
@@ -89,3 +119,29 @@ TIME_ZONE = "Asia/Tokyo"
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+# Static assets ship inside the package and are served by the app itself (no CDN, works
+# offline); WhiteNoise reads them straight from the app directories, so no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+ROOT_URLCONF = "econsec.web.urls"
+WSGI_APPLICATION = "econsec.web.wsgi.application"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:login"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+# Uploaded workbooks go to a file on disk, not memory, above this size.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Login throttling (econsec.web.throttle): failures per user name and client address.
+ECONSEC_LOGIN_MAX_FAILURES = int(os.environ.get("ECONSEC_LOGIN_MAX_FAILURES", "5"))
+ECONSEC_LOGIN_LOCK_SECONDS = int(os.environ.get("ECONSEC_LOGIN_LOCK_SECONDS", "300"))
+
+# Background jobs run in a separate worker process (`econsec worker`) that polls the database,
+# so the embedded SQLite default needs no extra server (docs/decisions/0051-background-jobs.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ECONSEC_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
