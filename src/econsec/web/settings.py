@@ -118,6 +118,7 @@ TIME_ZONE = "Asia/Tokyo"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 # Static assets ship inside the package and are served by the app itself (no CDN, works
 # offline); WhiteNoise reads them straight from the app directories, so no collectstatic step.

@@ -1,0 +1,154 @@
+"""Value-chain endpoints: keyset-paged lists and one record by business key."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router
+
+from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
+
+from ..listing import paginate
+from ..roles import READ
+from .auth import require
+from .schemas import ItemOut, OrganisationOut, PageOut, SiteOut
+
+router = Router(tags=["value chain"])
+MAX_LIMIT = 500
+
+
+def _org(o: Organisation) -> dict[str, Any]:
+    return {
+        "org_id": o.org_id,
+        "name": o.name,
+        "name_en": o.name_en,
+        "kind": o.kind,
+        "country": o.country,
+        "parent_org_id": o.parent.org_id if o.parent else None,
+        "ownership_pct": o.ownership_pct,
+        "notes": o.notes,
+    }
+
+
+def _site(s: Site) -> dict[str, Any]:
+    return {
+        "site_id": s.site_id,
+        "org_id": s.organisation.org_id,
+        "name": s.name,
+        "country": s.country,
+        "region": s.region,
+        "kind": s.kind,
+        "latitude": s.latitude,
+        "longitude": s.longitude,
+    }
+
+
+def _item(i: Item) -> dict[str, Any]:
+    return {
+        "item_id": i.item_id,
+        "name": i.name,
+        "name_en": i.name_en,
+        "kind": i.kind,
+        "unit": i.unit,
+        "hs_code": i.hs_code,
+        "critical_tags": list(i.critical_tags),
+        "mineral_tags": list(i.mineral_tags),
+    }
+
+
+def _bom(b: BomLine) -> dict[str, Any]:
+    return {
+        "parent_item_id": b.parent_item.item_id,
+        "child_item_id": b.child_item.item_id,
+        "quantity_per_unit": b.quantity_per_unit,
+    }
+
+
+def _link(s: SupplyLink) -> dict[str, Any]:
+    return {
+        "supplier_site_id": s.supplier_site.site_id,
+        "item_id": s.item.item_id,
+        "receiving_site_id": s.receiving_site.site_id,
+        "share": s.share,
+        "lead_time_days": s.lead_time_days,
+        "annual_volume": s.annual_volume,
+        "annual_value": None if s.annual_value is None else str(s.annual_value),
+        "currency": s.currency,
+        "capacity_per_week": s.capacity_per_week,
+        "qualified": s.qualified,
+        "chokepoints": list(s.chokepoints),
+    }
+
+
+def _page(qs: Any, field: str, after: str | None, limit: int, shape: Any) -> dict[str, Any]:
+    page = paginate(qs, field, after=after, size=max(1, min(limit, MAX_LIMIT)))
+    return {"items": [shape(r) for r in page.rows], "next": page.next_cursor}
+
+
+@router.get("/organisations", response=PageOut, url_name="organisations")
+@require(READ)
+def list_organisations(
+    request: HttpRequest, after: str | None = None, limit: int = 100, country: str = ""
+) -> dict[str, Any]:
+    qs = Organisation.objects.select_related("parent")
+    if country:
+        qs = qs.filter(country=country.upper())
+    return _page(qs, "org_id", after, limit, _org)
+
+
+@router.get("/organisations/{org_id}", response=OrganisationOut, url_name="organisation")
+@require(READ)
+def get_organisation(request: HttpRequest, org_id: str) -> dict[str, Any]:
+    return _org(get_object_or_404(Organisation.objects.select_related("parent"), org_id=org_id))
+
+
+@router.get("/sites", response=PageOut, url_name="sites")
+@require(READ)
+def list_sites(
+    request: HttpRequest, after: str | None = None, limit: int = 100, country: str = ""
+) -> dict[str, Any]:
+    qs = Site.objects.select_related("organisation")
+    if country:
+        qs = qs.filter(country=country.upper())
+    return _page(qs, "site_id", after, limit, _site)
+
+
+@router.get("/sites/{site_id}", response=SiteOut, url_name="site")
+@require(READ)
+def get_site(request: HttpRequest, site_id: str) -> dict[str, Any]:
+    return _site(get_object_or_404(Site.objects.select_related("organisation"), site_id=site_id))
+
+
+@router.get("/items", response=PageOut, url_name="items")
+@require(READ)
+def list_items(
+    request: HttpRequest, after: str | None = None, limit: int = 100, kind: str = ""
+) -> dict[str, Any]:
+    qs = Item.objects.all()
+    if kind:
+        qs = qs.filter(kind=kind)
+    return _page(qs, "item_id", after, limit, _item)
+
+
+@router.get("/items/{item_id}", response=ItemOut, url_name="item")
+@require(READ)
+def get_item(request: HttpRequest, item_id: str) -> dict[str, Any]:
+    return _item(get_object_or_404(Item, item_id=item_id))
+
+
+@router.get("/bom", response=PageOut, url_name="bom")
+@require(READ)
+def list_bom(request: HttpRequest, after: str | None = None, limit: int = 100) -> dict[str, Any]:
+    qs = BomLine.objects.select_related("parent_item", "child_item")
+    return _page(qs, "id", after, limit, _bom)
+
+
+@router.get("/supply-links", response=PageOut, url_name="links")
+@require(READ)
+def list_links(
+    request: HttpRequest, after: str | None = None, limit: int = 100, item_id: str = ""
+) -> dict[str, Any]:
+    qs = SupplyLink.objects.select_related("supplier_site", "item", "receiving_site")
+    if item_id:
+        qs = qs.filter(item__item_id=item_id)
+    return _page(qs, "id", after, limit, _link)

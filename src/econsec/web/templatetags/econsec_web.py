@@ -1,0 +1,68 @@
+"""Template helpers: ``{% t "web.key" name=value %}`` and locale-aware formatting filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.utils import translation
+
+from econsec.i18n import label as pick_label
+from econsec.i18n import t as translate
+
+from .. import formatting
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return (translation.get_language() or "ja").split("-")[0]
+
+
+@register.simple_tag(name="t")
+def t_tag(key: str, **params: Any) -> str:
+    """The message ``key`` in the active language (autoescaped by the template engine)."""
+    return translate(key, _lang(), **params)
+
+
+@register.filter
+def num(value: Any, digits: int | None = None) -> str:
+    return formatting.format_number(value, _lang(), digits)
+
+
+@register.filter
+def pct(value: Any, digits: int = 1) -> str:
+    return formatting.format_percent(value, _lang(), digits)
+
+
+@register.filter
+def money(value: Any, currency: str) -> str:
+    return formatting.format_money(value, currency, _lang())
+
+
+@register.filter
+def when(value: datetime | date | None) -> str:
+    return formatting.format_datetime(value, _lang())
+
+
+@register.filter
+def bilingual(texts: dict[str, str] | None) -> str:
+    """Pick the active language from a ``{"ja": …, "en": …}`` dict."""
+    if not texts:
+        return ""
+    return pick_label(texts, _lang())
+
+
+@register.simple_tag(takes_context=True)
+def query(context: template.Context, **changes: Any) -> str:
+    """The current query string with ``changes`` applied (None removes a parameter)."""
+    request = context["request"]
+    params = {k: v for k, v in request.GET.items()}
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(params) if params else "?"
