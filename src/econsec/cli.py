@@ -17,6 +17,7 @@ app = typer.Typer(
     help="Economic-security management workbench / 経済安全保障経営ワークベンチ",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
 
 _CAPABILITIES = [

@@ -18,6 +18,7 @@ class ImportRun(models.Model):
     source_name = models.CharField(max_length=500)
     source_sha256 = models.CharField(max_length=64)
     source_bytes = models.BigIntegerField()
+    data_version = models.CharField(max_length=64, blank=True, default="")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True)
     created = models.IntegerField(default=0)
