@@ -16,10 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from econsec.screening.entity import ListEntity
-from econsec.screening.names import japanese_key
+from econsec.screening.names import compare_forms, japanese_key
 from econsec.screening.normalise import NameForm, name_forms
-from econsec.screening.scoring import Match, ScreeningConfig, Subject, qualify
-from econsec.screening.names import compare_forms
+from econsec.screening.scoring import DEFAULT_CONFIG, Match, ScreeningConfig, Subject, qualify
 
 
 def _grams(forms: Iterable[NameForm]) -> set[str]:
@@ -110,7 +109,7 @@ class ScreeningIndex:
     def screen(
         self,
         subject: Subject,
-        config: ScreeningConfig = ScreeningConfig(),
+        config: ScreeningConfig = DEFAULT_CONFIG,
         *,
         max_candidates: int = 25,
         all_above: float | None = None,

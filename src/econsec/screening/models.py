@@ -19,7 +19,9 @@ class ScreeningList(models.Model):
 class ListVersion(models.Model):
     """One loaded version of a list. Exactly one version per list is current."""
 
-    screening_list = models.ForeignKey(ScreeningList, on_delete=models.CASCADE, related_name="versions")
+    screening_list = models.ForeignKey(
+        ScreeningList, on_delete=models.CASCADE, related_name="versions"
+    )
     version_date = models.DateField(null=True)
     loaded_at = models.DateTimeField()
     loaded_by = models.CharField(max_length=200, blank=True, default="")

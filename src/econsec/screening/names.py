@@ -95,9 +95,7 @@ def _token_similarity(a: str, b: str, config: NameConfig, japanese: bool) -> flo
     return sim
 
 
-def _merge_runs(
-    left: list[str], right: list[str], config: NameConfig, japanese: bool
-) -> list[str]:
+def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese: bool) -> list[str]:
     """Join adjacent tokens of ``left`` that together spell one token of ``right``."""
     if len(left) < 2:
         return left

@@ -116,7 +116,9 @@ def _stopwords() -> tuple[frozenset[str], dict[str, str]]:
     return frozenset(data["titles"]), dict(data["particles"])
 
 
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a"})
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a"}
+)
 
 
 def _fold_token(token: str) -> str:

@@ -31,6 +31,9 @@ class ScreeningConfig:
         return dict(self.list_thresholds).get(list_name, self.threshold)
 
 
+DEFAULT_CONFIG = ScreeningConfig()
+
+
 @dataclass(frozen=True)
 class Subject:
     """What is screened: an organisation of the value chain, an owner, or an ad-hoc name."""
@@ -142,7 +145,7 @@ def score_entity(
     subject: Subject,
     entity: ListEntity,
     list_name: str,
-    config: ScreeningConfig = ScreeningConfig(),
+    config: ScreeningConfig = DEFAULT_CONFIG,
     *,
     subject_forms: dict[str, tuple[NameForm, ...]] | None = None,
     entity_forms: dict[str, tuple[NameForm, ...]] | None = None,

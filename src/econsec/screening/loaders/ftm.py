@@ -76,7 +76,9 @@ def load(
                     "screening.load.bad_json", source=source, line=line_number, detail=str(exc)
                 ) from exc
             if not isinstance(data, dict) or not data.get("id") or not data.get("schema"):
-                raise ListLoadError("screening.load.ftm_not_entity", source=source, line=line_number)
+                raise ListLoadError(
+                    "screening.load.ftm_not_entity", source=source, line=line_number
+                )
             schema = str(data["schema"])
             if schema not in _KINDS:
                 continue
@@ -84,7 +86,9 @@ def load(
                 continue
             props = data.get("properties") or {}
             if not isinstance(props, dict):
-                raise ListLoadError("screening.load.ftm_not_entity", source=source, line=line_number)
+                raise ListLoadError(
+                    "screening.load.ftm_not_entity", source=source, line=line_number
+                )
             names = _strings(props, "name") or [str(data.get("caption") or "")]
             names = [n for n in names if n]
             if not names:

@@ -43,7 +43,9 @@ def _entity(element: Any, person: bool) -> ListEntity:
         if _text(address, "COUNTRY"):
             countries.append(_text(address, "COUNTRY"))
     identifiers = _values(element, "INDIVIDUAL_DOCUMENT/NUMBER")
-    programmes = [p for p in (_text(element, "UN_LIST_TYPE"), _text(element, "REFERENCE_NUMBER")) if p]
+    programmes = [
+        p for p in (_text(element, "UN_LIST_TYPE"), _text(element, "REFERENCE_NUMBER")) if p
+    ]
     return ListEntity(
         entity_id=_text(element, "DATAID"),
         name=name,
@@ -68,7 +70,9 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
         raise ListLoadError("screening.load.xml_forbidden", source=source, detail=str(exc)) from exc
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        raise ListLoadError("screening.load.bad_xml", source=source, line=line, detail=str(exc)) from exc
+        raise ListLoadError(
+            "screening.load.bad_xml", source=source, line=line, detail=str(exc)
+        ) from exc
     if root.tag != "CONSOLIDATED_LIST":
         raise ListLoadError("screening.load.un_root", source=source, found=root.tag)
     entities: list[ListEntity] = []

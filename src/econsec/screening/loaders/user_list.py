@@ -13,8 +13,16 @@ from econsec.screening.loaders.common import csv_rows, parse_date, read_text, sp
 
 _HEADERS = {
     "id": ("id", "no", "no.", "番号", "entity_id"),
-    "name": ("name", "名称", "企業名", "企業名、組織名", "企業名・組織名", "company or organization",
-             "company or organization name", "氏名"),
+    "name": (
+        "name",
+        "名称",
+        "企業名",
+        "企業名、組織名",
+        "企業名・組織名",
+        "company or organization",
+        "company or organization name",
+        "氏名",
+    ),
     "aliases": ("aliases", "alias", "別名", "also known as", "aka"),
     "kind": ("kind", "種別", "type"),
     "countries": ("country", "countries", "国名", "国名・地域名", "国・地域", "country or region"),
@@ -23,9 +31,18 @@ _HEADERS = {
     "programmes": ("programme", "program", "reason", "懸念区分", "理由", "type of wmd"),
     "listed_on": ("listed_on", "listing date", "掲載日", "date"),
 }
-_KINDS = {"person": "person", "個人": "person", "individual": "person", "organisation": "organisation",
-          "organization": "organisation", "団体": "organisation", "企業": "organisation",
-          "entity": "organisation", "vessel": "vessel", "船舶": "vessel"}
+_KINDS = {
+    "person": "person",
+    "個人": "person",
+    "individual": "person",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "団体": "organisation",
+    "企業": "organisation",
+    "entity": "organisation",
+    "vessel": "vessel",
+    "船舶": "vessel",
+}
 
 
 def _header_map(header: list[str], source: str) -> dict[str, int]:
@@ -74,6 +91,7 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
     entities: list[ListEntity] = []
     seen: dict[str, int] = {}
     for line, row in rows[1:]:
+
         def cell(field: str, row: list[str] = row) -> str:
             index = columns.get(field)
             return row[index].strip() if index is not None and index < len(row) else ""
