@@ -31,7 +31,9 @@ class Campaign(models.Model):
     STATUSES = ("draft", "in_progress", "submitted", "approved")
     SCOPES = ("company", "business_unit")
 
-    framework = models.ForeignKey(StoredFramework, on_delete=models.PROTECT, related_name="campaigns")
+    framework = models.ForeignKey(
+        StoredFramework, on_delete=models.PROTECT, related_name="campaigns"
+    )
     name = models.CharField(max_length=300)
     scope_kind = models.CharField(max_length=20, default="company")
     scope_unit = models.CharField(max_length=300, blank=True, default="")
@@ -54,7 +56,9 @@ class Campaign(models.Model):
 class ItemAssessment(models.Model):
     """Item-level answer: maturity 0-4, owner, due date, comment."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="item_assessments")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="item_assessments"
+    )
     item_id = models.CharField(max_length=100)
     maturity = models.SmallIntegerField(null=True)
     owner = models.CharField(max_length=200, blank=True, default="")
@@ -87,7 +91,9 @@ class QuestionAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "question_id"], name="guideline_answer_once")
+            models.UniqueConstraint(
+                fields=["campaign", "question_id"], name="guideline_answer_once"
+            )
         ]
 
 
@@ -125,7 +131,9 @@ class AssessmentEvent(models.Model):
     then it is the assessment's own record of changes, submissions and sign-offs.
     """
 
-    campaign = models.ForeignKey(Campaign, null=True, on_delete=models.SET_NULL, related_name="events")
+    campaign = models.ForeignKey(
+        Campaign, null=True, on_delete=models.SET_NULL, related_name="events"
+    )
     at = models.DateTimeField()
     actor = models.CharField(max_length=200, blank=True, default="")
     action = models.CharField(max_length=50)
