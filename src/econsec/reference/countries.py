@@ -53,12 +53,14 @@ def _key(text: str) -> str:
     """Matching key: NFKC, case-folded, without spaces/punctuation or a leading "the"."""
     folded = unicodedata.normalize("NFKC", text).strip().casefold()
     folded = re.sub(r"^the\s+", "", folded)
-    # Strip Latin diacritics (Côte → cote) but never decompose kana: NFKD would split the
-    # voiced-sound mark off ド and turn ドイツ into トイツ.
-    if all(ord(ch) < 0x250 for ch in folded):
-        folded = "".join(
-            ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch)
-        )
+    # Strip Latin diacritics (Côte → cote) but never decompose kana: dropping the voiced-sound
+    # mark of ド would turn ドイツ into トイツ. So a combining mark goes only after a Latin base.
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFKD", folded):
+        if unicodedata.combining(ch) and kept and ord(kept[-1]) < 0x250:
+            continue
+        kept.append(ch)
+    folded = unicodedata.normalize("NFC", "".join(kept))
     return "".join(re.findall(r"\w", folded)).replace("_", "")
 
 
