@@ -1,0 +1,1 @@
+"""Reference-data benchmark: country normalisation, critical-product matching, mineral HHI."""
