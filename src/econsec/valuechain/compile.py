@@ -49,6 +49,8 @@ def content_version(tables: Tables) -> str:
 
 
 def _canonical(value: Any) -> Any:
+    if value == "" or value == []:
+        return None  # an empty cell, however a reader or the store spells it
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, float):

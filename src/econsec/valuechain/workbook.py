@@ -79,11 +79,16 @@ def write_workbook(
     schema: Schema | None = None,
     progress: Progress | None = None,
 ) -> None:
-    """Write ``tables`` as an xlsx workbook with one sheet per schema sheet (streaming)."""
+    """Write ``tables`` as an xlsx workbook, one sheet per table given (streaming).
+
+    Only the sheets in ``tables`` are written: an import treats a sheet that is present as the
+    complete list of its rows, so a partial workbook must leave the other sheets out.
+    """
     schema = schema or load_schema()
     wb = Workbook(write_only=True)
     for sheet in schema.sheets:
-        _write_sheet(wb, sheet, tables.get(sheet.name, []), progress)
+        if sheet.name in tables:
+            _write_sheet(wb, sheet, tables[sheet.name], progress)
     wb.save(path)
 
 
@@ -95,6 +100,8 @@ def write_csv_folder(tables: Tables, folder: Path, *, schema: Schema | None = No
     schema = schema or load_schema()
     folder.mkdir(parents=True, exist_ok=True)
     for sheet in schema.sheets:
+        if sheet.name not in tables:
+            continue
         with (folder / f"{sheet.name}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(sheet.column_names)

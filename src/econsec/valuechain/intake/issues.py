@@ -28,7 +28,8 @@ class Issue:
         return self.severity == ERROR
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.code, lang, **self.params, value=_shown(self.value))
+        fields = {"sheet": self.sheet, "row": self.row, "column": self.column}
+        return t(self.code, lang, **{**fields, **self.params, "value": _shown(self.value)})
 
     def location(self, lang: str | None = None) -> str:
         parts = []
