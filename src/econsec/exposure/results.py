@@ -1,0 +1,175 @@
+"""Typed results of the exposure analysis; each renders in ja and en and converts to JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from econsec.exposure.problems import ExposureWarning
+from econsec.i18n import t
+
+RESULT_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One explained deduction from an autonomy score: a message id, its figures, the points."""
+
+    code: str
+    params: dict[str, Any]
+    points: float
+
+    def text(self, lang: str | None = None) -> str:
+        """The reason in ``lang`` with its figures filled in."""
+        return t(self.code, lang, **self.params)
+
+
+@dataclass(frozen=True)
+class ProductResult:
+    """Exposure of one product (an item we sell, at the site that makes it)."""
+
+    site_id: str
+    item_id: str
+    item_name: str
+    revenue_per_week: float
+    margin_per_week: float
+    score: float
+    reasons: tuple[Reason, ...]
+    country_shares: dict[str, float]
+    """Share of input value by country of origin (all tiers), largest first."""
+    country_hhi: float
+    group_shares: dict[str, float]
+    single_points_of_failure: tuple[str, ...]
+    """Sites (other than our own) whose disruption alone stops the product."""
+    critical_products: dict[str, float]
+    """Critical-product category id → share of input value that embeds it."""
+    minerals: dict[str, float]
+    """Mineral tag → share of input value that embeds it."""
+
+
+@dataclass(frozen=True)
+class ElementLoss:
+    """What disrupting one site, organisation or country alone stops."""
+
+    kind: str
+    element_id: str
+    name: str
+    country: str
+    products: tuple[str, ...]  # "site/item" of each product stopped
+    revenue_per_week: float
+    margin_per_week: float
+    nodes_lost: int
+
+
+@dataclass(frozen=True)
+class SourcingRow:
+    """Sources and concentration of one item as needed at one site (or pooled per item)."""
+
+    site_id: str  # "" for the per-item pool across our own sites
+    item_id: str
+    item_name: str
+    tier: int
+    n_sources: int
+    n_qualified: int
+    n_alternatives: int
+    single_source: bool
+    sole_source: bool
+    supplier_hhi_volume: float
+    supplier_hhi_value: float
+    country_hhi_volume: float
+    country_hhi_value: float
+    top_country: str
+    top_country_share_volume: float
+    top_supplier: str
+    top_supplier_share_volume: float
+    group_shares_volume: dict[str, float]
+    group_shares_value: dict[str, float]
+
+
+@dataclass(frozen=True)
+class SupplierRow:
+    """One supplier organisation as seen from our own sites."""
+
+    org_id: str
+    name: str
+    country: str
+    slots_supplied: int
+    single_source_slots: int
+    annual_value: float
+    value_share: float
+    products_stopped: int
+    revenue_at_risk_per_week: float
+
+
+@dataclass
+class ExposureReport:
+    """All exposure metrics of one data version."""
+
+    data_version: str
+    currency: str
+    products: list[ProductResult]
+    losses: dict[str, list[ElementLoss]]
+    slots: list[SourcingRow]
+    items: list[SourcingRow]
+    suppliers: list[SupplierRow]
+    supplier_hhi_value: float
+    warnings: list[ExposureWarning] = field(default_factory=list)
+    schema: int = RESULT_SCHEMA
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-able data (NaN becomes None)."""
+        return _clean(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExposureReport:
+        """Rebuild a report stored with :meth:`to_json`."""
+
+        def nan(x: Any) -> float:
+            return float("nan") if x is None else float(x)
+
+        products = [
+            ProductResult(
+                **{
+                    **p,
+                    "reasons": tuple(Reason(**r) for r in p["reasons"]),
+                    "single_points_of_failure": tuple(p["single_points_of_failure"]),
+                    "revenue_per_week": nan(p["revenue_per_week"]),
+                    "margin_per_week": nan(p["margin_per_week"]),
+                    "country_hhi": nan(p["country_hhi"]),
+                }
+            )
+            for p in data["products"]
+        ]
+        losses = {
+            k: [ElementLoss(**{**e, "products": tuple(e["products"])}) for e in v]
+            for k, v in data["losses"].items()
+        }
+
+        def row(r: dict[str, Any]) -> SourcingRow:
+            return SourcingRow(**{k: (nan(v) if v is None else v) for k, v in r.items()})
+
+        return cls(
+            data_version=data["data_version"],
+            currency=data["currency"],
+            products=products,
+            losses=losses,
+            slots=[row(r) for r in data["slots"]],
+            items=[row(r) for r in data["items"]],
+            suppliers=[
+                SupplierRow(**{k: (nan(v) if v is None else v) for k, v in s.items()})
+                for s in data["suppliers"]
+            ],
+            supplier_hhi_value=nan(data["supplier_hhi_value"]),
+            warnings=[ExposureWarning(w["code"], w["params"]) for w in data["warnings"]],
+            schema=int(data.get("schema", RESULT_SCHEMA)),
+        )
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if value != value or value in (float("inf"), float("-inf")) else value
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value

@@ -1,0 +1,136 @@
+"""The autonomy score of a product: 100 minus explained deductions, never a bare number.
+
+Each deduction is a :class:`Reason` carrying its figures and its points, so a reader can check
+every point (docs/decisions/0061-autonomy-score.md). Caps keep one kind of weakness from hiding
+the others.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from econsec.exposure.results import Reason
+
+COUNTRY_SHARE_FLOOR = 0.25
+COUNTRY_POINTS = 30.0
+SPOF_POINTS_EACH, SPOF_CAP = 10.0, 30.0
+SINGLE_POINTS_EACH, SINGLE_CAP = 5.0, 15.0
+SOLE_POINTS_EACH, SOLE_CAP = 5.0, 10.0
+CRITICAL_POINTS_EACH, CRITICAL_CAP = 5.0, 10.0
+MINERAL_POINTS_EACH, MINERAL_CAP = 5.0, 10.0
+CONCERN_POINTS = 20.0
+_LIST = 3
+
+
+@dataclass
+class ScoreInputs:
+    """The figures a product's score is made of."""
+
+    country: str = ""
+    country_share: float = 0.0
+    via_suppliers: int = 0
+    via_max_tier: int = 0
+    spof_sites: list[str] = field(default_factory=list)
+    single_source_items: list[str] = field(default_factory=list)
+    sole_source_items: list[str] = field(default_factory=list)
+    critical: Mapping[str, float] = field(default_factory=dict)
+    minerals: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    """mineral → (share of input value, world production HHI or NaN)."""
+    mineral_threshold: float = 0.25
+    concern_group: str | None = None
+    concern_share: float = 0.0
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:_LIST])
+    return shown + (f" (+{len(names) - _LIST})" if len(names) > _LIST else "")
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def score_product(x: ScoreInputs) -> tuple[float, list[Reason]]:
+    """The score (0–100, higher is more autonomous) and the reasons for every point deducted."""
+    reasons: list[Reason] = []
+    if x.country and x.country_share >= COUNTRY_SHARE_FLOOR:
+        reasons.append(
+            Reason(
+                "exposure.reason.country_share",
+                {
+                    "share": _pct(x.country_share),
+                    "country": x.country,
+                    "suppliers": x.via_suppliers,
+                    "tier": x.via_max_tier,
+                },
+                round(COUNTRY_POINTS * x.country_share, 1),
+            )
+        )
+    if x.spof_sites:
+        reasons.append(
+            Reason(
+                "exposure.reason.single_point_of_failure",
+                {"count": len(x.spof_sites), "sites": _names(x.spof_sites)},
+                min(SPOF_CAP, SPOF_POINTS_EACH * len(x.spof_sites)),
+            )
+        )
+    if x.sole_source_items:
+        reasons.append(
+            Reason(
+                "exposure.reason.sole_source",
+                {"count": len(x.sole_source_items), "items": _names(x.sole_source_items)},
+                min(SOLE_CAP, SOLE_POINTS_EACH * len(x.sole_source_items)),
+            )
+        )
+    if x.single_source_items:
+        reasons.append(
+            Reason(
+                "exposure.reason.single_source",
+                {"count": len(x.single_source_items), "items": _names(x.single_source_items)},
+                min(SINGLE_CAP, SINGLE_POINTS_EACH * len(x.single_source_items)),
+            )
+        )
+    if x.critical:
+        ranked = sorted(x.critical.items(), key=lambda kv: -kv[1])
+        reasons.append(
+            Reason(
+                "exposure.reason.critical_product",
+                {
+                    "count": len(ranked),
+                    "categories": _names([f"{k.rsplit(':', 1)[-1]} {_pct(v)}" for k, v in ranked]),
+                },
+                min(CRITICAL_CAP, CRITICAL_POINTS_EACH * len(ranked)),
+            )
+        )
+    concentrated = sorted(
+        (m, s, h)
+        for m, (s, h) in x.minerals.items()
+        if not math.isnan(h) and h >= x.mineral_threshold
+    )
+    if concentrated:
+        reasons.append(
+            Reason(
+                "exposure.reason.concentrated_mineral",
+                {
+                    "count": len(concentrated),
+                    "minerals": _names(
+                        [f"{m} (HHI {h:.2f}, {_pct(s)})" for m, s, h in concentrated]
+                    ),
+                    "threshold": f"{x.mineral_threshold:.2f}",
+                },
+                min(MINERAL_CAP, MINERAL_POINTS_EACH * len(concentrated)),
+            )
+        )
+    if x.concern_group and x.concern_share > 0:
+        reasons.append(
+            Reason(
+                "exposure.reason.concern_group",
+                {"share": _pct(x.concern_share), "group": x.concern_group},
+                round(CONCERN_POINTS * x.concern_share, 1),
+            )
+        )
+    reasons.sort(key=lambda r: -r.points)
+    score = max(0.0, 100.0 - sum(r.points for r in reasons))
+    return round(score, 1), reasons
