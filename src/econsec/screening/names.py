@@ -9,12 +9,12 @@ transliteration.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from econsec.screening.normalise import NameForm, name_forms
+from econsec.screening.normalise import NameForm, generic_words, name_forms
 
 ALGORITHM = "name-align-v1"
 
@@ -30,6 +30,18 @@ class NameConfig:
     unmatched_candidate_weight: float = 0.5
     initial_similarity: float = 0.8  # "J" against "John"
     loose_japanese: bool = True  # compare romaji with Latin through a Japanese sound key
+    # Generic corporate words (industry, trading, holding…) say little about who a party is,
+    # matched or not; "Mitsubishi Heavy Industries" is not "Kawasaki Heavy Industries".
+    generic_weight: float = 0.5
+    number_mismatch_factor: float = 0.6  # "Unit 1" vs "Unit 2"
+    # One distinctive name part that finds no partner is strong evidence of another party
+    # ("Muhammad Abdul Khan" vs "Muhammad Wali Khan"), however many other parts agree.
+    unmatched_query_factor: float = 0.75
+    unmatched_candidate_factor: float = 0.85
+    weak_pair_factor: float = 0.85  # a matched pair below weak_pair_similarity
+    weak_pair_similarity: float = 0.85
+    rotation_factor: float = 0.97  # "KIM, Jong Un" vs "Jong Un Kim"
+    reorder_factor: float = 0.8  # "Salman bin Muhammad" vs "Muhammad bin Salman"
 
 
 @dataclass(frozen=True)
@@ -136,22 +148,54 @@ def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched: list[TokenMatch] = []
+    kept_pairs: list[tuple[float, int, int]] = []
     numerator = 0.0
     denominator = 0.0
+    generic = generic_words()
+
+    def size(token: str) -> float:
+        return len(token) * (config.generic_weight if token in generic else 1.0)
+
     for sim, i, j in pairs:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
-        weight = len(qt[i]) + len(ct[j])
+        kept_pairs.append((sim, i, j))
+        weight = size(qt[i]) + size(ct[j])
         numerator += sim * weight
         denominator += weight
         matched.append(TokenMatch(qt[i], ct[j], round(sim, 4)))
     rest_q = tuple(t for i, t in enumerate(qt) if i not in used_q)
     rest_c = tuple(t for j, t in enumerate(ct) if j not in used_c)
-    denominator += config.unmatched_query_weight * sum(len(t) for t in rest_q)
-    denominator += config.unmatched_candidate_weight * sum(len(t) for t in rest_c)
+    denominator += config.unmatched_query_weight * sum(size(t) for t in rest_q)
+    denominator += config.unmatched_candidate_weight * sum(size(t) for t in rest_c)
     score = numerator / denominator if denominator else 0.0
+    features = {"token_alignment": round(score, 4)}
+    significant = [t for t in rest_q if len(t) > 2 and t not in generic]
+    if significant:
+        factor = config.unmatched_query_factor ** len(significant)
+        score *= factor
+        features["unmatched_query_parts"] = round(factor, 4)
+    significant = [t for t in rest_c if len(t) > 2 and t not in generic]
+    if significant:
+        factor = config.unmatched_candidate_factor ** len(significant)
+        score *= factor
+        features["unmatched_candidate_parts"] = round(factor, 4)
+    weak = sum(1 for m in matched if m.similarity < config.weak_pair_similarity)
+    if weak:
+        score *= config.weak_pair_factor**weak
+        features["weak_pairs"] = round(config.weak_pair_factor**weak, 4)
+    order = [j for _, _, j in sorted(kept_pairs, key=lambda p: p[1])]
+    if order != sorted(order):
+        k = order.index(min(order))
+        rotated = order[k:] + order[:k]
+        factor = config.rotation_factor if rotated == sorted(order) else config.reorder_factor
+        score *= factor
+        features["token_order"] = factor
+    if any(t.isdigit() for t in rest_q) and any(t.isdigit() for t in rest_c):
+        score *= config.number_mismatch_factor
+        features["number_mismatch"] = config.number_mismatch_factor
     return NameResult(
         score=score,
         query_form=q,
@@ -159,7 +203,7 @@ def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
         matched=tuple(matched),
         unmatched_query=rest_q,
         unmatched_candidate=rest_c,
-        features={"token_alignment": round(score, 4)},
+        features=features,
     )
 
 
@@ -168,15 +212,25 @@ def compare_forms(
     candidate: tuple[NameForm, ...],
     config: NameConfig = NameConfig(),
 ) -> NameResult:
-    """The best alignment over all pairs of forms."""
+    """The best alignment over all pairs of forms.
+
+    When both names are written in a non-Latin script, their original spellings are compared
+    as well and cap the score: 高市 and 高石 share a Chinese reading but are different names.
+    """
     best = NameResult(score=0.0)
+    cap = 1.0
+    if query and candidate and query[0].original and candidate[0].original:
+        cap = Levenshtein.normalized_similarity(query[0].original, candidate[0].original)
     for q in query:
         for c in candidate:
             result = _align(q, c, config)
             if result.score > best.score:
                 best = result
                 if best.score >= 1.0:
-                    return best
+                    break
+    if cap < best.score:
+        features = {**best.features, "same_script_spelling": round(cap, 4)}
+        best = replace(best, score=cap, features=features)
     return best
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from econsec.screening.transliterate import english_variants, readings
+from econsec.screening.transliterate import cjk_words, english_variants, fold_japanese, readings
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -27,6 +27,9 @@ class NameForm:
     tokens: tuple[str, ...]
     method: str
     legal_forms: tuple[str, ...] = ()
+    # The name in its own (non-Latin) script, folded, without legal forms or spaces; "" for
+    # Latin names. Two names in the same script are compared on this too (see names.py).
+    original: str = ""
 
     @property
     def joined(self) -> str:
@@ -116,6 +119,14 @@ def _stopwords() -> tuple[frozenset[str], dict[str, str]]:
     return frozenset(data["titles"]), dict(data["particles"])
 
 
+@cache
+def generic_words() -> frozenset[str]:
+    """Canonical English corporate words (the values of the corporate-word dictionary)."""
+    words = {w for value in cjk_words().values() for w in value.split()}
+    words.update(english_variants().values())
+    return frozenset(words - {"japan"})
+
+
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a"}
 )
@@ -140,6 +151,9 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
     text = unicodedata.normalize("NFKC", name).casefold()
     text, script_forms = _strip_script_forms(text)
     text = _punctuation_to_space(text)
+    original = ""
+    if any(ch.isalpha() and not ch.isascii() and not fold_latin(ch).isascii() for ch in text):
+        original = fold_japanese("".join(text.split()))
     variants = english_variants()
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
@@ -155,5 +169,5 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
         if not key or key in seen:
             continue
         seen.add(key)
-        forms.append(NameForm(key, method, tuple(script_forms + latin_forms)))
+        forms.append(NameForm(key, method, tuple(script_forms + latin_forms), original))
     return tuple(forms)

@@ -19,7 +19,7 @@ from econsec.screening.normalise import NameForm, name_forms
 class ScreeningConfig:
     """Thresholds and qualifier weights. ``list_thresholds`` overrides ``threshold`` per list."""
 
-    threshold: float = 0.8
+    threshold: float = 0.6  # chosen by cross-validation on labelled pairs (docs 0030)
     list_thresholds: tuple[tuple[str, float], ...] = ()
     country_match_bonus: float = 0.03
     country_mismatch_penalty: float = 0.08

@@ -1,0 +1,1 @@
+"""Screening benchmarks: throughput, accuracy, cross-script recall, false-positive rate."""
