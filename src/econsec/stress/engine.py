@@ -1,0 +1,458 @@
+"""TTR and TTS for one scenario (docs/decisions/0070-stress-programme.md).
+
+The programme of programme.py is solved over a *restricted* set of free columns: everything a
+disruption cannot reach stays at its baseline rate × t (its contribution moves into the t column).
+That restriction can only make the answer worse, so after each solve the engine checks the reduced
+cost of every fixed column that meets a kept row (an LP optimality certificate for the full
+programme). Any column whose reduced cost disagrees is freed and the solve repeats; when the check
+passes the restricted optimum *is* the full optimum, to solver tolerance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from econsec.stress.errors import StressError
+from econsec.stress.lp import OPTIMAL, Model, Solution
+from econsec.stress.programme import (
+    ROW_ACAP,
+    ROW_KINDS,
+    ROW_LCAP,
+    ROW_LMAX,
+    ROW_NCAP,
+    ROW_OUT,
+    ROW_SLOT,
+    Programme,
+    build_programme,
+)
+from econsec.stress.scenario import Disruption
+from econsec.valuechain.compiled import CompiledChain
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+TTS_CAP_WEEKS = 10_000.0
+"""A TTS that reaches this many weeks is reported as unlimited (``inf``)."""
+_REL_TOL = 1e-9
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class Outcome:
+    """What one scenario does to the chain: the TTR programme at ``horizon`` and TTS."""
+
+    horizon_weeks: float
+    tts_weeks: float
+    lost_margin: float
+    lost_revenue: float
+    lost_units: FloatArray  # per demand row
+    product_tts: dict[int, float]  # item index → TTS when only that product must be served
+    binding: list[dict[str, Any]]
+    shortcut: bool
+    lp_solves: int
+    free_columns: int
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def material(self) -> bool:
+        return self.tts_weeks < self.horizon_weeks
+
+
+class _Sub:
+    """The restricted programme for one scenario and one set of free columns."""
+
+    def __init__(self, engine: Engine, state: _State, free: BoolArray) -> None:
+        prog = engine.prog
+        self.free = free
+        self.cols = np.flatnonzero(free[1:]) + 1
+        touched = prog.matrix_csc[:, self.cols]
+        rows = np.unique(touched.indices)
+        keep = np.isfinite(state.row_upper[rows]) | (prog.row_kind[rows] == ROW_ACAP)
+        self.rows = rows[keep].astype(np.int64)
+        self.a_rows = prog.matrix_csr[self.rows]
+        fixed_rates = np.where(free, 0.0, prog.rates)
+        tcol = state.t_coef[self.rows] + self.a_rows @ fixed_rates
+        body = self.a_rows[:, self.cols]
+        matrix = sp.hstack([sp.csc_matrix(tcol.reshape(-1, 1)), body], format="csc")
+        self.all_cols = np.concatenate([[0], self.cols])
+        self.local = {int(c): i for i, c in enumerate(self.all_cols)}
+        lower = np.zeros(self.all_cols.size)
+        upper = state.col_upper[self.all_cols].copy()
+        self.model = Model(matrix, np.zeros(self.all_cols.size), lower, upper, state.row_upper[self.rows])
+        self.alt_local = np.flatnonzero(
+            (self.all_cols >= prog.a0) & (self.all_cols < prog.l0)
+        ).astype(np.int64)
+        self.alt_index = self.all_cols[self.alt_local] - prog.a0
+        acap = prog.acap_row_of_alt[self.alt_index]
+        row_pos = {int(r): i for i, r in enumerate(self.rows)}
+        self.acap_local = np.array([row_pos.get(int(r), -1) for r in acap], dtype=np.int64)
+        self.l_local = np.flatnonzero(self.all_cols >= prog.l0).astype(np.int64)
+        self.l_demand = self.all_cols[self.l_local] - prog.l0
+
+    def breakpoints(self, engine: Engine, state: _State) -> list[float]:
+        weeks = engine.prog.alt_weeks[self.alt_index]
+        usable = ~state.alt_closed[self.alt_index]
+        return sorted({float(w) for w in weeks[usable] if w > 0})
+
+    def set_alternatives(self, engine: Engine, state: _State, at_least: float) -> None:
+        """Alternatives qualified by week ``at_least`` may carry flow, the others not."""
+        if not self.alt_local.size:
+            return
+        weeks = engine.prog.alt_weeks[self.alt_index]
+        active = (weeks <= at_least) & ~state.alt_closed[self.alt_index]
+        upper = np.where(active, np.inf, 0.0)
+        self.model.set_col_bounds(self.alt_local, np.zeros(upper.size), upper)
+        has_row = self.acap_local >= 0
+        rows = self.acap_local[has_row]
+        full_rows = self.rows[rows]
+        row_upper = np.where(active[has_row], engine.prog.row_upper[full_rows], np.inf)
+        self.model.set_row_upper(rows, row_upper)
+
+
+@dataclass
+class _State:
+    """A disruption applied to the programme's bounds and t coefficients."""
+
+    col_upper: FloatArray
+    t_coef: FloatArray
+    row_upper: FloatArray
+    alt_closed: BoolArray
+    changed_cols: IntArray
+    seed_nodes: IntArray
+
+
+class Engine:
+    """Solves scenarios against one compiled chain; build once, reuse for many scenarios."""
+
+    def __init__(self, chain: CompiledChain, programme: Programme | None = None) -> None:
+        self.chain = chain
+        self.prog = programme or build_programme(chain)
+        self._check_numbers()
+        n = chain.n_nodes
+        link_to_slot = sp.csr_matrix(
+            (np.ones(chain.n_links), (np.arange(chain.n_links), chain.link_slot)),
+            shape=(chain.n_links, chain.n_slots),
+        )
+        # node → node when the first feeds a slot the second consumes (downstream direction)
+        self.downstream = (
+            (self.prog.node_out @ link_to_slot @ self.prog.slot_consumers).tocsr().astype(bool)
+        )
+        self.slot_links = chain.slot_links().tocsr()
+        self.slot_alts = sp.csr_matrix(
+            (np.ones(chain.alt_src.shape[0]), (chain.alt_slot, np.arange(chain.alt_src.shape[0]))),
+            shape=(chain.n_slots, chain.alt_src.shape[0]),
+        )
+        self.node_slots = (self.prog.node_out @ link_to_slot).tocsr().astype(bool)
+        self.demand_of_node = sp.csr_matrix(
+            (np.ones(chain.demand_node.shape[0]), (chain.demand_node, np.arange(chain.demand_node.shape[0]))),
+            shape=(n, chain.demand_node.shape[0]),
+        )
+
+    def _check_numbers(self) -> None:
+        prog, chain = self.prog, self.chain
+        for name, values in (
+            ("demand_per_week", chain.demand_per_week),
+            ("node_inventory", chain.node_inventory),
+            ("slot_inventory", chain.slot_inventory),
+        ):
+            bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+            if bad.size:
+                raise StressError("stress.programme.bad_number", field=name, index=int(bad[0]))
+        if np.isnan(prog.t_coef).any() or np.isnan(prog.matrix_csr.data).any():
+            raise StressError("stress.programme.bad_number", field="bom/capacity", index=-1)
+
+    # ---- scenario state ----------------------------------------------------------------
+    def apply(self, dis: Disruption) -> _State:
+        prog = self.prog
+        col_upper = prog.col_upper.copy()
+        t_coef = prog.t_coef.copy()
+        row_upper = prog.row_upper.copy()
+        hit = np.flatnonzero(dis.node_factor < 1.0)
+        down = hit[dis.node_factor[hit] <= 0.0]
+        partial = hit[dis.node_factor[hit] > 0.0]
+        col_upper[prog.u0 + down] = 0.0
+        rows = prog.cap_row_of_node[partial]
+        cap = self.chain.node_capacity[partial]
+        reference = np.where(np.isfinite(cap), cap, prog.rates[prog.u0 + partial])
+        t_coef[rows] = -reference * dis.node_factor[partial]
+        row_upper[rows] = 0.0
+        closed = np.flatnonzero(dis.link_closed)
+        col_upper[prog.y0 + closed] = 0.0
+        alts = np.flatnonzero(dis.alt_closed)
+        col_upper[prog.a0 + alts] = 0.0
+        seeds = np.union1d(hit, self.prog.slot_consumers[self.chain.link_slot[closed]].indices)
+        return _State(
+            col_upper=col_upper,
+            t_coef=t_coef,
+            row_upper=row_upper,
+            alt_closed=dis.alt_closed,
+            changed_cols=np.concatenate([prog.u0 + hit, prog.y0 + closed, prog.a0 + alts]),
+            seed_nodes=seeds.astype(np.int64),
+        )
+
+    def reach(self, seeds: IntArray) -> BoolArray:
+        """Nodes downstream of ``seeds`` (inclusive): those whose supply a disruption can cut."""
+        seen = np.zeros(self.chain.n_nodes, dtype=bool)
+        seen[seeds] = True
+        frontier = seeds
+        while frontier.size:
+            nxt = np.unique(self.downstream[frontier].indices)
+            nxt = nxt[~seen[nxt]]
+            seen[nxt] = True
+            frontier = nxt
+        return seen
+
+    def _baseline_holds(self, state: _State) -> bool:
+        """True when the baseline steady state still fits the disrupted bounds (cost 0, TTS ∞)."""
+        prog = self.prog
+        cols = state.changed_cols
+        if np.any(prog.rates[cols] > state.col_upper[cols] * (1 + 1e-12) + 1e-12):
+            return False
+        hit_rows = np.flatnonzero(state.t_coef != prog.t_coef)
+        if hit_rows.size:
+            u = prog.rates[prog.u0 + prog.row_ref[hit_rows]]
+            if np.any(u + state.t_coef[hit_rows] > 1e-9 * np.maximum(1.0, u)):
+                return False
+        return True
+
+    def _initial_free(self, state: _State, reached: BoolArray, full: bool) -> BoolArray:
+        prog, chain = self.prog, self.chain
+        free = np.zeros(prog.n_cols, dtype=bool)
+        free[0] = True
+        if full:
+            free[:] = True
+            return free
+        free[state.changed_cols] = True
+        nodes = np.flatnonzero(reached)
+        free[prog.u0 + nodes] = True
+        out_links = prog.node_out[nodes].indices
+        free[prog.y0 + out_links] = True
+        free[prog.l0 + self.demand_of_node[nodes].indices] = True
+        # Every supplier of a slot that lost supply may step in: other sources, alternatives.
+        closed = state.changed_cols[(state.changed_cols >= prog.y0) & (state.changed_cols < prog.a0)]
+        slots = np.union1d(chain.link_slot[out_links], chain.link_slot[closed - prog.y0])
+        links = self.slot_links[slots].indices
+        alts = self.slot_alts[slots].indices
+        free[prog.y0 + links] = True
+        free[prog.a0 + alts] = True
+        free[prog.u0 + chain.link_src[links]] = True
+        free[prog.u0 + chain.alt_src[alts]] = True
+        return free
+
+    # ---- solving -----------------------------------------------------------------------
+    def run(
+        self,
+        dis: Disruption,
+        horizon_weeks: float,
+        *,
+        per_product: bool = True,
+        full: bool = False,
+        fresh_models: bool = False,
+    ) -> Outcome:
+        """TTR at ``horizon_weeks`` and TTS (overall, and per reached product when asked).
+
+        ``full`` frees every column (the whole programme); ``fresh_models`` rebuilds the model
+        for every solve instead of reusing it — both exist for the baseline comparison.
+        """
+        chain, prog = self.chain, self.prog
+        state = self.apply(dis)
+        nd = chain.demand_node.shape[0]
+        if not full and prog.baseline_ok and self._baseline_holds(state):
+            return Outcome(
+                horizon_weeks, float("inf"), 0.0, 0.0, np.zeros(nd), {}, [], True, 0, 0,
+                list(dis.notes),
+            )  # fmt: skip
+        reached = self.reach(state.seed_nodes)
+        use_full = full or not prog.baseline_ok
+        runner = _Runner(self, state, self._initial_free(state, reached, use_full), fresh_models)
+        lost_margin, lost = runner.ttr(horizon_weeks)
+        tts, binding = runner.tts(None)
+        product_tts: dict[int, float] = {}
+        if per_product:
+            reached_demand = reached[chain.demand_node]
+            for item in sorted({int(i) for i in chain.node_item[chain.demand_node[reached_demand]]}):
+                rows = np.flatnonzero(chain.node_item[chain.demand_node] == item)
+                product_tts[item] = runner.tts(rows)[0] if tts != float("inf") else tts
+        price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
+        return Outcome(
+            horizon_weeks=horizon_weeks,
+            tts_weeks=tts,
+            lost_margin=lost_margin,
+            lost_revenue=float(lost @ price),
+            lost_units=lost,
+            product_tts=product_tts,
+            binding=binding,
+            shortcut=False,
+            lp_solves=runner.solves,
+            free_columns=int(runner.free.sum()),
+            notes=list(dis.notes),
+        )
+
+
+class _Runner:
+    """Solves TTR and TTS on a restricted programme, widening it until the certificate holds."""
+
+    def __init__(self, engine: Engine, state: _State, free: BoolArray, fresh: bool) -> None:
+        self.engine = engine
+        self.prog = engine.prog
+        self.state = state
+        self.free = free
+        self.fresh = fresh
+        self.solves = 0
+        self.sub = _Sub(engine, state, free)
+
+    def _rebuild(self) -> None:
+        self.sub = _Sub(self.engine, self.state, self.free)
+
+    def _solve(self, sub: _Sub, what: str) -> Solution:
+        self.solves += 1
+        sol = sub.model.solve()
+        if sol.status != OPTIMAL:
+            raise StressError("stress.programme.not_optimal", what=what, status=sol.status)
+        return sol
+
+    def _violations(self, sub: _Sub, sol: Solution, cost_full: FloatArray, t: float) -> IntArray:
+        """Fixed columns whose reduced cost says the full programme would move them."""
+        prog = self.prog
+        y = sol.row_dual
+        touched = np.unique(sub.a_rows.indices)
+        touched = touched[~self.free[touched]]
+        if not touched.size:
+            return touched
+        reduced = cost_full[touched] - (sub.a_rows[:, touched].T @ y)
+        scale = max(1.0, float(np.abs(cost_full).max(initial=0.0)), float(np.abs(y).max(initial=0.0)))
+        tol = 1e-7 * scale
+        upper = self.state.col_upper[touched]
+        is_alt = (touched >= prog.a0) & (touched < prog.l0)
+        if is_alt.any():
+            weeks = prog.alt_weeks[touched[is_alt] - prog.a0]
+            upper = upper.copy()
+            upper[is_alt] = np.where(weeks <= t, upper[is_alt], 0.0)
+        value = prog.rates[touched] * t
+        interior = value > 1e-12 * max(1.0, t)
+        bad = np.where(interior, np.abs(reduced) > tol, reduced < -tol) & (upper > 0)
+        return touched[bad]
+
+    def _widen(self, cols: IntArray) -> None:
+        prog, chain = self.prog, self.engine.chain
+        self.free[cols] = True
+        links = cols[(cols >= prog.y0) & (cols < prog.a0)] - prog.y0
+        alts = cols[(cols >= prog.a0) & (cols < prog.l0)] - prog.a0
+        self.free[prog.u0 + chain.link_src[links]] = True
+        self.free[prog.u0 + chain.alt_src[alts]] = True
+        self._rebuild()
+
+    def _model(self) -> _Sub:
+        if self.fresh:
+            self._rebuild()
+        return self.sub
+
+    def ttr(self, horizon: float) -> tuple[float, FloatArray]:
+        """Minimum lost margin over ``horizon`` weeks, and lost units per demand row."""
+        prog = self.prog
+        cost_full = np.zeros(prog.n_cols)
+        cost_full[prog.l0 :] = prog.margin
+        while True:
+            sub = self._model()
+            cost = np.zeros(sub.all_cols.size)
+            cost[sub.l_local] = prog.margin[sub.l_demand]
+            sub.model.set_costs(cost)
+            sub.model.set_col_bounds(np.array([0]), np.array([horizon]), np.array([horizon]))
+            sub.model.set_col_bounds(
+                sub.l_local, np.zeros(sub.l_local.size), np.full(sub.l_local.size, np.inf)
+            )
+            # Qualified strictly before the horizon, or the alternative delivers nothing.
+            sub.set_alternatives(self.engine, self.state, np.nextafter(horizon, -np.inf))
+            sol = self._solve(sub, "TTR")
+            bad = self._violations(sub, sol, cost_full, horizon) if sol.objective > 0 else _NONE
+            if bad.size:
+                self._widen(bad)
+                continue
+            lost = np.zeros(prog.n_demand)
+            lost[sub.l_demand] = sol.col_value[sub.l_local]
+            return max(0.0, sol.objective), lost
+
+    def tts(self, forced_rows: IntArray | None) -> tuple[float, list[dict[str, Any]]]:
+        """Largest t with no lost sales on ``forced_rows`` (all demand rows when None).
+
+        Alternatives switch on at their qualification week, which makes the feasible set in t
+        piecewise: between two qualification weeks it is an interval, so each piece is one LP
+        (max t), taken in order until one ends before its piece does.
+        """
+        prog = self.prog
+        cost_full = np.zeros(prog.n_cols)
+        cost_full[0] = -1.0
+        while True:
+            points = [0.0, *self.sub.breakpoints(self.engine, self.state), TTS_CAP_WEEKS]
+            widened = False
+            for lo, hi in zip(points[:-1], points[1:], strict=True):
+                sub = self._model()
+                cost = np.zeros(sub.all_cols.size)
+                cost[0] = -1.0
+                sub.model.set_costs(cost)
+                forced = np.ones(sub.l_local.size, dtype=bool)
+                if forced_rows is not None:
+                    forced = np.isin(sub.l_demand, forced_rows)
+                sub.model.set_col_bounds(
+                    sub.l_local, np.zeros(sub.l_local.size), np.where(forced, 0.0, np.inf)
+                )
+                sub.model.set_col_bounds(np.array([0]), np.array([lo]), np.array([hi]))
+                sub.set_alternatives(self.engine, self.state, lo)
+                sol = self._solve(sub, "TTS")
+                t = float(sol.col_value[0])
+                if t >= hi * (1 - _REL_TOL):
+                    continue
+                bad = self._violations(sub, sol, cost_full, t)
+                if bad.size:
+                    self._widen(bad)
+                    widened = True
+                    break
+                return t, self._binding(sub, sol)
+            if not widened:
+                return float("inf"), []
+
+    def _binding(self, sub: _Sub, sol: Solution) -> list[dict[str, Any]]:
+        """Rows that hold TTS down, strongest first (the part that runs out first)."""
+        prog, chain = self.prog, self.engine.chain
+        duals = np.abs(sol.row_dual)
+        scale = max(1.0, float(duals.max(initial=0.0)))
+        order = np.argsort(-duals, kind="stable")
+        out: list[dict[str, Any]] = []
+        for i in order[:8]:
+            if duals[i] <= 1e-9 * scale:
+                break
+            row = int(sub.rows[i])
+            kind, ref = int(prog.row_kind[row]), int(prog.row_ref[row])
+            entry: dict[str, Any] = {"kind": ROW_KINDS[kind], "shadow_price": float(duals[i])}
+            if kind in (ROW_OUT, ROW_NCAP):
+                entry["site"] = chain.site_ids[chain.node_site[ref]]
+                entry["item"] = chain.item_ids[chain.node_item[ref]]
+            elif kind == ROW_SLOT:
+                entry["site"] = chain.site_ids[chain.slot_site[ref]]
+                entry["item"] = chain.item_ids[chain.slot_item[ref]]
+                alts = self.engine.slot_alts[ref].indices
+                entry["alternatives"] = [
+                    {
+                        "site": chain.site_ids[chain.node_site[chain.alt_src[a]]],
+                        "qualification_weeks": float(chain.alt_qualification_weeks[a]),
+                    }
+                    for a in alts
+                    if not self.state.alt_closed[a]
+                ]
+            elif kind == ROW_LCAP:
+                entry["site"] = chain.site_ids[chain.node_site[chain.link_src[ref]]]
+                entry["item"] = chain.item_ids[chain.node_item[chain.link_src[ref]]]
+                entry["to_site"] = chain.site_ids[chain.slot_site[chain.link_slot[ref]]]
+            elif kind == ROW_ACAP:
+                entry["site"] = chain.site_ids[chain.node_site[chain.alt_src[ref]]]
+                entry["item"] = chain.item_ids[chain.node_item[chain.alt_src[ref]]]
+            elif kind == ROW_LMAX:
+                entry["market"] = chain.demand_market[ref]
+            out.append(entry)
+        return out

@@ -1,0 +1,264 @@
+"""The TTR/TTS linear programme over a compiled value chain (docs/decisions/0070).
+
+One matrix is assembled per data version; every scenario only changes bounds, the coefficient
+of the horizon column ``t`` and which columns are free. Column layout::
+
+    t | u (production, per node) | y (flow, per link) | a (flow, per alternative) | l (lost sales)
+
+Rows (all ``≤``)::
+
+    out(n)   Σ y[src=n] + Σ a[src=n] − Σ l[d at n] − u[n] + (Σ D[d at n])·t ≤ inv_node[n]
+    slot(k)  Σ r[n,k]·u[n] − Σ y[→k] − Σ a[→k]                      ≤ inv_slot[k]
+    ncap(n)  u[n] − cap[n]·t                                          ≤ 0      (+inf if unlimited)
+    lcap(e)  y[e] − cap[e]·t                                          ≤ 0      (finite cap)
+    acap(a)  a[a] − cap[a]·t                                          ≤ −cap[a]·q[a]
+    lmax(d)  l[d] − D[d]·t                                            ≤ 0
+
+The baseline ``rates`` are a steady state (per week, no inventory used) meeting all demand; they
+let the engine fix every column a disruption cannot touch at ``rate·t`` (see engine.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from econsec.valuechain.compiled import CompiledChain
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+ROW_OUT, ROW_SLOT, ROW_NCAP, ROW_LCAP, ROW_ACAP, ROW_LMAX = range(6)
+ROW_KINDS = ("out", "slot", "ncap", "lcap", "acap", "lmax")
+
+
+@dataclass(eq=False)
+class Programme:
+    """The assembled programme of one data version (read-only once built)."""
+
+    version: str
+    n_nodes: int
+    n_links: int
+    n_alts: int
+    n_demand: int
+    matrix_csr: sp.csr_matrix  # rows × cols, without the t column's coefficients
+    matrix_csc: sp.csc_matrix
+    t_coef: FloatArray  # per row, the coefficient of t before any disruption
+    row_upper: FloatArray
+    row_kind: IntArray
+    row_ref: IntArray  # node, slot, link, alternative or demand row the row belongs to
+    cap_row_of_node: IntArray
+    acap_row_of_alt: IntArray  # -1 when capacity is unlimited
+    col_upper: FloatArray  # before any disruption (inf, or 0 for unqualified links)
+    margin: FloatArray  # per demand row, clamped at 0
+    alt_weeks: FloatArray
+    rates: FloatArray  # baseline per-week value of every column (0 for t, a and l)
+    baseline_ok: bool  # the rates are a feasible steady state with no lost sales
+    node_out: sp.csr_matrix  # nodes × links: 1 where the link leaves the node
+    slot_consumers: sp.csr_matrix  # slots × nodes: r[n, k]
+
+    @property
+    def n_cols(self) -> int:
+        return 1 + self.n_nodes + self.n_links + self.n_alts + self.n_demand
+
+    @property
+    def u0(self) -> int:
+        return 1
+
+    @property
+    def y0(self) -> int:
+        return 1 + self.n_nodes
+
+    @property
+    def a0(self) -> int:
+        return 1 + self.n_nodes + self.n_links
+
+    @property
+    def l0(self) -> int:
+        return 1 + self.n_nodes + self.n_links + self.n_alts
+
+
+def build_programme(chain: CompiledChain) -> Programme:
+    """Assemble the programme of ``chain`` and its baseline steady state."""
+    n, k, m = chain.n_nodes, chain.n_slots, chain.n_links
+    na, nd = int(chain.alt_src.shape[0]), int(chain.demand_node.shape[0])
+    u0, y0, a0, l0 = 1, 1 + n, 1 + n + m, 1 + n + m + na
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    vals: list[FloatArray] = []
+    t_coef: list[FloatArray] = []
+    upper: list[FloatArray] = []
+    kind: list[IntArray] = []
+    ref: list[IntArray] = []
+    next_row = 0
+
+    def block(
+        r: IntArray, c: IntArray, v: FloatArray, tc: FloatArray, ub: FloatArray, kd: int
+    ) -> int:
+        nonlocal next_row
+        start = next_row
+        rows.append(r + start)
+        cols.append(c)
+        vals.append(v)
+        t_coef.append(tc)
+        upper.append(ub)
+        kind.append(np.full(tc.shape[0], kd, dtype=np.int64))
+        next_row += tc.shape[0]
+        return start
+
+    demand = np.bincount(chain.demand_node, weights=chain.demand_per_week, minlength=n)
+    ar = np.arange
+    # out(n)
+    block(
+        np.concatenate([chain.link_src, chain.alt_src, chain.demand_node, ar(n)]),
+        np.concatenate([y0 + ar(m), a0 + ar(na), l0 + ar(nd), u0 + ar(n)]),
+        np.concatenate([np.ones(m + na), -np.ones(nd), -np.ones(n)]),
+        demand.astype(np.float64),
+        chain.node_inventory.astype(np.float64),
+        ROW_OUT,
+    )
+    ref.append(ar(n))
+    # slot(k)
+    ni = chain.node_inputs.tocoo()
+    block(
+        np.concatenate([ni.col.astype(np.int64), chain.link_slot, chain.alt_slot]),
+        np.concatenate([u0 + ni.row.astype(np.int64), y0 + ar(m), a0 + ar(na)]),
+        np.concatenate([ni.data, -np.ones(m + na)]),
+        np.zeros(k),
+        chain.slot_inventory.astype(np.float64),
+        ROW_SLOT,
+    )
+    ref.append(ar(k))
+    # ncap(n): every node gets a row so a partial loss can cap a node of unstated capacity
+    # (relative to its baseline output); unlimited ones stay inactive (upper bound +inf).
+    cap = chain.node_capacity.astype(np.float64)
+    finite = np.isfinite(cap)
+    start = block(
+        ar(n), u0 + ar(n), np.ones(n), np.where(finite, -cap, 0.0),
+        np.where(finite, 0.0, np.inf), ROW_NCAP,
+    )  # fmt: skip
+    ref.append(ar(n))
+    cap_row_of_node = start + ar(n)
+    # lcap(e)
+    fin = np.flatnonzero(np.isfinite(chain.link_capacity))
+    block(
+        ar(fin.shape[0]), y0 + fin, np.ones(fin.shape[0]), -chain.link_capacity[fin],
+        np.zeros(fin.shape[0]), ROW_LCAP,
+    )  # fmt: skip
+    ref.append(fin)
+    # acap(a)
+    fin = np.flatnonzero(np.isfinite(chain.alt_capacity))
+    start = block(
+        ar(fin.shape[0]), a0 + fin, np.ones(fin.shape[0]), -chain.alt_capacity[fin],
+        -chain.alt_capacity[fin] * chain.alt_qualification_weeks[fin], ROW_ACAP,
+    )  # fmt: skip
+    ref.append(fin)
+    acap_row_of_alt = np.full(na, -1, dtype=np.int64)
+    acap_row_of_alt[fin] = start + ar(fin.shape[0])
+    # lmax(d)
+    block(ar(nd), l0 + ar(nd), np.ones(nd), -chain.demand_per_week.astype(np.float64),
+          np.zeros(nd), ROW_LMAX)  # fmt: skip
+    ref.append(ar(nd))
+
+    n_cols = 1 + n + m + na + nd
+    matrix = sp.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(next_row, n_cols),
+    )
+    matrix.sum_duplicates()
+    col_upper = np.full(n_cols, np.inf)
+    col_upper[y0 : y0 + m][~chain.link_qualified] = 0.0
+    margin = np.nan_to_num(chain.demand_unit_margin.astype(np.float64), nan=0.0)
+    rates, ok = baseline_rates(chain)
+    full_rates = np.zeros(n_cols)
+    full_rates[u0 : u0 + n] = rates[0]
+    full_rates[y0 : y0 + m] = rates[1]
+    return Programme(
+        version=chain.version,
+        n_nodes=n,
+        n_links=m,
+        n_alts=na,
+        n_demand=nd,
+        matrix_csr=matrix,
+        matrix_csc=matrix.tocsc(),
+        t_coef=np.concatenate(t_coef),
+        row_upper=np.concatenate(upper),
+        row_kind=np.concatenate(kind),
+        row_ref=np.concatenate(ref),
+        cap_row_of_node=cap_row_of_node,
+        acap_row_of_alt=acap_row_of_alt,
+        col_upper=col_upper,
+        margin=np.maximum(margin, 0.0),
+        alt_weeks=chain.alt_qualification_weeks.astype(np.float64),
+        rates=full_rates,
+        baseline_ok=ok,
+        node_out=sp.csr_matrix((np.ones(m), (chain.link_src, ar(m))), shape=(n, m)),
+        slot_consumers=chain.node_inputs.T.tocsr(),
+    )
+
+
+def item_levels(chain: CompiledChain) -> IntArray:
+    """Longest BOM path from a top-level item (0 for items no other item uses)."""
+    n_items = chain.bom.shape[0]
+    level = np.zeros(n_items, dtype=np.int64)
+    bom = chain.bom.tocsr()
+    # Relax parent → child edges until nothing changes; BOMs are acyclic, so this stops within
+    # depth + 1 passes.
+    coo = bom.tocoo()
+    parents, children = coo.row.astype(np.int64), coo.col.astype(np.int64)
+    for _ in range(n_items + 1):
+        proposed = np.zeros(n_items, dtype=np.int64)
+        np.maximum.at(proposed, children, level[parents] + 1)
+        new = np.maximum(level, proposed)
+        if np.array_equal(new, level):
+            break
+        level = new
+    return level
+
+
+def baseline_rates(chain: CompiledChain) -> tuple[tuple[FloatArray, FloatArray], bool]:
+    """Steady-state weekly production and link flows that follow the sourcing shares.
+
+    Demand is pushed upstream level by level: a node makes what its markets and its customers'
+    links ask for; a slot needs the BOM quantity of what its consumers make, split over its
+    qualified links by share. Returns ((u, y), ok) — ``ok`` is False when the steady state
+    breaks a capacity or a slot has no qualified supplier.
+    """
+    n, m = chain.n_nodes, chain.n_links
+    qualified = chain.link_qualified
+    share = np.where(qualified, np.maximum(chain.link_share, 0.0), 0.0)
+    slot_total = np.bincount(chain.link_slot, weights=share, minlength=chain.n_slots)
+    slot_count = np.bincount(chain.link_slot, weights=qualified.astype(float), minlength=chain.n_slots)
+    weight = np.where(
+        slot_total[chain.link_slot] > 0,
+        share / np.where(slot_total[chain.link_slot] > 0, slot_total[chain.link_slot], 1.0),
+        qualified / np.maximum(slot_count[chain.link_slot], 1.0),
+    )
+    levels = item_levels(chain)
+    node_level = levels[chain.node_item]
+    slot_level = levels[chain.slot_item]
+    u = np.zeros(n)
+    y = np.zeros(m)
+    request = np.bincount(chain.demand_node, weights=chain.demand_per_week, minlength=n).astype(float)
+    need = np.zeros(chain.n_slots)
+    inputs_t = chain.node_inputs.T.tocsr()
+    link_level = slot_level[chain.link_slot]
+    top = int(max(node_level.max(initial=0), slot_level.max(initial=0)))
+    for lev in range(top + 1):
+        links = np.flatnonzero(link_level == lev)
+        if links.size:
+            y[links] = need[chain.link_slot[links]] * weight[links]
+            request += np.bincount(chain.link_src[links], weights=y[links], minlength=n)
+        nodes = node_level == lev
+        u[nodes] = request[nodes]
+        need += inputs_t @ np.where(nodes, u, 0.0)
+    supplied = np.bincount(chain.link_slot, weights=y, minlength=chain.n_slots)
+    ok = bool(
+        np.all(u <= chain.node_capacity * (1 + 1e-12) + 1e-9)
+        and np.all(y <= chain.link_capacity * (1 + 1e-12) + 1e-9)
+        and np.allclose(supplied, need, rtol=1e-9, atol=1e-9)
+    )
+    return (u, y), ok
