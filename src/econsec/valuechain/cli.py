@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from econsec.i18n import normalise_lang, t
+from econsec.valuechain.intake.issues import Issue
 
 console = Console()
 err_console = Console(stderr=True)
@@ -25,7 +27,7 @@ def _examples_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "examples"
 
 
-def _show_issues(issues: list, lang: str, limit: int = MAX_SHOWN) -> None:
+def _show_issues(issues: list[Issue], lang: str, limit: int = MAX_SHOWN) -> None:
     if not issues:
         return
     table = Table(title=t("valuechain.cli.issues_title", lang, count=len(issues)), show_lines=False)
@@ -45,7 +47,7 @@ def _show_issues(issues: list, lang: str, limit: int = MAX_SHOWN) -> None:
         err_console.print(t("valuechain.cli.more_issues", lang, count=len(issues) - limit))
 
 
-def _write_report(issues: list, lang: str, path: Path) -> None:
+def _write_report(issues: list[Issue], lang: str, path: Path) -> None:
     import csv
 
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -197,7 +199,7 @@ def demo(
         hook(lang=lang, serve=serve)
 
 
-def _demo_hooks() -> list:
+def _demo_hooks() -> list[Callable[..., None]]:
     """Later stages of the demo contributed by other capabilities (analyses, the web server)."""
     import importlib
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django.db import models
 
-MONEY = {"max_digits": 20, "decimal_places": 4}
-
 
 class ImportRun(models.Model):
     """One import of a workbook or CSV folder (the provenance of the rows it wrote)."""
@@ -118,7 +116,7 @@ class SupplyLink(Provenanced):
     share = models.FloatField()
     lead_time_days = models.FloatField(null=True)
     annual_volume = models.FloatField(null=True)
-    annual_value = models.DecimalField(null=True, **MONEY)
+    annual_value = models.DecimalField(null=True, max_digits=20, decimal_places=4)
     currency = models.CharField(max_length=3, blank=True, default="")
     capacity_per_week = models.FloatField(null=True)
     qualified = models.BooleanField()
@@ -146,8 +144,8 @@ class Demand(Provenanced):
     market = models.CharField(max_length=200)
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
     demand_per_week = models.FloatField()
-    unit_price = models.DecimalField(**MONEY)
-    unit_margin = models.DecimalField(**MONEY)
+    unit_price = models.DecimalField(max_digits=20, decimal_places=4)
+    unit_margin = models.DecimalField(max_digits=20, decimal_places=4)
     currency = models.CharField(max_length=3)
 
     class Meta:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 
 from econsec.valuechain import models as m
 from econsec.valuechain.compile import compile_tables
@@ -48,6 +49,9 @@ class SheetBinding:
             return f"{name}_id"
         return column.name
 
+    def query(self) -> QuerySet[models.Model]:
+        return self.model._default_manager.all()
+
     @property
     def key_field(self) -> str:
         """The field of the referenced key (for sheets others refer to)."""
@@ -61,7 +65,7 @@ def binding(sheet_name: str) -> SheetBinding:
 def key_to_pk(sheet_name: str) -> dict[Any, int]:
     """Business key → primary key for a sheet that other sheets refer to."""
     b = binding(sheet_name)
-    return dict(b.model.objects.values_list(b.key_field, "pk"))
+    return dict(b.query().values_list(b.key_field, "pk"))
 
 
 def read_tables(sheets: list[str] | set[str] | None = None) -> Tables:
@@ -81,7 +85,7 @@ def read_tables(sheets: list[str] | set[str] | None = None) -> Tables:
         fields = [b.field(c) for c in b.sheet.columns]
         rows = []
         lookups = {c.name: keys_of(c.ref) for c in b.sheet.columns if c.type == "ref" and c.ref}
-        for values in b.model.objects.order_by("pk").values_list(*fields):
+        for values in b.query().order_by("pk").values_list(*fields):
             row: dict[str, Any] = {}
             for column, value in zip(b.sheet.columns, values, strict=True):
                 if column.name in lookups and value is not None:

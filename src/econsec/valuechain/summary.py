@@ -19,8 +19,7 @@ def summarise(lang: str) -> list[str]:
         return [t("valuechain.summary.empty", lang)]
     schema = load_schema()
     counts = [
-        f"{sheet.title(lang)} {binding(sheet.name).model.objects.count():,}"
-        for sheet in schema.sheets
+        f"{sheet.title(lang)} {binding(sheet.name).query().count():,}" for sheet in schema.sheets
     ]
     chain = compile_store()
     lines = [

@@ -128,7 +128,7 @@ def _stored_by_key(name: str) -> dict[tuple[Any, ...], tuple[int, tuple[Any, ...
     key_fields = [b.field(b.sheet.column(c)) for c in b.sheet.key]
     fields = [b.field(c) for c in b.sheet.columns]
     out = {}
-    for values in b.model.objects.values_list("pk", *fields):
+    for values in b.query().values_list("pk", *fields):
         row = dict(zip(fields, values[1:], strict=True))
         out[tuple(row[f] for f in key_fields)] = (values[0], values[1:])
     return out
@@ -146,7 +146,7 @@ def _delete_missing(name: str, validation: Validation) -> int:
         if c.type == "ref" and c.ref
     }
     key_fields = [b.field(c) for c in key_cols]
-    for values in b.model.objects.values_list("pk", *key_fields):
+    for values in b.query().values_list("pk", *key_fields):
         key = tuple(
             lookups[c.name].get(v) if c.name in lookups else v
             for c, v in zip(key_cols, values[1:], strict=True)
@@ -154,7 +154,7 @@ def _delete_missing(name: str, validation: Validation) -> int:
         if key not in wanted:
             doomed.append(values[0])
     for start in range(0, len(doomed), BATCH):
-        b.model.objects.filter(pk__in=doomed[start : start + BATCH]).delete()
+        b.query().filter(pk__in=doomed[start : start + BATCH]).delete()
     return len(doomed)
 
 
@@ -202,14 +202,12 @@ def _upsert(
         else:
             unchanged += 1
     for start in range(0, len(creates), BATCH):
-        b.model.objects.bulk_create(creates[start : start + BATCH], batch_size=BATCH)
+        b.query().bulk_create(creates[start : start + BATCH], batch_size=BATCH)
         if progress:
             progress(name, min(start + BATCH, len(creates)))
     update_fields = [f for f, c in zip(fields, b.sheet.columns, strict=True) if c not in self_refs]
     if updates:
-        b.model.objects.bulk_update(
-            updates, [*update_fields, "import_run", "source_row"], batch_size=500
-        )
+        b.query().bulk_update(updates, [*update_fields, "import_run", "source_row"], batch_size=500)
     for column in self_refs:
         _link_self(name, column.name, rows)
     return {"created": len(creates), "updated": len(updates), "unchanged": unchanged}
@@ -230,7 +228,7 @@ def _link_self(name: str, column: str, rows: list[dict[str, Any]]) -> None:
     field = b.field(b.sheet.column(column))
     pks = key_to_pk(name)
     key = b.key_field
-    current = dict(b.model.objects.values_list("pk", field))
+    current = dict(b.query().values_list("pk", field))
     changed = []
     for row in rows:
         target = row.get(column)
@@ -241,4 +239,4 @@ def _link_self(name: str, column: str, rows: list[dict[str, Any]]) -> None:
             setattr(obj, field, wanted)
             changed.append(obj)
     if changed:
-        b.model.objects.bulk_update(changed, [field], batch_size=500)
+        b.query().bulk_update(changed, [field], batch_size=500)
