@@ -22,6 +22,8 @@ app = typer.Typer(
 
 _CAPABILITIES = [
     "econsec.valuechain.cli",
+    "econsec.screening.cli",
+    "econsec.guideline.cli",
 ]
 
 
