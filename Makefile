@@ -31,6 +31,8 @@ test-postgres: $(STAMP)
 	@if [ -n "$(PG_URL)" ]; then \
 	  echo "== PostgreSQL pass against $(PG_URL)"; \
 	  DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider -m db; \
+	elif [ "$(ECONSEC_REQUIRE_POSTGRES)" = "1" ]; then \
+	  echo "== FAILED: ECONSEC_REQUIRE_POSTGRES=1 but ECONSEC_TEST_DATABASE_URL is not set"; exit 1; \
 	else \
 	  echo "== SKIPPED the PostgreSQL pass: set ECONSEC_TEST_DATABASE_URL=postgresql://USER@HOST:PORT/DB to run it"; \
 	fi
