@@ -422,7 +422,9 @@ class _Runner:
         prog, chain = self.prog, self.engine.chain
         duals = np.abs(sol.row_dual)
         scale = max(1.0, float(duals.max(initial=0.0)))
-        order = np.argsort(-duals, kind="stable")
+        # Among equal shadow prices, name the part before the product it starves.
+        priority = np.array([1, 0, 2, 3, 4, 5])[self.prog.row_kind[sub.rows]]
+        order = np.lexsort((priority, -np.round(duals / scale, 9)))
         out: list[dict[str, Any]] = []
         for i in order[:8]:
             if duals[i] <= 1e-9 * scale:
@@ -433,9 +435,11 @@ class _Runner:
             if kind in (ROW_OUT, ROW_NCAP):
                 entry["site"] = chain.site_ids[chain.node_site[ref]]
                 entry["item"] = chain.item_ids[chain.node_item[ref]]
+                entry["item_name"] = chain.item_names[chain.node_item[ref]]
             elif kind == ROW_SLOT:
                 entry["site"] = chain.site_ids[chain.slot_site[ref]]
                 entry["item"] = chain.item_ids[chain.slot_item[ref]]
+                entry["item_name"] = chain.item_names[chain.slot_item[ref]]
                 alts = self.engine.slot_alts[ref].indices
                 entry["alternatives"] = [
                     {
