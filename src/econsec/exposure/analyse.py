@@ -54,7 +54,7 @@ class Options:
     mineral_hhi_threshold: float = DEFAULT_MINERAL_HHI_THRESHOLD
     top_losses: int = 50
     """How many elements of each kind the report lists (ranked by revenue at risk)."""
-    sourcing_row_tiers: int = 2
+    sourcing_row_tiers: int = 1
     """Sourcing rows are listed for slots at sites up to this tier (arrays cover all)."""
 
 

@@ -1,7 +1,8 @@
 """Concentration measures over grouped weights: HHI, top share, group share.
 
 HHI = Σ sᵢ² over the shares sᵢ (fractions 0–1) of each key (country, supplier) within a group
-(a slot, an item, a product). Everything is vectorised over all groups at once.
+(a slot, an item, a product). Everything is vectorised over all groups at once: one sort per
+(group, key) pairing, then segment sums.
 """
 
 from __future__ import annotations
@@ -35,33 +36,62 @@ class Concentration:
     top_key: IntArray
 
 
-def grouped(
-    group: IntArray, key: IntArray, weight: FloatArray, n_groups: int, n_keys: int
-) -> Concentration:
-    """Concentration of ``weight`` over ``key`` within each ``group``.
+class Pairs:
+    """The distinct (group, key) pairs of a set of rows, found with one sort."""
+
+    def __init__(self, group: IntArray, key: IntArray, n_groups: int, n_keys: int) -> None:
+        self.n_groups = n_groups
+        self.group_of_row = group
+        combo = group * np.int64(max(n_keys, 1)) + key
+        self.order = np.argsort(combo, kind="stable")
+        sorted_combo = combo[self.order]
+        first = np.ones(sorted_combo.shape[0], dtype=bool)
+        first[1:] = sorted_combo[1:] != sorted_combo[:-1]
+        self.starts = np.flatnonzero(first)
+        uniq = sorted_combo[self.starts]
+        self.group = (uniq // max(n_keys, 1)).astype(np.int64)
+        self.key = (uniq % max(n_keys, 1)).astype(np.int64)
+
+    def per_group_count(self, pair_mask: BoolArray | None = None) -> IntArray:
+        """Distinct keys per group (only pairs in ``pair_mask`` when given)."""
+        g = self.group if pair_mask is None else self.group[pair_mask]
+        return np.bincount(g, minlength=self.n_groups).astype(np.int64)
+
+    def pair_sum(self, values: npt.NDArray[np.float64] | BoolArray) -> FloatArray:
+        """Sum of a per-row value over each pair."""
+        if self.starts.shape[0] == 0:
+            return np.zeros(0)
+        return np.add.reduceat(np.asarray(values, dtype=np.float64)[self.order], self.starts)
+
+
+def grouped(pairs: Pairs, weight: FloatArray) -> Concentration:
+    """Concentration of ``weight`` (one value per row of ``pairs``) within each group.
 
     A group whose weights include a NaN, or that sum to zero, gets NaN (unknown, not zero).
     """
+    n_groups = pairs.n_groups
     weight = np.asarray(weight, dtype=np.float64)
     unknown = np.zeros(n_groups, dtype=bool)
-    unknown[group[~np.isfinite(weight)]] = True
-    w = np.where(np.isfinite(weight), weight, 0.0)
-    combo = group * np.int64(n_keys) + key
-    uniq, inverse = np.unique(combo, return_inverse=True)
-    sums = np.bincount(inverse, weights=w, minlength=uniq.shape[0])
-    ugroup, ukey = uniq // n_keys, uniq % n_keys
-    total = np.bincount(ugroup, weights=sums, minlength=n_groups)
+    unknown[pairs.group_of_row[~np.isfinite(weight)]] = True
+    sums = pairs.pair_sum(np.where(np.isfinite(weight), weight, 0.0))
+    total = np.bincount(pairs.group, weights=sums, minlength=n_groups)
     unknown |= total <= 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = sums / total[ugroup]
-    h = np.bincount(ugroup, weights=np.nan_to_num(share) ** 2, minlength=n_groups)
-    order = np.lexsort((-np.nan_to_num(share), ugroup))
-    first = np.ones(order.shape[0], dtype=bool)
-    first[1:] = ugroup[order][1:] != ugroup[order][:-1]
-    top_share = np.full(n_groups, np.nan)
+        share = np.nan_to_num(sums / total[pairs.group])
+    h = np.bincount(pairs.group, weights=share**2, minlength=n_groups)
+    top_share = np.full(n_groups, -1.0)
     top_key = np.full(n_groups, -1, dtype=np.int64)
-    top_share[ugroup[order][first]] = share[order][first]
-    top_key[ugroup[order][first]] = ukey[order][first]
+    if share.size:
+        # Pairs are sorted by group: each group's maximum is a segment reduction.
+        gstart = np.flatnonzero(np.r_[True, pairs.group[1:] != pairs.group[:-1]])
+        seg_max = np.maximum.reduceat(share, gstart)
+        groups_present = pairs.group[gstart]
+        top_share[groups_present] = seg_max
+        hit = share >= top_share[pairs.group]
+        idx = np.flatnonzero(hit)
+        first = np.r_[True, pairs.group[idx][1:] != pairs.group[idx][:-1]]
+        top_key[pairs.group[idx][first]] = pairs.key[idx][first]
+    top_share[top_share < 0] = np.nan
     h[unknown] = np.nan
     top_share[unknown] = np.nan
     top_key[unknown] = -1

@@ -79,10 +79,13 @@ def category_matrix(
         for t in extra
     ]
     member = np.zeros((len(chain.item_ids), len(cats)), dtype=bool)
+    with_hs = [c for c in cats if c.hs_prefixes]
     for i, (tags, hs) in enumerate(zip(chain.item_critical_tags, chain.item_hs_code, strict=True)):
+        if not tags and not hs:
+            continue
         lowered = {t.lower() for t in tags}
         for j, c in enumerate(cats):
-            if lowered & c.tags or (hs and any(hs.startswith(p) for p in c.hs_prefixes)):
+            if lowered & c.tags or (hs and c in with_hs and hs.startswith(c.hs_prefixes)):
                 member[i, j] = True
     keep = member.any(axis=0)
     return [c for c, k in zip(cats, keep, strict=True) if k], member[:, keep]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from econsec.exposure.concentration import Concentration, group_share, grouped
+from econsec.exposure.concentration import Concentration, Pairs, group_share, grouped
 from econsec.valuechain.compiled import CompiledChain
 
 IntArray = npt.NDArray[np.int64]
@@ -40,11 +40,6 @@ class Sourcing:
     by_country_value: Concentration
     group_share_volume: dict[str, FloatArray] = field(default_factory=dict)
     group_share_value: dict[str, FloatArray] = field(default_factory=dict)
-
-
-def _distinct_count(group: IntArray, key: IntArray, n_groups: int, n_keys: int) -> IntArray:
-    uniq = np.unique(group * np.int64(max(n_keys, 1)) + key)
-    return np.bincount(uniq // max(n_keys, 1), minlength=n_groups).astype(np.int64)
 
 
 def sourcing(
@@ -73,33 +68,34 @@ def sourcing(
     val = chain.link_value[mask]
     n_sites, n_orgs, n_countries = len(chain.site_ids), len(chain.org_ids), len(chain.countries)
 
-    n_sources = _distinct_count(g, src_site, n_groups, n_sites)
-    n_qualified = _distinct_count(g[qualified], src_site[qualified], n_groups, n_sites)
+    by_site = Pairs(g, src_site, n_groups, n_sites)
+    n_sources = by_site.per_group_count()
+    n_qualified = by_site.per_group_count(by_site.pair_sum(qualified) > 0)
     n_alt = np.zeros(n_groups, dtype=np.int64)
-    offered = np.zeros(n_groups, dtype=np.int64)
+    offered = n_sources
     if alt_group is not None and alt_group.shape[0]:
         ok = alt_group >= 0
         alt_site = chain.node_site[chain.alt_src[ok]]
-        n_alt = _distinct_count(alt_group[ok], alt_site, n_groups, n_sites)
+        n_alt = Pairs(alt_group[ok], alt_site, n_groups, n_sites).per_group_count()
         # Sites offering the item as an alternative *or* supplying it already.
-        offered = _distinct_count(
+        offered = Pairs(
             np.concatenate([g, alt_group[ok]]),
             np.concatenate([src_site, alt_site]),
             n_groups,
             n_sites,
-        )
-    else:
-        offered = n_sources
+        ).per_group_count()
+    by_org = Pairs(g, org, n_groups, n_orgs)
+    by_country = Pairs(g, country, n_groups, n_countries)
     out = Sourcing(
         n_sources=n_sources,
         n_qualified=n_qualified,
         n_alternatives=n_alt,
         single_source=n_qualified == 1,
         sole_source=(n_sources == 1) & (offered == 1),
-        by_supplier_volume=grouped(g, org, vol, n_groups, n_orgs),
-        by_supplier_value=grouped(g, org, val, n_groups, n_orgs),
-        by_country_volume=grouped(g, country, vol, n_groups, n_countries),
-        by_country_value=grouped(g, country, val, n_groups, n_countries),
+        by_supplier_volume=grouped(by_org, vol),
+        by_supplier_value=grouped(by_org, val),
+        by_country_volume=grouped(by_country, vol),
+        by_country_value=grouped(by_country, val),
     )
     for name, members in groups.items():
         out.group_share_volume[name] = group_share(
