@@ -137,7 +137,7 @@ def throughput(data: Path, entities: int, queries: int, workers: int) -> None:
             negatives += [r["full_name"] for r in csv.DictReader(path.open(encoding="utf-8"))]
     all_names = [n for _, items in lists for e in items for n in e.all_names()]
     batch: list[str] = []
-    for i in range(queries):
+    for _ in range(queries):
         roll = rng.random()
         if roll < 0.2:
             batch.append(_typo(rng.choice(all_names), rng))
