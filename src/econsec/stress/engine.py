@@ -173,7 +173,11 @@ class Engine:
         col_upper = prog.col_upper.copy()
         t_coef = prog.t_coef.copy()
         row_upper = prog.row_upper.copy()
-        hit = np.flatnonzero(dis.node_factor < 1.0)
+        factor = dis.node_factor
+        # A partial loss at a node of unstated capacity caps it at that share of its normal
+        # output; a node with no normal output (an alternative not yet used) stays unlimited.
+        unstated = ~np.isfinite(self.chain.node_capacity) & (prog.rates[prog.u0 :][: prog.n_nodes] <= 0)
+        hit = np.flatnonzero((factor < 1.0) & ~(unstated & (factor > 0.0)))
         down = hit[dis.node_factor[hit] <= 0.0]
         partial = hit[dis.node_factor[hit] > 0.0]
         col_upper[prog.u0 + down] = 0.0
