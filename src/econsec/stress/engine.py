@@ -29,6 +29,7 @@ from econsec.stress.programme import (
     ROW_SLOT,
     Programme,
     build_programme,
+    item_levels,
 )
 from econsec.stress.scenario import Disruption
 from econsec.valuechain.compiled import CompiledChain
@@ -144,6 +145,7 @@ class Engine:
             (self.prog.node_out @ link_to_slot @ self.prog.slot_consumers).tocsr().astype(bool)
         )
         self.slot_links = chain.slot_links().tocsr()
+        self.item_level = item_levels(chain)
         self.slot_alts = sp.csr_matrix(
             (np.ones(chain.alt_src.shape[0]), (chain.alt_slot, np.arange(chain.alt_src.shape[0]))),
             shape=(chain.n_slots, chain.alt_src.shape[0]),
@@ -426,9 +428,13 @@ class _Runner:
         prog, chain = self.prog, self.engine.chain
         duals = np.abs(sol.row_dual)
         scale = max(1.0, float(duals.max(initial=0.0)))
-        # Among equal shadow prices, name the part before the product it starves.
-        priority = np.array([1, 0, 2, 3, 4, 5])[self.prog.row_kind[sub.rows]]
-        order = np.lexsort((priority, -np.round(duals / scale, 9)))
+        # Among equal shadow prices, name the part before the product it starves, and the
+        # deepest part (the root cause) before the sub-assemblies made from it.
+        kinds = self.prog.row_kind[sub.rows]
+        priority = np.array([1, 0, 2, 3, 4, 5])[kinds]
+        slot_item = chain.slot_item[np.where(kinds == ROW_SLOT, self.prog.row_ref[sub.rows], 0)]
+        depth = np.where(kinds == ROW_SLOT, self.engine.item_level[slot_item], 0)
+        order = np.lexsort((-depth, priority, -np.round(duals / scale, 9)))
         out: list[dict[str, Any]] = []
         for i in order[:8]:
             if duals[i] <= 1e-9 * scale:

@@ -63,6 +63,7 @@ def explain(outcome: Outcome, currency: str) -> list[dict[str, Any]]:
         "lcap": "stress.explain.link_capacity",
         "acap": "stress.explain.alt_capacity",
     }
+    first_slot = True
     for entry in outcome.binding[:3]:
         key = keys.get(entry["kind"])
         if key is None:
@@ -73,8 +74,9 @@ def explain(outcome: Outcome, currency: str) -> list[dict[str, Any]]:
         out.append({"key": key, "params": {**params, "week": tts}})
         if entry["kind"] == "slot":
             later = [a for a in entry.get("alternatives", []) if a["qualification_weeks"] > tts]
-            if not entry.get("alternatives"):
+            if not entry.get("alternatives") and first_slot:
                 out.append({"key": "stress.explain.no_alternative", "params": {}})
+            first_slot = False
             for alt in later[:2]:
                 out.append(
                     {
