@@ -14,6 +14,12 @@ from econsec.web.roles import ROLES
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Production keeps Django's PBKDF2 default; hashing it for hundreds of test users is slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def users(db: Any) -> dict[str, User]:
     """``{"administrator": …, "analyst": …, "viewer": …, "auditor": …, "norole": …}``."""

@@ -1,0 +1,135 @@
+"""Every URL × (anonymous, each role, no role) → expected status, as CISO Assistant does.
+
+The matrix must name every URL the project serves: adding a URL without an entry fails
+``test_every_url_is_in_the_matrix``, so no endpoint ships without its role rule being tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from econsec.web.models import Job
+from econsec.web.roles import CAPABILITIES, PUBLIC
+
+WHO = ("anonymous", "norole", "viewer", "auditor", "analyst", "administrator")
+
+
+@dataclass(frozen=True)
+class Entry:
+    capability: str  # read | edit | audit | admin | public
+    api: bool = False
+    method: str = "get"
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda ctx: {}
+    data: Callable[[], dict[str, Any]] | None = None
+    allowed: int = 200  # status when allowed
+    public_status: dict[str, int] = field(default_factory=dict)
+
+
+def _job(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {"job_id": ctx["job_id"]}
+
+
+def _bad_upload() -> dict[str, Any]:
+    # A wrong file type: an allowed caller gets the validation answer (400), not a 403.
+    return {"workbook": SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")}
+
+
+MATRIX: dict[str, Entry] = {
+    "web:dashboard": Entry("read"),
+    "web:login": Entry(PUBLIC),
+    "web:logout": Entry(PUBLIC, method="post", allowed=302),
+    "web:set_language": Entry(PUBLIC, method="post", data=lambda: {"language": "en"}, allowed=302),
+    "web:organisations": Entry("read"),
+    "web:organisation": Entry("read", kwargs=lambda ctx: {"org_id": "SUP"}),
+    "web:sites": Entry("read"),
+    "web:site": Entry("read", kwargs=lambda ctx: {"site_id": "P1"}),
+    "web:items": Entry("read"),
+    "web:item": Entry("read", kwargs=lambda ctx: {"item_id": "CAR"}),
+    "web:bom": Entry("read"),
+    "web:links": Entry("read"),
+    "web:upload": Entry("edit"),
+    "web:jobs": Entry("read"),
+    "web:tokens": Entry("read"),
+    "web:job": Entry("read", kwargs=_job),
+    "web:job_status": Entry("read", kwargs=_job),
+    "api:openapi-json": Entry("read"),
+    "api:openapi-view": Entry("read"),
+    "api:api-root": Entry(PUBLIC, allowed=404),  # no index page: the docs are at api/docs
+    "api:organisations": Entry("read", api=True),
+    "api:organisation": Entry("read", api=True, kwargs=lambda ctx: {"org_id": "SUP"}),
+    "api:sites": Entry("read", api=True),
+    "api:site": Entry("read", api=True, kwargs=lambda ctx: {"site_id": "P1"}),
+    "api:items": Entry("read", api=True),
+    "api:item": Entry("read", api=True, kwargs=lambda ctx: {"item_id": "CAR"}),
+    "api:bom": Entry("read", api=True),
+    "api:links": Entry("read", api=True),
+    "api:job": Entry("read", api=True, kwargs=_job),
+    "api:import": Entry("edit", api=True, method="post", data=_bad_upload, allowed=400),
+}
+
+
+def _walk(patterns: list[Any], ns: str = "") -> Iterator[str]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
+        elif isinstance(p, URLPattern):
+            yield ns + (p.name or f"<unnamed {p.pattern}>")
+
+
+def served_url_names() -> set[str]:
+    return {name for name in _walk(get_resolver().url_patterns) if not name.startswith("static")}
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    missing = served_url_names() - set(MATRIX)
+    stale = set(MATRIX) - served_url_names()
+    assert not missing, f"URLs without a role rule in the matrix: {sorted(missing)}"
+    assert not stale, f"matrix entries for URLs that no longer exist: {sorted(stale)}"
+
+
+def expected(entry: Entry, who: str) -> int:
+    if entry.capability == PUBLIC:
+        return entry.public_status.get(who, entry.allowed)
+    if who == "anonymous":
+        return 401 if entry.api else 302
+    if who == "norole" or who not in CAPABILITIES[entry.capability]:
+        return 403
+    return entry.allowed
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_matrix(name: str, who: str, client_for: Any, chain: Any, users: Any) -> None:
+    entry = MATRIX[name]
+    owner = users.get(who) if who != "anonymous" else None
+    job = Job.objects.create(kind="valuechain.import", created_by=owner)
+    url = reverse(name, kwargs=entry.kwargs({"job_id": job.pk}))
+    client = client_for(None if who == "anonymous" else who)
+    data = entry.data() if entry.data else {}
+    response = getattr(client, entry.method)(url, data)
+    want = expected(entry, who)
+    assert response.status_code == want, (name, who, response.status_code, response.content[:300])
+    if want == 302 and entry.capability != PUBLIC:
+        assert response["Location"].startswith(reverse("web:login"))
+
+
+def test_every_api_operation_declares_a_capability() -> None:
+    from econsec.web.api import api
+
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                assert hasattr(operation.view_func, "econsec_capability"), operation.view_func
+
+
+def test_every_page_view_declares_a_capability() -> None:
+    for p in get_resolver().url_patterns:
+        if isinstance(p, URLResolver) and p.namespace == "web":
+            for view in p.url_patterns:
+                assert hasattr(view.callback, "econsec_capability"), view.name
