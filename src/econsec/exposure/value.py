@@ -220,8 +220,10 @@ def origin_shares(
         cols = column_of_node - lo
         inside = (cols >= 0) & (cols < hi - lo)
 
-        def init(rows: IntArray, cols: IntArray = cols, inside: BoolArray = inside) -> FloatArray:
-            b = np.zeros((rows.shape[0], hi - lo))
+        def init(
+            rows: IntArray, cols: IntArray = cols, inside: BoolArray = inside, width: int = hi - lo
+        ) -> FloatArray:
+            b = np.zeros((rows.shape[0], width))
             ok = inside[rows]
             b[np.flatnonzero(ok), cols[rows][ok]] = flows.value_added[rows][ok]
             return b

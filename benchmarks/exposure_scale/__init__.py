@@ -1,0 +1,1 @@
+"""Scale benchmark of the exposure analytics (run: python -m benchmarks.exposure_scale)."""
