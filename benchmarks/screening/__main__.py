@@ -136,24 +136,33 @@ def throughput(data: Path, entities: int, queries: int, workers: int) -> None:
         if path.exists():
             negatives += [r["full_name"] for r in csv.DictReader(path.open(encoding="utf-8"))]
     all_names = [n for _, items in lists for e in items for n in e.all_names()]
-    batch: list[str] = []
-    for _ in range(queries):
-        roll = rng.random()
-        if roll < 0.2:
-            batch.append(_typo(rng.choice(all_names), rng))
-        elif roll < 0.3:
-            batch.append(rng.choice(all_names))
-        elif negatives and roll < 0.6:
-            batch.append(rng.choice(negatives))
-        else:
-            words = [rng.choice(rng.choice(all_names).split()) for _ in range(rng.randint(2, 4))]
-            batch.append(" ".join(words))
-    chunks = [batch[i : i + 250] for i in range(0, len(batch), 250)]
+
+    def make_batch() -> list[str]:
+        batch: list[str] = []
+        for _ in range(queries):
+            roll = rng.random()
+            if roll < 0.2:
+                batch.append(_typo(rng.choice(all_names), rng))
+            elif roll < 0.3:
+                batch.append(rng.choice(all_names))
+            elif negatives and roll < 0.6:
+                batch.append(_typo(rng.choice(negatives), rng))
+            else:
+                words = [
+                    rng.choice(rng.choice(all_names).split()) for _ in range(rng.randint(2, 4))
+                ]
+                batch.append(" ".join(words))
+        return batch
+
+    # Each timed run screens a fresh batch on fresh workers, so no cache carries over.
     runs = []
     hits = 0
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(index,)) as pool:
-        list(pool.map(_screen_chunk, [batch[: workers * 20]]))  # warm the workers
-        for _ in range(3):
+    batch: list[str] = []
+    for _ in range(3):
+        batch = make_batch()
+        chunks = [batch[i : i + 250] for i in range(0, len(batch), 250)]
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(index,)) as pool:
+            list(pool.map(_screen_chunk, [["warm up"]] * workers))
             started = time.perf_counter()
             hits = sum(pool.map(_screen_chunk, chunks))
             runs.append(time.perf_counter() - started)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import fuzz
 
 from econsec.screening.entity import ListEntity
 from econsec.screening.names import compare_forms, japanese_key
@@ -53,6 +54,7 @@ class ScreeningIndex:
     name_entity: npt.NDArray[np.int32]  # name row → entity position
     name_text: list[str]
     name_forms: list[tuple[NameForm, ...]]
+    name_strings: list[tuple[str, ...]]  # each form's tokens joined by spaces (prefilter)
     postings: dict[str, npt.NDArray[np.int32]]
     max_df: int
 
@@ -82,8 +84,15 @@ class ScreeningIndex:
                         postings[gram].append(row)
         arrays = {g: np.asarray(rows, dtype=np.int32) for g, rows in postings.items()}
         max_df = max(50, int(max_df_share * max(1, len(name_text))))
+        strings = [tuple(" ".join(f.tokens) for f in forms) for forms in forms_out]
         return cls(
-            entities, np.asarray(name_entity, dtype=np.int32), name_text, forms_out, arrays, max_df
+            entities,
+            np.asarray(name_entity, dtype=np.int32),
+            name_text,
+            forms_out,
+            strings,
+            arrays,
+            max_df,
         )
 
     def __len__(self) -> int:
@@ -113,27 +122,53 @@ class ScreeningIndex:
         *,
         max_candidates: int = 25,
         all_above: float | None = None,
+        prefilter_floor: float = 60.0,
+        max_aligned: int = 6,
     ) -> list[Match]:
         """Matches for ``subject`` at or above each list's threshold, best first.
 
         ``all_above`` overrides the thresholds (e.g. 0.0 to see the near misses too).
         """
         best: dict[int, Match] = {}
+        floor = all_above
+        lowest = min([config.threshold, *(t for _, t in config.list_thresholds)])
+        # Qualifiers can add at most the country bonus, unless identifiers may match.
+        name_floor = 0.0 if floor is not None or subject.identifiers else lowest - 0.05
         for s_name in subject.all_names():
             s_forms = name_forms(s_name)
             if not s_forms:
                 continue
-            for row in self.candidates(s_forms, max_candidates):
+            q_strings = [" ".join(f.tokens) for f in s_forms]
+            rows = self.candidates(s_forms, max_candidates)
+            if name_floor > 0:
+                # A cheap C-level token-set ratio ranks the candidates and weeds out most of
+                # them before the alignment; it is generous (rarely below the alignment score
+                # of a true match), and only the best ``max_aligned`` are aligned.
+                quick = [
+                    (
+                        max(
+                            fuzz.token_set_ratio(q, c)
+                            for q in q_strings
+                            for c in self.name_strings[r]
+                        ),
+                        r,
+                    )
+                    for r in rows
+                ]
+                quick.sort(key=lambda item: -item[0])
+                rows = [r for score, r in quick[:max_aligned] if score >= prefilter_floor]
+            for row in rows:
                 position = int(self.name_entity[row])
                 list_name, entity = self.entities[position]
                 result = compare_forms(s_forms, self.name_forms[row], config.name)
+                if result.score < name_floor:
+                    continue
                 match = qualify(
                     subject, entity, list_name, result, self.name_text[row], s_name, config
                 )
                 current = best.get(position)
                 if current is None or match.score > current.score:
                     best[position] = match
-        floor = all_above
         out = [
             m
             for m in best.values()

@@ -96,12 +96,29 @@ def japanese_key(token: str) -> str:
 def _token_similarity(a: str, b: str, config: NameConfig, japanese: bool) -> float:
     if a == b:
         return 1.0
-    if (any(c.isdigit() for c in a) or any(c.isdigit() for c in b)) and a != b:
+    return _cached_similarity(
+        a,
+        b,
+        japanese and config.loose_japanese,
+        config.initial_similarity,
+        config.min_token_similarity,
+    )
+
+
+@lru_cache(maxsize=1 << 20)
+def _cached_similarity(a: str, b: str, loose: bool, initial: float, floor: float) -> float:
+    if not (a.isalpha() and b.isalpha()) and (
+        any(c.isdigit() for c in a) or any(c.isdigit() for c in b)
+    ):
         return 0.0  # "Unit 1" is not "Unit 2"
-    if len(a) == 1 or len(b) == 1:
-        return config.initial_similarity if a[0] == b[0] else 0.0
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        return initial if a[0] == b[0] else 0.0
+    # Levenshtein similarity can never exceed the length ratio: skip hopeless pairs.
+    if not loose and min(la, lb) / max(la, lb) < floor:
+        return 0.0
     sim = Levenshtein.normalized_similarity(a, b)
-    if japanese and config.loose_japanese and sim < 1.0:
+    if loose and sim < 1.0:
         ka, kb = japanese_key(a), japanese_key(b)
         sim = max(sim, 0.95 * Levenshtein.normalized_similarity(ka, kb))
     return sim
@@ -112,6 +129,10 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese:
     if len(left) < 2:
         return left
     targets = set(right)
+    long_targets = [t for t in targets if len(t) > 4]
+    shortest = min(len(t) for t in left)
+    if not any(len(t) >= 2 * shortest for t in targets):
+        return left  # no token on the other side is long enough to be two of ours
     out: list[str] = []
     i = 0
     while i < len(left):
@@ -121,8 +142,10 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese:
                 continue
             joined = "".join(left[i : i + size])
             if joined in targets or any(
-                len(t) > 4 and _token_similarity(joined, t, config, japanese) >= 0.9
-                for t in targets
+                t[0] == joined[0]
+                and abs(len(t) - len(joined)) <= 1 + len(t) // 8
+                and _token_similarity(joined, t, config, japanese) >= 0.9
+                for t in long_targets
             ):
                 out.append(joined)
                 i += size
@@ -139,10 +162,12 @@ def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
     qt = _merge_runs(list(q.tokens), list(c.tokens), config, japanese)
     ct = _merge_runs(list(c.tokens), qt, config, japanese)
     pairs: list[tuple[float, int, int]] = []
+    loose = japanese and config.loose_japanese
+    floor, initial = config.min_token_similarity, config.initial_similarity
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
-            sim = _token_similarity(a, b, config, japanese)
-            if sim >= config.min_token_similarity:
+            sim = 1.0 if a == b else _cached_similarity(a, b, loose, initial, floor)
+            if sim >= floor:
                 pairs.append((sim, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     used_q: set[int] = set()
