@@ -12,16 +12,18 @@ from econsec.valuechain.compiled import CompiledChain
 def lost_nodes(chain: CompiledChain, element: np.ndarray, e: int) -> set[int]:
     """Disrupt every node of element ``e``; re-evaluate the AND/OR semantics to a fixed point."""
     sources: dict[int, set[int]] = defaultdict(set)
-    qualified_slots = {int(s) for s, q in zip(chain.link_slot, chain.link_qualified) if q}
+    qualified_slots = {
+        int(s) for s, q in zip(chain.link_slot, chain.link_qualified, strict=False) if q
+    }
     for src, slot, q in zip(
-        chain.link_src.tolist(), chain.link_slot.tolist(), chain.link_qualified
+        chain.link_src.tolist(), chain.link_slot.tolist(), chain.link_qualified, strict=False
     ):
         # A slot with no qualified link is fed by its unqualified links (decision 0060).
         if q or slot not in qualified_slots:
             sources[slot].add(src)
     inputs: dict[int, list[int]] = defaultdict(list)
     ni = chain.node_inputs.tocoo()
-    for node, slot in zip(ni.row.tolist(), ni.col.tolist()):
+    for node, slot in zip(ni.row.tolist(), ni.col.tolist(), strict=False):
         if sources.get(slot):
             inputs[node].append(slot)
     lost = {v for v in range(chain.n_nodes) if element[v] == e}

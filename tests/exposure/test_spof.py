@@ -56,7 +56,7 @@ def test_both_sources_sharing_one_upstream_site_are_lost_together() -> None:
     # K1 now also buys R from N1: both sources of C depend on N1, the intersection keeps N1.
     tables = mini_tables()
     tables["bom"] = [b for b in tables["bom"] if b["child_item_id"] != "M"]
-    tables["supply_links"] = [l for l in tables["supply_links"] if l["item_id"] != "M"]
+    tables["supply_links"] = [x for x in tables["supply_links"] if x["item_id"] != "M"]
     tables["supply_links"].append(
         {"supplier_site_id": "N1", "item_id": "R", "receiving_site_id": "K1", "share": 1.0,
          "qualified": True}

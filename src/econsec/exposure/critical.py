@@ -58,14 +58,29 @@ def reference_categories() -> list[CriticalCategory]:
 
 
 def reference_mineral_hhi() -> dict[str, float]:
-    """World production HHI per mineral tag from the reference data, when it ships one."""
+    """World production HHI per mineral tag (latest year) from the reference data."""
     try:
-        from econsec.reference import minerals  # type: ignore[attr-defined]
-
-        found = minerals.world_hhi()
-        return {str(k).lower(): float(v) for k, v in dict(found).items()}
-    except (ImportError, AttributeError, OSError, ValueError, TypeError):
+        from econsec.reference import minerals as ref
+    except ImportError:
         return {}
+    out: dict[str, float] = {}
+    for tag in ref.minerals():
+        try:
+            index = ref.mineral_supply(tag).hhi
+        except (KeyError, ValueError, LookupError):
+            continue
+        if index is not None:
+            out[tag.lower()] = float(index)
+    return out
+
+
+def normalise_mineral(tag: str) -> str:
+    """The reference tag for an item's mineral tag (the tag itself when unknown)."""
+    try:
+        from econsec.reference.minerals import normalise_mineral_tag
+    except ImportError:
+        return tag.lower()
+    return (normalise_mineral_tag(tag) or tag).lower()
 
 
 def category_matrix(
@@ -87,16 +102,16 @@ def category_matrix(
         for j, c in enumerate(cats):
             if lowered & c.tags or (hs and c in with_hs and hs.startswith(c.hs_prefixes)):
                 member[i, j] = True
-    keep = member.any(axis=0)
-    return [c for c, k in zip(cats, keep, strict=True) if k], member[:, keep]
+    keep = np.asarray(member.any(axis=0), dtype=bool)
+    return [c for c, k in zip(cats, keep.tolist(), strict=True) if k], member[:, keep]
 
 
 def mineral_matrix(chain: CompiledChain) -> tuple[list[str], BoolArray]:
     """Items × mineral tags membership."""
-    minerals = sorted({t.lower() for tags in chain.item_mineral_tags for t in tags})
+    minerals = sorted({normalise_mineral(t) for tags in chain.item_mineral_tags for t in tags})
     index = {m: j for j, m in enumerate(minerals)}
     member = np.zeros((len(chain.item_ids), len(minerals)), dtype=bool)
     for i, tags in enumerate(chain.item_mineral_tags):
         for t in tags:
-            member[i, index[t.lower()]] = True
+            member[i, index[normalise_mineral(t)]] = True
     return minerals, member

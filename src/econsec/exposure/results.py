@@ -118,7 +118,8 @@ class ExposureReport:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-able data (NaN becomes None)."""
-        return _clean(asdict(self))
+        cleaned: dict[str, Any] = _clean(asdict(self))
+        return cleaned
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ExposureReport:
@@ -146,7 +147,12 @@ class ExposureReport:
         }
 
         def row(r: dict[str, Any]) -> SourcingRow:
-            return SourcingRow(**{k: (nan(v) if v is None else v) for k, v in r.items()})
+            values: dict[str, Any] = {k: (nan(v) if v is None else v) for k, v in r.items()}
+            return SourcingRow(**values)
+
+        def supplier(r: dict[str, Any]) -> SupplierRow:
+            values: dict[str, Any] = {k: (nan(v) if v is None else v) for k, v in r.items()}
+            return SupplierRow(**values)
 
         return cls(
             data_version=data["data_version"],
@@ -155,10 +161,7 @@ class ExposureReport:
             losses=losses,
             slots=[row(r) for r in data["slots"]],
             items=[row(r) for r in data["items"]],
-            suppliers=[
-                SupplierRow(**{k: (nan(v) if v is None else v) for k, v in s.items()})
-                for s in data["suppliers"]
-            ],
+            suppliers=[supplier(s) for s in data["suppliers"]],
             supplier_hhi_value=nan(data["supplier_hhi_value"]),
             warnings=[ExposureWarning(w["code"], w["params"]) for w in data["warnings"]],
             schema=int(data.get("schema", RESULT_SCHEMA)),

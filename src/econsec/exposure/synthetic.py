@@ -139,7 +139,7 @@ def synthetic_chain(
     k = np.minimum(want, item_count[slot_item])
     l_slot = np.repeat(np.arange(n_slots), k)
     within = np.arange(l_slot.shape[0]) - np.repeat(np.cumsum(k) - k, k)
-    start = rng.integers(0, 1 << 30, n_slots)
+    start = np.asarray(rng.integers(0, 1 << 30, n_slots), dtype=np.int64)
     cnt = item_count[slot_item][l_slot]
     l_src = item_first[slot_item][l_slot] + (start[l_slot] + within) % cnt
     raw = rng.uniform(0.2, 1.0, l_slot.shape[0])

@@ -1,0 +1,170 @@
+"""`econsec exposure`: autonomy analytics on the stored value chain."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from econsec.exposure.analyse import Options, analyse
+from econsec.exposure.export import SECTIONS, section_rows
+from econsec.exposure.problems import ExposureError
+from econsec.exposure.results import ExposureReport
+from econsec.i18n import normalise_lang, t
+from econsec.valuechain.compiled import CompiledChain
+
+FORMATS = ("table", "csv", "xlsx", "json")
+_TABLE_TOP = 15
+
+
+def _groups(ids: list[str], lang: str) -> dict[str, frozenset[str]]:
+    from econsec.reference.groups import load_groups
+
+    known = load_groups()
+    out: dict[str, frozenset[str]] = {}
+    for gid in ids:
+        group = known.get(gid)
+        if group is None:
+            raise typer.BadParameter(t("exposure.cli.unknown_group", lang, group=gid))
+        from datetime import date
+
+        out[gid] = group.members_on(date.today())
+    return out
+
+
+def _stored_chain() -> CompiledChain:
+    from econsec.store import open_store
+    from econsec.valuechain.store_io import compile_store
+
+    open_store()
+    return compile_store()
+
+
+def run(
+    chain: CompiledChain,
+    *,
+    fmt: str,
+    out: Path | None,
+    lang: str,
+    options: Options,
+    console: Console,
+    section: str = "products",
+) -> ExposureReport:
+    """Analyse ``chain`` and write the report in ``fmt`` (table to the console by default)."""
+    report = analyse(chain, options)
+    if fmt == "json":
+        text = json.dumps(report.to_json(), ensure_ascii=False, indent=1)
+        if out is None:
+            sys.stdout.write(text + "\n")
+        else:
+            out.write_text(text, encoding="utf-8")
+    elif fmt == "csv":
+        head, rows = section_rows(report, section, lang)
+        handle = out.open("w", encoding="utf-8-sig", newline="") if out else sys.stdout
+        writer = csv.writer(handle)
+        writer.writerow(head)
+        writer.writerows(rows)
+        if out:
+            handle.close()
+    elif fmt == "xlsx":
+        if out is None:
+            raise typer.BadParameter(t("exposure.cli.needs_out", lang, format=fmt))
+        from openpyxl import Workbook
+
+        book = Workbook()
+        book.remove(book.worksheets[0])
+        for name in SECTIONS:
+            sheet = book.create_sheet(name)
+            head, rows = section_rows(report, name, lang)
+            sheet.append(head)
+            for row in rows:
+                sheet.append(row)
+        book.save(out)
+    else:
+        for name in ("products", "losses", "suppliers", "warnings"):
+            head, rows = section_rows(report, name, lang, top=_TABLE_TOP)
+            if not rows:
+                continue
+            table = Table(title=t(f"exposure.table.{name}", lang), show_lines=name == "products")
+            for heading in head:
+                table.add_column(heading, overflow="fold")
+            for row in rows[: _TABLE_TOP * 3]:
+                table.add_row(*(str(v) for v in row))
+            console.print(table)
+    if out is not None:
+        Console(stderr=True).print(t("exposure.cli.written", lang, path=out))
+    return report
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `exposure` command to the econsec CLI."""
+
+    @app.command(
+        "exposure", help=t("exposure.cli.help", "en") + " / " + t("exposure.cli.help", "ja")
+    )
+    def exposure(
+        fmt: Annotated[str, typer.Option("--format", help="table, csv, xlsx or json")] = "table",
+        out: Annotated[Path | None, typer.Option("--out", help="output file")] = None,
+        section: Annotated[
+            str, typer.Option("--section", help="csv: " + ", ".join(SECTIONS))
+        ] = "products",
+        group: Annotated[
+            list[str] | None, typer.Option("--group", help="country group id (repeatable)")
+        ] = None,
+        concern_group: Annotated[
+            str | None, typer.Option("--concern-group", help="group whose share costs points")
+        ] = None,
+        demo: Annotated[
+            bool, typer.Option("--demo", help="analyse the built-in demo company, not the store")
+        ] = False,
+        store: Annotated[
+            bool, typer.Option("--store/--no-store", help="keep the results with the data version")
+        ] = True,
+        lang: Annotated[str | None, typer.Option("--lang", help="ja or en")] = None,
+    ) -> None:
+        language = normalise_lang(lang)
+        err = Console(stderr=True)
+        if fmt not in FORMATS:
+            err.print(t("exposure.cli.bad_format", language, value=fmt))
+            raise typer.Exit(2)
+        if section not in SECTIONS:
+            raise typer.BadParameter(section)
+        ids = list(group or [])
+        if concern_group and concern_group not in ids:
+            ids.append(concern_group)
+        options = Options(groups=_groups(ids, language), concern_group=concern_group)
+        if demo:
+            from econsec.valuechain.compile import compile_tables
+            from econsec.valuechain.generators.demo import demo_company
+
+            chain = compile_tables(demo_company())
+        else:
+            try:
+                chain = _stored_chain()
+            except Exception as exc:  # the store may be empty or unreachable
+                err.print(t("exposure.cli.no_store", language, reason=exc))
+                raise typer.Exit(1) from None
+        try:
+            report = run(
+                chain,
+                fmt=fmt,
+                out=out,
+                lang=language,
+                options=options,
+                console=Console(width=None if sys.stdout.isatty() else 200),
+                section=section,
+            )
+        except ExposureError as exc:
+            err.print(exc.message(language))
+            raise typer.Exit(1) from None
+        if store and not demo:
+            from econsec.exposure.store import save_report
+
+            save_report(report, {"groups": sorted(ids), "concern": concern_group})
+            err.print(t("exposure.cli.stored", language, version=report.data_version[:12]))
