@@ -22,8 +22,11 @@ app = typer.Typer(
 
 _CAPABILITIES = [
     "econsec.valuechain.cli",
+    "econsec.valuechain.generators.cli",
     "econsec.screening.cli",
     "econsec.guideline.cli",
+    "econsec.exposure.cli",
+    "econsec.web.cli",
 ]
 
 

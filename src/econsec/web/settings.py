@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "econsec.valuechain",
     "econsec.guideline",
     "econsec.screening",
+    "econsec.exposure",
 ]
 
 MIDDLEWARE = [
