@@ -26,7 +26,6 @@ _CAPABILITIES = [
     "econsec.screening.cli",
     "econsec.guideline.cli",
     "econsec.exposure.cli",
-    "econsec.web.cli",
 ]
 
 
