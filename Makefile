@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= $(ECONSEC_TEST_DATABASE_URL)
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres bench clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,20 +24,34 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -m "not browser"
 
 # The PostgreSQL pass reruns every database test against a real server.
 test-postgres: $(STAMP)
 	@if [ -n "$(PG_URL)" ]; then \
 	  echo "== PostgreSQL pass against $(PG_URL)"; \
-	  DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider -m db; \
+	  DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider -m "db and not browser"; \
 	elif [ "$(ECONSEC_REQUIRE_POSTGRES)" = "1" ]; then \
 	  echo "== FAILED: ECONSEC_REQUIRE_POSTGRES=1 but ECONSEC_TEST_DATABASE_URL is not set"; exit 1; \
 	else \
 	  echo "== SKIPPED the PostgreSQL pass: set ECONSEC_TEST_DATABASE_URL=postgresql://USER@HOST:PORT/DB to run it"; \
 	fi
 
-test: lint typecheck test-sqlite test-postgres
+# Browser tests: Playwright drives Debian's Chromium (installed with apt when running as root).
+test-browser: $(STAMP)
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "== installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || true; \
+	fi
+	@if [ -x /usr/bin/chromium ]; then \
+	  $(BIN)/pytest -q -p no:cacheprovider -m browser; \
+	elif [ "$$ECONSEC_REQUIRE_BROWSER" = "1" ]; then \
+	  echo "== browser tests are required but /usr/bin/chromium is missing" >&2; exit 1; \
+	else \
+	  echo "== SKIPPED browser tests: /usr/bin/chromium is missing (install Debian's chromium package, or run make test as root)"; \
+	fi
+
+test: lint typecheck test-sqlite test-postgres test-browser
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all

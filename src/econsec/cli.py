@@ -26,6 +26,7 @@ _CAPABILITIES = [
     "econsec.screening.cli",
     "econsec.guideline.cli",
     "econsec.exposure.cli",
+    "econsec.web.cli",
 ]
 
 

@@ -26,7 +26,7 @@ def users(db: Any) -> dict[str, User]:
     made = {}
     for role in ROLES:
         user = User.objects.create_user(role, password=PASSWORD)
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         made[role] = user
     made["norole"] = User.objects.create_user("norole", password=PASSWORD)
     return made

@@ -85,6 +85,7 @@ def _finish(job: Job, status: str, result: dict[str, Any], error: dict[str, str]
         "result": result,
         "error": error,
         "finished_at": timezone.now(),
+        "progress_note": {},
     }
     if status == Job.Status.SUCCEEDED:
         fields["progress"] = 1.0
