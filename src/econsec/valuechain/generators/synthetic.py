@@ -97,13 +97,13 @@ def _allocate(total: int, groups: int, decay: float) -> IntArray:
     remainder = spare - int(counts.sum())
     if remainder:
         counts[np.argsort(-(exact - counts), kind="stable")[:remainder]] += 1
-    return counts + 1
+    return np.asarray(counts + 1, dtype=np.int64)
 
 
 def _zipf_weights(rng: np.random.Generator, n: int) -> FloatArray:
     ranks = rng.permutation(n) + 1
-    weights = ranks.astype(np.float64) ** -ZIPF_EXPONENT
-    return weights / weights.sum()
+    weights: FloatArray = ranks.astype(np.float64) ** -ZIPF_EXPONENT
+    return np.asarray(weights / weights.sum(), dtype=np.float64)
 
 
 class _Sources:
@@ -185,10 +185,10 @@ def generate_network(
     for k in range(1, tiers + 1):
         tier_sites = np.flatnonzero(site_tier == k)
         tier_items = np.flatnonzero(item_tier == k)
-        i, s, sh = _tier_sources(rng, tier_items, tier_sites)
-        src_item.append(i)
-        src_site.append(s)
-        src_share.append(sh)
+        tier_item, tier_site, tier_share = _tier_sources(rng, tier_items, tier_sites)
+        src_item.append(tier_item)
+        src_site.append(tier_site)
+        src_share.append(tier_share)
     sources = _Sources(
         np.concatenate(src_item), np.concatenate(src_site), np.concatenate(src_share), n_items
     )
@@ -234,7 +234,7 @@ def generate_network(
     need = usage[parent[owner]] * sources.share[src_idx] * qty[owner]
     key = consumer * n_items + child[owner]
     need_key, inverse = np.unique(key, return_inverse=True)
-    need_sum = np.bincount(inverse, weights=need)
+    need_sum: FloatArray = np.bincount(inverse, weights=need).astype(np.float64)
     need_site, need_item = need_key // n_items, need_key % n_items
     # links: each (consumer, part) from each of the part's sources
     l_owner, l_src = sources.expand(need_item)
@@ -572,7 +572,7 @@ def _rows(
     single = np.flatnonzero((sources.count == 1) & (item_tier >= 1))
     chosen = single[rng.random(len(single)) < ALTERNATIVE_SHARE]
     by_tier = {k: np.flatnonzero(site_tier == k) for k in range(1, int(site_tier.max()) + 1)}
-    need_first = {}
+    need_first: dict[int, int] = {}
     for s, i in zip(need_site.tolist(), need_item.tolist(), strict=True):
         need_first.setdefault(i, s)
     for i in chosen.tolist():
