@@ -26,8 +26,10 @@ def generate(
     fmt: Annotated[str, typer.Option("--format", help="xlsx or csv")] = "xlsx",
     lang: Annotated[str | None, typer.Option("--lang", help="ja or en")] = None,
 ) -> None:
-    """Write a synthetic value chain / 合成バリューチェーンを生成 (Ford scale: --sites 4400
-    --parts 55000 --tiers 10)."""
+    """Write a synthetic value chain of any size / 任意規模の合成バリューチェーンを生成。
+
+    Ford scale: --sites 4400 --parts 55000 --tiers 10.
+    """
     from econsec.valuechain.generators.synthetic import generate_network
     from econsec.valuechain.workbook import write_csv_folder, write_workbook
 

@@ -46,7 +46,6 @@ from econsec.valuechain.generators.routes import RouteModel, chokepoint_rows, lo
 from econsec.valuechain.schema import load_schema
 
 DATA_FILE = Path(__file__).with_name("demo_company.yaml")
-JPY_PER_USD = Decimal(150)
 OWN_KIND = "self"
 
 Tables = dict[str, list[dict[str, object]]]
@@ -319,12 +318,10 @@ class _Builder:
                 else self.routes.transit_days(src.country, src.zone, dst.country, dst.zone)
             )
             annual = volume * 52.0
-            cost_jpy = Decimal(str(item.get("cost", 0))) * Decimal(str(round(annual, 2)))
-            currency = "JPY" if dst.country == "JP" else "USD"
-            value = (
-                cost_jpy.quantize(Decimal(1))
-                if currency == "JPY"
-                else (cost_jpy / JPY_PER_USD).quantize(Decimal("0.01"))
+            # Values in yen throughout, the currency the company reports in (also for links
+            # between two foreign suppliers, which it values at its own purchase prices).
+            value = (Decimal(str(item.get("cost", 0))) * Decimal(str(round(annual, 2)))).quantize(
+                Decimal(1)
             )
             rng = _rng(self.seed, "link", supplier, item_id, receiver)
             rows.append(
@@ -336,7 +333,7 @@ class _Builder:
                     "lead_time_days": float(int(item.get("lt", 21)) + transit),
                     "annual_volume": _round(annual),
                     "annual_value": value,
-                    "currency": currency,
+                    "currency": "JPY",
                     "capacity_per_week": _round(volume * rng.uniform(1.2, 2.5)),
                     "qualified": True,
                     "chokepoints": chokepoints,
