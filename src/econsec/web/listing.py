@@ -54,7 +54,8 @@ def paginate(
 ) -> Page:
     """One page of ``queryset`` ordered by (``field``, pk), after or before a cursor."""
     backwards = bool(before) and not after
-    cursor = decode_cursor(before if backwards else after) if (after or before) else None  # type: ignore[arg-type]
+    raw_cursor = before if backwards else after
+    cursor = decode_cursor(raw_cursor) if raw_cursor else None
     walk_desc = descending != backwards
     order = [f"-{field}", "-pk"] if walk_desc else [field, "pk"]
     qs = queryset.order_by(*order)
@@ -74,6 +75,8 @@ def paginate(
 
     if not rows:
         return Page(rows, None, None)
+    next_cursor: str | None
+    prev_cursor: str | None
     if backwards:
         next_cursor = cursor_of(rows[-1])
         prev_cursor = cursor_of(rows[0]) if more else None

@@ -46,11 +46,12 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_econsec_roles", None)
     if cached is not None:
         return cached
-    names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))  # type: ignore[union-attr]
+    groups = getattr(user, "groups", None)
+    names = set(groups.filter(name__in=ROLES).values_list("name", flat=True)) if groups else set()
     if getattr(user, "is_superuser", False):
         names.add(ADMINISTRATOR)
     roles = frozenset(names)
-    user._econsec_roles = roles  # type: ignore[union-attr]
+    user._econsec_roles = roles  # type: ignore[attr-defined]
     return roles
 
 

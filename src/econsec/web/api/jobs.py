@@ -26,7 +26,7 @@ router = Router(tags=["jobs"])
 def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
     qs = Job.objects.filter(pk=job_id)
     if not has_capability(request.user, ADMIN):
-        qs = qs.filter(created_by=request.user)
+        qs = qs.filter(created_by_id=request.user.pk)
     job = qs.first()
     if job is None:
         raise HttpError(404, "not found")
@@ -35,7 +35,7 @@ def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
 
 @router.post("/valuechain/import", response={202: JobOut}, url_name="import")
 @require(EDIT)
-def start_import(request: HttpRequest, workbook: UploadedFile = File(...)) -> tuple[int, Any]:  # noqa: B008
+def start_import(request: HttpRequest, workbook: UploadedFile = File(...)) -> tuple[int, Any]:  # type: ignore[type-arg]  # noqa: B008
     lang = request_language(request)
     name = workbook.name or ""
     if not name.lower().endswith(ACCEPTED):

@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for card in registry.cards:
         if has_capability(request.user, card.capability):
             cards.append({"label_key": card.label_key, **card.figure(request)})
-    jobs = Job.objects.filter(created_by=request.user)[:5]
+    jobs = Job.objects.filter(created_by_id=request.user.pk)[:5]
     return render(
         request,
         "web/dashboard.html",

@@ -17,12 +17,12 @@ from ..roles import ADMIN, READ, has_capability, role_required
 def _visible_jobs(request: HttpRequest) -> Any:
     jobs = Job.objects.all()
     if not has_capability(request.user, ADMIN):
-        jobs = jobs.filter(created_by=request.user)
+        jobs = jobs.filter(created_by_id=request.user.pk)
     return jobs
 
 
 def _job_or_404(request: HttpRequest, job_id: int) -> Job:
-    job = _visible_jobs(request).filter(pk=job_id).first()
+    job: Job | None = _visible_jobs(request).filter(pk=job_id).first()
     if job is None:
         raise Http404(job_id)
     return job

@@ -18,14 +18,18 @@ def tokens(request: HttpRequest) -> HttpResponse:
             name = request.POST.get("name", "").strip()[:100] or "token"
             _, new_token = ApiToken.issue(request.user, name)
         elif action == "revoke":
-            ApiToken.objects.filter(
-                pk=request.POST.get("token", "0") or 0, user=request.user
-            ).update(revoked=True)
+            token_id = request.POST.get("token", "")
+            if token_id.isdigit():
+                ApiToken.objects.filter(pk=int(token_id), user_id=int(request.user.pk or 0)).update(
+                    revoked=True
+                )
     return render(
         request,
         "web/tokens.html",
         {
-            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "tokens": ApiToken.objects.filter(user_id=int(request.user.pk or 0)).order_by(
+                "-created_at"
+            ),
             "new_token": new_token,
         },
     )

@@ -396,8 +396,9 @@ def site_walk(site_pk: int, upstream: bool) -> Walk[int]:
 def item_walk(item_pk: int) -> Walk[tuple[int, int]]:
     """Upstream of an item along the bill of materials, as (site, item) pairs by tier.
 
-    Tier 1: the sites that supply the item. Tier n+1: the sites that supply a tier-n site with
-    a BOM input of what that site makes for us.
+    Tier 1: the sites that supply the item, or, for an item made in-house (nobody supplies
+    it), the sites that supply its BOM inputs. Tier n+1: the sites that supply a tier-n site
+    with a BOM input of what that site delivers.
     """
     children: dict[int, list[int]] = {}
 
@@ -413,10 +414,16 @@ def item_walk(item_pk: int) -> Walk[tuple[int, int]]:
 
     def expand(frontier: Sequence[tuple[int, int]]) -> Iterable[tuple[Any, Any, Any]]:
         if frontier == [(0, item_pk)]:
-            for sup in SupplyLink.objects.filter(item_id=item_pk).values_list(
-                "supplier_site_id", flat=True
-            ):
-                yield (0, item_pk), (sup, item_pk), None
+            bought = SupplyLink.objects.filter(item_id=item_pk).values_list(
+                "supplier_site_id", "item_id"
+            )
+            if not bought.exists():
+                inputs({item_pk})
+                bought = SupplyLink.objects.filter(item_id__in=children[item_pk]).values_list(
+                    "supplier_site_id", "item_id"
+                )
+            for sup, it in bought:
+                yield (0, item_pk), (sup, it), None
             return
         inputs({it for _, it in frontier})
         wanted: dict[tuple[int, int], list[tuple[int, int]]] = {}
