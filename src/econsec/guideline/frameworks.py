@@ -11,6 +11,7 @@ references, scale levels). Errors are collected, each with its location, and rai
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,21 +28,26 @@ from econsec.i18n import normalise_lang, t
 SCHEMA_TAG = "econsec.guideline.framework/1"
 IMPORTANCE_WEIGHT = {"high": 3, "medium": 2, "low": 1}
 MATURITY_LEVELS = (0, 1, 2, 3, 4)
+LANGUAGES = ("ja", "en")
 _DATA = resources.files("econsec.guideline") / "data"
 
 
 @dataclass(frozen=True)
 class Text:
-    """One text in both languages."""
+    """One text in both languages. A framework that declares only one language (imported
+    checklists, decision 0043) leaves the other empty; ``get`` then falls back to the text
+    there is rather than showing nothing."""
 
     ja: str
     en: str
 
     def get(self, lang: str | None = None) -> str:
-        return self.ja if normalise_lang(lang) == "ja" else self.en
+        if normalise_lang(lang) == "ja":
+            return self.ja or self.en
+        return self.en or self.ja
 
     def as_dict(self) -> dict[str, str]:
-        return {"ja": self.ja, "en": self.en}
+        return {lang: text for lang, text in (("ja", self.ja), ("en", self.en)) if text}
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ class Framework:
     principles: tuple[Principle, ...]
     areas: tuple[Area, ...]
     source: Source | None = field(default=None)
+    # The languages every text is given in; bundled frameworks always have both.
+    languages: tuple[str, ...] = LANGUAGES
 
     def items(self) -> Iterator[tuple[Area, Item]]:
         """Every item with its area, in framework order."""
@@ -171,12 +179,32 @@ class FrameworkError(ValueError):
 
 
 @cache
-def framework_schema() -> dict[str, Any]:
-    """The JSON Schema of framework files (package data)."""
+def framework_schema(languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
+    """The JSON Schema of framework files (package data).
+
+    The shipped file requires every text in both languages. A framework that declares fewer
+    ``languages`` is checked against a copy requiring only those (decision 0043)."""
     loaded: dict[str, Any] = json.loads(
         (_DATA / "framework.schema.json").read_text(encoding="utf-8")
     )
+    if languages != LANGUAGES:
+        loaded = copy.deepcopy(loaded)
+        loaded["$defs"]["text"]["required"] = list(languages)
     return loaded
+
+
+def declared_languages(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The languages a framework declares (both when absent or malformed; the schema reports
+    a malformed declaration)."""
+    value = data.get("languages")
+    if (
+        isinstance(value, list)
+        and value
+        and all(v in LANGUAGES for v in value)
+        and len(set(value)) == len(value)
+    ):
+        return tuple(lang for lang in LANGUAGES if lang in value)
+    return LANGUAGES
 
 
 def _normalise_keys(data: Any) -> Any:
@@ -207,7 +235,8 @@ _SCHEMA_KEYS = {
 
 
 def _schema_issues(data: Any) -> list[Issue]:
-    validator = jsonschema.Draft202012Validator(framework_schema())
+    languages = declared_languages(data) if isinstance(data, Mapping) else LANGUAGES
+    validator = jsonschema.Draft202012Validator(framework_schema(languages))
     issues = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         key = _SCHEMA_KEYS.get(str(error.validator), "guideline.framework.invalid")
@@ -279,7 +308,7 @@ def _semantic_issues(data: dict[str, Any]) -> list[Issue]:
 
 
 def _text(data: Mapping[str, str]) -> Text:
-    return Text(ja=data["ja"], en=data["en"])
+    return Text(ja=data.get("ja", ""), en=data.get("en", ""))
 
 
 def framework_from_dict(raw: Mapping[str, Any], source: str = "<data>") -> Framework:
@@ -300,6 +329,7 @@ def framework_from_dict(raw: Mapping[str, Any], source: str = "<data>") -> Frame
         edition=data["edition"],
         version=data["version"],
         derivation=data["derivation"],
+        languages=declared_languages(data),
         name=_text(data["name"]),
         description=_text(data["description"]),
         provenance=_text(data["provenance"]),
@@ -359,6 +389,10 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
         "edition": framework.edition,
         "version": framework.version,
         "derivation": framework.derivation,
+    }
+    if framework.languages != LANGUAGES:
+        out["languages"] = list(framework.languages)
+    out |= {
         "name": framework.name.as_dict(),
         "description": framework.description.as_dict(),
         "provenance": framework.provenance.as_dict(),
@@ -433,6 +467,12 @@ def builtin_frameworks() -> dict[str, Framework]:
         if entry.name.endswith((".yaml", ".yml")):
             raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
             framework = framework_from_dict(raw, entry.name)
+            if framework.languages != LANGUAGES:
+                # Bundled frameworks serve both audiences; only imports may be one-language.
+                raise FrameworkError(
+                    entry.name,
+                    [Issue("languages", "guideline.framework.bundled_languages", {})],
+                )
             found[framework.id] = framework
     return found
 
