@@ -20,11 +20,26 @@ from econsec.screening.entity import ListEntity
 from econsec.screening.names import compare_forms, japanese_key
 from econsec.screening.normalise import NameForm, name_forms
 from econsec.screening.scoring import DEFAULT_CONFIG, Match, ScreeningConfig, Subject, qualify
+from econsec.screening.transliterate import SKELETON_METHODS, skeleton
+
+
+def _skeleton_grams(tokens: Iterable[str]) -> set[str]:
+    # Marked with "#" so consonant skeletons only meet skeleton queries (Arabic, Hebrew).
+    grams: set[str] = set()
+    for token in tokens:
+        padded = f"^{skeleton(token)}$"
+        grams.update("#" + padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
 
 
 def _grams(forms: Iterable[NameForm]) -> set[str]:
     grams: set[str] = set()
     for form in forms:
+        if form.method in SKELETON_METHODS:
+            grams |= _skeleton_grams(form.tokens)
+            continue
+        if form.method == "latin":
+            grams |= _skeleton_grams(form.tokens)
         for token in form.tokens:
             variants = {token, japanese_key(token)} if form.method.startswith("ja") else {token}
             for word in variants:
@@ -40,6 +55,8 @@ def _query_grams(forms: Iterable[NameForm]) -> set[str]:
     grams = _grams(forms)
     # Latin queries may be meeting romaji: add their Japanese sound-key grams too.
     for form in forms:
+        if form.method in SKELETON_METHODS:
+            continue
         for token in form.tokens:
             padded = f"^{japanese_key(token)}$"
             grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
@@ -60,7 +77,7 @@ class ScreeningIndex:
 
     @classmethod
     def build(
-        cls, lists: Sequence[tuple[str, Sequence[ListEntity]]], *, max_df_share: float = 0.02
+        cls, lists: Sequence[tuple[str, Sequence[ListEntity]]], *, max_df_share: float = 0.005
     ) -> ScreeningIndex:
         """Index every name and alias of every entity in ``lists`` ((list name, entities))."""
         entities: list[tuple[str, ListEntity]] = []
@@ -95,6 +112,12 @@ class ScreeningIndex:
             max_df,
         )
 
+    @staticmethod
+    def _quick(queries: list[str], candidates: tuple[str, ...], skeletal: bool) -> float:
+        if skeletal:
+            candidates = tuple(" ".join(skeleton(t) for t in c.split()) for c in candidates)
+        return max(fuzz.token_set_ratio(q, c) for q in queries for c in candidates)
+
     def __len__(self) -> int:
         return len(self.entities)
 
@@ -107,8 +130,7 @@ class ScreeningIndex:
                 lists.append(rows)
         if not lists:
             return []
-        hits = np.concatenate(lists)
-        rows, counts = np.unique(hits, return_counts=True)
+        rows, counts = np.unique(np.concatenate(lists), return_counts=True)
         if len(rows) > limit:
             keep = np.argpartition(-counts, limit - 1)[:limit]
             rows, counts = rows[keep], counts[keep]
@@ -139,22 +161,13 @@ class ScreeningIndex:
             if not s_forms:
                 continue
             q_strings = [" ".join(f.tokens) for f in s_forms]
+            skeletal = any(f.method in SKELETON_METHODS for f in s_forms)
             rows = self.candidates(s_forms, max_candidates)
             if name_floor > 0:
                 # A cheap C-level token-set ratio ranks the candidates and weeds out most of
                 # them before the alignment; it is generous (rarely below the alignment score
                 # of a true match), and only the best ``max_aligned`` are aligned.
-                quick = [
-                    (
-                        max(
-                            fuzz.token_set_ratio(q, c)
-                            for q in q_strings
-                            for c in self.name_strings[r]
-                        ),
-                        r,
-                    )
-                    for r in rows
-                ]
+                quick = [(self._quick(q_strings, self.name_strings[r], skeletal), r) for r in rows]
                 quick.sort(key=lambda item: -item[0])
                 rows = [r for score, r in quick[:max_aligned] if score >= prefilter_floor]
             for row in rows:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from econsec.screening.normalise import NameForm, generic_words, name_forms
+from econsec.screening.transliterate import SKELETON_METHODS, skeleton
 
 ALGORITHM = "name-align-v1"
 
@@ -34,6 +35,7 @@ class NameConfig:
     # matched or not; "Mitsubishi Heavy Industries" is not "Kawasaki Heavy Industries".
     generic_weight: float = 0.5
     number_mismatch_factor: float = 0.6  # "Unit 1" vs "Unit 2"
+    skeleton_factor: float = 0.9  # consonant skeletons (Arabic, Hebrew) are weaker evidence
     # One distinctive name part that finds no partner is strong evidence of another party
     # ("Muhammad Abdul Khan" vs "Muhammad Wali Khan"), however many other parts agree.
     unmatched_query_factor: float = 0.75
@@ -157,7 +159,18 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese:
     return out
 
 
+def _as_skeleton(form: NameForm) -> NameForm:
+    tokens = tuple(t for t in (skeleton(t) for t in form.tokens) if t)
+    return replace(form, tokens=tokens) if tokens else form
+
+
 def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
+    # Consonant-skeleton readings (Arabic, Hebrew) meet Latin names in skeleton form too.
+    skeletal = False
+    if q.method in SKELETON_METHODS and c.method not in SKELETON_METHODS:
+        c, skeletal = _as_skeleton(c), True
+    elif c.method in SKELETON_METHODS and q.method not in SKELETON_METHODS:
+        q, skeletal = _as_skeleton(q), True
     japanese = q.method.startswith("ja") or c.method.startswith("ja")
     qt = _merge_runs(list(q.tokens), list(c.tokens), config, japanese)
     ct = _merge_runs(list(c.tokens), qt, config, japanese)
@@ -197,6 +210,9 @@ def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
     denominator += config.unmatched_candidate_weight * sum(size(t) for t in rest_c)
     score = numerator / denominator if denominator else 0.0
     features = {"token_alignment": round(score, 4)}
+    if skeletal:
+        score *= config.skeleton_factor
+        features["consonant_skeleton"] = config.skeleton_factor
     significant = [t for t in rest_q if len(t) > 2 and t not in generic]
     if significant:
         factor = config.unmatched_query_factor ** len(significant)
@@ -245,7 +261,8 @@ def compare_forms(
     best = NameResult(score=0.0)
     cap = 1.0
     if query and candidate and query[0].original and candidate[0].original:
-        cap = Levenshtein.normalized_similarity(query[0].original, candidate[0].original)
+        # Squared: in kanji or hangul one character is a whole syllable or word.
+        cap = Levenshtein.normalized_similarity(query[0].original, candidate[0].original) ** 2
     for q in query:
         for c in candidate:
             result = _align(q, c, config)

@@ -397,6 +397,102 @@ _GREEK = dict(
 )
 
 
+# Arabic and Hebrew are written without most vowels, so they are compared as consonant
+# skeletons: محمد → mhmd meets "Mohamed" → mhmd. Long-vowel letters (ا و ي / א) are dropped.
+_ARABIC = {
+    "ب": "b",
+    "ت": "t",
+    "ث": "th",
+    "ج": "j",
+    "ح": "h",
+    "خ": "kh",
+    "د": "d",
+    "ذ": "dh",
+    "ر": "r",
+    "ز": "z",
+    "س": "s",
+    "ش": "sh",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "z",
+    "غ": "gh",
+    "ف": "f",
+    "ق": "q",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+    "ة": "",
+    "ع": "",
+    "ء": "",
+    "ا": "",
+    "أ": "",
+    "إ": "",
+    "آ": "",
+    "و": "",
+    "ي": "",
+    "ى": "",
+    "ؤ": "",
+    "ئ": "",
+    "پ": "p",
+    "چ": "ch",
+    "ژ": "zh",
+    "گ": "g",
+    "ک": "k",
+    "ی": "",
+}
+_HEBREW = {
+    "ב": "b",
+    "ג": "g",
+    "ד": "d",
+    "ה": "h",
+    "ו": "v",
+    "ז": "z",
+    "ח": "h",
+    "ט": "t",
+    "י": "",
+    "כ": "k",
+    "ך": "k",
+    "ל": "l",
+    "מ": "m",
+    "ם": "m",
+    "נ": "n",
+    "ן": "n",
+    "ס": "s",
+    "ע": "",
+    "פ": "p",
+    "ף": "f",
+    "צ": "ts",
+    "ץ": "ts",
+    "ק": "k",
+    "ר": "r",
+    "ש": "sh",
+    "ת": "t",
+    "א": "",
+}
+SKELETON_METHODS = ("ar", "he")
+
+
+def is_arabic(ch: str) -> bool:
+    return 0x0600 <= ord(ch) <= 0x06FF
+
+
+def is_hebrew(ch: str) -> bool:
+    return 0x0590 <= ord(ch) <= 0x05FF
+
+
+def skeleton(token: str) -> str:
+    """Consonant skeleton of a Latin token (Mohamed → mhmd), doubled letters collapsed."""
+    out: list[str] = []
+    for ch in token:
+        if ch in "aeiouyw" or (out and out[-1] == ch):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def _table(text: str, table: dict[str, str]) -> str:
     return "".join(table.get(ch, ch).replace("_", "") for ch in text)
 
@@ -422,6 +518,12 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
             return ((tuple(out.split()), "ko"), (tuple(simple.split()), "ko"))
         if any(is_cyrillic(c) for c in text):
             return ((tuple(_table(text, _CYRILLIC).split()), "ru"),)
+        if any(is_arabic(c) for c in text):
+            words = [skeleton(_table(w, _ARABIC)) for w in text.split()]
+            return ((tuple(w for w in words if w), "ar"),)
+        if any(is_hebrew(c) for c in text):
+            words = [skeleton(_table(w, _HEBREW)) for w in text.split()]
+            return ((tuple(w for w in words if w), "he"),)
         if any(is_greek(c) for c in text):
             return ((tuple(_table(text, _GREEK).split()), "el"),)
         return ((tuple(text.split()), "latin"),)
