@@ -246,10 +246,15 @@ def test_example_workbook_matches_the_generator(demo: Tables) -> None:
         (r["supplier_site_id"], r["item_id"], r["receiving_site_id"]) for r in demo["supply_links"]
     }
     stored = {
-        (r["supplier_site_id"], r["item_id"], r["receiving_site_id"])
+        (r["supplier_site_id"], r["item_id"], r["receiving_site_id"]): r
         for r in validation.tables["supply_links"]
     }
-    assert stored == keys
+    assert set(stored) == keys
+    for row in demo["supply_links"]:  # the shipped file is not stale
+        kept = stored[(row["supplier_site_id"], row["item_id"], row["receiving_site_id"])]
+        assert kept["annual_volume"] == pytest.approx(row["annual_volume"])
+        assert kept["annual_value"] == row["annual_value"]
+        assert kept["currency"] == row["currency"] == "JPY"
 
 
 # ---- synthetic networks ---------------------------------------------------------------------
