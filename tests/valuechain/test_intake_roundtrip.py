@@ -99,3 +99,19 @@ def test_parent_organisation_and_ownership(db: None, workbook_of: Callable[[Tabl
     krs = m.Organisation.objects.get(org_id="KRS")
     assert krs.parent is not None and krs.parent.org_id == "CNS" and krs.ownership_pct == 51.0
     assert read_tables()["organisations"][2]["parent_org_id"] == "CNS"
+
+
+def test_control_characters_in_csv_text_are_refused(db: None, tmp_path: Path) -> None:
+    tables = mini_tables()
+    tables["organisations"][1]["name"] = "Bad\x07Name"
+    folder = tmp_path / "csv"
+    write_csv_folder(tables, folder)
+    outcome = import_path(folder)
+    assert not outcome.ok
+    (issue,) = outcome.validation.errors
+    assert (issue.code, issue.sheet, issue.row, issue.column) == (
+        "valuechain.cell.control",
+        "organisations",
+        3,
+        "name",
+    )

@@ -54,7 +54,10 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, float):
-        return repr(value) if value != int(value) or abs(value) > 2**53 else int(value)
+        # Excel keeps 15 significant digits: a value that went through a workbook must hash
+        # the same as the one that was written.
+        value = float(f"{value:.15g}")
+        return int(value) if value.is_integer() and abs(value) < 2**53 else repr(value)
     return value
 
 

@@ -23,6 +23,8 @@ _TRUE = {"yes", "y", "true", "1", "はい", "有", "あり", "○", "◯", "済"
 _FALSE = {"no", "n", "false", "0", "いいえ", "無", "なし", "×", "未", "未認定"}
 _LIST_SPLIT = re.compile(r"[;,、；，]")
 _MONEY_PLACES = Decimal("0.0001")
+# Control characters cannot be written back to a workbook, and are never meant in a name.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _fold(text: str) -> str:
@@ -97,6 +99,11 @@ def parse_cell(value: Any, column: Column, sheet: str, row: int, issues: list[Is
     try:
         if kind in ("text", "ref"):
             parsed: Any = _text(value)
+            if _CONTROL.search(parsed):
+                issues.append(
+                    error("valuechain.cell.control", sheet, row, column.name, repr(parsed))
+                )
+                return None
             if kind == "ref" or column.key:  # identifiers compare after width folding
                 parsed = unicodedata.normalize("NFKC", parsed).strip()
         elif kind == "number":
