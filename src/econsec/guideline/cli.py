@@ -1,4 +1,5 @@
-"""Self-assessment commands: ``econsec assess frameworks | new | export | import | score | compare``."""
+"""Self-assessment commands: ``econsec assess frameworks | new | export | import |
+import-framework | score | compare | migrate``."""
 
 from __future__ import annotations
 
@@ -211,6 +212,99 @@ def import_cmd(
         _fail([t("guideline.cli.unreadable", lang, path=str(source), detail=str(exc))])
 
 
+@assess.command("import-framework")
+def import_framework_cmd(
+    source: Annotated[Path, typer.Argument(help="Checklist workbook (.xlsx)")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="Column mapping YAML (default: guess from the headings)"),
+    ] = None,
+    framework_id: Annotated[
+        str | None, typer.Option("--id", help="Framework id (default: mapping, else file name)")
+    ] = None,
+    version: Annotated[int | None, typer.Option(help="Framework version (default 1)")] = None,
+    edition: Annotated[str | None, typer.Option(help="Edition label, e.g. 第1版")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Sheet to read")] = None,
+    header_row: Annotated[int | None, typer.Option(help="Row holding the headings")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write the framework as econsec YAML")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Check and show only; store nothing")] = False,
+    actor: Annotated[str, typer.Option(help="Who is importing (for the log)")] = "",
+    lang: LangOption = None,
+) -> None:
+    """Load an official or auditor's checklist workbook as a framework. Columns are guessed
+    from common Japanese/English headings unless a mapping names them. All or nothing: any
+    error and nothing is stored or written."""
+    from econsec.guideline.checklist_import import import_checklist
+    from econsec.guideline.checklist_mapping import ChecklistMapping, load_mapping
+    from econsec.guideline.frameworks import framework_to_dict
+    from econsec.guideline.interchange_errors import ImportProblems
+
+    lang = normalise_lang(lang)
+    try:
+        spec = load_mapping(mapping) if mapping is not None else ChecklistMapping()
+        result = import_checklist(
+            source,
+            spec,
+            framework_id=framework_id,
+            version=version,
+            edition=edition,
+            sheet=sheet,
+            header_row=header_row,
+            mapping_source=mapping.name if mapping is not None else "--id",
+        )
+    except ImportProblems as exc:
+        _fail(exc.messages(lang))
+        return
+    fw = result.framework
+    table = Table(
+        title=t("guideline.cli.columns_title", lang, sheet=result.sheet, row=result.header_row)
+    )
+    for key in ("field", "language", "column", "how"):
+        table.add_column(t(f"guideline.cli.col.{key}", lang))
+    for column in sorted(result.columns, key=lambda c: c.index):
+        table.add_row(
+            column.field,
+            column.lang or "-",
+            column.label,
+            t("guideline.cli.guessed" if column.guessed else "guideline.cli.mapped", lang),
+        )
+    console.print(table)
+    summary = t(
+        "guideline.cli.checklist_read",
+        lang,
+        id=fw.id,
+        version=fw.version,
+        areas=len(fw.areas),
+        items=len(fw.item_index),
+        questions=len(fw.question_index),
+        languages="/".join(fw.languages),
+    )
+    if dry_run:
+        console.print(summary)
+        return
+    from econsec.store import open_store
+
+    open_store()
+    from econsec.guideline.campaigns import store_framework
+    from econsec.guideline.errors import GuidelineError
+
+    try:
+        store_framework(fw, "imported", actor=actor)
+    except GuidelineError as exc:
+        _fail([exc.message(lang)])
+        return
+    if out is not None:
+        out.write_text(
+            yaml.safe_dump(framework_to_dict(fw), allow_unicode=True, sort_keys=False, width=100),
+            encoding="utf-8",
+        )
+        console.print(t("guideline.cli.written", lang, path=str(out)))
+    console.print(summary)
+    console.print(t("guideline.cli.imported_framework", lang, id=fw.id, version=fw.version))
+
+
 @assess.command("score")
 def score_cmd(
     campaign: Annotated[int, typer.Argument(help="Campaign id")],
@@ -334,6 +428,87 @@ def compare_cmd(
             f"{change.maturity_before if change.maturity_before is not None else '-'} → {change.maturity_after if change.maturity_after is not None else '-'}",
         )
     console.print(moved)
+
+
+@assess.command("migrate")
+def migrate_cmd(
+    campaign: Annotated[int, typer.Argument(help="Campaign to carry forward")],
+    to: Annotated[str, typer.Option("--to", help="New edition as FRAMEWORK@VERSION")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="Edition mapping YAML (default: the bundled one for the two editions)"),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Name of the new campaign")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Assessment date YYYY-MM-DD (default today)")
+    ] = None,
+    actor: Annotated[str, typer.Option(help="Who is migrating (for the log)")] = "",
+    lang: LangOption = None,
+) -> None:
+    """Open a campaign on a new framework edition with this campaign's answers carried forward:
+    equal answers copied, changed/split/merged ones copied and flagged for review, new questions
+    left open, removed ones reported. The old campaign is not changed."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.guideline.campaigns import get_campaign
+    from econsec.guideline.editions import load_edition_mapping
+    from econsec.guideline.errors import GuidelineError
+    from econsec.guideline.interchange_errors import ImportProblems
+    from econsec.guideline.migration import migrate_campaign, parse_target
+
+    try:
+        when = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        _fail([t("guideline.cli.bad_date", lang, value=date)])
+        return
+    try:
+        target, version = parse_target(to)
+        old = get_campaign(campaign)
+        spec = load_edition_mapping(mapping) if mapping is not None else None
+        successor, carried = migrate_campaign(
+            old,
+            target,
+            version,
+            spec,
+            name=name or t("guideline.cli.migrated_name", lang, name=old.name, target=to),
+            assessment_date=when,
+            actor=actor,
+            mapping_source=mapping.name if mapping is not None else "mapping",
+        )
+    except ImportProblems as exc:
+        _fail(exc.messages(lang))
+        return
+    except GuidelineError as exc:
+        _fail([exc.message(lang)])
+        return
+    console.print(t("guideline.cli.created", lang, id=successor.pk, name=successor.name))
+    table = Table(title=t("guideline.cli.migrate_title", lang, source=old.pk, target=to))
+    table.add_column(t("guideline.cli.col.what", lang))
+    table.add_column(t("guideline.cli.col.count", lang), justify="right")
+    table.add_column(t("guideline.cli.col.ids", lang), overflow="fold")
+    rows = (
+        ("copied", str(carried.copied), ""),
+        (
+            "review",
+            str(len(carried.review_items) + len(carried.review_questions)),
+            " ".join([*carried.review_items, *carried.review_questions]),
+        ),
+        (
+            "new",
+            str(len(carried.new_items) + len(carried.new_questions)),
+            " ".join([*carried.new_items, *carried.new_questions]),
+        ),
+        (
+            "removed",
+            str(len(carried.removed)),
+            " ".join(f"{d.id}({d.result or d.maturity})" for d in carried.removed),
+        ),
+    )
+    for key, count, ids in rows:
+        table.add_row(t(f"guideline.cli.migrate.{key}", lang), count, ids)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
