@@ -18,8 +18,13 @@ from .workbooks import write_bad, write_good
 
 
 @pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> None:
+def _media(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The worker closes stale connections between tasks; inside a test that would close the
+    # test's own transaction (PostgreSQL notices). Everything else runs as in production.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def run_worker() -> None:
