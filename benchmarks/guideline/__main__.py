@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from econsec.guideline.checklist_import import import_checklist
 from econsec.guideline.ciso import export_library, import_library
+from econsec.guideline.editions import carry_forward, edition_mapping_from_dict
 from econsec.guideline.frameworks import builtin_frameworks, framework_from_dict, framework_to_dict
 from econsec.guideline.scoring import Result, gap_list, score_assessment
 from econsec.guideline.xlsx_io import export_workbook, read_workbook
@@ -70,6 +72,64 @@ def main() -> None:
         path = Path(tmp) / "q.xlsx"
         print(f"xlsx export: {median_ms(lambda: export_workbook(esmg, path, 'ja'), 5):.1f} ms")
         print(f"xlsx read+validate: {median_ms(lambda: read_workbook(esmg, path), 5):.1f} ms")
+        checklist_import_figures(Path(tmp), rng)
+    edition_figures(esmg, big_fw, answers, big_answers)
+
+
+def _checklist(path: Path, rows: int, rng: random.Random) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["経済安全保障 チェックリスト"])
+    ws.append(["No.", "区分", "項目", "チェック内容", "確認資料の例", "重要度"])
+    for n in range(rows):
+        area, item = n // 100, n // 5
+        ws.append(
+            [
+                f"{area + 1}-{n + 1}",
+                f"区分{area}" if n % 100 == 0 else None,
+                f"項目{item}" if n % 5 == 0 else None,
+                f"設問{n}を実施しているか",
+                f"規程{rng.randint(0, 9)}",
+                rng.choice(["高", "中", "低", None]),
+            ]
+        )
+    wb.save(path)
+
+
+def checklist_import_figures(folder: Path, rng: random.Random) -> None:
+    """Import time of a guessed-heading checklist; baseline: the same rows 10x."""
+    small, large = folder / "c100.xlsx", folder / "c1000.xlsx"
+    _checklist(small, 100, rng)
+    _checklist(large, 1000, rng)
+    a = median_ms(lambda: import_checklist(small, framework_id="c"), 5)
+    b = median_ms(lambda: import_checklist(large, framework_id="c"), 5)
+    print(
+        f"checklist import (guessed headings): 100 rows {a:.1f} ms; baseline 1000 rows {b:.1f} ms"
+    )
+
+
+def edition_figures(esmg, big_fw, answers, big_answers) -> None:  # type: ignore[no-untyped-def]
+    """Carrying answers forward with an all-implicit mapping (every id flagged for review)."""
+
+    def mapping_for(fw):  # type: ignore[no-untyped-def]
+        return edition_mapping_from_dict(
+            {
+                "schema": "econsec.guideline.edition-mapping/1",
+                "from": {"framework": fw.id, "version": fw.version},
+                "to": {"framework": fw.id, "version": fw.version},
+                "unlisted": "changed",
+            }
+        )
+
+    small = {q: (r, "") for q, r in answers.items()}
+    large = {q: (r, "") for q, r in big_answers.items()}
+    m1, m2 = mapping_for(esmg), mapping_for(big_fw)
+    a = median_ms(lambda: carry_forward(m1, esmg, esmg, small, {}))
+    b = median_ms(lambda: carry_forward(m2, big_fw, big_fw, large, {}))
+    print(f"carry answers forward: guideline {a:.3f} ms; baseline 10x framework {b:.3f} ms")
 
 
 if __name__ == "__main__":
