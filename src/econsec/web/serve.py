@@ -7,6 +7,7 @@ same WSGI application under gunicorn or granian and the worker as its own servic
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -40,6 +41,8 @@ def serve(
 
     from .wsgi import application
 
+    # waitress warns on every queued request; under load that is noise, not news.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     # A plain SIGTERM (service managers, `timeout`) must still stop the worker we started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     if not worker:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ninja",
     "econsec.web",
     "econsec.valuechain",
+    "econsec.stress",
     "econsec.guideline",
     "econsec.screening",
     "econsec.exposure",
