@@ -363,3 +363,18 @@ def test_two_columns_for_one_field_in_one_language_are_refused(tmp_path: Path) -
     ((where, key, params),) = _problems(path, framework_id="x")
     assert key == "guideline.checklist.same_language"
     assert where == ("チェックリスト", 1, "中項目 (C)") and params["other"] == "項目 (B)"
+
+
+def test_one_language_import_survives_ciso_and_xlsx_round_trips(tmp_path: Path) -> None:
+    from econsec.guideline.ciso import check_library, export_library, import_library
+    from econsec.guideline.xlsx_io import export_workbook, read_workbook
+
+    path = _book(tmp_path / "meti.xlsx", JA_HEAD, JA_ROWS)
+    fw = import_checklist(path, framework_id="meti-check").framework
+    library = export_library(fw)
+    assert check_library(library) == []
+    assert import_library(library) == fw
+    out = tmp_path / "q.xlsx"
+    export_workbook(fw, out, "en")  # English readers see the Japanese text, not blanks
+    questions, _ = read_workbook(fw, out)
+    assert set(questions) == set(fw.question_index)

@@ -674,7 +674,7 @@ def import_checklist(
         wb = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         raise ImportProblems(
-            source, [Located(source, "guideline.checklist.unreadable", {"detail": str(exc)})]
+            source, [Located("", "guideline.checklist.unreadable", {"detail": str(exc)})]
         ) from exc
     sheet = sheet or mapping.sheet
     header_row = header_row or mapping.header_row
@@ -683,7 +683,7 @@ def import_checklist(
             source,
             [
                 Located(
-                    source,
+                    "",
                     "guideline.checklist.no_sheet",
                     {"sheet": sheet, "sheets": ", ".join(wb.sheetnames)},
                 )
@@ -701,7 +701,7 @@ def import_checklist(
             source,
             [
                 Located(
-                    source,
+                    "",
                     "guideline.checklist.no_header",
                     {"sheets": ", ".join(candidates), "rows": HEADER_SCAN_ROWS},
                 )

@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from econsec.guideline.frameworks import MATURITY_LEVELS, Framework, framework_from_dict
+from econsec.guideline.frameworks import LANGUAGES, MATURITY_LEVELS, Framework, framework_from_dict
 from econsec.guideline.interchange_errors import ImportProblems, Located
 
 PACKAGER = "econsec"
@@ -74,12 +74,14 @@ def export_library(framework: Framework) -> dict[str, Any]:
             "date": framework.source.date,
             "url": framework.source.url,
         }
-    meta = {
+    meta: dict[str, Any] = {
         "family": framework.family,
         "edition": framework.edition,
         "derivation": framework.derivation,
         "source": source or None,
     }
+    if framework.languages != LANGUAGES:
+        meta["languages"] = list(framework.languages)
     annotation = (
         f"{framework.provenance.ja}\n{_META}{json.dumps(meta, ensure_ascii=False, sort_keys=True)}"
     )
@@ -367,6 +369,8 @@ def import_library(library: Any, source: str = "library.yaml") -> Framework:
         ],
         "areas": [],
     }
+    if meta.get("languages"):
+        data["languages"] = meta["languages"]
     if src:
         data["source"] = {k: v for k, v in src.items() if v not in (None, "")}
     areas: dict[str, dict[str, Any]] = {}
@@ -423,4 +427,17 @@ def import_library(library: Any, source: str = "library.yaml") -> Framework:
             raise ImportProblems(
                 source, [Located(node["urn"], "guideline.ciso.too_deep", {"depth": depth})]
             )
+    if "languages" in data:
+        # A one-language framework exports empty translations; absent is what it means.
+        data = _drop_empty_texts(data)
     return framework_from_dict(data, source)
+
+
+def _drop_empty_texts(data: Any) -> Any:
+    if isinstance(data, dict):
+        if data and set(data) <= {"ja", "en"}:
+            return {k: v for k, v in data.items() if v != ""}
+        return {k: _drop_empty_texts(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_drop_empty_texts(v) for v in data]
+    return data

@@ -19,7 +19,9 @@ class Located:
 
     def message(self, lang: str | None = None) -> str:
         where = cell(*self.where, lang) if isinstance(self.where, tuple) else self.where
-        return f"{where}: {t(self.key, lang, **self.params)}"
+        text = t(self.key, lang, **self.params)
+        # An empty location means the whole file, which the source prefix already names.
+        return f"{where}: {text}" if where else text
 
 
 def cell(sheet: str, row: int, column: str, lang: str | None = None) -> str:
