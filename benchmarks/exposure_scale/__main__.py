@@ -64,7 +64,7 @@ def compare(n_nodes: int) -> None:
     chain = synthetic_chain(n_nodes, seed=2)
     t = time.perf_counter()
     structure = analyse_structure(chain)
-    table, _ = loss_table(chain, structure, "site")
+    table = loss_table(chain, structure, "site")
     ours = time.perf_counter() - t
     g = build_graph(chain, structure)
     t = time.perf_counter()

@@ -67,7 +67,7 @@ def test_both_sources_sharing_one_upstream_site_are_lost_together() -> None:
 
 def test_loss_table_money_and_ranking() -> None:
     chain = compile_tables(mini_tables())
-    table, _ = loss_table(chain, analyse_structure(chain), "site")
+    table = loss_table(chain, analyse_structure(chain), "site")
     ranked = [table.element_ids[e] for e in table.ranking()]
     # Both J1 and N1 stop P (100/week × ¥10,000 = ¥1,000,000); N1 takes 4 nodes down.
     assert ranked[:2] == ["N1", "J1"]
@@ -99,3 +99,8 @@ def test_matches_brute_force_on_random_networks(
             expected = lost_nodes(chain, element, e)
             got = {int(v) for v in np.flatnonzero(lost[:, e].toarray().ravel())}
             assert got == expected, (kind, ids[e])
+        # The loss table reads the same sets without materialising the whole matrix.
+        table = loss_table(chain, structure, kind)
+        dense = lost.toarray()
+        assert table.nodes_lost.tolist() == dense.sum(axis=0).tolist()
+        assert (table.stops.toarray() == dense[table.product_nodes].T).all()

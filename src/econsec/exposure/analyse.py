@@ -89,7 +89,7 @@ def analyse(chain: CompiledChain, options: Options | None = None) -> ExposureRep
 
     slots = slot_sourcing(chain, groups)
     items = item_sourcing(chain, groups)
-    tables = {kind: loss_table(chain, structure, kind)[0] for kind in ELEMENT_KINDS}
+    tables = {kind: loss_table(chain, structure, kind) for kind in ELEMENT_KINDS}
     products, revenue, margin = product_money(chain)
 
     flows = value_flows(chain, structure)

@@ -8,7 +8,7 @@ check: a node that never gets a level sits on (or downstream of) a supply cycle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -41,53 +41,92 @@ class Structure:
     qualified_sources: sp.csr_matrix
     """slots × nodes pattern (1) of qualified links (all links where a slot has none qualified)."""
     warnings: list[ExposureWarning]
+    cache: dict[str, object] = field(default_factory=dict, repr=False)
+    """Derived arrays a metric builds once per structure and reuses (e.g. for every kind)."""
 
     @property
     def depth(self) -> int:
         return int(self.level_ptr.shape[0] - 1)
 
 
-def _pattern(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
-    m = sp.csr_matrix(
-        (np.ones(rows.shape[0], dtype=np.int32), (rows, cols)), shape=shape, dtype=np.int32
+def _csr_from_keys(keys: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """The 0/1 CSR pattern of sorted, distinct keys ``row * n_cols + col``."""
+    n_rows, n_cols = shape
+    row = keys // max(n_cols, 1)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+    index_type = np.int32 if max(n_rows, n_cols, keys.shape[0]) < 2**31 else np.int64
+    return sp.csr_matrix(
+        (
+            np.ones(keys.shape[0], dtype=np.int32),
+            (keys - row * max(n_cols, 1)).astype(index_type),
+            indptr.astype(index_type),
+        ),
+        shape=shape,
     )
-    m.sum_duplicates()
-    m.data[:] = 1
-    return m
+
+
+def _link_patterns(
+    link_slot: IntArray, link_src: IntArray, use: BoolArray, shape: tuple[int, int]
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Patterns of every link and of the links in ``use``, from a single sort.
+
+    The lowest key bit is 0 for a used link, so a (slot, source) pair's first entry after the
+    sort tells whether any of its links is used. One sort of combined keys costs several times
+    less than scipy's COO route (sum duplicates, convert) at the sizes where calls dominate.
+    """
+    keys = ((link_slot * max(shape[1], 1) + link_src) << 1) | (~use).astype(np.int64)
+    keys.sort()
+    pair = keys >> 1
+    first = np.ones(keys.shape[0], dtype=bool)
+    np.not_equal(pair[1:], pair[:-1], out=first[1:])
+    used = first & ((keys & 1) == 0)
+    return _csr_from_keys(pair[first], shape), _csr_from_keys(pair[used], shape)
+
+
+def _supplied_inputs(chain: CompiledChain, supplied: BoolArray) -> sp.csr_matrix:
+    """nodes × slots pattern of the input slots somebody supplies."""
+    ni = chain.node_inputs
+    if not ni.has_canonical_format:
+        ni = ni.copy()
+        ni.sum_duplicates()
+    # Filtering a canonical CSR keeps it canonical: new row pointers are a prefix count.
+    keep = supplied[ni.indices]
+    kept = np.zeros(keep.shape[0] + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept[1:])
+    indices = ni.indices[keep]
+    return sp.csr_matrix(
+        (np.ones(indices.shape[0], dtype=np.int32), indices, kept[ni.indptr]),
+        shape=ni.shape,
+    )
 
 
 def analyse_structure(chain: CompiledChain) -> Structure:
     """Levels and incidence matrices of ``chain``; raises :class:`ExposureError` on a cycle."""
     n, s = chain.n_nodes, chain.n_slots
     warnings: list[ExposureWarning] = []
-    slot_sources = _pattern(chain.link_slot, chain.link_src, (s, n)) if n else sp.csr_matrix((s, n))
-    supplied = np.diff(slot_sources.indptr) > 0
+    link_src = chain.link_src.astype(np.int64)
+    link_slot = chain.link_slot.astype(np.int64)
 
     qualified = chain.link_qualified.astype(bool)
     has_qualified = np.zeros(s, dtype=bool)
-    has_qualified[chain.link_slot[qualified]] = True
+    has_qualified[link_slot[qualified]] = True
     # A slot whose every link is unqualified is still being supplied through them; counting it
     # as already lost would mark its users unproducible today, so its links stand in.
-    use = qualified | ~has_qualified[chain.link_slot]
-    qualified_sources = _pattern(chain.link_slot[use], chain.link_src[use], (s, n))
+    use = qualified | ~has_qualified[link_slot]
+    slot_sources, qualified_sources = _link_patterns(link_slot, link_src, use, (s, n))
+    supplied = np.diff(slot_sources.indptr) > 0
     for slot in np.flatnonzero(supplied & ~has_qualified)[:_MAX_NAMED]:
         warnings.append(
             ExposureWarning("exposure.graph.no_qualified_source", _slot_params(chain, int(slot)))
         )
+    inputs = _supplied_inputs(chain, supplied)
 
-    ni = chain.node_inputs.tocoo()
-    keep = supplied[ni.col]
-    inputs = _pattern(ni.row[keep].astype(np.int64), ni.col[keep].astype(np.int64), (n, s))
-
-    depends = (inputs @ slot_sources).tocsr()  # consumer × supplier
-    depends.data[:] = 1
-    node_level = _levels(depends)
+    node_level, slot_level = _levels(inputs, slot_sources)
     if (node_level < 0).any():
+        depends = (inputs @ slot_sources).tocsr()  # consumer × supplier
         raise ExposureError("exposure.graph.cycle", nodes=_cycle_labels(chain, depends, node_level))
 
-    slot_level = np.full(s, -1, dtype=np.int64)
-    if chain.n_links:
-        np.maximum.at(slot_level, chain.link_slot, node_level[chain.link_src])
     order = np.argsort(node_level, kind="stable").astype(np.int64)
     depth = int(node_level.max()) + 1 if n else 0
     level_ptr = np.searchsorted(node_level[order], np.arange(depth + 1)).astype(np.int64)
@@ -103,24 +142,53 @@ def analyse_structure(chain: CompiledChain) -> Structure:
     )
 
 
-def _levels(depends: sp.csr_matrix) -> IntArray:
-    """Longest supplier-path length of every node (Kahn's algorithm, one level at a time)."""
-    n = depends.shape[0]
-    level = np.full(n, -1, dtype=np.int64)
-    remaining = np.diff(depends.indptr).astype(np.int64)
-    consumers = depends.T.tocsr()
-    frontier = np.flatnonzero(remaining == 0)
+def _levels(inputs: sp.csr_matrix, slot_sources: sp.csr_matrix) -> tuple[IntArray, IntArray]:
+    """Longest supplier-path length of every node, and of every slot's highest supplier.
+
+    Kahn's algorithm over the node–slot graph, one level at a time: a node is ready when all
+    its supplied input slots are, a slot when all its suppliers are. Nodes left at -1 sit on
+    (or downstream of) a cycle; unsupplied slots stay at -1.
+    """
+    n, s = inputs.shape
+    node_level = np.full(n, -1, dtype=np.int64)
+    slot_level = np.full(s, -1, dtype=np.int64)
+    node_wait = np.diff(inputs.indptr).astype(np.int64)
+    slot_wait = np.diff(slot_sources.indptr).astype(np.int64)
+    supplies = slot_sources.T.tocsr()  # node → slots it supplies
+    consumers = inputs.T.tocsr()  # slot → nodes that need it
+    frontier = np.flatnonzero(node_wait == 0)
     d = 0
     while frontier.size:
-        level[frontier] = d
-        reached = consumers[frontier].indices
-        if reached.size == 0:
+        node_level[frontier] = d
+        touched = _row_entries(supplies, frontier)
+        if touched.size == 0:
             break
-        dec = np.bincount(reached, minlength=n)
-        remaining -= dec
-        frontier = np.flatnonzero((remaining == 0) & (dec > 0))
+        slot_wait -= np.bincount(touched, minlength=s)
+        ready = _distinct(touched[slot_wait[touched] == 0], s)
+        slot_level[ready] = d
+        reached = _row_entries(consumers, ready)
+        node_wait -= np.bincount(reached, minlength=n)
+        frontier = _distinct(reached[node_wait[reached] == 0], n)
         d += 1
-    return level
+    return node_level, slot_level
+
+
+def _distinct(values: IntArray, size: int) -> IntArray:
+    """Distinct values in ascending order, for values below ``size``."""
+    seen = np.zeros(size, dtype=bool)
+    seen[values] = True
+    return np.flatnonzero(seen)
+
+
+def _row_entries(m: sp.csr_matrix, rows: IntArray) -> IntArray:
+    """The column indices of ``rows`` of ``m``, end to end (no scipy indexing overhead)."""
+    start = m.indptr[rows].astype(np.int64)
+    lens = m.indptr[rows + 1] - start
+    if rows.shape[0] == 0 or int(lens.sum()) == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lens)
+    flat = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(start - (ends - lens), lens)
+    return np.asarray(m.indices[flat], dtype=np.int64)
 
 
 def _cycle_labels(chain: CompiledChain, depends: sp.csr_matrix, level: IntArray) -> str:

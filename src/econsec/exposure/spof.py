@@ -62,112 +62,232 @@ def element_of_nodes(chain: CompiledChain, kind: str) -> tuple[IntArray, list[st
     raise ValueError(f"unknown element kind {kind!r}; expected one of {ELEMENT_KINDS}")
 
 
-def _rows(m: sp.csr_matrix, rows: IntArray, n_cols: int) -> sp.csr_matrix:
-    """Rows of ``m`` whose column indices are known to be < ``n_cols``, as a narrower matrix."""
-    sub = m[rows]
-    return sp.csr_matrix((sub.data, sub.indices, sub.indptr), shape=(rows.shape[0], n_cols))
+Int32Array = npt.NDArray[np.int32]
 
 
-class _Growing:
-    """A CSR matrix built one block of rows at a time."""
+def _runs(lens: IntArray) -> tuple[IntArray, IntArray]:
+    """For runs of the given lengths laid end to end: each position's run, and each run's start.
 
-    def __init__(self, n_cols: int) -> None:
-        self.n_cols = n_cols
-        self.indptr: list[IntArray] = [np.zeros(1, dtype=np.int64)]
-        self.indices: list[npt.NDArray[np.int32]] = []
-        self.n_rows = 0
-        self.nnz = 0
-        self._cache: sp.csr_matrix | None = None
+    ``np.repeat`` copies run by run; a bincount of the run starts followed by a running sum
+    does the same in two vectorised passes, which matters when most runs hold a few elements.
+    """
+    ends = np.cumsum(lens)
+    starts = ends - lens
+    total = int(ends[-1]) if ends.shape[0] else 0
+    marks = np.bincount(starts, minlength=total)[:total]
+    run = np.cumsum(marks) - 1
+    return run, starts
 
-    def append(self, block: sp.csr_matrix) -> None:
-        block.sort_indices()
-        self.indptr.append(block.indptr[1:].astype(np.int64) + self.nnz)
-        self.indices.append(block.indices.astype(np.int32))
-        self.n_rows += block.shape[0]
-        self.nnz += int(block.nnz)
-        self._cache = None
 
-    def matrix(self) -> sp.csr_matrix:
-        if self._cache is None:
-            indices = np.concatenate(self.indices) if self.indices else np.zeros(0, np.int32)
-            self._cache = sp.csr_matrix(
-                (np.ones(indices.shape[0], dtype=np.int32), indices, np.concatenate(self.indptr)),
-                shape=(self.n_rows, self.n_cols),
-            )
-        return self._cache
+def _gather(
+    buf: Int32Array, lo: IntArray, hi: IntArray, rows: IntArray
+) -> tuple[Int32Array, IntArray]:
+    """The elements of the sets ``rows`` (repeats allowed) end to end, and each one's position
+    in ``rows``."""
+    start = lo[rows]
+    run, out_start = _runs(hi[rows] - start)
+    flat = np.arange(run.shape[0], dtype=np.int64) + (start - out_start)[run]
+    return buf[flat], run
+
+
+def _key_dtype(n_rows: int, shift: int) -> npt.DTypeLike:
+    # Sorting int32 keys moves half the memory of int64 ones; small levels fit.
+    return np.int32 if (n_rows << shift) < 2**31 else np.int64
+
+
+@dataclass(eq=False)
+class _Plan:
+    """The dependency structure renumbered into processing order, shared by every element kind.
+
+    Nodes are numbered by level, so each level's nodes are one contiguous slice and every set a
+    level reads was written by an earlier one. Per level, the slots it completes are split into
+    single-source ones (their set *is* the source's set: no copy) and multi-source ones
+    (an intersection to compute).
+    """
+
+    node_order: IntArray
+    node_ptr: IntArray
+    """Processing position of the first node of each level (length depth + 1)."""
+    in_ptr: IntArray
+    in_slot: IntArray
+    """Input slots of each node (processing position)."""
+    in_row: IntArray
+    """The node (processing position) of every input pair."""
+    single: list[tuple[IntArray, IntArray]]
+    """Per level: single-source slots and their source (processing position)."""
+    multi: list[tuple[IntArray, IntArray, IntArray, IntArray]]
+    """Per level: multi-source slots, their source counts, and (slot row, source) pairs."""
+
+
+def _plan(structure: Structure) -> _Plan:
+    cached = structure.cache.get("spof_plan")
+    if isinstance(cached, _Plan):
+        return cached
+    order = structure.node_order
+    n = order.shape[0]
+    pos = np.empty(n, dtype=np.int64)
+    pos[order] = np.arange(n)
+    inputs = structure.inputs[order]
+    in_ptr = inputs.indptr.astype(np.int64)
+
+    sources = structure.qualified_sources
+    n_src = np.diff(sources.indptr).astype(np.int64)
+    src_node = pos[sources.indices]
+    level = structure.slot_level
+    single: list[tuple[IntArray, IntArray]] = []
+    multi: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+    by_level = np.argsort(level, kind="stable")
+    bounds = np.searchsorted(level[by_level], np.arange(structure.depth + 1))
+    for d in range(structure.depth):
+        at = by_level[bounds[d] : bounds[d + 1]].astype(np.int64)
+        one = at[n_src[at] == 1]
+        single.append((one, src_node[sources.indptr[one]]))
+        many = at[n_src[at] > 1]
+        m = n_src[many]
+        run, _ = _runs(m)
+        first = sources.indptr[many][run] + (np.arange(run.shape[0]) - (np.cumsum(m) - m)[run])
+        multi.append((many, m, run, src_node[first]))
+    plan = _Plan(
+        node_order=order,
+        node_ptr=structure.level_ptr,
+        in_ptr=in_ptr,
+        in_slot=inputs.indices.astype(np.int64),
+        in_row=np.repeat(np.arange(n, dtype=np.int64), np.diff(in_ptr)),
+        single=single,
+        multi=multi,
+    )
+    structure.cache["spof_plan"] = plan
+    return plan
+
+
+class _Store:
+    """Element sets in one buffer; a set is the slice ``buf[lo[i]:hi[i]]`` and may be shared."""
+
+    def __init__(self, capacity: int) -> None:
+        self.buf = np.empty(max(capacity, 16), dtype=np.int32)
+        self.used = 0
+
+    def append(self, row: IntArray, values: IntArray, n_rows: int) -> tuple[IntArray, IntArray]:
+        """Store ``values`` grouped by ``row`` (sorted, in 0…n_rows); returns the rows' lo, hi."""
+        base = self.used
+        end = base + values.shape[0]
+        if end > self.buf.shape[0]:
+            grown = np.empty(max(end, 2 * self.buf.shape[0]), dtype=np.int32)
+            grown[:base] = self.buf[:base]
+            self.buf = grown
+        self.buf[base:end] = values
+        self.used = end
+        hi = base + np.cumsum(np.bincount(row, minlength=n_rows))
+        return hi - np.bincount(row, minlength=n_rows), hi
+
+
+@dataclass(eq=False)
+class _LostSets:
+    """Every node's set of elements that stop it, as slices of one buffer (processing order)."""
+
+    plan: _Plan
+    buf: Int32Array
+    node_lo: IntArray
+    node_hi: IntArray
+    per_element: IntArray
+    """How many nodes each element stops, its own included."""
+
+    def rows(self, nodes: IntArray, n_elements: int) -> sp.csr_matrix:
+        """``nodes`` × elements, 1 where the element alone stops the node (sorted indices)."""
+        pos = np.empty(self.plan.node_order.shape[0], dtype=np.int64)
+        pos[self.plan.node_order] = np.arange(pos.shape[0])
+        indices, run = _gather(self.buf, self.node_lo, self.node_hi, pos[nodes])
+        indptr = np.zeros(nodes.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(run, minlength=nodes.shape[0]), out=indptr[1:])
+        return sp.csr_matrix(
+            (np.ones(indices.shape[0], dtype=np.int32), indices, indptr),
+            shape=(nodes.shape[0], n_elements),
+        )
+
+
+def _propagate(
+    chain: CompiledChain, structure: Structure, element: IntArray, n_elements: int
+) -> _LostSets:
+    n, s = chain.n_nodes, chain.n_slots
+    plan = _plan(structure)
+    shift = max(1, int(n_elements - 1).bit_length())
+    mask = (1 << shift) - 1
+    own = element[plan.node_order]
+    store = _Store(8 * n)
+    node_lo = np.zeros(n, dtype=np.int64)
+    node_hi = np.zeros(n, dtype=np.int64)
+    slot_lo = np.zeros(s, dtype=np.int64)  # unsupplied slots stay empty: never lost
+    slot_hi = np.zeros(s, dtype=np.int64)
+    per_element = np.zeros(n_elements, dtype=np.int64)
+    for d in range(structure.depth):
+        lo, hi = int(plan.node_ptr[d]), int(plan.node_ptr[d + 1])
+        dtype = _key_dtype(hi - lo, shift)
+        # Union: own element plus every element that loses any input slot.
+        a, b = plan.in_ptr[lo], plan.in_ptr[hi]
+        got, run = _gather(store.buf, slot_lo, slot_hi, plan.in_slot[a:b])
+        rows = (plan.in_row[a:b] - lo).astype(dtype)
+        keys = np.concatenate(
+            [
+                (np.arange(hi - lo, dtype=dtype) << shift) | own[lo:hi].astype(dtype),
+                (rows[run] << shift) | got.astype(dtype),
+            ]
+        )
+        keys.sort()
+        first = np.empty(keys.shape[0], dtype=bool)
+        first[:1] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        keys = keys[first]
+        values = keys & mask
+        per_element += np.bincount(values, minlength=n_elements)
+        node_lo[lo:hi], node_hi[lo:hi] = store.append(keys >> shift, values, hi - lo)
+
+        # A single-source slot's set is its source's set.
+        one, src = plan.single[d]
+        slot_lo[one], slot_hi[one] = node_lo[src], node_hi[src]
+
+        # Intersection: an element loses a slot when it appears in every source's set.
+        many, m, pair_slot, pair_src = plan.multi[d]
+        if many.shape[0] == 0:
+            continue
+        dtype = _key_dtype(many.shape[0], shift)
+        got, run = _gather(store.buf, node_lo, node_hi, pair_src)
+        keys = (pair_slot.astype(dtype)[run] << shift) | got.astype(dtype)
+        keys.sort()
+        first = np.empty(keys.shape[0], dtype=bool)
+        first[:1] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, keys.shape[0]))
+        keys = keys[starts]
+        row = keys >> shift
+        keep = counts == m[row]
+        slot_lo[many], slot_hi[many] = store.append(row[keep], keys[keep] & mask, many.shape[0])
+    return _LostSets(plan, store.buf, node_lo, node_hi, per_element)
 
 
 def lost_by(
     chain: CompiledChain, structure: Structure, element: IntArray, n_elements: int
 ) -> sp.csr_matrix:
     """nodes × elements, 1 where disrupting the element alone makes the node unproducible."""
-    n, s = chain.n_nodes, chain.n_slots
-    order = structure.node_order
-    pos = np.empty(n, dtype=np.int64)
-    pos[order] = np.arange(n)
-    slot_order = np.argsort(structure.slot_level, kind="stable").astype(np.int64)
-    slot_pos = np.empty(s, dtype=np.int64)
-    slot_pos[slot_order] = np.arange(s)
-    sorted_levels = structure.slot_level[slot_order]
-
-    # Re-number columns into processing order so that everything a level needs is a prefix.
-    inputs = structure.inputs.copy()
-    inputs.indices = slot_pos[inputs.indices].astype(inputs.indices.dtype)
-    inputs.has_sorted_indices = False
-    sources = structure.qualified_sources.copy()
-    sources.indices = pos[sources.indices].astype(sources.indices.dtype)
-    sources.has_sorted_indices = False
-    n_sources = np.diff(structure.qualified_sources.indptr)
-
-    nodes = _Growing(n_elements)
-    slots = _Growing(n_elements)
-    first = int(np.searchsorted(sorted_levels, 0, side="left"))
-    slots.append(sp.csr_matrix((first, n_elements), dtype=np.int32))  # unsupplied: never lost
-    for d in range(structure.depth):
-        rows = order[structure.level_ptr[d] : structure.level_ptr[d + 1]]
-        own = sp.csr_matrix(
-            (np.ones(rows.shape[0], dtype=np.int32), (np.arange(rows.shape[0]), element[rows])),
-            shape=(rows.shape[0], n_elements),
-        )
-        if slots.n_rows:
-            block = (_rows(inputs, rows, slots.n_rows) @ slots.matrix() + own).tocsr()
-            block.data[:] = 1
-        else:
-            block = own
-        nodes.append(block)
-
-        lo, hi = slots.n_rows, int(np.searchsorted(sorted_levels, d, side="right"))
-        srows = slot_order[lo:hi]
-        counts = (_rows(sources, srows, nodes.n_rows) @ nodes.matrix()).tocsr()
-        need = np.repeat(n_sources[srows], np.diff(counts.indptr))
-        counts.data = (counts.data == need).astype(np.int32)
-        counts.eliminate_zeros()
-        slots.append(counts)
-
-    result = nodes.matrix()
-    # Back from processing order to node order.
-    return result[pos]
+    sets = _propagate(chain, structure, element, n_elements)
+    return sets.rows(np.arange(chain.n_nodes, dtype=np.int64), n_elements)
 
 
-def loss_table(
-    chain: CompiledChain, structure: Structure, kind: str
-) -> tuple[LossTable, sp.csr_matrix]:
-    """The loss table for one element kind, and the full nodes × elements matrix behind it."""
+def loss_table(chain: CompiledChain, structure: Structure, kind: str) -> LossTable:
+    """The loss table for one element kind (which products each element stops on its own)."""
     element, ids = element_of_nodes(chain, kind)
-    lost = lost_by(chain, structure, element, len(ids))
+    sets = _propagate(chain, structure, element, len(ids))
     products, revenue, margin = product_money(chain)
-    stops = lost[products].T.tocsr()
-    nodes_lost = np.bincount(lost.indices, minlength=len(ids)).astype(np.int64)
-    table = LossTable(
+    stops = sets.rows(products, len(ids)).T.tocsr()
+    return LossTable(
         kind=kind,
         element_ids=ids,
         product_nodes=products,
         stops=stops,
-        nodes_lost=nodes_lost,
+        nodes_lost=sets.per_element,
         revenue_per_week=np.asarray(stops @ revenue, dtype=np.float64),
         margin_per_week=np.asarray(stops @ margin, dtype=np.float64),
     )
-    return table, lost
 
 
 def product_money(chain: CompiledChain) -> tuple[IntArray, FloatArray, FloatArray]:
