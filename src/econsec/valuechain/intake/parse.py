@@ -98,9 +98,9 @@ def parse_cell(value: Any, column: Column, sheet: str, row: int, issues: list[Is
             return value
     elif value_type is str and kind in ("text", "ref"):
         value = value.strip()
-        if value and value.isascii() and value.isprintable():
-            if column.pattern is None or re.fullmatch(column.pattern, value):
-                return value
+        plain = value and value.isascii() and value.isprintable()
+        if plain and (column.pattern is None or re.fullmatch(column.pattern, value)):
+            return value
     elif value_type is str:
         value = value.strip()
     if value in ("", None):
