@@ -230,7 +230,7 @@ def _insert(
         i for i, f in enumerate(fields) if f.get_internal_type() in ("JSONField", "DecimalField")
     ]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # SQLite allows 32,766 parameters per statement; PostgreSQL 65,535.
     per_batch = max(1, min(BATCH, 30000 // len(fields)))
