@@ -38,11 +38,17 @@ def _groups(ids: list[str], lang: str) -> dict[str, frozenset[str]]:
     return out
 
 
-def _stored_chain() -> CompiledChain:
+def _stored_version() -> str:
     from econsec.store import open_store
-    from econsec.valuechain.store_io import compile_store
+    from econsec.valuechain.store_io import current_version
 
     open_store()
+    return current_version()
+
+
+def _stored_chain() -> CompiledChain:
+    from econsec.valuechain.store_io import compile_store
+
     return compile_store()
 
 
@@ -58,6 +64,20 @@ def run(
 ) -> ExposureReport:
     """Analyse ``chain`` and write the report in ``fmt`` (table to the console by default)."""
     report = analyse(chain, options)
+    render(report, fmt=fmt, out=out, lang=lang, console=console, section=section)
+    return report
+
+
+def render(
+    report: ExposureReport,
+    *,
+    fmt: str,
+    out: Path | None,
+    lang: str,
+    console: Console,
+    section: str = "products",
+) -> None:
+    """Write ``report`` in ``fmt`` to ``out`` (table to the console by default)."""
     if fmt == "json":
         text = json.dumps(report.to_json(), ensure_ascii=False, indent=1)
         if out is None:
@@ -99,7 +119,6 @@ def run(
             console.print(table)
     if out is not None:
         Console(stderr=True).print(t("exposure.cli.written", lang, path=out))
-    return report
 
 
 def register(app: typer.Typer) -> None:
@@ -126,6 +145,12 @@ def register(app: typer.Typer) -> None:
         store: Annotated[
             bool, typer.Option("--store/--no-store", help="keep the results with the data version")
         ] = True,
+        recompute: Annotated[
+            bool,
+            typer.Option(
+                "--recompute", help="analyse again even when results for this data are stored"
+            ),
+        ] = False,
         lang: Annotated[str | None, typer.Option("--lang", help="ja or en")] = None,
     ) -> None:
         language = normalise_lang(lang)
@@ -139,6 +164,8 @@ def register(app: typer.Typer) -> None:
         if concern_group and concern_group not in ids:
             ids.append(concern_group)
         options = Options(groups=_groups(ids, language), concern_group=concern_group)
+        console = Console(width=None if sys.stdout.isatty() else 200)
+        stored_options: dict[str, object] = {"groups": sorted(ids), "concern": concern_group}
         if demo:
             from econsec.valuechain.compile import compile_tables
             from econsec.valuechain.generators.demo import demo_company
@@ -146,8 +173,26 @@ def register(app: typer.Typer) -> None:
             chain = compile_tables(demo_company())
         else:
             try:
+                version = _stored_version()
+            except Exception as exc:  # the store may be unreachable
+                err.print(t("exposure.cli.no_store", language, reason=exc))
+                raise typer.Exit(1) from None
+            if not version:
+                err.print(t("exposure.cli.empty_store", language))
+                raise typer.Exit(1)
+            if not recompute:
+                from econsec.exposure.store import load_report
+
+                # Results depend only on the data version, the options and the econsec
+                # version, all in the key: reading them back is exact and skips the analysis.
+                kept = load_report(version, stored_options)
+                if kept is not None:
+                    render(kept, fmt=fmt, out=out, lang=language, console=console, section=section)
+                    err.print(t("exposure.cli.reused", language, version=version[:12]))
+                    return
+            try:
                 chain = _stored_chain()
-            except Exception as exc:  # the store may be empty or unreachable
+            except Exception as exc:  # compile may fail on data the intake let through
                 err.print(t("exposure.cli.no_store", language, reason=exc))
                 raise typer.Exit(1) from None
         try:
@@ -157,7 +202,7 @@ def register(app: typer.Typer) -> None:
                 out=out,
                 lang=language,
                 options=options,
-                console=Console(width=None if sys.stdout.isatty() else 200),
+                console=console,
                 section=section,
             )
         except ExposureError as exc:
@@ -166,5 +211,5 @@ def register(app: typer.Typer) -> None:
         if store and not demo:
             from econsec.exposure.store import save_report
 
-            save_report(report, {"groups": sorted(ids), "concern": concern_group})
+            save_report(report, stored_options)
             err.print(t("exposure.cli.stored", language, version=report.data_version[:12]))

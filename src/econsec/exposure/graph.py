@@ -49,17 +49,16 @@ class Structure:
         return int(self.level_ptr.shape[0] - 1)
 
 
-def _csr_from_keys(keys: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
-    """The 0/1 CSR pattern of sorted, distinct keys ``row * n_cols + col``."""
+def _csr_from_keys(keys: IntArray, shift: int, shape: tuple[int, int]) -> sp.csr_matrix:
+    """The 0/1 CSR pattern of sorted, distinct keys ``row << shift | col``."""
     n_rows, n_cols = shape
-    row = keys // max(n_cols, 1)
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+    np.cumsum(np.bincount(keys >> shift, minlength=n_rows), out=indptr[1:])
     index_type = np.int32 if max(n_rows, n_cols, keys.shape[0]) < 2**31 else np.int64
     return sp.csr_matrix(
         (
             np.ones(keys.shape[0], dtype=np.int32),
-            (keys - row * max(n_cols, 1)).astype(index_type),
+            (keys & ((1 << shift) - 1)).astype(index_type),
             indptr.astype(index_type),
         ),
         shape=shape,
@@ -75,13 +74,17 @@ def _link_patterns(
     sort tells whether any of its links is used. One sort of combined keys costs several times
     less than scipy's COO route (sum duplicates, convert) at the sizes where calls dominate.
     """
-    keys = ((link_slot * max(shape[1], 1) + link_src) << 1) | (~use).astype(np.int64)
+    shift = max(1, int(shape[1] - 1).bit_length())
+    keys = (((link_slot << shift) | link_src) << 1) | (~use).astype(np.int64)
     keys.sort()
     pair = keys >> 1
     first = np.ones(keys.shape[0], dtype=bool)
     np.not_equal(pair[1:], pair[:-1], out=first[1:])
     used = first & ((keys & 1) == 0)
-    return _csr_from_keys(pair[first], shape), _csr_from_keys(pair[used], shape)
+    return (
+        _csr_from_keys(pair[first], shift, shape),
+        _csr_from_keys(pair[used], shift, shape),
+    )
 
 
 def _supplied_inputs(chain: CompiledChain, supplied: BoolArray) -> sp.csr_matrix:

@@ -133,20 +133,35 @@ def _plan(structure: Structure) -> _Plan:
     sources = structure.qualified_sources
     n_src = np.diff(sources.indptr).astype(np.int64)
     src_node = pos[sources.indices]
-    level = structure.slot_level
-    single: list[tuple[IntArray, IntArray]] = []
-    multi: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
-    by_level = np.argsort(level, kind="stable")
-    bounds = np.searchsorted(level[by_level], np.arange(structure.depth + 1))
-    for d in range(structure.depth):
-        at = by_level[bounds[d] : bounds[d + 1]].astype(np.int64)
-        one = at[n_src[at] == 1]
-        single.append((one, src_node[sources.indptr[one]]))
-        many = at[n_src[at] > 1]
-        m = n_src[many]
-        run, _ = _runs(m)
-        first = sources.indptr[many][run] + (np.arange(run.shape[0]) - (np.cumsum(m) - m)[run])
-        multi.append((many, m, run, src_node[first]))
+    # Slots by the level that completes them; level -1 (unsupplied) never changes.
+    by_level = np.argsort(structure.slot_level, kind="stable").astype(np.int64)
+    level_of = structure.slot_level[by_level]
+    levels = np.arange(structure.depth + 1)
+
+    one = by_level[n_src[by_level] == 1]
+    one_src = src_node[sources.indptr[one]]
+    one_cut = np.searchsorted(structure.slot_level[one], levels)
+    single = [
+        (one[one_cut[d] : one_cut[d + 1]], one_src[one_cut[d] : one_cut[d + 1]])
+        for d in range(structure.depth)
+    ]
+
+    multi_mask = n_src[by_level] > 1
+    many = by_level[multi_mask]
+    m = n_src[many]
+    many_cut = np.searchsorted(level_of[multi_mask], levels)
+    run, pair_start = _runs(m)
+    pair_src = src_node[sources.indptr[many][run] + (np.arange(run.shape[0]) - pair_start[run])]
+    pair_cut = np.append(pair_start, run.shape[0])[many_cut]
+    multi = [
+        (
+            many[many_cut[d] : many_cut[d + 1]],
+            m[many_cut[d] : many_cut[d + 1]],
+            run[pair_cut[d] : pair_cut[d + 1]] - many_cut[d],
+            pair_src[pair_cut[d] : pair_cut[d + 1]],
+        )
+        for d in range(structure.depth)
+    ]
     plan = _Plan(
         node_order=order,
         node_ptr=structure.level_ptr,
