@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= $(ECONSEC_TEST_DATABASE_URL)
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser bench clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,9 +52,6 @@ test-browser: $(STAMP)
 	fi
 
 test: lint typecheck test-sqlite test-postgres test-browser
-
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
