@@ -22,9 +22,17 @@ def random_tables(seed: int, tight: bool = False) -> Tables:
         for i in (1, 2)
     ]
     for s in range(n_sup):
-        orgs.append({"org_id": f"O{s}", "name": f"O{s}", "kind": "supplier", "country": COUNTRIES[s]})
+        orgs.append(
+            {"org_id": f"O{s}", "name": f"O{s}", "kind": "supplier", "country": COUNTRIES[s]}
+        )
         sites.append(
-            {"site_id": f"S{s}", "org_id": f"O{s}", "name": f"S{s}", "country": COUNTRIES[s], "kind": "plant"}
+            {
+                "site_id": f"S{s}",
+                "org_id": f"O{s}",
+                "name": f"S{s}",
+                "country": COUNTRIES[s],
+                "kind": "plant",
+            }
         )
     prods = [f"P{i}" for i in range(n_prod)]
     comps = [f"C{i}" for i in range(n_comp)]
@@ -35,21 +43,43 @@ def random_tables(seed: int, tight: bool = False) -> Tables:
     bom: list[dict[str, Any]] = []
     for p in prods:
         for c in rng.choice(comps, size=int(rng.integers(1, min(3, n_comp) + 1)), replace=False):
-            bom.append({"parent_item_id": p, "child_item_id": str(c), "quantity_per_unit": float(rng.integers(1, 4))})
+            bom.append(
+                {
+                    "parent_item_id": p,
+                    "child_item_id": str(c),
+                    "quantity_per_unit": float(rng.integers(1, 4)),
+                }
+            )
     for c in comps:
         for m in rng.choice(mats, size=int(rng.integers(0, min(2, n_mat) + 1)), replace=False):
-            bom.append({"parent_item_id": c, "child_item_id": str(m), "quantity_per_unit": float(rng.integers(1, 3))})
+            bom.append(
+                {
+                    "parent_item_id": c,
+                    "child_item_id": str(m),
+                    "quantity_per_unit": float(rng.integers(1, 3)),
+                }
+            )
     children: dict[str, list[tuple[str, float]]] = {}
     for r in bom:
-        children.setdefault(r["parent_item_id"], []).append((r["child_item_id"], r["quantity_per_unit"]))
+        children.setdefault(r["parent_item_id"], []).append(
+            (r["child_item_id"], r["quantity_per_unit"])
+        )
     makers: dict[str, list[str]] = {p: [f"J{1 + (i % 2)}"] for i, p in enumerate(prods)}
     for c in [*comps, *mats]:
-        makers[c] = [f"S{int(s)}" for s in rng.choice(n_sup, size=int(rng.integers(1, 3)), replace=False)]
+        makers[c] = [
+            f"S{int(s)}" for s in rng.choice(n_sup, size=int(rng.integers(1, 3)), replace=False)
+        ]
     scale = 0.9 if tight else 3.0
     production = []
     for item, where in makers.items():
         for site in where:
-            production.append({"site_id": site, "item_id": item, "capacity_per_week": float(rng.integers(30, 200)) * scale})
+            production.append(
+                {
+                    "site_id": site,
+                    "item_id": item,
+                    "capacity_per_week": float(rng.integers(30, 200)) * scale,
+                }
+            )
     links = []
     for item, where in makers.items():
         for site in where:
@@ -64,7 +94,9 @@ def random_tables(seed: int, tight: bool = False) -> Tables:
                             "receiving_site_id": site,
                             "share": float(share),
                             "qualified": bool(rng.random() > 0.1),
-                            "capacity_per_week": float(rng.integers(50, 400)) if rng.random() < 0.3 else None,
+                            "capacity_per_week": float(rng.integers(50, 400))
+                            if rng.random() < 0.3
+                            else None,
                             "chokepoints": ["STRAIT"] if rng.random() < 0.3 else [],
                         }
                     )
@@ -74,10 +106,18 @@ def random_tables(seed: int, tight: bool = False) -> Tables:
         key = (r["receiving_site_id"], r["item_id"])
         if key not in seen and rng.random() < 0.6:
             seen.add(key)
-            inventory.append({"site_id": key[0], "item_id": key[1], "on_hand_units": float(rng.integers(0, 500))})
+            inventory.append(
+                {"site_id": key[0], "item_id": key[1], "on_hand_units": float(rng.integers(0, 500))}
+            )
     for p in prods:
         if rng.random() < 0.5:
-            inventory.append({"site_id": makers[p][0], "item_id": p, "on_hand_units": float(rng.integers(0, 200))})
+            inventory.append(
+                {
+                    "site_id": makers[p][0],
+                    "item_id": p,
+                    "on_hand_units": float(rng.integers(0, 200)),
+                }
+            )
     demand = []
     for p in prods:
         for market in ("JP", "US")[: int(rng.integers(1, 3))]:
@@ -101,7 +141,10 @@ def random_tables(seed: int, tight: bool = False) -> Tables:
         if alt_site in makers[link["item_id"]]:
             continue
         key = (link["item_id"], alt_site, link["receiving_site_id"])
-        if any((a["item_id"], a["alt_supplier_site_id"], a["receiving_site_id"]) == key for a in alternatives):
+        if any(
+            (a["item_id"], a["alt_supplier_site_id"], a["receiving_site_id"]) == key
+            for a in alternatives
+        ):
             continue
         alternatives.append(
             {
@@ -112,7 +155,11 @@ def random_tables(seed: int, tight: bool = False) -> Tables:
                 "capacity_per_week": float(rng.integers(10, 100)) if rng.random() < 0.7 else None,
             }
         )
-    recovery = [{"site_id": s["site_id"], "ttr_weeks": float(rng.integers(2, 30))} for s in sites if rng.random() < 0.8]
+    recovery = [
+        {"site_id": s["site_id"], "ttr_weeks": float(rng.integers(2, 30))}
+        for s in sites
+        if rng.random() < 0.8
+    ]
     return {
         "organisations": orgs,
         "sites": sites,

@@ -6,6 +6,7 @@ restriction, no baseline, no reuse — only to cross-check the engine on small n
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -98,7 +99,7 @@ def reference_tts(chain: CompiledChain, dis: Disruption, rows: np.ndarray | None
     usable = ~dis.alt_closed
     points = sorted({0.0, *[float(q) for q in chain.alt_qualification_weeks[usable] if q > 0]})
     points.append(CAP)
-    for lo, hi in zip(points[:-1], points[1:], strict=True):
+    for lo, hi in itertools.pairwise(points):
         a_ub, b_ub, g_ub, bounds, S, nv = _system(chain, dis, None, lo)
         # t becomes a variable: A x − g·t ≤ b; forced sales equal D·t.
         a_ub = a_ub.copy()

@@ -66,7 +66,10 @@ def test_engine_matches_plain_lp(
     out = engine.run(dis, horizon)
     expected_ttr = reference_ttr(chain, dis, horizon)
     assert close(out.lost_margin, expected_ttr), (out.lost_margin, expected_ttr)
-    assert close(out.tts_weeks, reference_tts(chain, dis)), (out.tts_weeks, reference_tts(chain, dis))
+    assert close(out.tts_weeks, reference_tts(chain, dis)), (
+        out.tts_weeks,
+        reference_tts(chain, dis),
+    )
     full = engine.run(dis, horizon, full=True)
     assert close(full.lost_margin, expected_ttr)
     assert close(full.tts_weeks, out.tts_weeks)

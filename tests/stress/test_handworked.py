@@ -20,7 +20,7 @@ from econsec.stress.scenario import resolve
 from econsec.valuechain.compile import compile_tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "valuechain"))
-from minichain import mini_tables  # noqa: E402
+from minichain import mini_tables
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,10 @@ def test_n1_down_twenty_weeks(engine: Engine) -> None:
 
 def test_strait_closed_eight_weeks(engine: Engine) -> None:
     # M blocked: 200 + 80 × (8 − 6) = 360 P made + 50 in stock = 410 of 800 → 390 lost.
-    r = run(engine, "name: s\nduration_weeks: 8\nevents: [{kind: chokepoint_closure, chokepoints: [TWSTRAIT]}]")
+    r = run(
+        engine,
+        "name: s\nduration_weeks: 8\nevents: [{kind: chokepoint_closure, chokepoints: [TWSTRAIT]}]",
+    )
     assert r["lost_units"] == pytest.approx(390)
     assert r["tts_weeks"] == pytest.approx(2.5)
 
@@ -64,7 +67,10 @@ def test_t1_down_is_covered_by_k1(engine: Engine) -> None:
 def test_partial_loss_at_own_plant(engine: Engine) -> None:
     # J1 at 40 % of 150/wk = 60 P/wk for 10 weeks = 600 made + 50 in stock = 650 of 1,000.
     # TTS: 50 + 60 t ≥ 100 t → t = 1.25 weeks.
-    r = run(engine, "name: j\nduration_weeks: 10\nevents: [{kind: disruption, sites: [J1], capacity_loss: 0.6}]")
+    r = run(
+        engine,
+        "name: j\nduration_weeks: 10\nevents: [{kind: disruption, sites: [J1], capacity_loss: 0.6}]",
+    )
     assert r["lost_units"] == pytest.approx(350)
     assert r["tts_weeks"] == pytest.approx(1.25)
 
@@ -84,9 +90,14 @@ def test_alternative_with_enough_capacity_restores_supply() -> None:
 
 def test_export_restriction_only_for_listed_items(engine: Engine) -> None:
     # CN restricts only R: T1 loses R, K1 covers C. M still flows: no loss.
-    r = run(engine, "name: r\nduration_weeks: 26\nevents: [{kind: export_restriction, countries: [CN], items: [R]}]")
+    r = run(
+        engine,
+        "name: r\nduration_weeks: 26\nevents: [{kind: export_restriction, countries: [CN], items: [R]}]",
+    )
     assert r["lost_margin"] == 0
-    r = run(engine, "name: r\nduration_weeks: 26\nevents: [{kind: export_restriction, countries: [CN]}]")
+    r = run(
+        engine, "name: r\nduration_weeks: 26\nevents: [{kind: export_restriction, countries: [CN]}]"
+    )
     # 200 + 80 × 20 = 1,800 P + 50 = 1,850 of 2,600 → 750 lost.
     assert r["lost_units"] == pytest.approx(750)
 

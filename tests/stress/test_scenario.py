@@ -12,7 +12,7 @@ from econsec.stress.scenario import parse_scenario, resolve
 from econsec.valuechain.compile import compile_tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "valuechain"))
-from minichain import mini_tables  # noqa: E402
+from minichain import mini_tables
 
 
 def error_of(text: str) -> StressError:
@@ -57,7 +57,9 @@ def test_event_without_target_is_rejected() -> None:
 
 def test_hash_ignores_layout_and_order_but_not_content() -> None:
     a = parse_scenario("name: x\nduration_weeks: 3\nevents: [{kind: disruption, sites: [N1, T1]}]")
-    b = parse_scenario("# comment\nevents:\n- sites: [T1, N1]\n  kind: disruption\nduration_weeks: 3.0\nname: x\n")
+    b = parse_scenario(
+        "# comment\nevents:\n- sites: [T1, N1]\n  kind: disruption\nduration_weeks: 3.0\nname: x\n"
+    )
     c = parse_scenario("name: x\nduration_weeks: 4\nevents: [{kind: disruption, sites: [N1, T1]}]")
     assert a.hash == b.hash != c.hash
 
@@ -86,10 +88,22 @@ def test_solver_reports_infeasible_and_unbounded_as_such() -> None:
     from econsec.stress.lp import INFEASIBLE, UNBOUNDED, Model
 
     # x ≤ −1 with x ≥ 0: infeasible.  min −x with x ≥ 0 and no row: unbounded.
-    m = Model(sp.csc_matrix(np.array([[1.0]])), np.array([1.0]), np.zeros(1), np.full(1, np.inf), np.array([-1.0]))
+    m = Model(
+        sp.csc_matrix(np.array([[1.0]])),
+        np.array([1.0]),
+        np.zeros(1),
+        np.full(1, np.inf),
+        np.array([-1.0]),
+    )
     sol = m.solve()
     assert sol.status == INFEASIBLE and sol.col_value.size == 0
-    m = Model(sp.csc_matrix(np.array([[0.0]])), np.array([-1.0]), np.zeros(1), np.full(1, np.inf), np.array([1.0]))
+    m = Model(
+        sp.csc_matrix(np.array([[0.0]])),
+        np.array([-1.0]),
+        np.zeros(1),
+        np.full(1, np.inf),
+        np.array([1.0]),
+    )
     assert m.solve().status == UNBOUNDED
     err = StressError("stress.programme.not_optimal", what="TTS", status=INFEASIBLE)
     assert "infeasible" in err.message("en") and "TTS" in err.message("ja")

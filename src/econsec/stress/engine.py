@@ -10,6 +10,7 @@ passes the restricted optimum *is* the full optimum, to solver tolerance.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +86,9 @@ class _Sub:
         self.local = {int(c): i for i, c in enumerate(self.all_cols)}
         lower = np.zeros(self.all_cols.size)
         upper = state.col_upper[self.all_cols].copy()
-        self.model = Model(matrix, np.zeros(self.all_cols.size), lower, upper, state.row_upper[self.rows])
+        self.model = Model(
+            matrix, np.zeros(self.all_cols.size), lower, upper, state.row_upper[self.rows]
+        )
         self.alt_local = np.flatnonzero(
             (self.all_cols >= prog.a0) & (self.all_cols < prog.l0)
         ).astype(np.int64)
@@ -152,7 +155,10 @@ class Engine:
         )
         self.node_slots = (self.prog.node_out @ link_to_slot).tocsr().astype(bool)
         self.demand_of_node = sp.csr_matrix(
-            (np.ones(chain.demand_node.shape[0]), (chain.demand_node, np.arange(chain.demand_node.shape[0]))),
+            (
+                np.ones(chain.demand_node.shape[0]),
+                (chain.demand_node, np.arange(chain.demand_node.shape[0])),
+            ),
             shape=(n, chain.demand_node.shape[0]),
         )
 
@@ -178,7 +184,9 @@ class Engine:
         factor = dis.node_factor
         # A partial loss at a node of unstated capacity caps it at that share of its normal
         # output; a node with no normal output (an alternative not yet used) stays unlimited.
-        unstated = ~np.isfinite(self.chain.node_capacity) & (prog.rates[prog.u0 :][: prog.n_nodes] <= 0)
+        unstated = ~np.isfinite(self.chain.node_capacity) & (
+            prog.rates[prog.u0 :][: prog.n_nodes] <= 0
+        )
         hit = np.flatnonzero((factor < 1.0) & ~(unstated & (factor > 0.0)))
         down = hit[dis.node_factor[hit] <= 0.0]
         partial = hit[dis.node_factor[hit] > 0.0]
@@ -241,7 +249,9 @@ class Engine:
         free[prog.y0 + out_links] = True
         free[prog.l0 + self.demand_of_node[nodes].indices] = True
         # Every supplier of a slot that lost supply may step in: other sources, alternatives.
-        closed = state.changed_cols[(state.changed_cols >= prog.y0) & (state.changed_cols < prog.a0)]
+        closed = state.changed_cols[
+            (state.changed_cols >= prog.y0) & (state.changed_cols < prog.a0)
+        ]
         slots = np.union1d(chain.link_slot[out_links], chain.link_slot[closed - prog.y0])
         links = self.slot_links[slots].indices
         alts = self.slot_alts[slots].indices
@@ -282,7 +292,9 @@ class Engine:
         product_tts: dict[int, float] = {}
         if per_product:
             reached_demand = reached[chain.demand_node]
-            for item in sorted({int(i) for i in chain.node_item[chain.demand_node[reached_demand]]}):
+            for item in sorted(
+                {int(i) for i in chain.node_item[chain.demand_node[reached_demand]]}
+            ):
                 rows = np.flatnonzero(chain.node_item[chain.demand_node] == item)
                 product_tts[item] = runner.tts(rows)[0] if tts != float("inf") else tts
         price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
@@ -327,12 +339,14 @@ class _Runner:
         """Fixed columns whose reduced cost says the full programme would move them."""
         prog = self.prog
         y = sol.row_dual
-        touched = np.unique(sub.a_rows.indices)
+        touched: IntArray = np.unique(sub.a_rows.indices).astype(np.int64)
         touched = touched[~self.free[touched]]
         if not touched.size:
             return touched
         reduced = cost_full[touched] - (sub.a_rows[:, touched].T @ y)
-        scale = max(1.0, float(np.abs(cost_full).max(initial=0.0)), float(np.abs(y).max(initial=0.0)))
+        scale = max(
+            1.0, float(np.abs(cost_full).max(initial=0.0)), float(np.abs(y).max(initial=0.0))
+        )
         tol = 1e-7 * scale
         upper = self.state.col_upper[touched]
         is_alt = (touched >= prog.a0) & (touched < prog.l0)
@@ -343,7 +357,8 @@ class _Runner:
         value = prog.rates[touched] * t
         interior = value > 1e-12 * max(1.0, t)
         bad = np.where(interior, np.abs(reduced) > tol, reduced < -tol) & (upper > 0)
-        return touched[bad]
+        result: IntArray = touched[bad]
+        return result
 
     def _widen(self, cols: IntArray) -> None:
         prog, chain = self.prog, self.engine.chain
@@ -397,7 +412,7 @@ class _Runner:
         while True:
             points = [0.0, *self.sub.breakpoints(self.engine, self.state), TTS_CAP_WEEKS]
             widened = False
-            for lo, hi in zip(points[:-1], points[1:], strict=True):
+            for lo, hi in itertools.pairwise(points):
                 sub = self._model()
                 cost = np.zeros(sub.all_cols.size)
                 cost[0] = -1.0

@@ -18,7 +18,7 @@ OPTIMAL, INFEASIBLE, UNBOUNDED, FAILED = "optimal", "infeasible", "unbounded", "
 @cache
 def solver_version() -> str:
     """``HiGHS x.y.z`` of the linked solver (recorded with every stored result)."""
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     return f"HiGHS {h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
 
@@ -41,7 +41,7 @@ class Model:
         col_upper: FloatArray,
         row_upper: FloatArray,
     ) -> None:
-        self.highs = highspy.Highs()
+        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
         h = self.highs
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
@@ -67,7 +67,9 @@ class Model:
         idx = np.arange(self.n_cols, dtype=np.int32)
         self.highs.changeColsCost(self.n_cols, idx, np.asarray(cost, dtype=np.float64))
 
-    def set_col_bounds(self, cols: npt.NDArray[np.int64], lower: FloatArray, upper: FloatArray) -> None:
+    def set_col_bounds(
+        self, cols: npt.NDArray[np.int64], lower: FloatArray, upper: FloatArray
+    ) -> None:
         if cols.size:
             self.highs.changeColsBounds(
                 int(cols.size),
@@ -78,7 +80,7 @@ class Model:
 
     def set_row_upper(self, rows: npt.NDArray[np.int64], upper: FloatArray) -> None:
         if rows.size:
-            self.highs.changeRowsBounds(
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
                 int(rows.size),
                 rows.astype(np.int32),
                 np.full(rows.size, -np.inf),

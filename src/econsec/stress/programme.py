@@ -231,7 +231,9 @@ def baseline_rates(chain: CompiledChain) -> tuple[tuple[FloatArray, FloatArray],
     qualified = chain.link_qualified
     share = np.where(qualified, np.maximum(chain.link_share, 0.0), 0.0)
     slot_total = np.bincount(chain.link_slot, weights=share, minlength=chain.n_slots)
-    slot_count = np.bincount(chain.link_slot, weights=qualified.astype(float), minlength=chain.n_slots)
+    slot_count = np.bincount(
+        chain.link_slot, weights=qualified.astype(float), minlength=chain.n_slots
+    )
     weight = np.where(
         slot_total[chain.link_slot] > 0,
         share / np.where(slot_total[chain.link_slot] > 0, slot_total[chain.link_slot], 1.0),
@@ -242,7 +244,9 @@ def baseline_rates(chain: CompiledChain) -> tuple[tuple[FloatArray, FloatArray],
     slot_level = levels[chain.slot_item]
     u = np.zeros(n)
     y = np.zeros(m)
-    request = np.bincount(chain.demand_node, weights=chain.demand_per_week, minlength=n).astype(float)
+    request = np.bincount(chain.demand_node, weights=chain.demand_per_week, minlength=n).astype(
+        float
+    )
     need = np.zeros(chain.n_slots)
     inputs_t = chain.node_inputs.T.tocsr()
     link_level = slot_level[chain.link_slot]

@@ -51,11 +51,18 @@ def explain(outcome: Outcome, currency: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "key": "stress.explain.material",
-                "params": {"tts": tts, "ttr": ttr, "margin": outcome.lost_margin, "currency": currency},
+                "params": {
+                    "tts": tts,
+                    "ttr": ttr,
+                    "margin": outcome.lost_margin,
+                    "currency": currency,
+                },
             }
         )
     else:
-        out.append({"key": "stress.explain.not_material", "params": {"tts": f"{tts:.1f}", "ttr": ttr}})
+        out.append(
+            {"key": "stress.explain.not_material", "params": {"tts": f"{tts:.1f}", "ttr": ttr}}
+        )
     keys = {
         "slot": "stress.explain.runs_out",
         "ncap": "stress.explain.capacity",
@@ -203,7 +210,13 @@ def export(payload: dict[str, Any], path: Path, lang: str | None = None) -> Path
             for m in payload["markets"]:
                 mk.append([m["market"], m["lost_units"], m["lost_revenue"], m["lost_margin"]])
         info = wb.create_sheet("provenance")
-        for key in ("data_version", "scenario_hash", "solver_version", "econsec_version", "created_at"):
+        for key in (
+            "data_version",
+            "scenario_hash",
+            "solver_version",
+            "econsec_version",
+            "created_at",
+        ):
             if key in payload:
                 info.append([key, payload[key]])
         wb.save(path)

@@ -198,7 +198,9 @@ def _item_mask(chain: CompiledChain, event: dict[str, Any], where: str) -> BoolA
         index = {x: i for i, x in enumerate(chain.item_ids)}
         for item in event["items"]:
             if item not in index:
-                raise StressError("stress.scenario.unknown_id", where=where, field="items", value=item)
+                raise StressError(
+                    "stress.scenario.unknown_id", where=where, field="items", value=item
+                )
             mask[index[item]] = True
     if "hs_codes" in event:
         prefixes = tuple(event["hs_codes"])
