@@ -22,6 +22,7 @@ app = typer.Typer(
 
 _CAPABILITIES = [
     "econsec.valuechain.cli",
+    "econsec.stress.cli",
     "econsec.valuechain.generators.cli",
     "econsec.screening.cli",
     "econsec.guideline.cli",
