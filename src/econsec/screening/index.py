@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from econsec.screening.entity import ListEntity
 from econsec.screening.names import compare_forms, japanese_key
@@ -112,11 +112,28 @@ class ScreeningIndex:
             max_df,
         )
 
-    @staticmethod
-    def _quick(queries: list[str], candidates: tuple[str, ...], skeletal: bool) -> float:
+    def _prefilter(
+        self, queries: list[str], rows: list[int], skeletal: bool, keep: int, floor: float
+    ) -> list[int]:
+        """The best ``keep`` rows by token-set ratio against any query form, if ≥ ``floor``.
+
+        One ``cdist`` call scores every (query form, candidate form) pair in C.
+        """
+        if not rows:
+            return rows
+        flat: list[str] = []
+        owner: list[int] = []
+        for k, row in enumerate(rows):
+            for text in self.name_strings[row]:
+                flat.append(text)
+                owner.append(k)
         if skeletal:
-            candidates = tuple(" ".join(skeleton(t) for t in c.split()) for c in candidates)
-        return max(fuzz.token_set_ratio(q, c) for q in queries for c in candidates)
+            flat = [" ".join(skeleton(t) for t in c.split()) for c in flat]
+        scores = process.cdist(queries, flat, scorer=fuzz.token_set_ratio, dtype=np.float64)
+        per_row = np.zeros(len(rows))
+        np.maximum.at(per_row, np.asarray(owner), scores.max(axis=0))
+        best = np.argsort(-per_row, kind="stable")[:keep]
+        return [rows[int(i)] for i in best if per_row[i] >= floor]
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -167,9 +184,7 @@ class ScreeningIndex:
                 # A cheap C-level token-set ratio ranks the candidates and weeds out most of
                 # them before the alignment; it is generous (rarely below the alignment score
                 # of a true match), and only the best ``max_aligned`` are aligned.
-                quick = [(self._quick(q_strings, self.name_strings[r], skeletal), r) for r in rows]
-                quick.sort(key=lambda item: -item[0])
-                rows = [r for score, r in quick[:max_aligned] if score >= prefilter_floor]
+                rows = self._prefilter(q_strings, rows, skeletal, max_aligned, prefilter_floor)
             for row in rows:
                 position = int(self.name_entity[row])
                 list_name, entity = self.entities[position]
