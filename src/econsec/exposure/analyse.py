@@ -26,10 +26,17 @@ from econsec.exposure.results import (
     SourcingRow,
     SupplierRow,
 )
-from econsec.exposure.scoring import ScoreInputs, score_product
+from econsec.exposure.scoring import COUNTRY_SHARE_FLOOR, ScoreInputs, score_product
 from econsec.exposure.sourcing import Sourcing, item_sourcing, slot_sourcing
 from econsec.exposure.spof import ELEMENT_KINDS, LossTable, loss_table, product_money
-from econsec.exposure.value import origin_shares, reaches, tagged_value_share, value_flows
+from econsec.exposure.value import (
+    ValueFlows,
+    entry_weights,
+    origin_shares,
+    reaches,
+    tagged_value_share,
+    value_flows,
+)
 from econsec.valuechain.compiled import CompiledChain
 
 IntArray = npt.NDArray[np.int64]
@@ -37,6 +44,7 @@ FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_MINERAL_HHI_THRESHOLD = 0.25
 _MAX_NAMED = 8
+_VIA_FLOOR = 0.01  # an entry supplier is named when it carries ≥ 1 % of the country's value
 
 
 @dataclass(frozen=True)
@@ -93,17 +101,18 @@ def analyse(chain: CompiledChain, options: Options | None = None) -> ExposureRep
     products, revenue, margin = product_money(chain)
 
     flows = value_flows(chain, structure)
-    direct = flows.coefficients[products].tocsr()
-    suppliers_direct = np.unique(direct.indices).astype(np.int64)
-    shares, input_share, supplier_origin = origin_shares(
+    own_share = np.zeros(chain.n_nodes)
+    shares, input_share, _ = origin_shares(
         chain,
         structure,
         flows,
         products,
         chain.node_country.astype(np.int64),
         len(chain.countries),
-        keep=suppliers_direct,
+        own_out=own_share,
     )
+    top_foreign = _top_foreign(chain, products, shares)
+    entries = _country_entries(chain, flows, products, shares, top_foreign)
     for p in np.flatnonzero(input_share <= 0)[:_MAX_NAMED]:
         node = int(products[p])
         warnings.append(
@@ -151,9 +160,9 @@ def analyse(chain: CompiledChain, options: Options | None = None) -> ExposureRep
         revenue,
         margin,
         shares,
-        direct,
-        suppliers_direct,
-        supplier_origin,
+        top_foreign,
+        entries,
+        own_share,
         groups,
         opts,
         [c.id for c in cats],
@@ -182,6 +191,51 @@ def _f(x: float | np.floating) -> float:
     return float(x)
 
 
+def _top_foreign(chain: CompiledChain, products: IntArray, shares: FloatArray) -> IntArray:
+    """Per product: the foreign country with the largest input-value share (-1 when none)."""
+    if shares.shape[1] == 0:
+        return np.full(products.shape[0], -1, dtype=np.int64)
+    masked = shares.copy()
+    home = chain.site_country[chain.node_site[products]].astype(np.int64)
+    masked[np.arange(products.shape[0]), home] = -1.0
+    top = np.argmax(masked, axis=1).astype(np.int64)
+    return np.where(masked[np.arange(products.shape[0]), top] > 0, top, -1)
+
+
+def _country_entries(
+    chain: CompiledChain,
+    flows: ValueFlows,
+    products: IntArray,
+    shares: FloatArray,
+    top_foreign: IntArray,
+) -> sp.csr_matrix:
+    """products × nodes: where each product's top foreign country enters its chain
+    (decision 0062). Only products whose share is large enough to be reported are traced."""
+    rows = np.arange(products.shape[0])
+    share = np.where(top_foreign >= 0, shares[rows, np.maximum(top_foreign, 0)], 0.0)
+    traced = np.where(share >= COUNTRY_SHARE_FLOOR, top_foreign, -1)
+    return entry_weights(flows, products, traced, chain.node_country.astype(np.int64))
+
+
+def _entry_suppliers(
+    chain: CompiledChain, entries: sp.csr_matrix, own: FloatArray, p: int
+) -> tuple[int, str]:
+    """Supplier organisations carrying ≥ 1 % of product ``p``'s top foreign value where it
+    enters, and the tiers they sit at ("2" or "1–3")."""
+    row = entries[p]
+    if row.nnz == 0:
+        return 0, ""
+    carried = row.data * own[row.indices]
+    total = float(carried.sum()) or 1.0
+    via = row.indices[carried / total >= _VIA_FLOOR]
+    if via.shape[0] == 0:
+        return 0, ""
+    orgs = np.unique(chain.node_org[via]).shape[0]
+    tiers = chain.site_tier[chain.node_site[via]]
+    low, high = int(tiers.min()), int(tiers.max())
+    return int(orgs), str(low) if low == high else f"{low}–{high}"
+
+
 def _product_rows(
     chain: CompiledChain,
     structure: Structure,
@@ -191,9 +245,9 @@ def _product_rows(
     revenue: FloatArray,
     margin: FloatArray,
     shares: FloatArray,
-    direct: sp.csr_matrix,
-    suppliers_direct: IntArray,
-    supplier_origin: FloatArray,
+    top_foreign: IntArray,
+    entries: sp.csr_matrix,
+    entry_share: FloatArray,
     groups: Mapping[str, Collection[str]],
     opts: Options,
     category_ids: list[str],
@@ -204,7 +258,6 @@ def _product_rows(
 ) -> list[ProductResult]:
     stops_by_product = site_losses.stops.T.tocsr()  # products × sites
     own_site = chain.site_tier == 0
-    where_direct = {int(u): i for i, u in enumerate(suppliers_direct)}
     member_of = {
         g: np.array([c in members for c in chain.countries], dtype=bool)
         for g, members in groups.items()
@@ -213,25 +266,15 @@ def _product_rows(
     out: list[ProductResult] = []
     for p, node in enumerate(products.tolist()):
         site = int(chain.node_site[node])
-        home = int(chain.site_country[site])
         row = shares[p]
         order = np.argsort(-row, kind="stable")
         country_shares = {chain.countries[c]: float(row[c]) for c in order if row[c] > 0}
         spof_sites = [int(s) for s in stops_by_product[p].indices if not own_site[int(s)]]
         spof_sites.sort(key=lambda s: chain.site_ids[s])
 
-        # Foreign country with the largest share, and the direct suppliers carrying it.
-        foreign = [c for c in order if c != home and row[c] > 0]
-        top_c = int(foreign[0]) if foreign else -1
-        via: list[int] = []
-        if top_c >= 0:
-            d = direct[p]
-            contrib = [
-                (int(u), float(a) * supplier_origin[where_direct[int(u)], top_c])
-                for u, a in zip(d.indices, d.data, strict=True)
-            ]
-            total = sum(c for _, c in contrib) or 1.0
-            via = [u for u, c in contrib if c / total >= 0.01]
+        # Foreign country with the largest share, and the suppliers through which it enters.
+        top_c = int(top_foreign[p])
+        via, tiers = _entry_suppliers(chain, entries, entry_share, p)
         direct_slots = structure.inputs[node].indices
         single = [int(s) for s in direct_slots if slots.single_source[s]]
         sole = [int(s) for s in direct_slots if slots.sole_source[s]]
@@ -247,8 +290,8 @@ def _product_rows(
         inputs = ScoreInputs(
             country=chain.countries[top_c] if top_c >= 0 else "",
             country_share=float(row[top_c]) if top_c >= 0 else 0.0,
-            via_suppliers=len(via),
-            via_max_tier=max((int(chain.site_tier[chain.node_site[u]]) for u in via), default=0),
+            via_suppliers=via,
+            via_tiers=tiers,
             spof_sites=[chain.site_names[s] or chain.site_ids[s] for s in spof_sites],
             single_source_items=[chain.item_names[int(chain.slot_item[s])] for s in single],
             sole_source_items=[chain.item_names[int(chain.slot_item[s])] for s in sole],

@@ -31,7 +31,9 @@ class ScoreInputs:
     country: str = ""
     country_share: float = 0.0
     via_suppliers: int = 0
-    via_max_tier: int = 0
+    """Supplier organisations through which the country's value enters the chain."""
+    via_tiers: str = ""
+    """The tiers those suppliers sit at: "2", or a range "1–3"."""
     spof_sites: list[str] = field(default_factory=list)
     single_source_items: list[str] = field(default_factory=list)
     sole_source_items: list[str] = field(default_factory=list)
@@ -63,7 +65,7 @@ def score_product(x: ScoreInputs) -> tuple[float, list[Reason]]:
                     "share": _pct(x.country_share),
                     "country": x.country,
                     "suppliers": x.via_suppliers,
-                    "tier": x.via_max_tier,
+                    "tiers": x.via_tiers,
                 },
                 round(COUNTRY_POINTS * x.country_share, 1),
             )

@@ -201,12 +201,15 @@ def origin_shares(
     column_of_node: IntArray,
     n_cols: int,
     keep: IntArray | None = None,
+    own_out: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Share of each target's *input* value from each column (country, org…), and input share.
 
     Returns (targets × n_cols shares summing to 1 over a target's inputs — zero rows for a
     target without visible inputs —, each target's input share of its own value, and the origin
-    shares of the whole value of the ``keep`` nodes).
+    shares of the whole value of the ``keep`` nodes). When ``own_out`` (one per node) is given,
+    it receives each node's share of its whole value from its own column, as
+    :func:`own_origin_share` computes it, at no extra solve.
     """
     n = chain.n_nodes
     a = flows.coefficients
@@ -231,6 +234,9 @@ def origin_shares(
         x = propagate(structure, a, init, hi - lo)
         out[:, lo:hi] = a[targets] @ x
         kept[:, lo:hi] = x[keep]
+        if own_out is not None:
+            where = np.flatnonzero(inside)
+            own_out[where] = x[where, cols[where]]
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(input_share[:, None] > 0, out / input_share[:, None], 0.0)
     return shares, input_share, kept
@@ -269,3 +275,60 @@ def reaches(structure: Structure, tagged: BoolArray, targets: IntArray) -> BoolA
         hold=lambda rows: tagged[rows],
     )
     return np.asarray(pattern[targets] @ z) > 0
+
+
+def own_origin_share(
+    structure: Structure, flows: ValueFlows, node_col: IntArray, n_cols: int
+) -> FloatArray:
+    """Per node: the share of its whole value originating in its own column (e.g. country).
+
+    Only nodes whose column is in 0…n_cols-1 get a value (others 0). Solved in column blocks
+    like :func:`origin_shares` to bound memory.
+    """
+    n = node_col.shape[0]
+    out = np.zeros(n)
+    block = max(1, _BLOCK_CELLS // max(n, 1))
+    for lo in range(0, n_cols, block):
+        hi = min(n_cols, lo + block)
+        cols = node_col - lo
+        inside = (cols >= 0) & (cols < hi - lo)
+
+        def init(
+            rows: IntArray, cols: IntArray = cols, inside: BoolArray = inside, width: int = hi - lo
+        ) -> FloatArray:
+            b = np.zeros((rows.shape[0], width))
+            ok = inside[rows]
+            b[np.flatnonzero(ok), cols[rows][ok]] = flows.value_added[rows][ok]
+            return b
+
+        x = propagate(structure, flows.coefficients, init, hi - lo)
+        where = np.flatnonzero(inside)
+        out[where] = x[where, cols[where]]
+    return out
+
+
+def entry_weights(
+    flows: ValueFlows, targets: IntArray, target_col: IntArray, node_col: IntArray
+) -> sp.csr_matrix:
+    """targets × nodes: how much of each target's value reaches a node of the target's column
+    (e.g. its top foreign country) *first*, through nodes of other columns only.
+
+    A target's value from column c splits exactly by where c enters its chain: the entry node's
+    weight here times the c-origin share of the entry node's own value (:func:`own_origin_share`)
+    summed over entry nodes gives the target's c value. Targets with column -1 get empty rows.
+    All targets descend together, one sparse product per tier.
+    """
+    a = flows.coefficients
+    shape = (targets.shape[0], a.shape[0])
+    traced = (target_col >= 0).astype(np.float64)
+    w = (sp.diags(traced) @ a[targets]).tocsr()
+    w.eliminate_zeros()
+    found = sp.csr_matrix(shape)
+    while w.nnz:
+        rows = np.repeat(np.arange(shape[0]), np.diff(w.indptr))
+        entry = node_col[w.indices] == target_col[rows]
+        found = found + sp.csr_matrix((w.data[entry], (rows[entry], w.indices[entry])), shape=shape)
+        rest = ~entry
+        w = (sp.csr_matrix((w.data[rest], (rows[rest], w.indices[rest])), shape=shape) @ a).tocsr()
+        w.eliminate_zeros()
+    return found.tocsr()
