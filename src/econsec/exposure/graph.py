@@ -76,7 +76,8 @@ def _link_patterns(
     """
     shift = max(1, int(shape[1] - 1).bit_length())
     keys = (((link_slot << shift) | link_src) << 1) | (~use).astype(np.int64)
-    keys.sort()
+    if keys.shape[0] > 1 and not bool((keys[1:] >= keys[:-1]).all()):
+        keys.sort()  # compiled links usually come grouped by slot already
     pair = keys >> 1
     first = np.ones(keys.shape[0], dtype=bool)
     np.not_equal(pair[1:], pair[:-1], out=first[1:])

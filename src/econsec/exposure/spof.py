@@ -192,8 +192,9 @@ class _Store:
             self.buf = grown
         self.buf[base:end] = values
         self.used = end
-        hi = base + np.cumsum(np.bincount(row, minlength=n_rows))
-        return hi - np.bincount(row, minlength=n_rows), hi
+        counts = np.bincount(row, minlength=n_rows)
+        hi = base + np.cumsum(counts)
+        return hi - counts, hi
 
 
 @dataclass(eq=False)
