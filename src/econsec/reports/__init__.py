@@ -1,0 +1,1 @@
+"""Board reports: data assembly (pure), HTML (templates), PDF (ReportLab) and xlsx exports."""

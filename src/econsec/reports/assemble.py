@@ -1,0 +1,546 @@
+"""Assemble the board report from stored results (pure: no database, no Django).
+
+Inputs are the exposure report of one data version, the stored stress results (scenario and
+sweep payloads) when there are any, the latest self-assessment score when there is one, and
+two facts about the value chain the exposure report does not carry: each item's critical and
+mineral tags, and our own countries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from econsec.exposure.results import ElementLoss, ExposureReport, ProductResult
+from econsec.i18n import LANGUAGES, t
+from econsec.reports.actions import recommend
+from econsec.reports.model import (
+    BI,
+    CODE,
+    MONEY,
+    NUM,
+    PCT,
+    SCORE,
+    TEXT,
+    BoardReport,
+    Column,
+    Figure,
+    ScenarioLine,
+    Table,
+)
+from econsec.reports.text import Bilingual, Money, Num, Pct, both, joined, same
+
+# A product is "at risk" when one outside site alone can stop it (decision 0080).
+TOP_ROWS = 25
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The latest self-assessment (guideline package), as the report shows it."""
+
+    name: str
+    date: str
+    implementation: float | None  # 0..1
+    maturity: float | None  # 0..4
+    status: str
+
+
+@dataclass(frozen=True)
+class StoredScenario:
+    """A stored stress result with its scenario's names in both languages."""
+
+    name: Bilingual
+    payload: dict[str, Any]
+
+
+def col(key: str, kind: str = TEXT) -> Column:
+    return Column(both(f"reports.col.{key}"), kind)
+
+
+def country_exposure(products: Sequence[ProductResult]) -> dict[str, float]:
+    """Revenue-weighted share of input value by country of origin, over all products.
+
+    Products without revenue weigh equally among themselves when no product has revenue.
+    """
+    weights = [p.revenue_per_week if math.isfinite(p.revenue_per_week) else 0.0 for p in products]
+    total = sum(weights)
+    if total <= 0:
+        weights = [1.0] * len(products)
+        total = float(len(products)) or 1.0
+    out: dict[str, float] = {}
+    for p, w in zip(products, weights, strict=True):
+        for country, share in p.country_shares.items():
+            out[country] = out.get(country, 0.0) + w * share / total
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def products_at_risk(products: Sequence[ProductResult]) -> list[ProductResult]:
+    """Products that one outside site alone can stop, by revenue at stake."""
+    risky = [p for p in products if p.single_points_of_failure]
+    return sorted(risky, key=lambda p: (-_finite(p.revenue_per_week), p.site_id, p.item_id))
+
+
+def single_source_critical(
+    report: ExposureReport, item_tags: Mapping[str, Sequence[str]]
+) -> list[tuple[str, str, list[str], str, str, bool]]:
+    """Tagged items with a single qualified source: (item, name, tags, supplier, country, sole)."""
+    rows = []
+    for r in report.items:
+        tags = list(item_tags.get(r.item_id, ()))
+        if r.single_source and tags:
+            rows.append(
+                (r.item_id, r.item_name, tags, r.top_supplier, r.top_country, r.sole_source)
+            )
+    rows.sort(key=lambda x: (not x[5], x[0]))
+    return rows
+
+
+def _finite(x: float) -> float:
+    return x if math.isfinite(x) else 0.0
+
+
+def _short_tag(tag: str) -> str:
+    return tag.rsplit(":", 1)[-1]
+
+
+def _loss_rows(losses: Sequence[ElementLoss], kind_label: Bilingual) -> list[list[Any]]:
+    return [
+        [kind_label, e.element_id, e.name, e.country, len(e.products), e.revenue_per_week,
+         e.margin_per_week]
+        for e in losses
+    ]  # fmt: skip
+
+
+def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str) -> Figure | None:
+    if sweep and sweep.get("rows"):
+        row = sweep["rows"][0]
+        return Figure(
+            id="worst_rei",
+            label=both("reports.fig.worst_rei"),
+            value=float(row.get("rei") or 0.0),
+            display=same(f"{row['id']} · REI {float(row.get('rei') or 0):.2f}"),
+            reasons=[
+                both(
+                    "reports.reason.rei_sweep",
+                    site=row["id"],
+                    margin=Money(float(row.get("lost_margin") or 0), cur),
+                    ttr=Num(float(row.get("ttr_weeks") or 0), 0),
+                    entities=int(sweep.get("entities", len(sweep["rows"]))),
+                )
+            ],
+            section="spof",
+        )
+    sites = report.losses.get("site", [])
+    if not sites:
+        return None
+    worst = max(_finite(s.margin_per_week) for s in sites) or 1.0
+    top = sites[0]
+    return Figure(
+        id="worst_rei",
+        label=both("reports.fig.worst_rei_structural"),
+        value=_finite(top.margin_per_week) / worst,
+        display=same(f"{top.element_id} · {_finite(top.margin_per_week) / worst:.2f}"),
+        reasons=[
+            both(
+                "reports.reason.rei_structural",
+                site=f"{top.name} ({top.element_id}, {top.country})",
+                products=len(top.products),
+                margin=Money(top.margin_per_week, cur),
+            )
+        ],
+        section="spof",
+    )
+
+
+def assemble(
+    report: ExposureReport,
+    *,
+    item_tags: Mapping[str, Sequence[str]],
+    home: Collection[str],
+    scenarios: Sequence[StoredScenario] = (),
+    sweep: Mapping[str, Any] | None = None,
+    assessment: Assessment | None = None,
+    created_at: str = "",
+    top: int = TOP_ROWS,
+) -> BoardReport:
+    """The board report of ``report``'s data version (see decision 0080 for definitions)."""
+    cur = report.currency
+    figures: list[Figure] = []
+    tables: list[Table] = []
+
+    # -- products ---------------------------------------------------------------------------
+    at_risk = products_at_risk(report.products)
+    risk_revenue = sum(_finite(p.revenue_per_week) for p in at_risk)
+    reasons = [
+        both(
+            "reports.reason.products_at_risk",
+            count=len(at_risk),
+            total=len(report.products),
+            revenue=Money(risk_revenue, cur),
+        )
+    ]
+    if report.products:
+        worst = report.products[0]  # sorted by score, lowest first
+        reasons.append(
+            both(
+                "reports.reason.lowest_score",
+                product=f"{worst.item_name} ({worst.site_id}/{worst.item_id})",
+                score=Num(worst.score, 0),
+                why=_reason_text(worst),
+            )
+        )
+    figures.append(
+        Figure(
+            id="products_at_risk",
+            label=both("reports.fig.products_at_risk"),
+            value=float(len(at_risk)),
+            display=both("reports.fig.n_of_m", n=len(at_risk), m=len(report.products)),
+            reasons=reasons,
+            section="products",
+        )
+    )
+    tables.append(
+        Table(
+            id="products",
+            title=both("reports.table.products"),
+            columns=[
+                col("site", CODE),
+                col("item", CODE),
+                col("name"),
+                col("score", SCORE),
+                col("revenue", MONEY),
+                col("margin", MONEY),
+                col("spof", NUM),
+                col("top_country"),
+                col("reasons", BI),
+            ],
+            rows=[
+                [
+                    p.site_id,
+                    p.item_id,
+                    p.item_name,
+                    p.score,
+                    p.revenue_per_week,
+                    p.margin_per_week,
+                    len(p.single_points_of_failure),
+                    _top_foreign(p, home),
+                    joined(
+                        [
+                            {lang: f"−{r.points:g}: {r.text(lang)}" for lang in LANGUAGES}
+                            for r in p.reasons
+                        ]
+                    ),
+                ]
+                for p in report.products[:top]
+            ],
+            note=both("reports.note.products"),
+        )
+    )
+
+    # -- single points of failure -------------------------------------------------------------
+    spof_rows = _loss_rows(report.losses.get("site", [])[:top], both("exposure.kind.site"))
+    spof_rows += _loss_rows(report.losses.get("org", [])[: max(5, top // 3)],
+                            both("exposure.kind.org"))  # fmt: skip
+    tables.append(
+        Table(
+            id="spof",
+            title=both("reports.table.spof"),
+            columns=[
+                col("kind", BI),
+                col("element", CODE),
+                col("name"),
+                col("country", CODE),
+                col("products_stopped", NUM),
+                col("revenue", MONEY),
+                col("margin", MONEY),
+            ],
+            rows=spof_rows,
+            note=both("reports.note.spof"),
+        )
+    )
+    rei = _worst_rei(report, sweep, cur)
+    if rei is not None:
+        figures.append(rei)
+
+    # -- countries ---------------------------------------------------------------------------
+    exposure = country_exposure(report.products)
+    by_country = {e.element_id: e for e in report.losses.get("country", [])}
+    foreign = [(c, s) for c, s in exposure.items() if c not in home]
+    if foreign:
+        c, s = foreign[0]
+        loss = by_country.get(c)
+        figures.append(
+            Figure(
+                id="top_country",
+                label=both("reports.fig.top_country"),
+                value=s,
+                display=same(f"{c} {s * 100:.0f}%"),
+                reasons=[
+                    both("reports.reason.top_country", country=c, share=Pct(s)),
+                    both(
+                        "reports.reason.country_stop",
+                        country=c,
+                        products=len(loss.products) if loss else 0,
+                        revenue=Money(loss.revenue_per_week if loss else 0.0, cur),
+                    ),
+                ],
+                section="countries",
+            )
+        )
+    tables.append(
+        Table(
+            id="countries",
+            title=both("reports.table.countries"),
+            columns=[
+                col("country", CODE),
+                col("input_share", PCT),
+                col("home"),
+                col("products_stopped", NUM),
+                col("revenue", MONEY),
+            ],
+            rows=[
+                [
+                    c,
+                    s,
+                    "✓" if c in home else "",
+                    len(by_country[c].products) if c in by_country else 0,
+                    by_country[c].revenue_per_week if c in by_country else 0.0,
+                ]
+                for c, s in list(exposure.items())[:top]
+            ],
+            note=both("reports.note.countries"),
+        )
+    )
+
+    # -- critical products and minerals ------------------------------------------------------
+    critical = single_source_critical(report, item_tags)
+    figures.append(
+        Figure(
+            id="single_source_critical",
+            label=both("reports.fig.single_source_critical"),
+            value=float(len(critical)),
+            display=same(str(len(critical))),
+            reasons=[
+                both(
+                    "reports.reason.single_source_critical",
+                    count=len(critical),
+                    sole=sum(1 for x in critical if x[5]),
+                    items=", ".join(x[1] for x in critical[:4]) or "—",
+                )
+            ],
+            section="critical",
+        )
+    )
+    tables.append(
+        Table(
+            id="critical",
+            title=both("reports.table.critical"),
+            columns=[
+                col("item", CODE),
+                col("name"),
+                col("tags"),
+                col("supplier", CODE),
+                col("country", CODE),
+                col("sole", BI),
+            ],
+            rows=[
+                [
+                    i,
+                    n,
+                    ", ".join(_short_tag(t) for t in tags),
+                    sup,
+                    cty,
+                    both("reports.yes" if sole else "reports.no"),
+                ]
+                for i, n, tags, sup, cty, sole in critical[: top * 2]
+            ],
+            note=both("reports.note.critical"),
+        )
+    )
+    tables.append(
+        Table(
+            id="critical_exposure",
+            title=both("reports.table.critical_exposure"),
+            columns=[
+                col("site", CODE),
+                col("item", CODE),
+                col("name"),
+                col("category"),
+                col("input_share", PCT),
+            ],
+            rows=[
+                [p.site_id, p.item_id, p.item_name, _short_tag(tag), share]
+                for p in report.products[:top]
+                for tag, share in sorted(
+                    [*p.critical_products.items(), *p.minerals.items()], key=lambda kv: -kv[1]
+                )
+            ],
+            note=both("reports.note.critical_exposure"),
+        )
+    )
+    tables.append(
+        Table(
+            id="suppliers",
+            title=both("reports.table.suppliers"),
+            columns=[
+                col("org", CODE),
+                col("name"),
+                col("country", CODE),
+                col("single_slots", NUM),
+                col("products_stopped", NUM),
+                col("revenue", MONEY),
+            ],
+            rows=[
+                [
+                    s.org_id,
+                    s.name,
+                    s.country,
+                    s.single_source_slots,
+                    s.products_stopped,
+                    s.revenue_at_risk_per_week,
+                ]
+                for s in report.suppliers[:top]
+            ],
+        )
+    )
+
+    # -- scenarios ---------------------------------------------------------------------------
+    lines = [_scenario_line(s) for s in scenarios]
+    missing = None if lines else both("reports.scenarios.missing")
+    if lines:
+        material = [x for x in lines if x.material]
+        figures.append(
+            Figure(
+                id="scenarios",
+                label=both("reports.fig.scenarios"),
+                value=float(len(material)),
+                display=both("reports.fig.n_of_m", n=len(material), m=len(lines)),
+                reasons=[
+                    both(
+                        "reports.reason.scenario",
+                        name=x.name,
+                        tts=_weeks(x.tts_weeks),
+                        ttr=_weeks(x.ttr_weeks),
+                        margin=Money(x.lost_margin, cur),
+                    )
+                    for x in sorted(lines, key=lambda x: -x.lost_margin)[:3]
+                ],
+                section="scenarios",
+            )
+        )
+    tables.append(
+        Table(
+            id="scenarios",
+            title=both("reports.table.scenarios"),
+            columns=[
+                col("scenario", BI),
+                col("ttr", NUM),
+                col("tts", NUM),
+                col("material", BI),
+                col("lost_revenue", MONEY),
+                col("lost_margin", MONEY),
+            ],
+            rows=[
+                [
+                    x.name,
+                    x.ttr_weeks,
+                    x.tts_weeks,
+                    both("reports.yes" if x.material else "reports.no"),
+                    x.lost_revenue,
+                    x.lost_margin,
+                ]
+                for x in lines
+            ],
+            note=missing or both("reports.note.scenarios"),
+        )
+    )
+
+    # -- self-assessment ---------------------------------------------------------------------
+    if assessment is not None and assessment.implementation is not None:
+        figures.append(
+            Figure(
+                id="assessment",
+                label=both("reports.fig.assessment"),
+                value=assessment.implementation,
+                display=same(f"{assessment.implementation * 100:.0f}%"),
+                reasons=[
+                    both(
+                        "reports.reason.assessment",
+                        name=assessment.name,
+                        date=assessment.date,
+                        maturity=Num(assessment.maturity or 0.0, 1),
+                        status=assessment.status,
+                    )
+                ],
+                section="summary",
+            )
+        )
+
+    actions = recommend(report, item_tags=item_tags, home=home, scenarios=lines, currency=cur)
+    tables.append(
+        Table(
+            id="actions",
+            title=both("reports.table.actions"),
+            columns=[
+                col("priority", NUM),
+                col("action", BI),
+                col("figure", MONEY),
+                col("basis", BI),
+            ],
+            rows=[[i + 1, a.text, a.figure, a.basis] for i, a in enumerate(actions)],
+        )
+    )
+    notes = [{lang: w.message(lang) for lang in LANGUAGES} for w in report.warnings]
+    return BoardReport(
+        data_version=report.data_version,
+        currency=cur,
+        created_at=created_at,
+        summary=figures,
+        tables=tables,
+        scenarios=lines,
+        scenarios_missing=missing,
+        actions=actions,
+        notes=notes,
+    )
+
+
+def _reason_text(p: ProductResult) -> Bilingual:
+    if not p.reasons:
+        return same("—")
+    return {lang: p.reasons[0].text(lang) for lang in LANGUAGES}
+
+
+def _top_foreign(p: ProductResult, home: Collection[str]) -> str:
+    for c, s in p.country_shares.items():
+        if c not in home:
+            return f"{c} {s * 100:.0f}%"
+    return ""
+
+
+def _weeks(w: float | None) -> Bilingual:
+    return both("reports.weeks.unlimited") if w is None else both("reports.weeks", n=Num(w, 1))
+
+
+def _scenario_line(s: StoredScenario) -> ScenarioLine:
+    p = s.payload
+    explanations: list[Bilingual] = []
+    for e in p.get("explanations", []):
+        try:
+            explanations.append(
+                {lang: t(e["key"], lang, **e.get("params", {})) for lang in LANGUAGES}
+            )
+        except (KeyError, IndexError, ValueError):
+            continue  # a message from another econsec version: show the figures only
+    tts = p.get("tts_weeks")
+    return ScenarioLine(
+        name=s.name,
+        ttr_weeks=None if p.get("ttr_weeks") is None else float(p["ttr_weeks"]),
+        tts_weeks=None if tts is None else float(tts),
+        material=bool(p.get("material")),
+        lost_revenue=float(p.get("lost_revenue") or 0.0),
+        lost_margin=float(p.get("lost_margin") or 0.0),
+        explanations=explanations,
+        data_version=str(p.get("data_version", "")),
+    )

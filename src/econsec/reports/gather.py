@@ -1,0 +1,176 @@
+"""Collect what a report needs from the store (the ORM side of the reports package)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from econsec.exposure.results import ExposureReport
+from econsec.reports.assemble import Assessment, StoredScenario, assemble
+from econsec.reports.model import BoardReport
+from econsec.reports.text import Bilingual, same
+
+# The options the CLI stores its default analysis under (no groups, no concern group), so the
+# web pages, the CLI and the report share one stored result per data version.
+DEFAULT_OPTIONS: dict[str, object] = {"groups": [], "concern": None}
+
+
+def current_version() -> str:
+    from econsec.valuechain.store_io import current_version as version
+
+    return version()
+
+
+def stored_exposure(version: str | None = None) -> ExposureReport | None:
+    """The stored default exposure report of the current data version, if computed."""
+    from econsec.exposure.store import load_report
+
+    version = version if version is not None else current_version()
+    if not version:
+        return None
+    return load_report(version, DEFAULT_OPTIONS)
+
+
+def compute_exposure() -> ExposureReport:
+    """Analyse the stored value chain with the default options and store the result."""
+    from econsec.exposure.analyse import Options, analyse
+    from econsec.exposure.store import save_report
+    from econsec.valuechain.store_io import compile_store
+
+    report = analyse(compile_store(), Options())
+    save_report(report, DEFAULT_OPTIONS)
+    return report
+
+
+def item_tags() -> dict[str, list[str]]:
+    """Critical-product and mineral tags per item id (only tagged items)."""
+    from econsec.valuechain.models import Item
+
+    out: dict[str, list[str]] = {}
+    rows = Item.objects.values_list("item_id", "critical_tags", "mineral_tags")
+    for item_id, critical, minerals in rows.iterator(chunk_size=2000):
+        tags = [*(critical or []), *(minerals or [])]
+        if tags:
+            out[item_id] = [str(x) for x in tags]
+    return out
+
+
+def home_countries() -> set[str]:
+    """Countries of our own sites (organisations of kind "self")."""
+    from econsec.valuechain.models import Site
+
+    return set(
+        Site.objects.filter(organisation__kind="self").values_list("country", flat=True).distinct()
+    )
+
+
+def _scenario_name(record: Any, payload: dict[str, Any]) -> Bilingual:
+    if record is not None:
+        try:
+            import yaml
+
+            doc = yaml.safe_load(record.yaml) or {}
+            name = doc.get("name")
+            if isinstance(name, dict) and name:
+                en = str(name.get("en") or next(iter(name.values())))
+                return {"ja": str(name.get("ja") or en), "en": en}
+        except Exception:  # an unreadable stored document: fall back to the stored name
+            pass
+    return same(str(payload.get("scenario_name") or payload.get("scenario_hash", "")[:12]))
+
+
+def stress_results(version: str) -> tuple[list[StoredScenario], dict[str, Any] | None]:
+    """The latest stored result per scenario, and the latest site sweep, for ``version``.
+
+    The stress package may be absent or not migrated yet: then there is simply nothing.
+    """
+    from django.apps import apps
+    from django.db import DatabaseError
+
+    try:
+        result_model = apps.get_model("stress", "Result")
+    except LookupError:
+        return [], None
+    try:
+        rows = list(
+            result_model.objects.filter(data_version=version)
+            .select_related("scenario")
+            .order_by("-created_at", "-id")[:200]
+        )
+    except DatabaseError:
+        return [], None
+    seen: set[str] = set()
+    scenarios: list[StoredScenario] = []
+    sweep: dict[str, Any] | None = None
+    for row in rows:
+        payload = row.payload or {}
+        if row.kind == "sweep":
+            if sweep is None and payload.get("by", row.sweep_by) in ("site", ""):
+                sweep = payload
+            continue
+        key = row.scenario_hash or payload.get("scenario_hash", "")
+        if key in seen:
+            continue
+        seen.add(key)
+        scenarios.append(StoredScenario(_scenario_name(row.scenario, payload), payload))
+    scenarios.sort(key=lambda s: s.name["en"])
+    return scenarios, sweep
+
+
+def latest_assessment() -> Assessment | None:
+    """The latest self-assessment campaign's score (approved ones first), if any."""
+    from django.apps import apps
+
+    try:
+        apps.get_model("guideline", "Campaign")
+        from econsec.guideline.campaigns import campaign_scorecard
+        from econsec.guideline.models import Campaign
+    except (LookupError, ImportError):
+        return None
+    campaign = (
+        Campaign.objects.select_related("framework").filter(status="approved").first()
+        or Campaign.objects.select_related("framework").first()
+    )
+    if campaign is None:
+        return None
+    _, card = campaign_scorecard(campaign)
+    return Assessment(
+        name=campaign.name,
+        date=campaign.assessment_date.isoformat(),
+        implementation=card.overall.implementation,
+        maturity=card.overall.maturity,
+        status=campaign.status,
+    )
+
+
+def build_board_report(
+    progress: Callable[..., None] | None = None, *, recompute: bool = False
+) -> BoardReport:
+    """Gather stored results (computing the exposure analysis if missing) and assemble."""
+
+    def say(fraction: float, key: str) -> None:
+        if progress is not None:
+            progress(fraction, key)
+
+    say(0.05, "reports.job.gathering")
+    version = current_version()
+    if not version:
+        from econsec.web.jobs import JobFailed
+
+        raise JobFailed("reports.job.empty_store")
+    exposure = None if recompute else stored_exposure(version)
+    if exposure is None:
+        say(0.15, "reports.job.analysing")
+        exposure = compute_exposure()
+    say(0.5, "reports.job.assembling")
+    scenarios, sweep = stress_results(exposure.data_version)
+    return assemble(
+        exposure,
+        item_tags=item_tags(),
+        home=home_countries(),
+        scenarios=scenarios,
+        sweep=sweep,
+        assessment=latest_assessment(),
+        created_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )

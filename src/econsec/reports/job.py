@@ -1,0 +1,63 @@
+"""Background jobs: the board report (HTML data, PDF and xlsx in both languages) and the
+exposure analysis. Files go under ``MEDIA_ROOT/reports/<job id>/``; the assembled report is kept
+on the job's result so the HTML page renders without recomputing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from econsec.i18n import LANGUAGES
+
+KIND_BOARD = "reports.board"
+KIND_EXPOSURE = "exposure.analyse"
+
+
+def report_dir(job_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "reports" / str(int(job_id))
+
+
+def file_name(kind: str, lang: str) -> str:
+    """``board-ja.pdf`` / ``board-en.xlsx``; ``kind`` is ``pdf`` or ``xlsx``."""
+    return f"board-{lang}.{kind}"
+
+
+def board_report_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
+    """Build the board report, write its PDF and xlsx files, keep the data on the job."""
+    from econsec.reports.gather import build_board_report
+    from econsec.reports.pdf import board_pdf
+    from econsec.reports.xlsx import board_workbook
+
+    report = build_board_report(progress, recompute=bool(job.params.get("recompute")))
+    out = report_dir(job.pk)
+    out.mkdir(parents=True, exist_ok=True)
+    steps = len(LANGUAGES) * 2
+    done = 0
+    for lang in LANGUAGES:
+        progress(0.6 + 0.4 * done / steps, "reports.job.pdf")
+        (out / file_name("pdf", lang)).write_bytes(board_pdf(report, lang))
+        done += 1
+        progress(0.6 + 0.4 * done / steps, "reports.job.xlsx")
+        (out / file_name("xlsx", lang)).write_bytes(board_workbook(report, lang))
+        done += 1
+    return {
+        "report": report.to_json(),
+        "data_version": report.data_version,
+        "url": reverse("web:report", args=[job.pk]),
+    }
+
+
+def exposure_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
+    """Run the default exposure analysis on the stored value chain and store it."""
+    from econsec.reports.gather import compute_exposure, current_version
+    from econsec.web.jobs import JobFailed
+
+    if not current_version():
+        raise JobFailed("reports.job.empty_store")
+    progress(0.1, "reports.job.analysing")
+    report = compute_exposure()
+    return {"data_version": report.data_version, "url": reverse("web:exposure")}

@@ -1,0 +1,107 @@
+"""The board report as plain data: figures with reasons, tables, scenarios, actions.
+
+Everything a reader sees is stored already rendered in both languages (see ``text.py``), so one
+assembled report serves the HTML page, the PDF and the xlsx export in either language, and a
+stored report never changes meaning when the code does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from econsec.reports.text import Bilingual
+
+REPORT_SCHEMA = 1
+
+# Column kinds: how a cell is formatted (the value itself stays raw for the xlsx export).
+TEXT, CODE, NUM, MONEY, PCT, SCORE, BI = "text", "code", "num", "money", "pct", "score", "bi"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure: its value, how it reads, why, and the section that details it."""
+
+    id: str
+    label: Bilingual
+    value: float | None
+    display: Bilingual
+    reasons: list[Bilingual]
+    section: str
+
+
+@dataclass(frozen=True)
+class Column:
+    label: Bilingual
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the report. Cells are raw values, or ``{"ja","en"}`` dicts for ``bi``."""
+
+    id: str
+    title: Bilingual
+    columns: list[Column]
+    rows: list[list[Any]]
+    note: Bilingual | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A recommended action, the figure that motivates it (money per week) and its basis."""
+
+    text: Bilingual
+    figure: float
+    basis: Bilingual
+
+
+@dataclass(frozen=True)
+class ScenarioLine:
+    name: Bilingual
+    ttr_weeks: float | None
+    tts_weeks: float | None  # None: survives indefinitely
+    material: bool
+    lost_revenue: float
+    lost_margin: float
+    explanations: list[Bilingual]
+    data_version: str
+
+
+@dataclass
+class BoardReport:
+    data_version: str
+    currency: str
+    created_at: str
+    summary: list[Figure]
+    tables: list[Table]
+    scenarios: list[ScenarioLine]
+    scenarios_missing: Bilingual | None
+    actions: list[Action]
+    notes: list[Bilingual] = field(default_factory=list)
+    schema: int = REPORT_SCHEMA
+
+    def table(self, table_id: str) -> Table | None:
+        return next((t for t in self.tables if t.id == table_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = asdict(self)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BoardReport:
+        return cls(
+            data_version=data["data_version"],
+            currency=data["currency"],
+            created_at=data["created_at"],
+            summary=[Figure(**f) for f in data["summary"]],
+            tables=[
+                Table(**{**t, "columns": [Column(**c) for c in t["columns"]]})
+                for t in data["tables"]
+            ],
+            scenarios=[ScenarioLine(**s) for s in data["scenarios"]],
+            scenarios_missing=data.get("scenarios_missing"),
+            actions=[Action(**a) for a in data["actions"]],
+            notes=list(data.get("notes", [])),
+            schema=int(data.get("schema", REPORT_SCHEMA)),
+        )

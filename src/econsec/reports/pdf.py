@@ -1,0 +1,311 @@
+"""The board report as PDF (ReportLab), with the IPAex Gothic font embedded.
+
+ReportLab embeds a subset of a TrueType font's glyphs, so the PDF shows Japanese on any reader
+with no font installed. Japanese paragraphs wrap with ReportLab's CJK line breaking (which keeps
+closing punctuation off the start of a line); English wraps at spaces. All text from the data is
+XML-escaped before it reaches ReportLab's paragraph markup, so stored markup prints as text.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Table as RLTable
+
+from econsec.i18n import t
+from econsec.reports.model import BI, CODE, MONEY, NUM, PCT, SCORE, BoardReport, Table
+from econsec.reports.text import money, number, percent
+
+FONT_NAME = "IPAexGothic"
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
+PAGE = landscape(A4)
+MARGIN = 14 * mm
+INK = colors.HexColor("#1f2a37")
+MUTED = colors.HexColor("#5b6675")
+ACCENT = colors.HexColor("#1d4e89")
+RULE = colors.HexColor("#d5dbe3")
+MAX_PDF_ROWS = 40
+
+
+# Fallbacks for characters IPAex lacks (Hangul, some simplified Chinese, a few symbols), used
+# when the system has them (Debian: fonts-nanum, fonts-droid-fallback, fonts-dejavu-core). More
+# paths can be given in ECONSEC_PDF_FALLBACK_FONTS (separated by os.pathsep).
+FALLBACK_PATHS = (
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+)
+
+
+@dataclass(frozen=True)
+class _Face:
+    name: str
+    chars: frozenset[int]
+
+
+@cache
+def _faces() -> tuple[_Face, ...]:
+    """The main font and the available fallbacks, each with the characters it covers."""
+    faces = [_Face(FONT_NAME, frozenset(TTFontFile(str(FONT_PATH)).charToGlyph))]
+    extra = [p for p in os.environ.get("ECONSEC_PDF_FALLBACK_FONTS", "").split(os.pathsep) if p]
+    for i, path in enumerate([*extra, *FALLBACK_PATHS]):
+        if not Path(path).is_file():
+            continue
+        try:
+            face = TTFontFile(path)
+        except Exception:  # a collection or an outline format ReportLab cannot embed
+            continue
+        name = f"econsec-fallback-{i}"
+        pdfmetrics.registerFont(TTFont(name, path))
+        faces.append(_Face(name, frozenset(face.charToGlyph)))
+    return tuple(faces)
+
+
+def register_font() -> str:
+    """Register the bundled Japanese font (and fallbacks) once; returns its ReportLab name."""
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH)))
+    _faces()
+    return FONT_NAME
+
+
+def markup(text: str) -> str:
+    """``text`` escaped for ReportLab paragraphs, with runs the main font lacks set in a
+    fallback font that has them (characters no font has stay in the main font)."""
+    faces = _faces()
+    main = faces[0]
+    out: list[str] = []
+    run: list[str] = []
+    run_face = main.name
+
+    def flush() -> None:
+        if run:
+            body = escape("".join(run))
+            out.append(body if run_face == main.name else f'<font name="{run_face}">{body}</font>')
+            run.clear()
+
+    for ch in text:
+        code = ord(ch)
+        face = main.name
+        if code not in main.chars and not ch.isspace():
+            face = next((f.name for f in faces[1:] if code in f.chars), main.name)
+        if face != run_face:
+            flush()
+            run_face = face
+        run.append(ch)
+    flush()
+    return "".join(out)
+
+
+def _styles(lang: str) -> dict[str, ParagraphStyle]:
+    font = register_font()
+    wrap = "CJK" if lang == "ja" else None
+    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=13, textColor=INK,
+                          wordWrap=wrap)  # fmt: skip
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", parent=base, fontSize=20, leading=26, spaceAfter=4),
+        "sub": ParagraphStyle("sub", parent=base, fontSize=9, textColor=MUTED, spaceAfter=10),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontSize=14,
+            leading=19,
+            textColor=ACCENT,
+            spaceBefore=10,
+            spaceAfter=6,
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4
+        ),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=10),
+        "head": ParagraphStyle(
+            "head", parent=base, fontSize=7.5, leading=10, textColor=colors.white
+        ),
+        "num": ParagraphStyle("num", parent=base, fontSize=7.5, leading=10, alignment=2),
+        "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=10, textColor=MUTED),
+        "fig": ParagraphStyle("fig", parent=base, fontSize=16, leading=20, textColor=ACCENT),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(markup(text), style)
+
+
+def format_cell(value: Any, kind: str, lang: str, currency: str) -> str:
+    """A table cell as text in ``lang`` (shared with the HTML page's logic)."""
+    if value is None:
+        return "—"
+    if kind == BI and isinstance(value, dict):
+        return str(value.get(lang, ""))
+    if kind == MONEY and isinstance(value, int | float):
+        return money(float(value), currency, lang)
+    if kind == PCT and isinstance(value, int | float):
+        return percent(float(value), 1)
+    if kind in (NUM, SCORE) and isinstance(value, int | float):
+        v = float(value)
+        if not math.isfinite(v):
+            return "—"
+        return number(v, 0 if v == int(v) else 1)
+    return str(value)
+
+
+def _table(table: Table, lang: str, currency: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    out: list[Flowable] = [_p(table.title[lang], st["h2"])]
+    if not table.rows:
+        out.append(_p(t("reports.pdf.none", lang), st["note"]))
+        if table.note:
+            out.append(_p(table.note[lang], st["note"]))
+        return out
+    width = PAGE[0] - 2 * MARGIN
+    weights = [3.2 if c.kind == BI else 1.6 if c.kind not in (NUM, SCORE, PCT, CODE) else 1.0
+               for c in table.columns]  # fmt: skip
+    col_widths = [width * w / sum(weights) for w in weights]
+    data: list[list[Any]] = [[_p(c.label[lang], st["head"]) for c in table.columns]]
+    for row in table.rows[:MAX_PDF_ROWS]:
+        data.append(
+            [
+                _p(format_cell(v, c.kind, lang, currency),
+                   st["num"] if c.kind in (NUM, SCORE, PCT, MONEY) else st["cell"])
+                for v, c in zip(row, table.columns, strict=True)
+            ]
+        )  # fmt: skip
+    grid = RLTable(data, colWidths=col_widths, repeatRows=1)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f5f7fa")]),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    out.append(grid)
+    if table.note:
+        out.append(Spacer(1, 2))
+        out.append(_p(table.note[lang], st["note"]))
+    return out
+
+
+def _bar_chart(table: Table, lang: str, st: dict[str, ParagraphStyle]) -> Drawing:
+    """Horizontal bars of the country table's input shares (top 10)."""
+    rows = [(str(r[0]), float(r[1])) for r in table.rows[:10] if isinstance(r[1], int | float)]
+    height = 16 * max(1, len(rows)) + 8
+    drawing = Drawing(PAGE[0] - 2 * MARGIN, height)
+    top = max((s for _, s in rows), default=0.0) or 1.0
+    span = 360.0
+    for i, (country, share) in enumerate(rows):
+        y = height - 16 * (i + 1)
+        drawing.add(String(0, y + 3, country, fontName=FONT_NAME, fontSize=8, fillColor=INK))
+        drawing.add(Rect(40, y, span * share / top, 11, fillColor=ACCENT, strokeColor=None))
+        drawing.add(String(46 + span * share / top, y + 3, percent(share, 1),
+                           fontName=FONT_NAME, fontSize=8, fillColor=MUTED))  # fmt: skip
+    return drawing
+
+
+def board_pdf(report: BoardReport, lang: str) -> bytes:
+    """The board report in ``lang`` as PDF bytes."""
+    st = _styles(lang)
+    cur = report.currency
+    story: list[Flowable] = [
+        _p(t("reports.title", lang), st["title"]),
+        _p(
+            t("reports.subtitle", lang, version=report.data_version[:12], when=report.created_at),
+            st["sub"],
+        ),
+        _p(t("reports.section.summary", lang), st["h1"]),
+    ]
+    cards = []
+    for f in report.summary:
+        reasons = "<br/>".join("・" + markup(r[lang]) for r in f.reasons)
+        cards.append(
+            KeepTogether(
+                [
+                    _p(f.label[lang], st["h2"]),
+                    _p(f.display[lang], st["fig"]),
+                    Paragraph(reasons, st["note"]),
+                ]
+            )
+        )
+    story.extend(cards)
+    story.append(_p(t("reports.section.actions", lang), st["h1"]))
+    actions = report.table("actions")
+    if actions is not None:
+        story.extend(_table(actions, lang, cur, st)[1:])
+    story.append(PageBreak())
+    story.append(_p(t("reports.section.exposures", lang), st["h1"]))
+    for table_id in ("products", "spof", "countries", "critical", "critical_exposure",
+                     "suppliers"):  # fmt: skip
+        table = report.table(table_id)
+        if table is None:
+            continue
+        if table_id == "countries" and table.rows:
+            story.append(_p(table.title[lang], st["h2"]))
+            story.append(_bar_chart(table, lang, st))
+        story.extend(_table(table, lang, cur, st))
+    story.append(_p(t("reports.section.scenarios", lang), st["h1"]))
+    if report.scenarios_missing:
+        story.append(_p(report.scenarios_missing[lang], st["base"]))
+    else:
+        scen = report.table("scenarios")
+        if scen is not None:
+            story.extend(_table(scen, lang, cur, st)[1:])
+        for line in report.scenarios:
+            story.append(_p(line.name[lang], st["h2"]))
+            for e in line.explanations:
+                story.append(_p("・" + e[lang], st["note"]))
+    story.append(_p(t("reports.section.method", lang), st["h1"]))
+    story.append(_p(t("reports.method", lang), st["base"]))
+    if report.notes:
+        story.append(_p(t("reports.section.notes", lang), st["h2"]))
+        story.extend(_p("・" + n[lang], st["note"]) for n in report.notes)
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT_NAME, 7)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 8 * mm, f"econsec · {t('reports.title', lang)}")
+        canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm,
+                               t("reports.pdf.page", lang, page=doc.page))  # fmt: skip
+        canvas.restoreState()
+
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=t("reports.title", lang),
+        author="econsec",
+        lang=lang,
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
