@@ -12,3 +12,7 @@ class WebConfig(AppConfig):
         from .import_job import import_workbook
 
         register_job_kind("valuechain.import", import_workbook)
+        from .views import exposure, reports
+
+        exposure.register()
+        reports.register()
