@@ -52,7 +52,11 @@ def paginate(
     before: str | None = None,
     size: int = 50,
 ) -> Page:
-    """One page of ``queryset`` ordered by (``field``, pk), after or before a cursor."""
+    """One page of ``queryset`` ordered by (``field``, pk), after or before a cursor.
+
+    Rows are model instances, or dicts when ``queryset`` is a ``.values()`` query that selects
+    ``field`` and ``"pk"`` (cheaper: no model instances are built).
+    """
     backwards = bool(before) and not after
     raw_cursor = before if backwards else after
     cursor = decode_cursor(raw_cursor) if raw_cursor else None
@@ -67,8 +71,10 @@ def paginate(
     if backwards:
         rows.reverse()
 
-    def cursor_of(row: Model) -> str:
-        value = row
+    def cursor_of(row: Model | dict[str, Any]) -> str:
+        if isinstance(row, dict):  # a .values() queryset: it must select ``field`` and "pk"
+            return encode_cursor(row[field], int(row["pk"]))
+        value: Any = row
         for part in field.split("__"):
             value = getattr(value, part)
         return encode_cursor(value, int(row.pk))

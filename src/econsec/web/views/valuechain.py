@@ -1,25 +1,42 @@
 """Value-chain pages: lists (search, filter, sort, keyset pages) and detail pages.
 
 Each list is described by a :class:`ListSpec`; one template renders them all. Sorts are limited
-to non-null, indexed columns so every page is an index walk (migration 0003_valuechain_indexes).
+to non-null, indexed columns so every page is an index walk (migration 0003_valuechain_indexes),
+and each list selects only the columns it shows.
+
+Table rows are turned into markup here, not by a template include per cell: at 50 rows of up to
+six cells the include machinery and a URL reversal per link were most of a page's time
+(docs/decisions/0055-fast-list-and-detail-pages.md). Every stored text is escaped with
+``html.escape`` before it is joined into markup.
+
+Detail pages take their tiers from the compiled network (``econsec.web.tiers.ChainTiers``) and
+show a bounded page of each tier and of each related list, linking to the full lists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
+from econsec.i18n import t
+from econsec.valuechain.compiled import CompiledChain
 from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
+from econsec.valuechain.store_io import compile_store
 
+from ..formatting import format_number, format_percent
 from ..listing import paginate
 from ..roles import READ, role_required
-from ..tiers import Walk, walk_tiers
+from ..tiers import ChainTiers, IntArray, chain_tiers
 
 PAGE_SIZE = 50
 _CHUNK = 500  # stay far below every engine's limit on query parameters
@@ -57,16 +74,66 @@ def _kind_choices(values: Iterable[str]) -> list[tuple[str, str]]:
     return [(v, f"web.kind.{v}") for v in values]
 
 
+# What Django's reverse() leaves unquoted in a path (RFC 3986 sub-delimiters and ~:@); "/" is
+# quoted because a key holding it could not match the <str:…> converter anyway.
+_URL_SAFE = "!$&'()*+,;=~:@"
+_url_parts: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def object_url(name: str, key: str) -> str:
+    """``reverse(name, args=[key])`` for a one-key detail URL, without resolver work per row."""
+    script = get_script_prefix()
+    parts = _url_parts.get((script, name))
+    if parts is None:
+        marker = "econsec-key-marker"
+        before, after = reverse(name, args=[marker]).split(marker)
+        parts = _url_parts[(script, name)] = (before, after)
+    return parts[0] + quote(str(key), safe=_URL_SAFE) + parts[1]
+
+
 def _org_url(org: Organisation) -> str:
-    return reverse("web:organisation", args=[org.org_id])
+    return object_url("web:organisation", org.org_id)
 
 
 def _site_url(site: Site) -> str:
-    return reverse("web:site", args=[site.site_id])
+    return object_url("web:site", site.site_id)
 
 
 def _item_url(item: Item) -> str:
-    return reverse("web:item", args=[item.item_id])
+    return object_url("web:item", item.item_id)
+
+
+def _lang() -> str:
+    return (translation.get_language() or "ja").split("-")[0]
+
+
+def cell_html(cell: Cell, lang: str) -> str:
+    """One table cell's content as markup (stored text escaped)."""
+    kind, text = cell.kind, cell.text
+    if kind == "msg":
+        return escape(t(str(text), lang))
+    if kind == "num":
+        return f'<span class="num">{escape(format_number(text, lang))}</span>'
+    if kind == "pct":
+        return f'<span class="num">{escape(format_percent(text, lang))}</span>'
+    if kind == "bool":
+        if text:
+            return f'<span class="pill ok">{escape(t("web.yes", lang))}</span>'
+        return f'<span class="pill warn">{escape(t("web.no", lang))}</span>'
+    if kind == "tags":
+        return "".join(f'<span class="tag">{escape(str(tag))}</span>' for tag in text)
+    body = escape(str(text))
+    if cell.url:
+        css = ' class="code"' if kind == "code" else ""
+        return f'<a href="{escape(cell.url)}"{css}>{body}</a>'
+    if kind == "code":
+        return f'<span class="code">{body}</span>'
+    return body
+
+
+def row_html(cells: Sequence[Cell], lang: str) -> SafeString:
+    """A table row's cells (``<td>…</td>`` each) as markup."""
+    return mark_safe("".join(f"<td>{cell_html(c, lang)}</td>" for c in cells))
 
 
 def _text_search(*fields: str) -> Callable[[QuerySet[Any], str], QuerySet[Any]]:
@@ -125,17 +192,22 @@ def _critical(qs: QuerySet[Any], v: str) -> QuerySet[Any]:
     return qs.exclude(critical_tags=[]) if v == "1" else qs
 
 
+def _ref_cell(url_name: str, key: str, name: str) -> Cell:
+    """A linked reference shown as "<id> <name>" (as the models' str() reads)."""
+    return Cell(f"{key} {name}", object_url(url_name, key))
+
+
 SPECS: dict[str, ListSpec] = {
     "organisations": ListSpec(
         name="organisations",
         title_key="web.nav.organisations",
         headers=("web.col.org_id", "web.col.name", "web.col.kind", "web.col.country"),
-        base=lambda: Organisation.objects.all(),
+        base=lambda: Organisation.objects.values("pk", "org_id", "name", "kind", "country"),
         row=lambda o: [
-            Cell(o.org_id, _org_url(o), "code"),
-            Cell(o.name, _org_url(o)),
-            Cell(f"web.kind.{o.kind}", kind="msg"),
-            Cell(o.country, kind="code"),
+            Cell(o["org_id"], object_url("web:organisation", o["org_id"]), "code"),
+            Cell(o["name"], object_url("web:organisation", o["org_id"])),
+            Cell(f"web.kind.{o['kind']}", kind="msg"),
+            Cell(o["country"], kind="code"),
         ],
         search=_text_search("org_id", "name", "name_en"),
         sorts={
@@ -164,13 +236,18 @@ SPECS: dict[str, ListSpec] = {
             "web.col.kind",
             "web.col.country",
         ),
-        base=lambda: Site.objects.select_related("organisation"),
+        base=lambda: Site.objects.values(
+            "pk", "site_id", "name", "kind", "country", "organisation__org_id", "organisation__name"
+        ),
         row=lambda s: [
-            Cell(s.site_id, _site_url(s), "code"),
-            Cell(s.name, _site_url(s)),
-            Cell(s.organisation.name, _org_url(s.organisation)),
-            Cell(f"web.kind.{s.kind}", kind="msg"),
-            Cell(s.country, kind="code"),
+            Cell(s["site_id"], object_url("web:site", s["site_id"]), "code"),
+            Cell(s["name"], object_url("web:site", s["site_id"])),
+            Cell(
+                s["organisation__name"],
+                object_url("web:organisation", s["organisation__org_id"]),
+            ),
+            Cell(f"web.kind.{s['kind']}", kind="msg"),
+            Cell(s["country"], kind="code"),
         ],
         search=_text_search("site_id", "name"),
         sorts={
@@ -194,13 +271,15 @@ SPECS: dict[str, ListSpec] = {
         name="items",
         title_key="web.nav.items",
         headers=("web.col.item_id", "web.col.name", "web.col.kind", "web.col.unit", "web.col.tags"),
-        base=lambda: Item.objects.all(),
+        base=lambda: Item.objects.values(
+            "pk", "item_id", "name", "kind", "unit", "critical_tags", "mineral_tags"
+        ),
         row=lambda i: [
-            Cell(i.item_id, _item_url(i), "code"),
-            Cell(i.name, _item_url(i)),
-            Cell(f"web.kind.{i.kind}", kind="msg"),
-            Cell(i.unit),
-            Cell([*i.critical_tags, *i.mineral_tags], kind="tags"),
+            Cell(i["item_id"], object_url("web:item", i["item_id"]), "code"),
+            Cell(i["name"], object_url("web:item", i["item_id"])),
+            Cell(f"web.kind.{i['kind']}", kind="msg"),
+            Cell(i["unit"]),
+            Cell([*(i["critical_tags"] or ()), *(i["mineral_tags"] or ())], kind="tags"),
         ],
         search=_text_search("item_id", "name", "name_en"),
         sorts={"id": ("item_id", "web.col.item_id"), "name": ("name", "web.col.name")},
@@ -219,11 +298,19 @@ SPECS: dict[str, ListSpec] = {
         name="bom",
         title_key="web.nav.bom",
         headers=("web.col.parent_item", "web.col.child_item", "web.col.quantity"),
-        base=lambda: BomLine.objects.select_related("parent_item", "child_item"),
+        base=lambda: BomLine.objects.values(
+            "pk",
+            "id",
+            "quantity_per_unit",
+            "parent_item__item_id",
+            "parent_item__name",
+            "child_item__item_id",
+            "child_item__name",
+        ),
         row=lambda b: [
-            Cell(b.parent_item, _item_url(b.parent_item)),
-            Cell(b.child_item, _item_url(b.child_item)),
-            Cell(b.quantity_per_unit, kind="num"),
+            _ref_cell("web:item", b["parent_item__item_id"], b["parent_item__name"]),
+            _ref_cell("web:item", b["child_item__item_id"], b["child_item__name"]),
+            Cell(b["quantity_per_unit"], kind="num"),
         ],
         search=_bom_search,
         sorts={"id": ("id", "web.col.row"), "quantity": ("quantity_per_unit", "web.col.quantity")},
@@ -254,14 +341,26 @@ SPECS: dict[str, ListSpec] = {
             "web.col.lead_time",
             "web.col.qualified",
         ),
-        base=lambda: SupplyLink.objects.select_related("supplier_site", "item", "receiving_site"),
+        base=lambda: SupplyLink.objects.values(
+            "pk",
+            "id",
+            "share",
+            "lead_time_days",
+            "qualified",
+            "supplier_site__site_id",
+            "supplier_site__name",
+            "item__item_id",
+            "item__name",
+            "receiving_site__site_id",
+            "receiving_site__name",
+        ),
         row=lambda s: [
-            Cell(s.supplier_site, _site_url(s.supplier_site)),
-            Cell(s.item, _item_url(s.item)),
-            Cell(s.receiving_site, _site_url(s.receiving_site)),
-            Cell(s.share, kind="pct"),
-            Cell(s.lead_time_days, kind="num"),
-            Cell(s.qualified, kind="bool"),
+            _ref_cell("web:site", s["supplier_site__site_id"], s["supplier_site__name"]),
+            _ref_cell("web:item", s["item__item_id"], s["item__name"]),
+            _ref_cell("web:site", s["receiving_site__site_id"], s["receiving_site__name"]),
+            Cell(s["share"], kind="pct"),
+            Cell(s["lead_time_days"], kind="num"),
+            Cell(s["qualified"], kind="bool"),
         ],
         search=_link_search,
         sorts={"id": ("id", "web.col.row"), "share": ("share", "web.col.share")},
@@ -324,12 +423,13 @@ def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
         before=request.GET.get("before"),
         size=PAGE_SIZE,
     )
+    lang = _lang()
     return render(
         request,
         "web/valuechain/list.html",
         {
             "spec": spec,
-            "rows": [spec.row(r) for r in page.rows],
+            "rows": [row_html(spec.row(r), lang) for r in page.rows],
             "page": page,
             "q": q,
             "active": active,
@@ -367,99 +467,152 @@ def links(request: HttpRequest) -> HttpResponse:
 
 # --- detail pages ---------------------------------------------------------------------------
 
-MAX_TIERS = 10
-MAX_TIER_NODES = 300
+TIER_PAGE = 25  # entries of one tier shown at a time
+RELATED_ROWS = 25  # rows of a related list shown before linking to the full list
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
+def tier_index() -> ChainTiers:
+    """Tier adjacency of the stored value chain's current data version (cached per process)."""
+    return chain_tiers(compile_store())
 
 
-def site_walk(site_pk: int, upstream: bool) -> Walk[int]:
-    """Sites that supply ``site_pk`` (upstream) or that it supplies (downstream), by tier."""
-    near, far = (
-        ("receiving_site_id", "supplier_site_id")
-        if upstream
-        else ("supplier_site_id", "receiving_site_id")
-    )
-
-    def expand(frontier: Sequence[int]) -> Iterable[tuple[int, int, Any]]:
-        for chunk in _chunks(frontier):
-            yield from SupplyLink.objects.filter(**{f"{near}__in": chunk}).values_list(
-                near, far, "item_id"
-            )
-
-    return walk_tiers([site_pk], expand, max_tiers=MAX_TIERS, max_nodes=MAX_TIER_NODES)
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, min(int(raw or 1), 1_000_000))
+    except ValueError:
+        return 1
 
 
-def item_walk(item_pk: int) -> Walk[tuple[int, int]]:
-    """Upstream of an item along the bill of materials, as (site, item) pairs by tier.
+# Chip markup per data version: names and ids do not change within a version, so each chip is
+# escaped and formatted once per process rather than on every page that shows it.
+_chip_cache: dict[tuple[str, str, str], dict[int, str]] = {}
 
-    Tier 1: the sites that supply the item, or, for an item made in-house (nobody supplies
-    it), the sites that supply its BOM inputs. Tier n+1: the sites that supply a tier-n site
-    with a BOM input of what that site delivers.
-    """
-    children: dict[int, list[int]] = {}
 
-    def inputs(item_ids: set[int]) -> None:
-        missing = [i for i in item_ids if i not in children]
-        for i in missing:
-            children[i] = []
-        for chunk in _chunks(missing):
-            for parent, child in BomLine.objects.filter(parent_item_id__in=chunk).values_list(
-                "parent_item_id", "child_item_id"
-            ):
-                children[parent].append(child)
+def _chip_memo(chain: CompiledChain, kind: str) -> dict[int, str]:
+    key = (chain.version, get_script_prefix(), kind)
+    found = _chip_cache.get(key)
+    if found is None:
+        if any(k[0] != chain.version for k in _chip_cache):
+            _chip_cache.clear()
+        found = _chip_cache.setdefault(key, {})
+    return found
 
-    def expand(frontier: Sequence[tuple[int, int]]) -> Iterable[tuple[Any, Any, Any]]:
-        if frontier == [(0, item_pk)]:
-            bought = SupplyLink.objects.filter(item_id=item_pk).values_list(
-                "supplier_site_id", "item_id"
-            )
-            if not bought.exists():
-                inputs({item_pk})
-                bought = SupplyLink.objects.filter(item_id__in=children[item_pk]).values_list(
-                    "supplier_site_id", "item_id"
+
+def site_chip(chain: CompiledChain, site: int, memo: dict[int, str]) -> str:
+    """A site in a tier list: link, organisation and country (escaped markup, memoised)."""
+    html = memo.get(site)
+    if html is None:
+        org = int(chain.site_org[site])
+        html = memo[site] = (
+            f'<a href="{escape(object_url("web:site", chain.site_ids[site]))}">'
+            f"{escape(chain.site_names[site])}</a> "
+            f'<span class="muted">{escape(chain.org_names[org])} · '
+            f"{escape(chain.countries[int(chain.site_country[site])])}</span>"
+        )
+    return html
+
+
+def node_chip(chain: CompiledChain, node: int, memo: dict[int, str]) -> str:
+    """A (site, item) pair in a tier list: site link, country and item link (escaped markup,
+    memoised)."""
+    html = memo.get(node)
+    if html is None:
+        site, item = int(chain.node_site[node]), int(chain.node_item[node])
+        html = memo[node] = (
+            f'<a href="{escape(object_url("web:site", chain.site_ids[site]))}">'
+            f"{escape(chain.site_names[site])}</a> "
+            f'<span class="muted">{escape(chain.countries[int(chain.site_country[site])])} · '
+            f'<a href="{escape(object_url("web:item", chain.item_ids[item]))}">'
+            f"{escape(chain.item_names[item])}</a></span>"
+        )
+    return html
+
+
+def tier_blocks(
+    request: HttpRequest,
+    side: str,
+    tiers: list[IntArray],
+    chip: Callable[[int], str],
+) -> list[dict[str, Any]]:
+    """One block per tier: its size and one page of its entries (``?tier=<side>-<n>&page=``)."""
+    lang = _lang()
+    focus = request.GET.get("tier", "")
+    blocks = []
+    for number, members in enumerate(tiers, start=1):
+        anchor = f"{side}-{number}"
+        total = int(members.shape[0])
+        pages = max(1, -(-total // TIER_PAGE))
+        page = min(_page_number(request.GET.get("page")), pages) if focus == anchor else 1
+        first = (page - 1) * TIER_PAGE
+        shown = members[first : first + TIER_PAGE]
+
+        def link(to: int, anchor: str = anchor) -> str:
+            return "?" + urlencode({"tier": anchor, "page": to}) + "#" + anchor
+
+        blocks.append(
+            {
+                "number": number,
+                "anchor": anchor,
+                "total": total,
+                "open": number == 1 or focus == anchor,
+                "chips": mark_safe("".join(f"<li>{chip(int(v))}</li>" for v in shown)),
+                "range": t(
+                    "valuechain.web.tier_range",
+                    lang,
+                    first=format_number(first + 1, lang),
+                    last=format_number(first + int(shown.shape[0]), lang),
+                    total=format_number(total, lang),
                 )
-            for sup, it in bought:
-                yield (0, item_pk), (sup, it), None
-            return
-        inputs({it for _, it in frontier})
-        wanted: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for site, it in frontier:
-            for child in children.get(it, []):
-                wanted.setdefault((site, child), []).append((site, it))
-        sites_ = sorted({s for s, _ in wanted})
-        for chunk in _chunks(sites_):
-            for sup, child, recv in SupplyLink.objects.filter(
-                receiving_site_id__in=chunk
-            ).values_list("supplier_site_id", "item_id", "receiving_site_id"):
-                for source in wanted.get((recv, child), []):
-                    yield source, (sup, child), None
-
-    return walk_tiers([(0, item_pk)], expand, max_tiers=MAX_TIERS, max_nodes=MAX_TIER_NODES)
+                if pages > 1
+                else "",
+                "prev_url": link(page - 1) if page > 1 else "",
+                "next_url": link(page + 1) if page < pages else "",
+            }
+        )
+    return blocks
 
 
-def _site_tiers(walk: Walk[int]) -> list[dict[str, Any]]:
-    ids = [n for tier in walk.tiers for n in tier.nodes]
-    by_pk = Site.objects.select_related("organisation").in_bulk(ids)
-    return [
-        {"number": tier.number, "sites": [by_pk[n] for n in tier.nodes if n in by_pk]}
-        for tier in walk.tiers
-    ]
+def _bounded(rows: Iterable[Any]) -> tuple[list[Any], bool]:
+    """The first RELATED_ROWS of ``rows`` (fetching one more) and whether there are more."""
+    got = list(rows)
+    return got[:RELATED_ROWS], len(got) > RELATED_ROWS
+
+
+def _list_url(name: str, **params: str) -> str:
+    return reverse(name) + "?" + urlencode(params)
 
 
 @role_required(READ)
 def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
     org = get_object_or_404(Organisation.objects.select_related("parent"), org_id=org_id)
+    lang = _lang()
+    sites, more_sites = _bounded(
+        org.sites.order_by("site_id").values_list("site_id", "name", "kind", "country")[
+            : RELATED_ROWS + 1
+        ]
+    )
+    children = org.children.order_by("org_id").values_list("org_id", "name")[:200]
     return render(
         request,
         "web/valuechain/organisation.html",
         {
             "org": org,
-            "sites": org.sites.order_by("site_id")[:200],
-            "children": org.children.order_by("org_id")[:200],
+            "sites": [
+                row_html(
+                    [
+                        Cell(site_id, object_url("web:site", site_id), "code"),
+                        Cell(name),
+                        Cell(f"web.kind.{kind}", kind="msg"),
+                        Cell(country),
+                    ],
+                    lang,
+                )
+                for site_id, name, kind, country in sites
+            ],
+            "all_sites_url": _list_url("web:sites", org=org.org_id) if more_sites else "",
+            "children": [
+                {"url": object_url("web:organisation", key), "name": name} for key, name in children
+            ],
         },
     )
 
@@ -467,23 +620,75 @@ def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
 @role_required(READ)
 def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
     site = get_object_or_404(Site.objects.select_related("organisation"), site_id=site_id)
-    up = site_walk(site.pk, upstream=True)
-    down = site_walk(site.pk, upstream=False)
+    lang = _lang()
+    index = tier_index()
+    chain = index.chain
+    at = index.site_index.get(site.site_id)
+    up = index.site_tiers(at, upstream=True) if at is not None else []
+    down = index.site_tiers(at, upstream=False) if at is not None else []
+    receipts, more_receipts = _bounded(
+        SupplyLink.objects.filter(receiving_site=site)
+        .order_by("id")
+        .values_list(
+            "supplier_site__site_id",
+            "supplier_site__name",
+            "item__item_id",
+            "item__name",
+            "share",
+            "qualified",
+        )[: RELATED_ROWS + 1]
+    )
+    supplies, more_supplies = _bounded(
+        SupplyLink.objects.filter(supplier_site=site)
+        .order_by("id")
+        .values_list(
+            "item__item_id",
+            "item__name",
+            "receiving_site__site_id",
+            "receiving_site__name",
+            "share",
+        )[: RELATED_ROWS + 1]
+    )
+    site_memo = _chip_memo(chain, "site")
     return render(
         request,
         "web/valuechain/site.html",
         {
             "site": site,
-            "upstream": _site_tiers(up),
-            "upstream_truncated": up.truncated,
-            "downstream": _site_tiers(down),
-            "downstream_truncated": down.truncated,
-            "supplies": SupplyLink.objects.filter(supplier_site=site)
-            .select_related("item", "receiving_site")
-            .order_by("id")[:100],
-            "receipts": SupplyLink.objects.filter(receiving_site=site)
-            .select_related("item", "supplier_site")
-            .order_by("id")[:100],
+            "org_url": object_url("web:organisation", site.organisation.org_id),
+            "upstream": tier_blocks(request, "up", up, lambda v: site_chip(chain, v, site_memo)),
+            "downstream": tier_blocks(
+                request, "down", down, lambda v: site_chip(chain, v, site_memo)
+            ),
+            "receipts": [
+                row_html(
+                    [
+                        Cell(sup_name, object_url("web:site", sup)),
+                        Cell(item_name, object_url("web:item", item)),
+                        Cell(share, kind="pct"),
+                        Cell(qualified, kind="bool"),
+                    ],
+                    lang,
+                )
+                for sup, sup_name, item, item_name, share, qualified in receipts
+            ],
+            "all_receipts_url": _list_url("web:links", receiver=site.site_id)
+            if more_receipts
+            else "",
+            "supplies": [
+                row_html(
+                    [
+                        Cell(item_name, object_url("web:item", item)),
+                        Cell(recv_name, object_url("web:site", recv)),
+                        Cell(share, kind="pct"),
+                    ],
+                    lang,
+                )
+                for item, item_name, recv, recv_name, share in supplies
+            ],
+            "all_supplies_url": _list_url("web:links", supplier=site.site_id)
+            if more_supplies
+            else "",
         },
     )
 
@@ -491,36 +696,41 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
 @role_required(READ)
 def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     item = get_object_or_404(Item, item_id=item_id)
-    walk = item_walk(item.pk)
-    pairs = [n for tier in walk.tiers for n in tier.nodes]
-    sites_by_pk = Site.objects.select_related("organisation").in_bulk({s for s, _ in pairs})
-    items_by_pk = Item.objects.in_bulk({i for _, i in pairs})
-    upstream = [
-        {
-            "number": tier.number,
-            "rows": [
-                {"site": sites_by_pk[s], "item": items_by_pk[i]}
-                for s, i in tier.nodes
-                if s in sites_by_pk and i in items_by_pk
-            ],
-        }
-        for tier in walk.tiers
-    ]
+    lang = _lang()
+    index = tier_index()
+    chain = index.chain
+    at = index.item_index.get(item.item_id)
+    upstream = index.item_tiers(at) if at is not None else []
+    inputs, more_inputs = _bounded(
+        BomLine.objects.filter(parent_item=item)
+        .order_by("child_item__item_id")
+        .values_list("child_item__item_id", "child_item__name", "quantity_per_unit")[
+            : RELATED_ROWS + 1
+        ]
+    )
+    used_in, more_used_in = _bounded(
+        BomLine.objects.filter(child_item=item)
+        .order_by("parent_item__item_id")
+        .values_list("parent_item__item_id", "parent_item__name", "quantity_per_unit")[
+            : RELATED_ROWS + 1
+        ]
+    )
+    node_memo = _chip_memo(chain, "node")
+
+    def bom_row(key: str, name: str, qty: Any) -> SafeString:
+        return row_html([Cell(name, object_url("web:item", key)), Cell(qty, kind="num")], lang)
+
     return render(
         request,
         "web/valuechain/item.html",
         {
             "item": item,
-            "inputs": BomLine.objects.filter(parent_item=item)
-            .select_related("child_item")
-            .order_by("child_item__item_id")[:200],
-            "used_in": BomLine.objects.filter(child_item=item)
-            .select_related("parent_item")
-            .order_by("parent_item__item_id")[:200],
-            "links": SupplyLink.objects.filter(item=item)
-            .select_related("supplier_site", "receiving_site")
-            .order_by("id")[:200],
-            "upstream": upstream,
-            "upstream_truncated": walk.truncated,
+            "inputs": [bom_row(*b) for b in inputs],
+            "all_inputs_url": _list_url("web:bom", parent=item.item_id) if more_inputs else "",
+            "used_in": [bom_row(*b) for b in used_in],
+            "all_used_in_url": _list_url("web:bom", child=item.item_id) if more_used_in else "",
+            "upstream": tier_blocks(
+                request, "up", upstream, lambda v: node_chip(chain, v, node_memo)
+            ),
         },
     )
