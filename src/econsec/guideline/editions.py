@@ -164,7 +164,9 @@ def load_edition_mapping(path: Path) -> EditionMapping:
 def bundled_edition_mappings() -> list[EditionMapping]:
     """Mappings shipped in ``data/mappings`` (one per pair of editions)."""
     folder = _DATA / "mappings"
-    found = []
+    found: list[EditionMapping] = []
+    if not folder.is_dir():  # none shipped yet (git keeps no empty folders)
+        return found
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
             raw = yaml.safe_load(entry.read_text(encoding="utf-8"))
