@@ -14,7 +14,15 @@ import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "external"
 
-_DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "django_db_blocker"}
+# Fixtures that give a test the database. (Not django_db_blocker: pytest-django's autouse
+# fixtures request it for every test.)
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
