@@ -67,7 +67,7 @@ def exposure() -> ExposureReport:
             _row("MAG", True, True, "SUP", "CN"),
             _row("BOLT", True, True, "SUP", "CN"),
             _row("BAT", False, False, "SUP", "KR"),
-        ],  # fmt: skip
+        ],
         suppliers=[SupplierRow("SUP", EVIL, "CN", 2, 2, 1000.0, 1.0, 1, 300.0)],
         supplier_hhi_value=1.0,
     )

@@ -85,7 +85,7 @@ def test_scenarios_sweep_and_assessment(exposure: ExposureReport) -> None:
         scenarios=[
             StoredScenario({"ja": "台湾海峡", "en": "Strait"}, payload),
             StoredScenario({"ja": "平時", "en": "Calm"}, unlimited),
-        ],  # fmt: skip
+        ],
         sweep=sweep,
         assessment=Assessment("2026 self-assessment", "2026-01-23", 0.625, 2.5, "approved"),
     )
