@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -99,6 +99,14 @@ def bars(shares: dict[str, float], top: int = 12) -> list[dict[str, Any]]:
     items = list(shares.items())[:top]
     peak = max((s for _, s in items), default=0.0) or 1.0
     return [{"label": k, "width": round(100 * s / peak, 2), "share": s} for k, s in items]
+
+
+def see_other(url: str) -> HttpResponse:
+    """303 after a POST: the browser follows with a GET (and it is told apart from the 302 the
+    role guard sends to the sign-in page)."""
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
 
 
 def _empty(request: HttpRequest) -> HttpResponse:
@@ -240,7 +248,7 @@ def run(request: HttpRequest) -> HttpResponse:
     from econsec.reports.job import KIND_EXPOSURE
 
     job = enqueue(KIND_EXPOSURE, user=request.user)
-    return redirect("web:job", job_id=job.pk)
+    return see_other(reverse("web:job", args=[job.pk]))
 
 
 # --- dashboard cards ------------------------------------------------------------------------

@@ -4,7 +4,8 @@ report and its PDF / xlsx downloads (files written by the job, in both languages
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from econsec.reports.job import KIND_BOARD, board_report_job, file_name, report_dir
@@ -15,7 +16,7 @@ from ..jobs import enqueue
 from ..language import request_language
 from ..models import Job
 from ..roles import EDIT, READ, has_capability, role_required
-from .exposure import display_table
+from .exposure import display_table, see_other
 
 _CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -45,7 +46,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @role_required(EDIT)
 def generate(request: HttpRequest) -> HttpResponse:
     job = enqueue(KIND_BOARD, user=request.user, params={"recompute": "recompute" in request.POST})
-    return redirect("web:job", job_id=job.pk)
+    return see_other(reverse("web:job", args=[job.pk]))
 
 
 @role_required(READ)
