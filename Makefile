@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= $(ECONSEC_TEST_DATABASE_URL)
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser report-tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test-sqlite: $(STAMP)
+# The PDF report test converts pages to images with poppler's pdftoppm (installed with apt when
+# running as root; CI sets ECONSEC_REQUIRE_PDFTOPPM=1 so a missing tool fails rather than skips).
+# fonts-nanum / fonts-droid-fallback give the PDF glyphs the bundled Japanese font lacks.
+report-tools:
+	@if ! command -v pdftoppm >/dev/null && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "== installing poppler-utils (and fallback fonts) for the PDF report tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-nanum fonts-droid-fallback >/dev/null || true; \
+	fi
+
+test-sqlite: $(STAMP) report-tools
 	$(BIN)/pytest -q -p no:cacheprovider -m "not browser"
 
 # The PostgreSQL pass reruns every database test against a real server.
