@@ -71,6 +71,22 @@ MATRIX: dict[str, Entry] = {
     "api:links": Entry("read", api=True),
     "api:job": Entry("read", api=True, kwargs=_job),
     "api:import": Entry("edit", api=True, method="post", data=_bad_upload, allowed=400),
+    # Exposure and board reports: with no stored analysis the pages show their empty state; a
+    # report id that is not a finished board report is 404 (real reports: tests/web/test_reports*).
+    "web:exposure": Entry("read"),
+    "web:exposure_products": Entry("read"),
+    "web:exposure_product": Entry("read", kwargs=lambda ctx: {"site_id": "P1", "item_id": "CAR"}),
+    "web:exposure_countries": Entry("read"),
+    "web:exposure_spof": Entry("read"),
+    "web:exposure_critical": Entry("read"),
+    "web:exposure_export": Entry("read"),
+    "web:exposure_run": Entry("edit", method="post", allowed=303),
+    "web:reports": Entry("read"),
+    "web:report_generate": Entry("edit", method="post", allowed=303),
+    "web:report": Entry("read", kwargs=_job, allowed=404),
+    "web:report_file": Entry("read", kwargs=lambda ctx: {**_job(ctx), "fmt": "pdf"}, allowed=404),
+    "api:exposure_summary": Entry("read", api=True, allowed=404),
+    "api:exposure_products": Entry("read", api=True, allowed=404),
 }
 
 

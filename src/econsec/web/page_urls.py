@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import path
 
 from .views import auth, dashboard, jobs, tokens, upload, valuechain
+from .views import exposure as expo
+from .views import reports as rep
 
 app_name = "web"
 
@@ -30,4 +32,21 @@ urlpatterns = [
     path("account/tokens/", tokens.tokens, name="tokens"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
     path("jobs/<int:job_id>/status/", jobs.job_status, name="job_status"),
+    # Exposure pages and board reports (econsec.exposure, econsec.reports)
+    path("exposure/", expo.overview, name="exposure"),
+    path("exposure/products/", expo.products, name="exposure_products"),
+    path(
+        "exposure/products/<str:site_id>/<str:item_id>/",
+        expo.product_detail,
+        name="exposure_product",
+    ),
+    path("exposure/countries/", expo.countries, name="exposure_countries"),
+    path("exposure/spof/", expo.spof, name="exposure_spof"),
+    path("exposure/critical/", expo.critical, name="exposure_critical"),
+    path("exposure/export.xlsx", expo.export_xlsx, name="exposure_export"),
+    path("exposure/run/", expo.run, name="exposure_run"),
+    path("reports/", rep.report_list, name="reports"),
+    path("reports/generate/", rep.generate, name="report_generate"),
+    path("reports/<int:job_id>/", rep.report, name="report"),
+    path("reports/<int:job_id>/<str:fmt>/", rep.report_file, name="report_file"),
 ]

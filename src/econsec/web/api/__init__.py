@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ..roles import READ, role_required
 from . import jobs, valuechain
 from .auth import AUTH
+from .exposure import router as exposure_router
 
 api = NinjaAPI(
     title="econsec API",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 )
 api.add_router("/valuechain", valuechain.router)
 api.add_router("", jobs.router)
+api.add_router("/exposure", exposure_router)
