@@ -17,6 +17,7 @@ search per element.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -80,14 +81,30 @@ def _runs(lens: IntArray) -> tuple[IntArray, IntArray]:
 
 
 def _gather(
-    buf: Int32Array, lo: IntArray, hi: IntArray, rows: IntArray
-) -> tuple[Int32Array, IntArray]:
-    """The elements of the sets ``rows`` (repeats allowed) end to end, and each one's position
-    in ``rows``."""
-    start = lo[rows]
-    run, out_start = _runs(hi[rows] - start)
-    flat = np.arange(run.shape[0], dtype=np.int64) + (start - out_start)[run]
-    return buf[flat], run
+    buf: Int32Array, lo: IntArray, hi: IntArray, sets: IntArray, tags: npt.NDArray[Any]
+) -> tuple[Int32Array, npt.NDArray[Any]]:
+    """The elements of ``sets`` (repeats allowed) end to end, each with its set's tag.
+
+    Both the buffer positions and the tags are running sums of jumps placed at each set's
+    first position: a few streaming passes, where ``np.repeat`` or index arithmetic on a run
+    number would cost two more gathers per element.
+    """
+    start = lo[sets]
+    lens = hi[sets] - start
+    keep = lens > 0
+    start, lens, tags = start[keep], lens[keep], tags[keep]
+    if lens.shape[0] == 0:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=tags.dtype)
+    ends = np.cumsum(lens)
+    first = ends - lens
+    total = int(ends[-1])
+    step = np.ones(total, dtype=np.int64)
+    step[first[1:]] = start[1:] - (start[:-1] + lens[:-1] - 1)
+    step[0] = start[0]
+    jump = np.zeros(total, dtype=tags.dtype)
+    jump[first[1:]] = tags[1:] - tags[:-1]
+    jump[0] = tags[0]
+    return buf[np.cumsum(step, out=step)], np.cumsum(jump, out=jump)
 
 
 def _key_dtype(n_rows: int, shift: int) -> npt.DTypeLike:
@@ -212,9 +229,10 @@ class _LostSets:
         """``nodes`` × elements, 1 where the element alone stops the node (sorted indices)."""
         pos = np.empty(self.plan.node_order.shape[0], dtype=np.int64)
         pos[self.plan.node_order] = np.arange(pos.shape[0])
-        indices, run = _gather(self.buf, self.node_lo, self.node_hi, pos[nodes])
+        at = pos[nodes]
+        indices, _ = _gather(self.buf, self.node_lo, self.node_hi, at, np.zeros(at.shape[0]))
         indptr = np.zeros(nodes.shape[0] + 1, dtype=np.int64)
-        np.cumsum(np.bincount(run, minlength=nodes.shape[0]), out=indptr[1:])
+        np.cumsum(self.node_hi[at] - self.node_lo[at], out=indptr[1:])
         return sp.csr_matrix(
             (np.ones(indices.shape[0], dtype=np.int32), indices, indptr),
             shape=(nodes.shape[0], n_elements),
@@ -240,12 +258,12 @@ def _propagate(
         dtype = _key_dtype(hi - lo, shift)
         # Union: own element plus every element that loses any input slot.
         a, b = plan.in_ptr[lo], plan.in_ptr[hi]
-        got, run = _gather(store.buf, slot_lo, slot_hi, plan.in_slot[a:b])
-        rows = (plan.in_row[a:b] - lo).astype(dtype)
+        rows = (plan.in_row[a:b] - lo).astype(dtype) << shift
+        got, tag = _gather(store.buf, slot_lo, slot_hi, plan.in_slot[a:b], rows)
         keys = np.concatenate(
             [
                 (np.arange(hi - lo, dtype=dtype) << shift) | own[lo:hi].astype(dtype),
-                (rows[run] << shift) | got.astype(dtype),
+                tag | got.astype(dtype),
             ]
         )
         keys.sort()
@@ -266,8 +284,8 @@ def _propagate(
         if many.shape[0] == 0:
             continue
         dtype = _key_dtype(many.shape[0], shift)
-        got, run = _gather(store.buf, node_lo, node_hi, pair_src)
-        keys = (pair_slot.astype(dtype)[run] << shift) | got.astype(dtype)
+        got, keys = _gather(store.buf, node_lo, node_hi, pair_src, pair_slot.astype(dtype) << shift)
+        keys |= got.astype(dtype)
         keys.sort()
         first = np.empty(keys.shape[0], dtype=bool)
         first[:1] = True
