@@ -19,7 +19,14 @@ from rapidfuzz import fuzz, process
 from econsec.screening.entity import ListEntity
 from econsec.screening.names import compare_forms, japanese_key
 from econsec.screening.normalise import NameForm, name_forms
-from econsec.screening.scoring import DEFAULT_CONFIG, Match, ScreeningConfig, Subject, qualify
+from econsec.screening.scoring import (
+    DEFAULT_CONFIG,
+    Match,
+    ScreeningConfig,
+    Subject,
+    name_kind,
+    qualify,
+)
 from econsec.screening.transliterate import SKELETON_METHODS, skeleton
 
 
@@ -188,7 +195,8 @@ class ScreeningIndex:
             for row in rows:
                 position = int(self.name_entity[row])
                 list_name, entity = self.entities[position]
-                result = compare_forms(s_forms, self.name_forms[row], config.name)
+                kind = name_kind(subject.kind, entity.kind)
+                result = compare_forms(s_forms, self.name_forms[row], config.name, kind)
                 if result.score < name_floor:
                     continue
                 match = qualify(

@@ -44,6 +44,12 @@ class NameConfig:
     weak_pair_similarity: float = 0.85
     rotation_factor: float = 0.97  # "KIM, Jong Un" vs "Jong Un Kim"
     reorder_factor: float = 0.8  # "Salman bin Muhammad" vs "Muhammad bin Salman"
+    # People are listed with and without middle names, patronymics and grandfathers' names
+    # ("Vladimir Vladimirovich Putin" / "Vladimir Putin"): when every part of the shorter name
+    # finds its partner in order and the longer one only adds parts, those parts weigh little.
+    # Organisations get no such allowance: "Banco Santander Chile" is another bank.
+    middle_name_weight: float = 0.25
+    middle_name_factor: float = 0.97
 
 
 @dataclass(frozen=True)
@@ -164,7 +170,31 @@ def _as_skeleton(form: NameForm) -> NameForm:
     return replace(form, tokens=tokens) if tokens else form
 
 
-def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
+def _extra_parts_only(
+    qt: list[str], ct: list[str], kept: list[tuple[float, int, int]], strong: float
+) -> bool:
+    """One name is the other plus extra parts: every part of the shorter one matched strongly,
+    in order, with its first part on the other name's first part or its last on the last."""
+    matched_q = {i for _, i, _ in kept}
+    matched_c = {j for _, _, j in kept}
+    if len(matched_q) == len(qt) and len(ct) > len(qt):
+        short = len(qt)
+    elif len(matched_c) == len(ct) and len(qt) > len(ct):
+        short = len(ct)
+    else:
+        return False
+    if short < 2 or any(sim < strong for sim, _, _ in kept):
+        return False
+    pairs = sorted((i, j) for _, i, j in kept)
+    order = [j for _, j in pairs]
+    if order != sorted(order):
+        return False
+    first = pairs[0] == (0, 0)
+    last = pairs[-1] == (len(qt) - 1, len(ct) - 1)
+    return first or last
+
+
+def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") -> NameResult:
     # Consonant-skeleton readings (Arabic, Hebrew) meet Latin names in skeleton form too.
     skeletal = False
     if q.method in SKELETON_METHODS and c.method not in SKELETON_METHODS:
@@ -206,10 +236,23 @@ def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
         matched.append(TokenMatch(qt[i], ct[j], round(sim, 4)))
     rest_q = tuple(t for i, t in enumerate(qt) if i not in used_q)
     rest_c = tuple(t for j, t in enumerate(ct) if j not in used_c)
-    denominator += config.unmatched_query_weight * sum(size(t) for t in rest_q)
-    denominator += config.unmatched_candidate_weight * sum(size(t) for t in rest_c)
+    middle = kind == "person" and _extra_parts_only(qt, ct, kept_pairs, config.weak_pair_similarity)
+    if middle:
+        extra = sum(size(t) for t in rest_q + rest_c)
+        denominator += config.middle_name_weight * extra
+    else:
+        denominator += config.unmatched_query_weight * sum(size(t) for t in rest_q)
+        denominator += config.unmatched_candidate_weight * sum(size(t) for t in rest_c)
     score = numerator / denominator if denominator else 0.0
     features = {"token_alignment": round(score, 4)}
+    if middle:
+        factor = config.middle_name_factor ** len(rest_q + rest_c)
+        score *= factor
+        features["extra_name_parts"] = round(factor, 4)
+        extra_q, extra_c = rest_q, rest_c
+        rest_q, rest_c = (), ()  # no further penalty for them below
+    else:
+        extra_q, extra_c = (), ()
     if skeletal:
         score *= config.skeleton_factor
         features["consonant_skeleton"] = config.skeleton_factor
@@ -242,8 +285,8 @@ def _align(q: NameForm, c: NameForm, config: NameConfig) -> NameResult:
         query_form=q,
         candidate_form=c,
         matched=tuple(matched),
-        unmatched_query=rest_q,
-        unmatched_candidate=rest_c,
+        unmatched_query=rest_q + extra_q,
+        unmatched_candidate=rest_c + extra_c,
         features=features,
     )
 
@@ -252,6 +295,7 @@ def compare_forms(
     query: tuple[NameForm, ...],
     candidate: tuple[NameForm, ...],
     config: NameConfig = NameConfig(),
+    kind: str = "unknown",
 ) -> NameResult:
     """The best alignment over all pairs of forms.
 
@@ -265,7 +309,7 @@ def compare_forms(
         cap = Levenshtein.normalized_similarity(query[0].original, candidate[0].original) ** 2
     for q in query:
         for c in candidate:
-            result = _align(q, c, config)
+            result = _align(q, c, config, kind)
             if result.score > best.score:
                 best = result
                 if best.score >= 1.0:
@@ -276,6 +320,9 @@ def compare_forms(
     return best
 
 
-def compare_names(query: str, candidate: str, config: NameConfig = NameConfig()) -> NameResult:
-    """Compare two raw names (see :func:`compare_forms`)."""
-    return compare_forms(name_forms(query), name_forms(candidate), config)
+def compare_names(
+    query: str, candidate: str, config: NameConfig = NameConfig(), kind: str = "unknown"
+) -> NameResult:
+    """Compare two raw names (see :func:`compare_forms`); ``kind`` "person" allows extra
+    middle names and patronymics."""
+    return compare_forms(name_forms(query), name_forms(candidate), config, kind)

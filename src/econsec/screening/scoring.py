@@ -86,6 +86,12 @@ class Match:
         return lines
 
 
+def name_kind(subject_kind: str, entity_kind: str) -> str:
+    """The kind whose name rules apply: the one both sides agree on, or the known one."""
+    known = {k for k in (subject_kind, entity_kind) if k != "unknown"}
+    return known.pop() if len(known) == 1 else "unknown"
+
+
 def _identifier_key(value: str) -> str:
     return re.sub(r"[^0-9a-z]", "", value.casefold())
 
@@ -156,7 +162,9 @@ def score_entity(
         s_forms = (subject_forms or {}).get(s_name) or name_forms(s_name)
         for e_name in entity.all_names():
             e_forms = (entity_forms or {}).get(e_name) or name_forms(e_name)
-            result = compare_forms(s_forms, e_forms, config.name)
+            result = compare_forms(
+                s_forms, e_forms, config.name, name_kind(subject.kind, entity.kind)
+            )
             if best is None or result.score > best[0].score:
                 best = (result, e_name, s_name)
     if best is None:
