@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ..roles import READ, role_required
 from . import jobs, valuechain
 from .auth import AUTH
+from .screening import router as screening_router
 from .exposure import router as exposure_router
 
 api = NinjaAPI(
@@ -23,3 +24,4 @@ api = NinjaAPI(
 api.add_router("/valuechain", valuechain.router)
 api.add_router("", jobs.router)
 api.add_router("/exposure", exposure_router)
+api.add_router("/screening", screening_router)
