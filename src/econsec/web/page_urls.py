@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
+from .views import assessment as assess
 from .views import auth, dashboard, jobs, tokens, upload, valuechain
-from .views import screening as scr
 from .views import exposure as expo
 from .views import reports as rep
 
@@ -50,19 +50,27 @@ urlpatterns = [
     path("reports/generate/", rep.generate, name="report_generate"),
     path("reports/<int:job_id>/", rep.report, name="report"),
     path("reports/<int:job_id>/<str:fmt>/", rep.report_file, name="report_file"),
-    # Counterparty screening (econsec.screening)
-    path("screening/lists/", scr.lists, name="screening_lists"),
-    path("screening/lists/<str:name>/", scr.list_detail, name="screening_list"),
+    # Self-assessment (econsec.guideline)
+    path("assessment/", assess.campaigns, name="assessment_campaigns"),
+    path("assessment/new/", assess.campaign_new, name="assessment_new"),
+    path("assessment/trend/", assess.trend, name="assessment_trend"),
+    path("assessment/compare/", assess.comparison, name="assessment_compare"),
+    path("assessment/<int:campaign_id>/", assess.campaign_detail, name="assessment"),
+    path("assessment/<int:campaign_id>/answers/", assess.answers, name="assessment_answers"),
     path(
-        "screening/lists/<str:name>/versions/<int:version_id>/",
-        scr.version_detail,
-        name="screening_version",
+        "assessment/<int:campaign_id>/evidence/",
+        assess.evidence_add,
+        name="assessment_evidence_add",
     ),
-    path("screening/hits/", scr.hits, name="screening_hits"),
-    path("screening/hits/<int:hit_id>/", scr.hit_detail, name="screening_hit"),
-    path("screening/hits/<int:hit_id>/decide/", scr.hit_decide, name="screening_decide"),
-    path("screening/decisions/", scr.decisions, name="screening_decisions"),
-    path("screening/events/", scr.events, name="screening_events"),
-    path("screening/search/", scr.search, name="screening_search"),
-    path("screening/run/", scr.run, name="screening_run"),
+    path(
+        "assessment/evidence/<int:evidence_id>/",
+        assess.evidence_download,
+        name="assessment_evidence",
+    ),
+    path("assessment/<int:campaign_id>/scores/", assess.scores, name="assessment_scores"),
+    path("assessment/<int:campaign_id>/gaps/", assess.gaps, name="assessment_gaps"),
+    path("assessment/<int:campaign_id>/signoff/", assess.signoff, name="assessment_signoff"),
+    path("assessment/<int:campaign_id>/export/", assess.export_xlsx, name="assessment_export"),
+    path("assessment/<int:campaign_id>/import/", assess.import_xlsx, name="assessment_import"),
+    path("assessment/<int:campaign_id>/events/", assess.events, name="assessment_events"),
 ]
