@@ -115,3 +115,8 @@ def test_locale_formats() -> None:
     assert money(-12.5, "USD", "en") == "-$12.50"
     assert money(float("nan"), "JPY", "en") == "—"
     assert percent(0.475, 1) == "47.5%"
+
+
+def test_own_sites_get_no_sourcing_action(exposure: ExposureReport) -> None:
+    board = assemble(exposure, item_tags=ITEM_TAGS, home={"JP"}, own={"S4", "SUP"})
+    assert [a.figure for a in board.actions] == [400.0]  # only the country action is left

@@ -28,14 +28,19 @@ def recommend(
     home: Collection[str],
     scenarios: Sequence[ScenarioLine],
     currency: str,
+    own: Collection[str] = (),
 ) -> list[Action]:
-    """Actions for the weakest points of ``report`` and the material scenarios, best first."""
+    """Actions for the weakest points of ``report`` and the material scenarios, best first.
+
+    ``own``: our own site and organisation ids (their loss is a continuity matter, not sourcing).
+    """
     cur = currency
     out: list[Action] = []
     org_loss = {e.element_id: e for e in report.losses.get("org", [])}
 
     # 1. Outside sites whose loss alone stops products: qualify an alternative source.
-    for e in report.losses.get("site", [])[:SPOF_ACTIONS]:
+    outside = [e for e in report.losses.get("site", []) if e.element_id not in own]
+    for e in outside[:SPOF_ACTIONS]:
         if _f(e.revenue_per_week) <= 0:
             continue
         out.append(
@@ -65,7 +70,7 @@ def recommend(
                 (r.item_id, r.item_name, tags, r.top_country)
             )
     for supplier, items in by_supplier.items():
-        loss = org_loss.get(supplier)
+        loss = org_loss.get(supplier) if supplier not in own else None
         revenue = _f(loss.revenue_per_week) if loss else 0.0
         if loss is None or revenue <= 0:
             continue

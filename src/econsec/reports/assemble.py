@@ -164,6 +164,7 @@ def assemble(
     assessment: Assessment | None = None,
     created_at: str = "",
     top: int = TOP_ROWS,
+    own: Collection[str] = (),
 ) -> BoardReport:
     """The board report of ``report``'s data version (see decision 0080 for definitions)."""
     cur = report.currency
@@ -478,7 +479,9 @@ def assemble(
             )
         )
 
-    actions = recommend(report, item_tags=item_tags, home=home, scenarios=lines, currency=cur)
+    actions = recommend(
+        report, item_tags=item_tags, home=home, scenarios=lines, currency=cur, own=own
+    )
     tables.append(
         Table(
             id="actions",

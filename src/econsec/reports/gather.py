@@ -65,6 +65,15 @@ def home_countries() -> set[str]:
     )
 
 
+def own_ids() -> set[str]:
+    """Ids of our own sites and organisations (kind "self")."""
+    from econsec.valuechain.models import Organisation, Site
+
+    sites = Site.objects.filter(organisation__kind="self").values_list("site_id", flat=True)
+    orgs = Organisation.objects.filter(kind="self").values_list("org_id", flat=True)
+    return {*sites, *orgs}
+
+
 def _scenario_name(record: Any, payload: dict[str, Any]) -> Bilingual:
     if record is not None:
         try:
@@ -173,4 +182,5 @@ def build_board_report(
         sweep=sweep,
         assessment=latest_assessment(),
         created_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        own=own_ids(),
     )

@@ -70,6 +70,7 @@ def snapshot() -> tuple[ExposureReport, BoardReport] | None:
         scenarios=scenarios,
         sweep=sweep,
         assessment=gather.latest_assessment(),
+        own=gather.own_ids(),
     )
     with _cache_lock:
         _cache.update(key=key, value=(exposure, board))

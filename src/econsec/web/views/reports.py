@@ -94,7 +94,8 @@ def report_file(request: HttpRequest, job_id: int, fmt: str) -> HttpResponse:
     if not path.is_file():
         raise Http404(fmt)
     version = str(job.result.get("data_version", ""))[:12]
-    return FileResponse(
+    # FileResponse streams; the role guard only needs an HttpResponseBase at run time.
+    return FileResponse(  # type: ignore[return-value]
         path.open("rb"),
         as_attachment=True,
         filename=f"econsec-board-report-{version}-{lang}.{fmt}",
