@@ -4,13 +4,15 @@ The same roles as the pages: reading for everyone, creating, running and launchi
 Errors carry the message in the caller's language with the line and field when the YAML is wrong.
 """
 
-from typing import Any
+import json
+from typing import Any, TypeVar
 
 import yaml
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ValidationError
 
 from econsec.i18n import t
 from econsec.stress.errors import StressError
@@ -75,6 +77,23 @@ class SweepIn(Schema):
     default_ttr_weeks: float | None = None
 
 
+S = TypeVar("S", bound=Schema)
+
+
+def _json_body(schema: type[Schema]) -> dict[str, Any]:
+    """The request body as documented in OpenAPI (parsed by hand: see :func:`_body`)."""
+    body = {"content": {"application/json": {"schema": schema.model_json_schema()}}}
+    return {"requestBody": {**body, "required": True}}
+
+
+def _body(request: HttpRequest, schema: type[S]) -> S:
+    # Parsed after the role check, so a caller without the role gets 403 whatever it sends.
+    try:
+        return schema.model_validate(json.loads(request.body or b"null"))
+    except (ValueError, ValidationError) as exc:
+        raise HttpError(400, str(exc)[:2000]) from exc
+
+
 def _scenario_out(record: Scenario) -> dict[str, Any]:
     return {
         "id": record.pk,
@@ -115,11 +134,17 @@ def list_scenarios(request: HttpRequest) -> list[dict[str, Any]]:
     return [_scenario_out(s) for s in Scenario.objects.order_by("-created_at", "-id")[:MAX_LIST]]
 
 
-@router.post("/scenarios", response={201: CreatedOut})
+@router.post(
+    "/scenarios",
+    response={201: CreatedOut},
+    url_name="stress_scenario_create",
+    openapi_extra=_json_body(ScenarioIn),
+)
 @require(EDIT)
-def create_scenario(request: HttpRequest, body: ScenarioIn) -> tuple[int, dict[str, Any]]:
+def create_scenario(request: HttpRequest) -> Status[dict[str, Any]]:
     """Validate and store a scenario (YAML or JSON); with ``run``, also run it on the stored chain."""
     lang = request_language(request)
+    body = _body(request, ScenarioIn)
     try:
         if body.yaml is not None:
             scenario = parse_scenario(body.yaml, source="yaml")
@@ -129,20 +154,21 @@ def create_scenario(request: HttpRequest, body: ScenarioIn) -> tuple[int, dict[s
             raise HttpError(400, t("stress.web.yaml.empty", lang))
         if body.run:
             result = run.run_and_store(scenario)
-            return 201, {
+            created = {
                 "scenario": _scenario_out(result.scenario),
                 "result": _result_out(result, with_payload=True),
             }
+            return Status(201, created)
     except StressError as exc:
         raise _bad(exc, lang) from exc
-    return 201, {"scenario": _scenario_out(save_scenario(scenario)), "result": None}
+    return Status(201, {"scenario": _scenario_out(save_scenario(scenario)), "result": None})
 
 
 @router.post(
     "/scenarios/{scenario_id}/run", response={201: ResultOut}, url_name="stress_scenario_run"
 )
 @require(EDIT)
-def run_scenario(request: HttpRequest, scenario_id: int) -> tuple[int, dict[str, Any]]:
+def run_scenario(request: HttpRequest, scenario_id: int) -> Status[dict[str, Any]]:
     """Run a stored scenario on the current value chain and store the result."""
     lang = request_language(request)
     record = Scenario.objects.filter(pk=scenario_id).first()
@@ -153,7 +179,7 @@ def run_scenario(request: HttpRequest, scenario_id: int) -> tuple[int, dict[str,
         result = run.run_and_store(scenario)
     except StressError as exc:
         raise _bad(exc, lang) from exc
-    return 201, _result_out(result, with_payload=True)
+    return Status(201, _result_out(result, with_payload=True))
 
 
 @router.get("/results", response=list[ResultSummaryOut], url_name="stress_results")
@@ -183,11 +209,17 @@ def list_sweeps(request: HttpRequest) -> list[dict[str, Any]]:
     return [_result_out(r) for r in Result.objects.defer("payload").filter(kind="sweep")[:MAX_LIST]]
 
 
-@router.post("/sweeps", response={202: JobOut})
+@router.post(
+    "/sweeps",
+    response={202: JobOut},
+    url_name="stress_sweep_start",
+    openapi_extra=_json_body(SweepIn),
+)
 @require(EDIT)
-def start_sweep(request: HttpRequest, body: SweepIn) -> tuple[int, Any]:
+def start_sweep(request: HttpRequest) -> Status[Any]:
     """Launch a sweep in the background; follow it at ``/api/jobs/{id}``."""
     lang = request_language(request)
+    body = _body(request, SweepIn)
     if body.by not in BY:
         raise HttpError(400, t("stress.cli.bad_by", lang, value=body.by))
     params: dict[str, Any] = {"by": body.by}
@@ -198,4 +230,4 @@ def start_sweep(request: HttpRequest, body: SweepIn) -> tuple[int, Any]:
             )
         params["default_ttr_weeks"] = body.default_ttr_weeks
     job = jobs.enqueue("stress.sweep", user=request.user, params=params)
-    return 202, job_state(job, lang)
+    return Status(202, job_state(job, lang))

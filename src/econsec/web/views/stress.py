@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -201,16 +200,16 @@ def targets(request: HttpRequest) -> JsonResponse:
 @role_required(READ)
 def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
     record = get_object_or_404(Scenario, pk=scenario_id)
-    results = Result.objects.defer("payload").filter(scenario=record)[:20]
-    return render(
-        request,
-        "web/stress/scenario.html",
-        {
-            "scenario": record,
-            "results": results,
-            "can_edit": has_capability(request.user, EDIT),
-        },
-    )
+    return render(request, "web/stress/scenario.html", _scenario_context_for(request, record))
+
+
+def _scenario_context_for(request: HttpRequest, record: Scenario) -> dict[str, Any]:
+    return {
+        "scenario": record,
+        "results": Result.objects.defer("payload").filter(scenario=record)[:20],
+        "can_edit": has_capability(request.user, EDIT),
+        "error": "",
+    }
 
 
 @role_required(EDIT)
@@ -228,8 +227,9 @@ def scenario_run(request: HttpRequest, scenario_id: int) -> HttpResponse:
         if isinstance(answer, StressError):
             raise answer
     except StressError as exc:
-        messages.error(request, exc.message(lang))
-        return HttpResponseRedirect(reverse("web:stress_scenario", args=[record.pk]))
+        context = _scenario_context_for(request, record)
+        context["error"] = exc.message(lang)
+        return render(request, "web/stress/scenario.html", context, status=400)
     return answer
 
 
