@@ -40,6 +40,22 @@ def _bad_upload() -> dict[str, Any]:
     return {"workbook": SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")}
 
 
+def _screening(ctx: dict[str, Any]) -> dict[str, Any]:
+    # Two versions of a screened list with hits (tests/web/test_screening_pages.py).
+    from .test_screening_pages import screening_data
+
+    return screening_data()
+
+
+def _hit(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {"hit_id": _screening(ctx)["hit"]}
+
+
+def _screening_version(ctx: dict[str, Any]) -> dict[str, Any]:
+    made = _screening(ctx)
+    return {"name": made["list"], "version_id": made["v2"]}
+
+
 def _campaign(ctx: dict[str, Any], status: str = "draft") -> dict[str, Any]:
     # A self-assessment campaign; "approved" makes every change a refused transition (409).
     import datetime
@@ -103,6 +119,40 @@ MATRIX: dict[str, Entry] = {
     "web:report_file": Entry("read", kwargs=lambda ctx: {**_job(ctx), "fmt": "pdf"}, allowed=404),
     "api:exposure_summary": Entry("read", api=True, allowed=404),
     "api:exposure_products": Entry("read", api=True, allowed=404),
+    # Counterparty screening
+    "web:screening_lists": Entry("read"),
+    "web:screening_list": Entry("read", kwargs=lambda ctx: {"name": _screening(ctx)["list"]}),
+    "web:screening_version": Entry("read", kwargs=_screening_version),
+    "web:screening_hits": Entry("read"),
+    "web:screening_hit": Entry("read", kwargs=_hit),
+    "web:screening_decide": Entry(
+        "edit",
+        method="post",
+        kwargs=_hit,
+        data=lambda: {"status": "dismissed", "reason": "different party"},
+        allowed=303,
+    ),
+    "web:screening_decisions": Entry("read"),
+    "web:screening_events": Entry("audit"),
+    "web:screening_search": Entry(
+        "read", kwargs=lambda ctx: _screening(ctx) and {}, data=lambda: {"q": "Huawei"}
+    ),
+    "web:screening_run": Entry("edit", method="post", allowed=303),
+    "api:screening_lists": Entry("read", api=True),
+    "api:screening_versions": Entry(
+        "read", api=True, kwargs=lambda ctx: {"name": _screening(ctx)["list"]}
+    ),
+    "api:screening_version_changes": Entry(
+        "read", api=True, kwargs=lambda ctx: {"version_id": _screening(ctx)["v2"]}
+    ),
+    "api:screening_hits": Entry("read", api=True),
+    "api:screening_hit": Entry("read", api=True, kwargs=_hit),
+    # A form body where JSON is expected: an allowed caller gets the validation answer.
+    "api:screening_decide": Entry("edit", api=True, method="post", kwargs=_hit, allowed=400),
+    "api:screening_decisions": Entry("read", api=True),
+    "api:screening_events": Entry("audit", api=True),
+    "api:screening_search": Entry("read", api=True, data=lambda: {"q": "Huawei"}),
+    "api:screening_run": Entry("edit", api=True, method="post", allowed=400),
     "web:assessment_campaigns": Entry("read"),
     "web:assessment_new": Entry("edit"),
     "web:assessment_trend": Entry("read"),

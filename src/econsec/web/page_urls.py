@@ -6,6 +6,7 @@ from django.urls import path
 
 from .views import assessment as assess
 from .views import auth, dashboard, jobs, tokens, upload, valuechain
+from .views import screening as scr
 from .views import exposure as expo
 from .views import reports as rep
 
@@ -50,6 +51,21 @@ urlpatterns = [
     path("reports/generate/", rep.generate, name="report_generate"),
     path("reports/<int:job_id>/", rep.report, name="report"),
     path("reports/<int:job_id>/<str:fmt>/", rep.report_file, name="report_file"),
+    # Counterparty screening (econsec.screening)
+    path("screening/lists/", scr.lists, name="screening_lists"),
+    path("screening/lists/<str:name>/", scr.list_detail, name="screening_list"),
+    path(
+        "screening/lists/<str:name>/versions/<int:version_id>/",
+        scr.version_detail,
+        name="screening_version",
+    ),
+    path("screening/hits/", scr.hits, name="screening_hits"),
+    path("screening/hits/<int:hit_id>/", scr.hit_detail, name="screening_hit"),
+    path("screening/hits/<int:hit_id>/decide/", scr.hit_decide, name="screening_decide"),
+    path("screening/decisions/", scr.decisions, name="screening_decisions"),
+    path("screening/events/", scr.events, name="screening_events"),
+    path("screening/search/", scr.search, name="screening_search"),
+    path("screening/run/", scr.run, name="screening_run"),
     # Self-assessment (econsec.guideline)
     path("assessment/", assess.campaigns, name="assessment_campaigns"),
     path("assessment/new/", assess.campaign_new, name="assessment_new"),

@@ -11,6 +11,7 @@ from ..roles import READ, role_required
 from . import jobs, valuechain
 from .assessment import router as assessment_router
 from .auth import AUTH
+from .screening import router as screening_router
 from .exposure import router as exposure_router
 
 api = NinjaAPI(
@@ -24,4 +25,5 @@ api = NinjaAPI(
 api.add_router("/valuechain", valuechain.router)
 api.add_router("", jobs.router)
 api.add_router("/exposure", exposure_router)
+api.add_router("/screening", screening_router)
 api.add_router("/assessment", assessment_router)
