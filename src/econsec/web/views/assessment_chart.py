@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 WIDTH = 720
 HEIGHT = 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 48
+LEFT, RIGHT, TOP, BOTTOM = 64, 64, 16, 48  # room for a date label at either end
 # Colour-blind-safe palette (Okabe-Ito); the first colour is the overall line.
 PALETTE = ("#0f2747", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#0072b2")
 
