@@ -72,6 +72,25 @@ def _approved(ctx: dict[str, Any]) -> dict[str, Any]:
     return _campaign(ctx, "approved")
 
 
+def _stress_scenario(ctx: dict[str, Any]) -> dict[str, Any]:
+    # A stored stress scenario and result (tests/web/test_stress_pages.py).
+    from .test_stress_pages import make_scenario
+
+    return make_scenario(ctx)
+
+
+def _stress_result(ctx: dict[str, Any]) -> dict[str, Any]:
+    from .test_stress_pages import make_result
+
+    return make_result(ctx)
+
+
+def _stress_export(ctx: dict[str, Any]) -> dict[str, Any]:
+    from .test_stress_pages import make_export
+
+    return make_export(ctx)
+
+
 MATRIX: dict[str, Entry] = {
     "web:dashboard": Entry("read"),
     "web:login": Entry(PUBLIC),
@@ -175,6 +194,25 @@ MATRIX: dict[str, Entry] = {
     "api:assessment_answers": Entry("edit", api=True, method="post", kwargs=_campaign, allowed=400),
     "api:assessment_scores": Entry("read", api=True, kwargs=_campaign),
     "api:assessment_gaps": Entry("read", api=True, kwargs=_campaign),
+    "web:stress": Entry("read"),
+    "web:stress_new": Entry("edit"),
+    "web:stress_scenario": Entry("read", kwargs=_stress_scenario),
+    # No value chain in the matrix fixture: the run says so on the scenario page (400).
+    "web:stress_scenario_run": Entry("edit", method="post", kwargs=_stress_scenario, allowed=400),
+    "web:stress_result": Entry("read", kwargs=_stress_result),
+    "web:stress_export": Entry("read", kwargs=_stress_export),
+    "web:stress_sweep": Entry("edit"),
+    "web:stress_targets": Entry("read"),
+    "api:stress_scenarios": Entry("read", api=True),
+    "api:stress_scenario_run": Entry(
+        "edit", api=True, method="post", kwargs=_stress_scenario, allowed=400
+    ),
+    "api:stress_results": Entry("read", api=True),
+    "api:stress_result": Entry("read", api=True, kwargs=_stress_result),
+    "api:stress_sweeps": Entry("read", api=True),
+    # The matrix posts a form, not JSON: an allowed caller gets 400, others 401/403.
+    "api:stress_scenario_create": Entry("edit", api=True, method="post", allowed=400),
+    "api:stress_sweep_start": Entry("edit", api=True, method="post", allowed=400),
 }
 
 

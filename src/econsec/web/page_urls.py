@@ -9,6 +9,7 @@ from .views import auth, dashboard, jobs, tokens, upload, valuechain
 from .views import screening as scr
 from .views import exposure as expo
 from .views import reports as rep
+from .views import stress
 
 app_name = "web"
 
@@ -89,4 +90,19 @@ urlpatterns = [
     path("assessment/<int:campaign_id>/export/", assess.export_xlsx, name="assessment_export"),
     path("assessment/<int:campaign_id>/import/", assess.import_xlsx, name="assessment_import"),
     path("assessment/<int:campaign_id>/events/", assess.events, name="assessment_events"),
+    # Stress tests (econsec.stress)
+    path("stress/", stress.index, name="stress"),
+    path("stress/scenarios/new/", stress.new_scenario, name="stress_new"),
+    path("stress/scenarios/<int:scenario_id>/", stress.scenario_detail, name="stress_scenario"),
+    path(
+        "stress/scenarios/<int:scenario_id>/run/", stress.scenario_run, name="stress_scenario_run"
+    ),
+    path("stress/results/<int:result_id>/", stress.result_detail, name="stress_result"),
+    path(
+        "stress/results/<int:result_id>/export/<str:fmt>/",
+        stress.result_export,
+        name="stress_export",
+    ),
+    path("stress/sweeps/new/", stress.new_sweep, name="stress_sweep"),
+    path("stress/targets/", stress.targets, name="stress_targets"),
 ]

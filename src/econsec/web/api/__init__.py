@@ -13,6 +13,7 @@ from .assessment import router as assessment_router
 from .auth import AUTH
 from .screening import router as screening_router
 from .exposure import router as exposure_router
+from .stress import router as stress_router
 
 api = NinjaAPI(
     title="econsec API",
@@ -27,3 +28,4 @@ api.add_router("", jobs.router)
 api.add_router("/exposure", exposure_router)
 api.add_router("/screening", screening_router)
 api.add_router("/assessment", assessment_router)
+api.add_router("/stress", stress_router)
