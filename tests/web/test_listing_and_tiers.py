@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
-from econsec.web.listing import decode_cursor, encode_cursor, paginate
+from econsec.web.listing import TextIndex, decode_cursor, encode_cursor, paginate
 from econsec.web.tiers import Adjacency, bfs_tiers, walk_tiers
 from econsec.web.views.valuechain import TIER_PAGE, object_url, tier_index
 
@@ -269,3 +269,43 @@ def test_long_tiers_are_paged_and_related_lists_bounded(client_for: Any, wide: A
     supplier = client.get(reverse("web:site", args=["S07"])).content.decode()
     assert _chips(supplier, "down-1") == []  # "工場" has no <s> markup; check its name instead
     assert "工場" in supplier.split('id="down-1"', 1)[1]
+
+
+texts = st.one_of(st.none(), st.text(alphabet="abAB磁石x \n", max_size=8))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(st.tuples(texts, texts), max_size=25),
+    query=st.text(alphabet="abAB磁石x ", min_size=1, max_size=3),
+    limit=st.one_of(st.none(), st.integers(0, 5)),
+)
+def test_text_index_finds_what_a_substring_scan_finds(
+    rows: list[tuple[str | None, str | None]], query: str, limit: int | None
+) -> None:
+    index = TextIndex((pk, *r) for pk, r in enumerate(rows, start=10))
+    expected = [
+        pk
+        for pk, r in enumerate(rows, start=10)
+        if any(query.lower() in (x or "").replace("\n", " ").lower() for x in r)
+    ]
+    got = index.find(query, limit)
+    if limit is not None and len(expected) > limit:
+        assert got is None
+    else:
+        assert got == expected
+
+
+def test_list_search_uses_the_index_and_matches_icontains(client_for: Any, chain: Any) -> None:
+    from django.db.models import Q
+
+    client = client_for("viewer")
+    for q in ["item b", "BAT", "磁", "zzz"]:
+        html = client.get(reverse("web:items"), {"q": q}).content.decode()
+        expected = Item.objects.filter(
+            Q(item_id__icontains=q) | Q(name__icontains=q) | Q(name_en__icontains=q)
+        ).values_list("item_id", flat=True)
+        shown = {i for i in Item.objects.values_list("item_id", flat=True) if f">{i}</a>" in html}
+        assert shown == set(expected), q
+    links = client.get(reverse("web:links"), {"q": "S5"}).content.decode()
+    assert "S5 Site S5" in links and "S1 Site S1" not in links

@@ -1,8 +1,14 @@
-"""Serve the workbench: a WSGI server (waitress, pure Python, threaded) plus the job worker.
+"""Serve the workbench: a WSGI server plus the job worker.
 
-This is the embedded default behind ``make demo`` and ``econsec serve``. A team server runs the
-same WSGI application under gunicorn or granian and the worker as its own service
-(docs/decisions/0050-web-serving.md).
+One process (the default, any OS): **waitress**, pure Python and threaded. Python runs one
+thread at a time per process, so under many concurrent users the requests queue behind one
+core. ``processes > 1`` (POSIX): **gunicorn** with that many worker processes, each with
+``threads`` threads (gthread workers, keep-alive). The application is loaded and the compiled
+network warmed once in the parent before the workers fork, so every worker starts with the
+arrays already in (shared, copy-on-write) memory. See docs/decisions/0056-serving-processes.md.
+
+A team server runs the same WSGI application under its own process manager and the worker as
+its own service (docs/decisions/0050-web-serving.md).
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -23,30 +32,114 @@ def worker_process() -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "django", "db_worker", "--no-reload", "--verbosity", "0"], env=env
     )
+    owner = os.getpid()
     try:
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        # Forked server workers leave this block too when they exit; only the parent that
+        # started the job worker stops it.
+        if os.getpid() == owner:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def warm() -> None:
+    """Compile the stored network and its tier adjacency now, not on the first detail page.
+
+    Best effort: an empty or unreadable store just leaves the work to the first request.
+    """
+    from django.db import connections
+
+    try:
+        from .views.valuechain import tier_index
+
+        tier_index()
+    except Exception:  # warming must never stop the server from starting
+        log.warning("could not warm the compiled network", exc_info=True)
+    finally:
+        # Connections must not cross a fork: each worker opens its own.
+        connections.close_all()
+
+
+def can_fork_workers() -> bool:
+    """Whether several worker processes are available here (gunicorn needs POSIX)."""
+    if os.name != "posix":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _gunicorn(
+    application: Callable[..., Any], host: str, port: int, processes: int, threads: int
+) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": processes,
+                "worker_class": "gthread",
+                "threads": threads,
+                "preload_app": True,
+                "keepalive": 5,
+                "timeout": 120,
+                "graceful_timeout": 10,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "proc_name": "econsec",
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Callable[..., Any]:
+            return application
+
+    Server().run()
 
 
 def serve(
-    host: str = "127.0.0.1", port: int = 8000, *, threads: int = 8, worker: bool = True
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    threads: int = 8,
+    worker: bool = True,
+    processes: int = 1,
 ) -> None:
-    """Serve until interrupted. Call after ``econsec.store.open_store()``."""
-    from waitress import serve as waitress_serve
+    """Serve until interrupted. Call after ``econsec.store.open_store()``.
 
+    ``processes`` > 1 runs that many worker processes under gunicorn where it is available
+    (POSIX); elsewhere it falls back to one waitress process with a warning.
+    """
     from .wsgi import application
 
-    # waitress warns on every queued request; under load that is noise, not news.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    # A plain SIGTERM (service managers, `timeout`) must still stop the worker we started.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-    if not worker:
+    warm()
+    multi = processes > 1 and can_fork_workers()
+    if processes > 1 and not multi:
+        log.warning("several processes need gunicorn on a POSIX system; serving with one")
+
+    def run() -> None:
+        if multi:
+            _gunicorn(application, host, port, processes, threads)
+            return
+        from waitress import serve as waitress_serve
+
+        # waitress warns on every queued request; under load that is noise, not news.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         waitress_serve(application, host=host, port=port, threads=threads, ident="econsec")
+
+    if not multi:
+        # A plain SIGTERM (service managers, `timeout`) must still stop the worker we started;
+        # gunicorn's arbiter installs its own handlers and exits cleanly on SIGTERM.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    if not worker:
+        run()
         return
     with worker_process():
-        waitress_serve(application, host=host, port=port, threads=threads, ident="econsec")
+        run()

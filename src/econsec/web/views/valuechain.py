@@ -15,6 +15,7 @@ show a bounded page of each tier and of each related list, linking to the full l
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -31,15 +32,14 @@ from django.utils.safestring import SafeString, mark_safe
 from econsec.i18n import t
 from econsec.valuechain.compiled import CompiledChain
 from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
-from econsec.valuechain.store_io import compile_store
+from econsec.valuechain.store_io import compile_store, current_version
 
 from ..formatting import format_number, format_percent
-from ..listing import paginate
+from ..listing import TextIndex, paginate
 from ..roles import READ, role_required
 from ..tiers import ChainTiers, IntArray, chain_tiers
 
 PAGE_SIZE = 50
-_CHUNK = 500  # stay far below every engine's limit on query parameters
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,49 @@ def row_html(cells: Sequence[Cell], lang: str) -> SafeString:
     return mark_safe("".join(f"<td>{cell_html(c, lang)}</td>" for c in cells))
 
 
-def _text_search(*fields: str) -> Callable[[QuerySet[Any], str], QuerySet[Any]]:
+# Text indexes per (table, columns) for the current data version, built on first use per
+# process (docs/decisions/0055-fast-list-and-detail-pages.md).
+_text_indexes: dict[tuple[str, tuple[str, ...], str], TextIndex] = {}
+_text_lock = threading.Lock()
+_SEARCH_IDS = 500  # at most this many matching ids go into an IN list
+
+
+def text_index(model: Any, fields: tuple[str, ...]) -> TextIndex:
+    """The in-memory text index of ``model``'s ``fields`` for the current data version.
+
+    Data written without an import has no data version; its index is rebuilt every time.
+    """
+    version = current_version()
+    key = (model._meta.label, fields, version)
+    found = _text_indexes.get(key) if version else None
+    if found is None:
+        found = TextIndex(model.objects.order_by("pk").values_list("pk", *fields).iterator())
+        if version:
+            with _text_lock:
+                for old in [k for k in _text_indexes if k[2] != version]:
+                    del _text_indexes[old]
+                _text_indexes[key] = found
+    return found
+
+
+def _matching_pks(model: Any, fields: tuple[str, ...], q: str) -> list[int]:
+    """Up to _SEARCH_IDS primary keys of rows whose ``fields`` contain ``q``."""
+    hits = text_index(model, fields).find(q)
+    if hits is None:  # a query the index cannot hold (control characters): ask the database
+        cond = Q()
+        for f in fields:
+            cond |= Q(**{f"{f}__icontains": q})
+        return list(model.objects.filter(cond).values_list("pk", flat=True)[:_SEARCH_IDS])
+    return hits[:_SEARCH_IDS]
+
+
+def _text_search(model: Any, *fields: str) -> Callable[[QuerySet[Any], str], QuerySet[Any]]:
     def apply(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
+        hits = text_index(model, fields).find(q, limit=_SEARCH_IDS)
+        if hits is not None:
+            return qs.filter(pk__in=hits)
+        # Many rows match: the keyset page stops after a few dozen of them, so the database's
+        # own scan ends early.
         cond = Q()
         for f in fields:
             cond |= Q(**{f"{f}__icontains": q})
@@ -156,18 +197,10 @@ def _pk_of(model: Any, key_field: str, value: str) -> int:
 
 
 def _link_search(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
-    # Resolve the text against the small tables first, then filter links by indexed foreign
+    # Resolve the text against items and sites first, then filter links by indexed foreign
     # keys: a LIKE over a three-way join of 150,000 links would be far slower.
-    item_ids = list(
-        Item.objects.filter(Q(item_id__icontains=q) | Q(name__icontains=q)).values_list(
-            "pk", flat=True
-        )[:_CHUNK]
-    )
-    site_ids = list(
-        Site.objects.filter(Q(site_id__icontains=q) | Q(name__icontains=q)).values_list(
-            "pk", flat=True
-        )[:_CHUNK]
-    )
+    item_ids = _matching_pks(Item, ("item_id", "name"), q)
+    site_ids = _matching_pks(Site, ("site_id", "name"), q)
     return qs.filter(
         Q(item_id__in=item_ids)
         | Q(supplier_site_id__in=site_ids)
@@ -176,11 +209,7 @@ def _link_search(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
 
 
 def _bom_search(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
-    item_ids = list(
-        Item.objects.filter(Q(item_id__icontains=q) | Q(name__icontains=q)).values_list(
-            "pk", flat=True
-        )[:_CHUNK]
-    )
+    item_ids = _matching_pks(Item, ("item_id", "name"), q)
     return qs.filter(Q(parent_item_id__in=item_ids) | Q(child_item_id__in=item_ids))
 
 
@@ -209,7 +238,7 @@ SPECS: dict[str, ListSpec] = {
             Cell(f"web.kind.{o['kind']}", kind="msg"),
             Cell(o["country"], kind="code"),
         ],
-        search=_text_search("org_id", "name", "name_en"),
+        search=_text_search(Organisation, "org_id", "name", "name_en"),
         sorts={
             "id": ("org_id", "web.col.org_id"),
             "name": ("name", "web.col.name"),
@@ -249,7 +278,7 @@ SPECS: dict[str, ListSpec] = {
             Cell(f"web.kind.{s['kind']}", kind="msg"),
             Cell(s["country"], kind="code"),
         ],
-        search=_text_search("site_id", "name"),
+        search=_text_search(Site, "site_id", "name"),
         sorts={
             "id": ("site_id", "web.col.site_id"),
             "name": ("name", "web.col.name"),
@@ -281,7 +310,7 @@ SPECS: dict[str, ListSpec] = {
             Cell(i["unit"]),
             Cell([*(i["critical_tags"] or ()), *(i["mineral_tags"] or ())], kind="tags"),
         ],
-        search=_text_search("item_id", "name", "name_en"),
+        search=_text_search(Item, "item_id", "name", "name_en"),
         sorts={"id": ("item_id", "web.col.item_id"), "name": ("name", "web.col.name")},
         default_sort="id",
         filters=(
