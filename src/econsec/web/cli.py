@@ -15,7 +15,10 @@ console = Console()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    threads: Annotated[int, typer.Option(help="Request threads")] = 8,
+    threads: Annotated[int, typer.Option(help="Request threads (per process)")] = 8,
+    processes: Annotated[
+        int, typer.Option(help="Server processes (>1 uses gunicorn; POSIX only)")
+    ] = 1,
     worker: Annotated[bool, typer.Option(help="Also run the background-job worker")] = True,
     lang: Annotated[str | None, typer.Option(help="ja or en")] = None,
 ) -> None:
@@ -26,7 +29,7 @@ def serve(
     console.print(t("web.cli.serving", normalise_lang(lang), url=f"http://{host}:{port}/"))
     from econsec.web.serve import serve as serve_http
 
-    serve_http(host, port, threads=threads, worker=worker)
+    serve_http(host, port, threads=threads, worker=worker, processes=processes)
 
 
 def worker() -> None:
