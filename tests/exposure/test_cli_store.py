@@ -69,3 +69,37 @@ def test_store_backed_cli_on_an_empty_store_says_so(db: None) -> None:
     result = CliRunner().invoke(app, ["exposure", "--lang", "en"])
     assert result.exit_code == 1
     assert "import" in result.output.lower()
+
+
+def test_store_backed_cli_in_a_fresh_process(tmp_path: Path) -> None:
+    # In a real shell nothing has configured Django before the command runs (pytest-django
+    # has, in the tests above): the command must open the store itself. A fresh SQLite store
+    # in tmp_path, whatever database the test session uses.
+    import os
+    import subprocess
+    import sys
+
+    workbook = Path(__file__).resolve().parents[2] / "examples" / "demo-company.xlsx"
+    if not workbook.exists():
+        pytest.skip("examples/demo-company.xlsx is not in this checkout")
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["ECONSEC_DATA_DIR"] = str(tmp_path)
+
+    def econsec(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "econsec.cli", *args, "--lang", "en"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert econsec("import", str(workbook)).returncode == 0
+    out = tmp_path / "exposure.json"
+    run = econsec("exposure", "--format", "json", "--out", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+    products = {p["item_id"] for p in json.loads(out.read_text(encoding="utf-8"))["products"]}
+    assert "P-EAX150" in products
+    assert "Stored the results" in run.stdout + run.stderr

@@ -40,9 +40,10 @@ def _groups(ids: list[str], lang: str) -> dict[str, frozenset[str]]:
 
 def _stored_version() -> str:
     from econsec.store import open_store
+
+    open_store()  # before importing anything that defines models: it configures Django
     from econsec.valuechain.store_io import current_version
 
-    open_store()
     return current_version()
 
 
