@@ -9,7 +9,7 @@
    interleaved) and the speed ratio of the medians, by wall clock and by process CPU time (the
    latter is steadier on a shared machine).
 
-Usage: python -m benchmarks.exposure_scale [--nodes N (0: skip)] [--repeats R] [--small N,N]
+Usage: python -m benchmarks.exposure_scale [--nodes N (0: skip)] [--repeats R] [--small N,N ("": skip)]
 """
 
 from __future__ import annotations
@@ -49,14 +49,15 @@ def scale(n_nodes: int, repeats: int) -> None:
         f"{len(chain.org_ids):,} organisations, {np.unique(chain.demand_node).size:,} products "
         f"(generated in {time.perf_counter() - t0:.1f} s)"
     )
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
-        report = analyse(chain)
-        times.append(time.perf_counter() - t)
+        report, wall, used = _timed(lambda: analyse(chain))
+        times.append(wall)
+        cpu.append(used)
     print(
         f"all metrics: median {statistics.median(times):.2f} s over {repeats} run(s) "
-        f"(runs: {', '.join(f'{x:.2f}' for x in times)}); peak memory {_peak_gb():.2f} GB "
+        f"(runs: {', '.join(f'{x:.2f}' for x in times)}), process CPU time median "
+        f"{statistics.median(cpu):.2f} s; peak memory {_peak_gb():.2f} GB "
         f"(whole process, generator included)"
     )
     worst = report.losses["site"][0] if report.losses["site"] else None
@@ -120,7 +121,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--small", default="20000,100000", help="comma-separated sizes")
     args = parser.parse_args()
-    for size in str(args.small).split(","):
+    for size in filter(None, str(args.small).split(",")):
         compare(int(size), args.repeats)
     if args.nodes:
         scale(args.nodes, args.repeats)
