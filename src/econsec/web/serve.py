@@ -3,7 +3,7 @@
 One process (the default, any OS): **waitress**, pure Python and threaded. Python runs one
 thread at a time per process, so under many concurrent users the requests queue behind one
 core. ``processes > 1`` (POSIX): **gunicorn** with that many worker processes, each with
-``threads`` threads (gthread workers, keep-alive). The application is loaded and the compiled
+``threads`` threads (gthread workers, keep-alive; ``threads=1`` gives plain sync workers). The application is loaded and the compiled
 network warmed once in the parent before the workers fork, so every worker starts with the
 arrays already in (shared, copy-on-write) memory. See docs/decisions/0056-serving-processes.md.
 
@@ -47,16 +47,16 @@ def worker_process() -> Iterator[subprocess.Popen[bytes]]:
 
 
 def warm() -> None:
-    """Compile the stored network and its tier adjacency now, not on the first detail page.
+    """Compile the stored network and build the page caches now, not on the first request.
 
     Best effort: an empty or unreadable store just leaves the work to the first request.
     """
     from django.db import connections
 
     try:
-        from .views.valuechain import tier_index
+        from .views.valuechain import warm_caches
 
-        tier_index()
+        warm_caches()
     except Exception:  # warming must never stop the server from starting
         log.warning("could not warm the compiled network", exc_info=True)
     finally:
@@ -85,7 +85,9 @@ def _gunicorn(
             for key, value in {
                 "bind": f"{host}:{port}",
                 "workers": processes,
-                "worker_class": "gthread",
+                # One thread per process needs no thread pool (and keeps no idle keep-alive
+                # connections occupying it).
+                "worker_class": "gthread" if threads > 1 else "sync",
                 "threads": threads,
                 "preload_app": True,
                 "keepalive": 5,

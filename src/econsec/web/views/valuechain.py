@@ -68,6 +68,7 @@ class ListSpec:
     sorts: dict[str, tuple[str, str]]  # param -> (field, header message id)
     default_sort: str
     filters: Sequence[Filter] = field(default_factory=tuple)
+    search_index: tuple[Any, tuple[str, ...]] | None = None  # (model, fields) to warm
 
 
 def _kind_choices(values: Iterable[str]) -> list[tuple[str, str]]:
@@ -141,6 +142,8 @@ def row_html(cells: Sequence[Cell], lang: str) -> SafeString:
 _text_indexes: dict[tuple[str, tuple[str, ...], str], TextIndex] = {}
 _text_lock = threading.Lock()
 _SEARCH_IDS = 500  # at most this many matching ids go into an IN list
+# What a link or BOM search matches items and sites on.
+_REF_FIELDS = {"item": ("item_id", "name"), "site": ("site_id", "name")}
 
 
 def text_index(model: Any, fields: tuple[str, ...]) -> TextIndex:
@@ -199,8 +202,8 @@ def _pk_of(model: Any, key_field: str, value: str) -> int:
 def _link_search(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
     # Resolve the text against items and sites first, then filter links by indexed foreign
     # keys: a LIKE over a three-way join of 150,000 links would be far slower.
-    item_ids = _matching_pks(Item, ("item_id", "name"), q)
-    site_ids = _matching_pks(Site, ("site_id", "name"), q)
+    item_ids = _matching_pks(Item, _REF_FIELDS["item"], q)
+    site_ids = _matching_pks(Site, _REF_FIELDS["site"], q)
     return qs.filter(
         Q(item_id__in=item_ids)
         | Q(supplier_site_id__in=site_ids)
@@ -209,7 +212,7 @@ def _link_search(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
 
 
 def _bom_search(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
-    item_ids = _matching_pks(Item, ("item_id", "name"), q)
+    item_ids = _matching_pks(Item, _REF_FIELDS["item"], q)
     return qs.filter(Q(parent_item_id__in=item_ids) | Q(child_item_id__in=item_ids))
 
 
@@ -239,6 +242,7 @@ SPECS: dict[str, ListSpec] = {
             Cell(o["country"], kind="code"),
         ],
         search=_text_search(Organisation, "org_id", "name", "name_en"),
+        search_index=(Organisation, ("org_id", "name", "name_en")),
         sorts={
             "id": ("org_id", "web.col.org_id"),
             "name": ("name", "web.col.name"),
@@ -279,6 +283,7 @@ SPECS: dict[str, ListSpec] = {
             Cell(s["country"], kind="code"),
         ],
         search=_text_search(Site, "site_id", "name"),
+        search_index=(Site, ("site_id", "name")),
         sorts={
             "id": ("site_id", "web.col.site_id"),
             "name": ("name", "web.col.name"),
@@ -311,6 +316,7 @@ SPECS: dict[str, ListSpec] = {
             Cell([*(i["critical_tags"] or ()), *(i["mineral_tags"] or ())], kind="tags"),
         ],
         search=_text_search(Item, "item_id", "name", "name_en"),
+        search_index=(Item, ("item_id", "name", "name_en")),
         sorts={"id": ("item_id", "web.col.item_id"), "name": ("name", "web.col.name")},
         default_sort="id",
         filters=(
@@ -503,6 +509,16 @@ RELATED_ROWS = 25  # rows of a related list shown before linking to the full lis
 def tier_index() -> ChainTiers:
     """Tier adjacency of the stored value chain's current data version (cached per process)."""
     return chain_tiers(compile_store())
+
+
+def warm_caches() -> None:
+    """Build this data version's caches now (compiled tiers, search indexes), e.g. at start."""
+    tier_index()
+    for spec in SPECS.values():
+        if spec.search_index is not None:
+            text_index(*spec.search_index)
+    text_index(Item, _REF_FIELDS["item"])
+    text_index(Site, _REF_FIELDS["site"])
 
 
 def _page_number(raw: str | None) -> int:
