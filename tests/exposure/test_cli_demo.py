@@ -83,3 +83,18 @@ def test_report_round_trips_through_the_store(db: None) -> None:
     assert loaded.products == report.products
     assert loaded.losses == report.losses
     assert load_report("other-version") is None
+
+
+def test_chain_without_links_or_demand_analyses_to_empty_results() -> None:
+    # A workbook with items and BOMs but no supply links yet (a first import), or no demand.
+    tables = mini_tables()
+    tables["supply_links"] = []
+    report = analyse(compile_tables(tables))
+    (product,) = report.products
+    assert product.single_points_of_failure == () and product.reasons == ()
+    assert product.score == 100
+    assert [w.code for w in report.warnings] == ["exposure.data.product_without_inputs"]
+    tables = mini_tables()
+    tables["demand"] = []
+    report = analyse(compile_tables(tables))
+    assert report.products == [] and all(not rows for rows in report.losses.values())

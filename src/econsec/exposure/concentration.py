@@ -78,7 +78,8 @@ def grouped(pairs: Pairs, weight: FloatArray) -> Concentration:
     unknown |= total <= 0
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.nan_to_num(sums / total[pairs.group])
-    h = np.bincount(pairs.group, weights=share**2, minlength=n_groups)
+    # bincount of nothing is an int array even with weights: no links at all must still work.
+    h = np.bincount(pairs.group, weights=share**2, minlength=n_groups).astype(np.float64)
     top_share = np.full(n_groups, -1.0)
     top_key = np.full(n_groups, -1, dtype=np.int64)
     if share.size:

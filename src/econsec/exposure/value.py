@@ -124,7 +124,12 @@ def value_flows(chain: CompiledChain, structure: Structure) -> ValueFlows:
     # Node → input-slot weights.
     inp = structure.inputs.tocoo()
     rows, cols = inp.row.astype(np.int64), inp.col.astype(np.int64)
-    qty = np.asarray(chain.node_inputs[rows, cols]).ravel()
+    # scipy answers an empty fancy index with a matrix, not an empty array.
+    qty = (
+        np.asarray(chain.node_inputs[rows, cols], dtype=np.float64).ravel()
+        if rows.shape[0]
+        else np.zeros(0)
+    )
     n_inputs = np.bincount(rows, minlength=n)
     w_unit = qty * slot_price[cols]
     unit_ok = np.bincount(rows[np.isfinite(w_unit)], minlength=n) == n_inputs
