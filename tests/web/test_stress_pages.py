@@ -170,6 +170,7 @@ def test_example_yaml_runs_and_matches_the_engine(
     ]
     assert bars == want
     assert 'class="marker"' in html
+    assert "台湾海峡が8週間封鎖" in html  # the scenario's own Japanese name
     assert "1,763,110,800円" in html  # lost margin, ja money format
     assert expected["data_version"] in html and expected["scenario_hash"] in html
     assert "TOHO-HMM" in html  # the binding site and the explanation

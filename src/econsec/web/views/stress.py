@@ -38,8 +38,19 @@ from .stress_chart import Bar, axis_max_for_tts, hbar_chart
 from .stress_explain import render_explanations, row_explanation
 
 MAX_YAML_BYTES = 256 * 1024
-RANKING_PAGE = 50
+RANKING_PAGE = 25
 TARGET_MATCHES = 20
+# Every field present: a template looking up a missing key such as "items" on a dict would
+# otherwise find the dict's own method.
+FORM_DEFAULTS = {
+    "name": "",
+    "kind": "site_disruption",
+    "targets": "",
+    "capacity_loss_pct": "",
+    "start_week": "0",
+    "duration_weeks": "8",
+    **{name: "" for name in run.ITEM_FILTERS},
+}
 
 
 def _lang(request: HttpRequest) -> str:
@@ -74,7 +85,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _form_context(lang: str, data: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "kinds": [(k, f"stress.web.kind.{k}", run.TARGET_SOURCE[k]) for k in run.FORM_KINDS],
-        "form": data or {"kind": "site_disruption", "start_week": "0", "duration_weeks": "8"},
+        "form": {**FORM_DEFAULTS, **(data or {})},
         "errors": {},
         "yaml_text": "",
         "yaml_error": "",
@@ -110,7 +121,7 @@ def new_scenario(request: HttpRequest) -> HttpResponse:
     if request.POST.get("mode") == "yaml":
         return _post_yaml(request, lang, ctx)
     data = {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-    ctx["form"] = data
+    ctx["form"] = {**FORM_DEFAULTS, **data}
     outcome = run.scenario_from_form(data, lang)
     if outcome.scenario is None:
         ctx["errors"] = outcome.errors
@@ -326,9 +337,7 @@ def _sweep_context(request: HttpRequest, payload: dict[str, Any], lang: str) -> 
     chart = hbar_chart(
         [
             Bar(
-                label=f"{top_names.get(r['id'], '')} ({r['id']})"
-                if top_names.get(r["id"])
-                else r["id"],
+                label=f"{r['id']} · {top_names[r['id']]}" if top_names.get(r["id"]) else r["id"],
                 value=float(r["rei"]),
                 text=f"{r['rei']:.3f}",
                 css="material" if r.get("material") else "ok",
@@ -367,8 +376,21 @@ def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
         return render(request, "web/stress/sweep_result.html", ctx)
     ctx.update(_scenario_context(payload, lang))
     if result.scenario is not None:
-        ctx["scenario_name"] = result.scenario.name
+        ctx["scenario_name"] = _scenario_name(result.scenario, lang)
     return render(request, "web/stress/result.html", ctx)
+
+
+def _scenario_name(record: Scenario, lang: str) -> str:
+    """The stored scenario's name in ``lang`` (the stored YAML keeps both languages)."""
+    import yaml
+
+    from econsec.stress.scenario import Scenario as ScenarioDocument
+
+    try:
+        document = yaml.safe_load(record.yaml)
+        return ScenarioDocument(document=document).name(lang)
+    except (yaml.YAMLError, KeyError, TypeError):
+        return record.name
 
 
 @role_required(READ)

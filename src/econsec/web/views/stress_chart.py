@@ -7,11 +7,13 @@ escapes them when it writes the SVG.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-LABEL_WIDTH = 230
+LABEL_WIDTH = 300
+LABEL_UNITS = 44  # half-width characters that fit in LABEL_WIDTH at the chart's font size
 PLOT_WIDTH = 480
 VALUE_WIDTH = 90
 ROW_HEIGHT = 24
@@ -25,6 +27,16 @@ class Bar:
     value: float | None  # None: unlimited (drawn to the end of the axis)
     text: str  # the value as shown next to the bar
     css: str = ""  # class of the bar (e.g. "material", "ok")
+
+
+def fit_label(text: str, units: int = LABEL_UNITS) -> str:
+    """``text`` cut to ``units`` half-width cells (a CJK character takes two), with "…"."""
+    used = 0
+    for i, char in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        if used > units - 1 and i < len(text) - 1:
+            return text[:i] + "…"
+    return text
 
 
 def nice_step(span: float, ticks: int = 5) -> float:
@@ -65,7 +77,8 @@ def hbar_chart(
         length = PLOT_WIDTH if clipped else max(0.0, (bar.value or 0.0) * scale)
         rows.append(
             {
-                "label": bar.label,
+                "label": fit_label(bar.label),
+                "full_label": bar.label,
                 "text": bar.text,
                 "css": bar.css,
                 "y": y,

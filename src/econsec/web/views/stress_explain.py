@@ -47,8 +47,8 @@ def row_explanation(row: dict[str, Any], lang: str, currency: str) -> list[str]:
     if detail:
         products = detail.get("products", [])
         if products:
-            names = ", ".join(f"{p['name']} ({p['item']})" for p in products[:4])
-            more = len(products) - 4
+            names = ", ".join(f"{p['name']} ({p['item']})" for p in products[:3])
+            more = len(products) - 3
             lines.append(
                 t("stress.web.row.products", lang, count=len(products), names=names)
                 + (t("stress.web.row.more", lang, count=more) if more > 0 else "")

@@ -73,6 +73,9 @@
       if (box.picker) { box.picker.reset(); }
     }
     box.dataset.ready = "1";
+    // An export restriction is usually about some items: show their filter.
+    var filter = document.querySelector("details.item-filter");
+    if (filter && kindSelect.value === "export_restriction") { filter.open = true; }
     var isPartial = kindSelect.value === "partial_capacity_loss";
     partial.forEach(function (el) { el.hidden = !isPartial; });
   }
