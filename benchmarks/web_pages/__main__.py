@@ -206,25 +206,17 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
-def _start_server(store: Path, port: int, processes: int, threads: int) -> subprocess.Popen[bytes]:
+def _start_server(
+    store: Path, port: int, processes: int, threads: int, source: str = ""
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ECONSEC_DATA_DIR": str(store)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "econsec.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--no-worker",
-            "--threads",
-            str(threads),
-            "--processes",
-            str(processes),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    command = [sys.executable, "-m", "econsec.cli", "serve", "--port", str(port), "--no-worker"]
+    command += ["--threads", str(threads)]
+    if source:  # another checkout's package (the previous code serves one process only)
+        env["PYTHONPATH"] = source
+    else:
+        command += ["--processes", str(processes)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
@@ -239,10 +231,17 @@ def _start_server(store: Path, port: int, processes: int, threads: int) -> subpr
 
 
 def _run_config(
-    store: Path, args: argparse.Namespace, processes: int, cookie: str, pages: dict[str, str]
+    store: Path,
+    args: argparse.Namespace,
+    processes: int,
+    cookie: str,
+    pages: dict[str, str],
+    source: str = "",
 ) -> float:
     threads = args.threads or (args.clients if processes == 1 else 4)
     label = "waitress, 1 process" if processes == 1 else "gunicorn"
+    if source:
+        label = f"previous code from {source}, waitress"
     print()
     print(f"server: {label}, {processes} process(es) × {threads} threads")
     print(
@@ -250,7 +249,7 @@ def _run_config(
         f" requests each ({args.clients * args.rounds} timed)"
     )
     print(f"{'page':42} {'median ms':>10} {'p95 ms':>8} {'server CPU ms/req':>18}")
-    server = _start_server(store, args.port, processes, threads)
+    server = _start_server(store, args.port, processes, threads, source)
     worst = 0.0
     try:
         for name, path in pages.items():
@@ -291,6 +290,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="threads per server process")
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument("--no-walk-baseline", action="store_true")
+    parser.add_argument(
+        "--baseline-source",
+        default="",
+        help="also serve the pages from this source folder (e.g. `git archive <commit> src` "
+        "unpacked) first, one waitress process, as the previous code's baseline",
+    )
     args = parser.parse_args()
 
     store = OUT / f"store-{args.sites}-{args.parts}-{args.tiers}"
@@ -307,10 +312,16 @@ def main() -> None:
     if not args.no_walk_baseline:
         _tier_baseline()
     connections.close_all()  # the client processes fork from here
-    results = {n: _run_config(store, args, n, cookie, pages) for n in args.processes}
+    results = {}
+    if args.baseline_source:
+        results["previous code, 1 process"] = _run_config(
+            store, args, 1, cookie, pages, args.baseline_source
+        )
+    for n in args.processes:
+        results[f"{n} process(es)"] = _run_config(store, args, n, cookie, pages)
     print()
-    for n, worst in results.items():
-        print(f"worst p95 with {n} process(es): {worst:.1f} ms")
+    for name, worst in results.items():
+        print(f"worst p95, {name}: {worst:.1f} ms")
 
 
 if __name__ == "__main__":

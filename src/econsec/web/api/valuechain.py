@@ -56,27 +56,47 @@ def _item(i: Item) -> dict[str, Any]:
     }
 
 
-def _bom(b: BomLine) -> dict[str, Any]:
+# Lists of the two big tables read dict rows (.values()): no model instances per row.
+_BOM_COLUMNS = ("pk", "id", "parent_item__item_id", "child_item__item_id", "quantity_per_unit")
+_LINK_COLUMNS = (
+    "pk",
+    "id",
+    "supplier_site__site_id",
+    "item__item_id",
+    "receiving_site__site_id",
+    "share",
+    "lead_time_days",
+    "annual_volume",
+    "annual_value",
+    "currency",
+    "capacity_per_week",
+    "qualified",
+    "chokepoints",
+)
+
+
+def _bom(b: dict[str, Any]) -> dict[str, Any]:
     return {
-        "parent_item_id": b.parent_item.item_id,
-        "child_item_id": b.child_item.item_id,
-        "quantity_per_unit": b.quantity_per_unit,
+        "parent_item_id": b["parent_item__item_id"],
+        "child_item_id": b["child_item__item_id"],
+        "quantity_per_unit": b["quantity_per_unit"],
     }
 
 
-def _link(s: SupplyLink) -> dict[str, Any]:
+def _link(s: dict[str, Any]) -> dict[str, Any]:
+    value = s["annual_value"]
     return {
-        "supplier_site_id": s.supplier_site.site_id,
-        "item_id": s.item.item_id,
-        "receiving_site_id": s.receiving_site.site_id,
-        "share": s.share,
-        "lead_time_days": s.lead_time_days,
-        "annual_volume": s.annual_volume,
-        "annual_value": None if s.annual_value is None else str(s.annual_value),
-        "currency": s.currency,
-        "capacity_per_week": s.capacity_per_week,
-        "qualified": s.qualified,
-        "chokepoints": list(s.chokepoints),
+        "supplier_site_id": s["supplier_site__site_id"],
+        "item_id": s["item__item_id"],
+        "receiving_site_id": s["receiving_site__site_id"],
+        "share": s["share"],
+        "lead_time_days": s["lead_time_days"],
+        "annual_volume": s["annual_volume"],
+        "annual_value": None if value is None else str(value),
+        "currency": s["currency"],
+        "capacity_per_week": s["capacity_per_week"],
+        "qualified": s["qualified"],
+        "chokepoints": list(s["chokepoints"] or ()),
     }
 
 
@@ -139,7 +159,7 @@ def get_item(request: HttpRequest, item_id: str) -> dict[str, Any]:
 @router.get("/bom", response=PageOut, url_name="bom")
 @require(READ)
 def list_bom(request: HttpRequest, after: str | None = None, limit: int = 100) -> dict[str, Any]:
-    qs = BomLine.objects.select_related("parent_item", "child_item")
+    qs = BomLine.objects.values(*_BOM_COLUMNS)
     return _page(qs, "id", after, limit, _bom)
 
 
@@ -148,7 +168,7 @@ def list_bom(request: HttpRequest, after: str | None = None, limit: int = 100) -
 def list_links(
     request: HttpRequest, after: str | None = None, limit: int = 100, item_id: str = ""
 ) -> dict[str, Any]:
-    qs = SupplyLink.objects.select_related("supplier_site", "item", "receiving_site")
+    qs = SupplyLink.objects.values(*_LINK_COLUMNS)
     if item_id:
         qs = qs.filter(item__item_id=item_id)
     return _page(qs, "id", after, limit, _link)
