@@ -412,3 +412,21 @@ def test_api_create_run_and_sweep(stored_demo: str, client_for: Any, demo_chain:
     assert viewer.post(sweeps, {"by": "org"}, content_type="application/json").status_code == 403
     started = analyst.post(sweeps, {"by": "org"}, content_type="application/json")
     assert started.status_code == 202 and started.json()["kind"] == "stress.sweep"
+
+
+def test_sweep_job_on_a_process_pool_ranks_the_same(
+    stored_demo: str, users: Any, demo_chain: Any, monkeypatch: Any
+) -> None:
+    from econsec.web.views import stress_run
+
+    monkeypatch.setenv("ECONSEC_SWEEP_WORKERS", "2")
+    job = jobs.enqueue("stress.sweep", user=users["analyst"], params={"by": "country"})
+    seen: list[float] = []
+    outcome = stress_run.sweep_job(job, lambda f, key="", **p: seen.append(f))
+    record = Result.objects.get(pk=outcome["result_id"])
+    expected = sweep(demo_chain, "country")
+    keys = ("id", "rei", "tts_weeks")
+    assert [[r[k] for k in keys] for r in record.payload["rows"]] == [
+        [r[k] for k in keys] for r in expected["rows"]
+    ]
+    assert seen[0] == 0.0 and seen == sorted(seen)

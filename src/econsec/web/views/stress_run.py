@@ -21,7 +21,7 @@ from typing import Any
 from django.urls import reverse
 
 from econsec.i18n import LANGUAGES, t
-from econsec.stress.api import Engine, run_scenario, sweep
+from econsec.stress.api import Engine, local_executor, run_scenario, sweep
 from econsec.stress.errors import StressError
 from econsec.stress.scenario import Scenario, parse_scenario, scenario_from_document
 from econsec.stress.store import save_result
@@ -36,6 +36,21 @@ DETAIL_ROWS = 25
 # Progress is written to the job row at most this often (a Ford-scale sweep has thousands of
 # scenarios; one UPDATE per scenario would slow it down for nothing).
 PROGRESS_EVERY_SECONDS = 0.25
+
+POOL_CHUNK = 8
+
+
+def sweep_workers() -> int:
+    """Worker processes for a web-launched sweep: ECONSEC_SWEEP_WORKERS, default 1 (in-process).
+
+    In-process keeps the job light for company-sized chains and reports progress per scenario;
+    a Ford-scale chain is worth a pool (see benchmarks/stress_web).
+    """
+    try:
+        return max(1, int(os.environ.get("ECONSEC_SWEEP_WORKERS", "1")))
+    except ValueError:
+        return 1
+
 
 FORM_KINDS = (
     "site_disruption",
@@ -287,14 +302,19 @@ def sweep_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
             share = done / total if total else 1.0
             progress(0.9 * share, "stress.web.job.progress", done=done, total=total)
 
+    ttr = None if default_ttr is None else float(default_ttr)
+    workers = sweep_workers()
     try:
-        payload = sweep(
-            chain,
-            by,
-            default_ttr_weeks=None if default_ttr is None else float(default_ttr),
-            chunk_size=1,
-            progress=on_progress,
-        )
+        if workers > 1:
+            # Large networks: the stress package's process pool (the chain is sent to each
+            # worker once); progress then arrives per chunk of scenarios.
+            with local_executor(chain, workers) as pool:
+                payload = sweep(
+                    chain, by, executor=pool, default_ttr_weeks=ttr, chunk_size=POOL_CHUNK,
+                    progress=on_progress,
+                )  # fmt: skip
+        else:
+            payload = sweep(chain, by, default_ttr_weeks=ttr, chunk_size=1, progress=on_progress)
         if not payload["rows"]:
             raise JobFailed("stress.web.job.no_entities", skipped=len(payload["skipped"]))
         progress(0.92, "stress.web.job.explaining")
