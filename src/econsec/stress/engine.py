@@ -19,7 +19,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from econsec.stress.errors import StressError
-from econsec.stress.lp import OPTIMAL, Model, Solution
+from econsec.stress.lp import INFEASIBLE, OPTIMAL, Model, Solution
 from econsec.stress.programme import (
     ROW_ACAP,
     ROW_KINDS,
@@ -60,6 +60,13 @@ class Outcome:
     lp_solves: int
     free_columns: int
     notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    normal_lost_margin: float = 0.0
+    """Lost margin over the same horizon with nothing disrupted (normal-time shortfall)."""
+
+    @property
+    def excess_lost_margin(self) -> float:
+        """What the disruption itself costs: lost margin beyond the normal-time shortfall."""
+        return max(0.0, self.lost_margin - self.normal_lost_margin)
 
     @property
     def material(self) -> bool:
@@ -83,7 +90,6 @@ class _Sub:
         body = self.a_rows[:, self.cols]
         matrix = sp.hstack([sp.csc_matrix(tcol.reshape(-1, 1)), body], format="csc")
         self.all_cols = np.concatenate([[0], self.cols])
-        self.local = {int(c): i for i, c in enumerate(self.all_cols)}
         lower = np.zeros(self.all_cols.size)
         upper = state.col_upper[self.all_cols].copy()
         self.model = Model(
@@ -94,8 +100,12 @@ class _Sub:
         ).astype(np.int64)
         self.alt_index = self.all_cols[self.alt_local] - prog.a0
         acap = prog.acap_row_of_alt[self.alt_index]
-        row_pos = {int(r): i for i, r in enumerate(self.rows)}
-        self.acap_local = np.array([row_pos.get(int(r), -1) for r in acap], dtype=np.int64)
+        # self.rows is sorted (np.unique): find each acap row's position, -1 when not kept.
+        pos = np.searchsorted(self.rows, acap)
+        pos_ok = np.minimum(pos, max(self.rows.size - 1, 0))
+        found = (acap >= 0) & (pos < self.rows.size)
+        found &= self.rows[pos_ok] == acap if self.rows.size else np.zeros_like(found)
+        self.acap_local = np.where(found, pos, -1).astype(np.int64)
         self.l_local = np.flatnonzero(self.all_cols >= prog.l0).astype(np.int64)
         self.l_demand = self.all_cols[self.l_local] - prog.l0
 
@@ -147,13 +157,28 @@ class Engine:
         self.downstream = (
             (self.prog.node_out @ link_to_slot @ self.prog.slot_consumers).tocsr().astype(bool)
         )
+        alt_to_node = sp.csr_matrix(
+            (
+                np.ones(chain.alt_src.shape[0]),
+                (chain.alt_src, chain.alt_slot),
+            ),
+            shape=(n, chain.n_slots),
+        )
+        # Alternatives carry supply too: what they feed is downstream of their source.
+        self.downstream = (
+            self.downstream + (alt_to_node @ self.prog.slot_consumers).tocsr().astype(bool)
+        ).tocsr()
         self.slot_links = chain.slot_links().tocsr()
+        self.node_input_slots = chain.node_inputs.tocsr()
         self.item_level = item_levels(chain)
         self.slot_alts = sp.csr_matrix(
             (np.ones(chain.alt_src.shape[0]), (chain.alt_slot, np.arange(chain.alt_src.shape[0]))),
             shape=(chain.n_slots, chain.alt_src.shape[0]),
         )
         self.node_slots = (self.prog.node_out @ link_to_slot).tocsr().astype(bool)
+        self._normal: dict[tuple[float, bool], tuple[float, BoolArray, FloatArray]] = {}
+        self._normal_free: BoolArray | None = None
+        self.short_cols = (self.prog.l0 + np.flatnonzero(~self.prog.served)).astype(np.int64)
         self.demand_of_node = sp.csr_matrix(
             (
                 np.ones(chain.demand_node.shape[0]),
@@ -200,7 +225,8 @@ class Engine:
         col_upper[prog.y0 + closed] = 0.0
         alts = np.flatnonzero(dis.alt_closed)
         col_upper[prog.a0 + alts] = 0.0
-        seeds = np.union1d(hit, self.prog.slot_consumers[self.chain.link_slot[closed]].indices)
+        cut_slots = np.union1d(self.chain.link_slot[closed], self.chain.alt_slot[alts])
+        seeds = np.union1d(hit, self.prog.slot_consumers[cut_slots].indices)
         return _State(
             col_upper=col_upper,
             t_coef=t_coef,
@@ -284,18 +310,33 @@ class Engine:
                 horizon_weeks, float("inf"), 0.0, 0.0, np.zeros(nd), {}, [], True, 0, 0,
                 list(dis.notes),
             )  # fmt: skip
+        normal = 0.0 if full else self.normal_lost_margin(horizon_weeks)
         reached = self.reach(state.seed_nodes)
-        use_full = full or not prog.baseline_ok
-        runner = _Runner(self, state, self._initial_free(state, reached, use_full), fresh_models)
+        if not full and not reached[chain.demand_node].any():
+            # Nothing the disruption reaches sells to a market: normal times' answer stands
+            # (proof in docs/decisions/0071).
+            lost = self._normal_lost(horizon_weeks)
+            price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
+            return Outcome(
+                horizon_weeks, float("inf"), normal, float(lost @ price), lost, {}, [], True, 0,
+                0, list(dis.notes), normal,
+            )  # fmt: skip
+        free = self._initial_free(state, reached, full)
+        if not full and not prog.baseline_ok:
+            # The part that normal-time shortfall needs solved is needed by every scenario.
+            free |= self._normal[(float(horizon_weeks), False)][1]
+        runner = _Runner(self, state, free, fresh_models)
         lost_margin, lost = runner.ttr(horizon_weeks)
-        tts, binding = runner.tts(None)
+        if full:
+            normal = self.normal_lost_margin(horizon_weeks, full=True)
+        tts, binding = runner.tts(np.flatnonzero(prog.served))
         product_tts: dict[int, float] = {}
         if per_product:
             reached_demand = reached[chain.demand_node]
             for item in sorted(
                 {int(i) for i in chain.node_item[chain.demand_node[reached_demand]]}
             ):
-                rows = np.flatnonzero(chain.node_item[chain.demand_node] == item)
+                rows = np.flatnonzero((chain.node_item[chain.demand_node] == item) & prog.served)
                 product_tts[item] = runner.tts(rows)[0] if tts != float("inf") else tts
         price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
         return Outcome(
@@ -310,7 +351,45 @@ class Engine:
             lp_solves=runner.solves,
             free_columns=int(runner.free.sum()),
             notes=list(dis.notes),
+            normal_lost_margin=normal,
         )
+
+    def _normal_lost(self, horizon_weeks: float) -> FloatArray:
+        if self.prog.baseline_ok:
+            return np.zeros(self.prog.n_demand)
+        self.normal_lost_margin(horizon_weeks)
+        return self._normal[(float(horizon_weeks), False)][2]
+
+    def normal_lost_margin(self, horizon_weeks: float, *, full: bool = False) -> float:
+        """Least lost margin over ``horizon_weeks`` with nothing disrupted (cached per horizon).
+
+        Zero without an LP when the steady state serves all demand; otherwise solved like a
+        scenario, starting from the demand rows the steady state leaves short.
+        """
+        prog, chain = self.prog, self.chain
+        if prog.baseline_ok:
+            return 0.0
+        key = (float(horizon_weeks), full)
+        cached = self._normal.get(key)
+        if cached is None:
+            none = Disruption(
+                np.ones(chain.n_nodes),
+                np.zeros(chain.n_links, dtype=bool),
+                np.zeros(chain.alt_src.shape[0], dtype=bool),
+            )
+            state = self.apply(none)
+            reached = np.zeros(chain.n_nodes, dtype=bool)
+            reached[chain.demand_node[~prog.served]] = True
+            free = self._initial_free(state, reached, full)
+            if self._normal_free is not None and not full:
+                # What one horizon needed solved is a good start for the next.
+                free |= self._normal_free
+            runner = _Runner(self, state, free, full)
+            cost, lost = runner.ttr(float(horizon_weeks))
+            cached = self._normal[key] = (cost, runner.free.copy(), lost)
+            if not full:
+                self._normal_free = runner.free.copy()
+        return cached[0]
 
 
 class _Runner:
@@ -328,9 +407,18 @@ class _Runner:
     def _rebuild(self) -> None:
         self.sub = _Sub(self.engine, self.state, self.free)
 
-    def _solve(self, sub: _Sub, what: str) -> Solution:
+    def _solve(self, sub: _Sub, what: str) -> Solution | None:
+        """Solve; None when a restricted programme is infeasible and has been widened to all.
+
+        The full programme is always feasible (lose everything). A restricted one can miss that
+        only through rounding in the fixed steady state; then the whole programme is solved.
+        """
         self.solves += 1
         sol = sub.model.solve()
+        if sol.status == INFEASIBLE and not self.free.all():
+            self.free[:] = True
+            self._rebuild()
+            return None
         if sol.status != OPTIMAL:
             raise StressError("stress.programme.not_optimal", what=what, status=sol.status)
         return sol
@@ -339,7 +427,8 @@ class _Runner:
         """Fixed columns whose reduced cost says the full programme would move them."""
         prog = self.prog
         y = sol.row_dual
-        touched: IntArray = np.unique(sub.a_rows.indices).astype(np.int64)
+        # Fixed lost sales (normal-time shortfall) have a cost even where no kept row meets them.
+        touched: IntArray = np.union1d(sub.a_rows.indices, self.engine.short_cols).astype(np.int64)
         touched = touched[~self.free[touched]]
         if not touched.size:
             return touched
@@ -365,8 +454,14 @@ class _Runner:
         self.free[cols] = True
         links = cols[(cols >= prog.y0) & (cols < prog.a0)] - prog.y0
         alts = cols[(cols >= prog.a0) & (cols < prog.l0)] - prog.a0
-        self.free[prog.u0 + chain.link_src[links]] = True
-        self.free[prog.u0 + chain.alt_src[alts]] = True
+        nodes = np.union1d(chain.link_src[links], chain.alt_src[alts])
+        self.free[prog.u0 + nodes] = True
+        # A freed supplier can only make more if its own inputs can grow: free its tier of
+        # suppliers at once rather than discovering it one failed check later.
+        slots = self.engine.node_input_slots[nodes].indices
+        up = self.engine.slot_links[slots].indices
+        self.free[prog.y0 + up] = True
+        self.free[prog.u0 + chain.link_src[up]] = True
         self._rebuild()
 
     def _model(self) -> _Sub:
@@ -391,16 +486,24 @@ class _Runner:
             # Qualified strictly before the horizon, or the alternative delivers nothing.
             sub.set_alternatives(self.engine, self.state, np.nextafter(horizon, -np.inf))
             sol = self._solve(sub, "TTR")
-            bad = self._violations(sub, sol, cost_full, horizon) if sol.objective > 0 else _NONE
+            if sol is None:
+                continue
+            # With no loss in the restricted part and none fixed outside, nothing can improve.
+            check = sol.objective > 0 or not prog.baseline_ok
+            bad = self._violations(sub, sol, cost_full, horizon) if check else _NONE
             if bad.size:
                 self._widen(bad)
                 continue
-            lost = np.zeros(prog.n_demand)
+            # Lost sales outside the restricted part stay at their steady-state rate.
+            lost = prog.rates[prog.l0 :] * horizon
             lost[sub.l_demand] = sol.col_value[sub.l_local]
-            return max(0.0, sol.objective), lost
+            return max(0.0, float(lost @ prog.margin)), lost
 
     def tts(self, forced_rows: IntArray | None) -> tuple[float, list[dict[str, Any]]]:
         """Largest t with no lost sales on ``forced_rows`` (all demand rows when None).
+
+        Sweeps force the rows the steady state serves in full: a row short in normal times has
+        no time to survive.
 
         Alternatives switch on at their qualification week, which makes the feasible set in t
         piecewise: between two qualification weeks it is an interval, so each piece is one LP
@@ -426,6 +529,9 @@ class _Runner:
                 sub.model.set_col_bounds(np.array([0]), np.array([lo]), np.array([hi]))
                 sub.set_alternatives(self.engine, self.state, lo)
                 sol = self._solve(sub, "TTS")
+                if sol is None:
+                    widened = True
+                    break
                 t = float(sol.col_value[0])
                 if t >= hi * (1 - _REL_TOL):
                     continue

@@ -30,6 +30,7 @@ from econsec.valuechain.compiled import CompiledChain
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 ROW_OUT, ROW_SLOT, ROW_NCAP, ROW_LCAP, ROW_ACAP, ROW_LMAX = range(6)
 ROW_KINDS = ("out", "slot", "ncap", "lcap", "acap", "lmax")
@@ -55,8 +56,9 @@ class Programme:
     col_upper: FloatArray  # before any disruption (inf, or 0 for unqualified links)
     margin: FloatArray  # per demand row, clamped at 0
     alt_weeks: FloatArray
-    rates: FloatArray  # baseline per-week value of every column (0 for t, a and l)
+    rates: FloatArray  # baseline per-week value of every column (0 for t and a)
     baseline_ok: bool  # the rates are a feasible steady state with no lost sales
+    served: BoolArray  # per demand row: met in full by the steady state (normal times)
     node_out: sp.csr_matrix  # nodes × links: 1 where the link leaves the node
     slot_consumers: sp.csr_matrix  # slots × nodes: r[n, k]
 
@@ -176,6 +178,18 @@ def build_programme(chain: CompiledChain) -> Programme:
     full_rates = np.zeros(n_cols)
     full_rates[u0 : u0 + n] = rates[0]
     full_rates[y0 : y0 + m] = rates[1]
+    matrix_csc = matrix.tocsc()
+    t_all = np.concatenate(t_coef)
+    upper_all = np.concatenate(upper)
+    kind_all = np.concatenate(kind)
+    if not ok:
+        # The share-following flows break a capacity: take the best steady state instead, which
+        # may leave some demand unmet in normal times (docs/decisions/0071).
+        full_rates = steady_state(
+            matrix_csc, t_all, upper_all, kind_all, col_upper, np.maximum(margin, 0.0), l0, a0
+        )
+    served = full_rates[l0:] <= 1e-9 * np.maximum(1.0, chain.demand_per_week)
+    full_rates[l0:] = np.where(served, 0.0, full_rates[l0:])
     return Programme(
         version=chain.version,
         n_nodes=n,
@@ -183,10 +197,10 @@ def build_programme(chain: CompiledChain) -> Programme:
         n_alts=na,
         n_demand=nd,
         matrix_csr=matrix,
-        matrix_csc=matrix.tocsc(),
-        t_coef=np.concatenate(t_coef),
-        row_upper=np.concatenate(upper),
-        row_kind=np.concatenate(kind),
+        matrix_csc=matrix_csc,
+        t_coef=t_all,
+        row_upper=upper_all,
+        row_kind=kind_all,
         row_ref=np.concatenate(ref),
         cap_row_of_node=cap_row_of_node,
         acap_row_of_alt=acap_row_of_alt,
@@ -194,10 +208,47 @@ def build_programme(chain: CompiledChain) -> Programme:
         margin=np.maximum(margin, 0.0),
         alt_weeks=chain.alt_qualification_weeks.astype(np.float64),
         rates=full_rates,
-        baseline_ok=ok,
+        baseline_ok=bool(served.all()),
+        served=served,
         node_out=sp.csr_matrix((np.ones(m), (chain.link_src, ar(m))), shape=(n, m)),
         slot_consumers=chain.node_inputs.T.tocsr(),
     )
+
+
+def steady_state(
+    matrix: sp.csc_matrix,
+    t_coef: FloatArray,
+    row_upper: FloatArray,
+    row_kind: IntArray,
+    col_upper: FloatArray,
+    margin: FloatArray,
+    l0: int,
+    a0: int,
+) -> FloatArray:
+    """Per-week flows that lose the least margin with no stock drawn and no alternative used.
+
+    Being a rate with zero inventory, ``rates · t`` is feasible at every horizon ``t``; being
+    optimal, it leaves unmet only the demand the network cannot carry in normal times.
+    """
+    from econsec.stress.lp import OPTIMAL, Model
+
+    n_cols = matrix.shape[1]
+    cost = np.zeros(n_cols)
+    cost[l0:] = margin
+    lower = np.zeros(n_cols)
+    upper = col_upper.copy()
+    upper[a0:l0] = 0.0
+    lower[0] = upper[0] = 1.0
+    rows = np.where((row_kind == ROW_OUT) | (row_kind == ROW_SLOT), 0.0, row_upper)
+    rows = np.where(row_kind == ROW_ACAP, np.inf, rows)
+    body = sp.hstack([sp.csc_matrix(t_coef.reshape(-1, 1)), matrix[:, 1:]], format="csc")
+    model = Model(body, cost, lower, upper, rows)
+    sol = model.solve()
+    if sol.status != OPTIMAL:  # cannot happen: shipping nothing and losing all is feasible
+        raise RuntimeError(model.status_text())
+    rates = np.maximum(sol.col_value, 0.0)
+    rates[0] = 0.0
+    return rates
 
 
 def item_levels(chain: CompiledChain) -> IntArray:
