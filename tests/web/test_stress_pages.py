@@ -174,6 +174,10 @@ def test_example_yaml_runs_and_matches_the_engine(
     assert "1,763,110,800円" in html  # lost margin, ja money format
     assert expected["data_version"] in html and expected["scenario_hash"] in html
     assert "TOHO-HMM" in html  # the binding site and the explanation
+    index = client_for("viewer").get(reverse("web:stress")).content.decode()
+    assert "台湾海峡が8週間封鎖" in index
+    english = client_for("viewer").get(reverse("web:stress"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Taiwan Strait closed for 8 weeks" in english.content.decode()
 
 
 def test_form_builds_an_export_restriction_and_runs_it(

@@ -71,7 +71,10 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "web/stress/index.html",
         {
-            "scenarios": Scenario.objects.order_by("-created_at", "-id")[:50],
+            "scenarios": [
+                {"record": s, "name": _scenario_name(s, _lang(request))}
+                for s in Scenario.objects.order_by("-created_at", "-id")[:50]
+            ],
             "runs": results.filter(kind="scenario")[:30],
             "sweeps": results.filter(kind="sweep")[:20],
             "running": running.order_by("-created_at")[:10],
@@ -217,6 +220,7 @@ def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
 def _scenario_context_for(request: HttpRequest, record: Scenario) -> dict[str, Any]:
     return {
         "scenario": record,
+        "scenario_name": _scenario_name(record, _lang(request)),
         "results": Result.objects.defer("payload").filter(scenario=record)[:20],
         "can_edit": has_capability(request.user, EDIT),
         "error": "",

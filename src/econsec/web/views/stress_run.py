@@ -198,7 +198,7 @@ def scenario_from_form(data: Mapping[str, str], lang: str) -> FormOutcome:
         return FormOutcome(errors=errors)
     name = (data.get("name") or "").strip()
     document: dict[str, Any] = {
-        "name": name[:300] if name else _auto_name(kind, targets, duration),
+        "name": name[:300] if name else _auto_name(kind, event, duration),
         "start_week": start,
         "duration_weeks": duration,
         "events": [event],
@@ -211,10 +211,17 @@ def scenario_from_form(data: Mapping[str, str], lang: str) -> FormOutcome:
     return FormOutcome(scenario=scenario)
 
 
-def _auto_name(kind: str, targets: list[str], duration: float) -> dict[str, str]:
-    shown = ", ".join(targets[:3]) + (" …" if len(targets) > 3 else "")
+def _auto_name(kind: str, event: dict[str, Any], duration: float) -> dict[str, str]:
+    """A bilingual name from what the event hits, e.g. "Export restriction: CN · rare_earths"."""
+    _event_kind, target_field = _KIND_EVENT[kind]
+    parts = list(event[target_field][:3]) + (["…"] if len(event[target_field]) > 3 else [])
+    for name in ITEM_FILTERS:
+        parts += event.get(name, [])[:2]
+    shown = " · ".join(parts)
+    if kind == "partial_capacity_loss":
+        shown += f" −{event['capacity_loss'] * 100:g}%"
     return {
-        lang: t("stress.web.auto_name", lang, kind=t(f"stress.web.kind.{kind}", lang),
+        lang: t("stress.web.auto_name", lang, kind=t(f"stress.web.short.{kind}", lang),
                 targets=shown, weeks=f"{duration:g}")
         for lang in LANGUAGES
     }  # fmt: skip
