@@ -145,6 +145,8 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
         "lost_units": float(lost.sum()),
         "lost_revenue": outcome.lost_revenue,
         "lost_margin": outcome.lost_margin,
+        "normal_lost_margin": outcome.normal_lost_margin,
+        "excess_lost_margin": outcome.excess_lost_margin,
         "products": products,
         "markets": markets,
         "binding": outcome.binding,

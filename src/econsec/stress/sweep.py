@@ -116,11 +116,14 @@ def run_specs(chain: CompiledChain | None, specs: Sequence[SweepSpec]) -> list[d
         except StressError as exc:
             row.update(status="error", error={"key": exc.key, "params": exc.params})
             row.update(tts_weeks=None, lost_margin=math.nan, lost_revenue=math.nan)
+            row.update(normal_lost_margin=math.nan, excess_lost_margin=math.nan)
         else:
             row.update(
                 status="ok",
                 tts_weeks=weeks(out.tts_weeks),
                 lost_margin=out.lost_margin,
+                normal_lost_margin=out.normal_lost_margin,
+                excess_lost_margin=out.excess_lost_margin,
                 lost_revenue=out.lost_revenue,
                 lost_units=float(out.lost_units.sum()),
                 material=out.material,
@@ -200,13 +203,14 @@ def sweep(
             if progress:
                 progress(done, len(specs))
     rows = [row for chunk in results if chunk for row in chunk]
-    worst = max((r["lost_margin"] for r in rows if r["status"] == "ok"), default=0.0)
+    # The index ranks what each disruption adds to the normal-time shortfall (0071).
+    worst = max((r["excess_lost_margin"] for r in rows if r["status"] == "ok"), default=0.0)
     for row, spec in zip(rows, specs, strict=True):
         ok = row["status"] == "ok"
-        row["rei"] = (row["lost_margin"] / worst) if ok and worst > 0 else 0.0
+        row["rei"] = (row["excess_lost_margin"] / worst) if ok and worst > 0 else 0.0
         row["scenario_hash"] = scenario_hash(spec_document(chain, spec))
     rows.sort(key=lambda r: (-r["rei"], -r["lost_revenue"] if r["status"] == "ok" else 0, r["id"]))
-    impact = sum(1 for r in rows if r["status"] == "ok" and r["lost_margin"] > 0)
+    impact = sum(1 for r in rows if r["status"] == "ok" and r["excess_lost_margin"] > 0)
     return {
         **provenance(chain.version),
         "by": by,
