@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.urls import path
 
 from .views import assessment as assess
-from .views import auth, dashboard, jobs, tokens, upload, valuechain
-from .views import screening as scr
+from .views import auth, dashboard, jobs, stress, tokens, upload, valuechain
 from .views import exposure as expo
 from .views import reports as rep
-from .views import stress
+from .views import screening as scr
 
 app_name = "web"
 

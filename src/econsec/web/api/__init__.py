@@ -11,8 +11,8 @@ from ..roles import READ, role_required
 from . import jobs, valuechain
 from .assessment import router as assessment_router
 from .auth import AUTH
-from .screening import router as screening_router
 from .exposure import router as exposure_router
+from .screening import router as screening_router
 from .stress import router as stress_router
 
 api = NinjaAPI(
