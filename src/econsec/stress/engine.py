@@ -177,7 +177,6 @@ class Engine:
         )
         self.node_slots = (self.prog.node_out @ link_to_slot).tocsr().astype(bool)
         self._normal: dict[tuple[float, bool], tuple[float, BoolArray, FloatArray]] = {}
-        self._normal_free: BoolArray | None = None
         self.short_cols = (self.prog.l0 + np.flatnonzero(~self.prog.served)).astype(np.int64)
         self.demand_of_node = sp.csr_matrix(
             (
@@ -380,15 +379,12 @@ class Engine:
             state = self.apply(none)
             reached = np.zeros(chain.n_nodes, dtype=bool)
             reached[chain.demand_node[~prog.served]] = True
+            # Each horizon starts from the same set, whatever this worker solved before, so
+            # results do not depend on which worker ran which scenario first.
             free = self._initial_free(state, reached, full)
-            if self._normal_free is not None and not full:
-                # What one horizon needed solved is a good start for the next.
-                free |= self._normal_free
             runner = _Runner(self, state, free, full)
             cost, lost = runner.ttr(float(horizon_weeks))
             cached = self._normal[key] = (cost, runner.free.copy(), lost)
-            if not full:
-                self._normal_free = runner.free.copy()
         return cached[0]
 
 
