@@ -204,7 +204,7 @@ def _demo_hooks() -> list[Callable[..., None]]:
     import importlib
 
     hooks = []
-    for module_name in ("econsec.web.demo",):
+    for module_name in ("econsec.demo", "econsec.web.demo"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
