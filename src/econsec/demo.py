@@ -55,7 +55,7 @@ def _scenarios(lang: str) -> None:
     chain = compile_store()
     console.print(t("demo.stress.title", lang))
     for path in sorted(SCENARIOS.glob("*.yaml")):
-        scenario = load_scenario(path)
+        scenario = load_scenario(str(path))
         stored = (
             Result.objects.filter(scenario_hash=scenario.hash, data_version=chain.version)
             .order_by("-created_at")
