@@ -216,7 +216,9 @@ def _start_server(
         env["PYTHONPATH"] = source
     else:
         command += ["--processes", str(processes)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    # The previous code's waitress logged every queued request; its stderr is noise here.
+    quiet = subprocess.DEVNULL if source else None
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=quiet)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:

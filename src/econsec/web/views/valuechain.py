@@ -134,7 +134,17 @@ def cell_html(cell: Cell, lang: str) -> str:
 
 def row_html(cells: Sequence[Cell], lang: str) -> SafeString:
     """A table row's cells (``<td>…</td>`` each) as markup."""
-    return mark_safe("".join(f"<td>{cell_html(c, lang)}</td>" for c in cells))
+    return mark_safe(
+        "".join(
+            f'<td class="num">{cell_html(c, lang)}</td>'
+            if c.kind in _NUMERIC
+            else f"<td>{cell_html(c, lang)}</td>"
+            for c in cells
+        )
+    )
+
+
+_NUMERIC = frozenset({"num", "pct"})  # right-aligned under a right-aligned heading
 
 
 # Text indexes per (table, columns) for the current data version, built on first use per
