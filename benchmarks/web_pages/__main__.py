@@ -286,7 +286,7 @@ def main() -> None:
         "--processes",
         type=int,
         nargs="+",
-        default=[1, 3],
+        default=[1, 2],
         help="server configurations to measure (1 = embedded waitress, >1 = gunicorn)",
     )
     parser.add_argument("--threads", type=int, default=0, help="threads per server process")
