@@ -539,10 +539,18 @@ def _rows(
     margin_rate = rng.uniform(0.04, 0.22, n_products)
     for p in range(n_products):
         start, count = int(sources.start[p]), int(sources.count[p])
-        markets = rng.choice(len(params.markets), size=int(rng.integers(1, 4)), replace=False)
-        split = rng.dirichlet(np.ones(len(markets)))
-        for m, frac in zip(markets.tolist(), split.tolist(), strict=True):
-            plant = int(sources.site[start + m % count])
+        # Each market is shipped from one plant (the demand key is product + market), so a
+        # product made at several plants gets one market per plant with that plant's production
+        # share: booked demand then matches the volumes sized down the bills of materials.
+        if count == 1:
+            markets = rng.choice(len(params.markets), size=int(rng.integers(1, 4)), replace=False)
+            split = rng.dirichlet(np.ones(len(markets)))
+            plants = [int(sources.site[start])] * len(markets)
+        else:
+            markets = rng.choice(len(params.markets), size=count, replace=False)
+            split = sources.share[start : start + count]
+            plants = sources.site[start : start + count].tolist()
+        for m, frac, plant in zip(markets.tolist(), split.tolist(), plants, strict=True):
             demand_rows.append(
                 {
                     "item_id": item_ids[p],
