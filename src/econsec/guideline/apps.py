@@ -1,5 +1,13 @@
 from django.apps import AppConfig
 
+# What the dashboard card is computed from (it is cached until one of these tables changes).
+_DEPENDS = (
+    "guideline.Campaign",
+    "guideline.AssessmentEvent",
+    "guideline.ItemAssessment",
+    "guideline.QuestionAnswer",
+)
+
 
 class GuidelineConfig(AppConfig):
     name = "econsec.guideline"
@@ -20,4 +28,6 @@ class GuidelineConfig(AppConfig):
             return dashboard_figure(request)
 
         register_nav(NavEntry("guideline.web.nav", "web:assessment_campaigns", "read", order=60))
-        register_card(DashboardCard("guideline.web.card", figure, "read", order=60))
+        register_card(
+            DashboardCard("guideline.web.card", figure, "read", order=60, depends=_DEPENDS)
+        )

@@ -27,7 +27,14 @@ class ScreeningConfig(AppConfig):
         register_nav(NavEntry("screening.web.nav.lists", "web:screening_lists", order=61))
         register_nav(NavEntry("screening.web.nav.search", "web:screening_search", order=62))
         register_nav(NavEntry("screening.web.nav.decisions", "web:screening_decisions", order=63))
-        register_card(DashboardCard("screening.web.card.open_hits", _open_hits, order=60))
+        register_card(
+            DashboardCard(
+                "screening.web.card.open_hits",
+                _open_hits,
+                order=60,
+                depends=("screening.Hit", "screening.Decision", "screening.ScreeningEvent"),
+            )
+        )
 
 
 def _open_hits(request: Any) -> dict[str, Any]:

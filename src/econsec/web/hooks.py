@@ -26,12 +26,20 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class DashboardCard:
-    """A headline figure on the dashboard. ``figure(request)`` returns value and detail URL."""
+    """A headline figure on the dashboard. ``figure(request)`` returns value and detail URL.
+
+    ``depends`` lists the models ("app_label.Model") whose rows the figure is computed from.
+    With it the dashboard computes the figure once per language and state of those tables
+    (their row count, highest id and last update) and reuses it; without it (``None``) the
+    figure is computed on every dashboard request. A figure may depend on the reader's
+    language but not on who the reader is.
+    """
 
     label_key: str
     figure: Callable[[HttpRequest], dict[str, Any]]
     capability: str = "read"
     order: int = 100
+    depends: tuple[str, ...] | None = None
 
 
 @dataclass

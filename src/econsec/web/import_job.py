@@ -37,6 +37,19 @@ def problem_rows(issues: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _compile_for_servers() -> None:
+    """Compile the new data version here, once: it is cached on disk, so each server process
+    (warmed by econsec.web.warmer) loads it instead of compiling it inside a user's request."""
+    import logging
+
+    from econsec.valuechain.store_io import compile_store
+
+    try:
+        compile_store()
+    except Exception:  # the import succeeded; the first page will compile instead
+        logging.getLogger(__name__).warning("could not compile after import", exc_info=True)
+
+
 def import_workbook(job: Job, progress: Callable[..., None]) -> dict[str, Any]:
     """Run the value-chain intake on the uploaded file; located errors fail the job."""
     from econsec.valuechain.intake.apply import file_sha256, validate_path, write
@@ -69,6 +82,7 @@ def import_workbook(job: Job, progress: Callable[..., None]) -> dict[str, Any]:
         run = write(validation, source_name=name, sha256=sha, size=size, progress=on_rows)
     finally:
         path.unlink(missing_ok=True)
+    _compile_for_servers()
     warnings = [i for i in validation.issues if not i.is_error]
     return {
         "name": name,

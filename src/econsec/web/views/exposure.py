@@ -255,6 +255,18 @@ def run(request: HttpRequest) -> HttpResponse:
 # --- dashboard cards ------------------------------------------------------------------------
 
 
+# What the report figures are assembled from (the cards are cached until one of these changes).
+_CARD_DEPENDS = (
+    "valuechain.ImportRun",
+    "exposure.ExposureResult",
+    "stress.Result",
+    "guideline.Campaign",
+    "guideline.AssessmentEvent",
+    "guideline.ItemAssessment",
+    "guideline.QuestionAnswer",
+)
+
+
 def _card(figure_id: str, section_url: str) -> Any:
     def figure(request: HttpRequest) -> dict[str, Any]:
         snap = snapshot()
@@ -288,6 +300,12 @@ def register() -> None:
         ]
     ):
         register_card(
-            DashboardCard(f"reports.fig.{figure_id}", _card(figure_id, url), READ, 20 + order)
+            DashboardCard(
+                f"reports.fig.{figure_id}",
+                _card(figure_id, url),
+                READ,
+                20 + order,
+                depends=_CARD_DEPENDS,
+            )
         )
     register_job_kind(KIND_EXPOSURE, exposure_job)

@@ -27,5 +27,9 @@ def register_hooks() -> None:
     from ..hooks import DashboardCard, NavEntry, register_card, register_job_kind, register_nav
 
     register_nav(NavEntry("stress.web.nav", "web:stress", "read", order=30))
-    register_card(DashboardCard("stress.web.card.label", _worst_sites, "read", order=30))
+    register_card(
+        DashboardCard(
+            "stress.web.card.label", _worst_sites, "read", order=30, depends=("stress.Result",)
+        )
+    )
     register_job_kind("stress.sweep", _sweep_job)
