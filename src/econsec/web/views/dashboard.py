@@ -137,10 +137,26 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _forget(**_: Any) -> None:
-    # A write in this process (a form, a job run in-process, a test) shows at once; writes by
-    # other processes show through the fingerprint.
-    if _cache:
+# Core figures count these tables; writes to them in this process forget the figures at once.
+_CORE_TABLES = (
+    "valuechain.Organisation",
+    "valuechain.Site",
+    "valuechain.Item",
+    "valuechain.BomLine",
+    "valuechain.SupplyLink",
+)
+
+
+def _forget(sender: Any, **_: Any) -> None:
+    # A write in this process (a form, a job run in-process, a test) to a table a figure is
+    # computed from shows at once; writes by other processes show through the fingerprint.
+    if not _cache:
+        return
+    label = getattr(getattr(sender, "_meta", None), "label", "")
+    watched = {*CORE_DEPENDS, *_CORE_TABLES}
+    for card in _cacheable(registry.cards):
+        watched.update(card.depends or ())
+    if label in watched:
         clear_cache()
 
 
