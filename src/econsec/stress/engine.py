@@ -81,20 +81,48 @@ class _Sub:
         self.free = free
         self.cols = np.flatnonzero(free[1:]) + 1
         touched = prog.matrix_csc[:, self.cols]
-        rows = np.unique(touched.indices)
-        keep = np.isfinite(state.row_upper[rows]) | (prog.row_kind[rows] == ROW_ACAP)
-        self.rows = rows[keep].astype(np.int64)
+        # Row and column sets by mask, not np.unique: sub-problems are small, the programme
+        # is not, and sorting its index arrays per scenario dominated the set-up time.
+        hit = np.zeros(prog.row_kind.size, dtype=bool)
+        hit[touched.indices] = True
+        hit &= np.isfinite(state.row_upper) | (prog.row_kind == ROW_ACAP)
+        self.rows = np.flatnonzero(hit).astype(np.int64)
         self.a_rows = prog.matrix_csr[self.rows]
-        fixed_rates = np.where(free, 0.0, prog.rates)
+        position = np.full(prog.row_kind.size, -1, dtype=np.int64)
+        position[self.rows] = np.arange(self.rows.size)
+        local = position[touched.indices]
+        kept = local >= 0
+        col_of = np.repeat(np.arange(self.cols.size), np.diff(touched.indptr))
+        body_start = np.zeros(self.cols.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(col_of[kept], minlength=self.cols.size), out=body_start[1:])
+        body_values = touched.data[kept]
+        # The fixed columns' steady state moves into the t column.
+        fixed_rates = prog.rates.copy()
+        fixed_rates[self.cols] = 0.0
         tcol = state.t_coef[self.rows] + self.a_rows @ fixed_rates
-        body = self.a_rows[:, self.cols]
-        matrix = sp.hstack([sp.csc_matrix(tcol.reshape(-1, 1)), body], format="csc")
+        t_rows = np.flatnonzero(tcol)
+        start = np.concatenate([[0], t_rows.size + body_start])
+        matrix = sp.csc_matrix(
+            (
+                np.concatenate([tcol[t_rows], body_values]),
+                np.concatenate([t_rows, local[kept]]),
+                start,
+            ),
+            shape=(self.rows.size, self.cols.size + 1),
+        )
         self.all_cols = np.concatenate([[0], self.cols])
         lower = np.zeros(self.all_cols.size)
         upper = state.col_upper[self.all_cols].copy()
         self.model = Model(
             matrix, np.zeros(self.all_cols.size), lower, upper, state.row_upper[self.rows]
         )
+        # Fixed columns meeting a kept row, and fixed lost sales (normal-time shortfall has a
+        # cost even where no kept row meets it): what the optimality certificate checks.
+        check = np.zeros(prog.n_cols, dtype=bool)
+        check[self.a_rows.indices] = True
+        check[engine.short_cols] = True
+        check &= ~free
+        self.fixed_checked = np.flatnonzero(check).astype(np.int64)
         self.alt_local = np.flatnonzero(
             (self.all_cols >= prog.a0) & (self.all_cols < prog.l0)
         ).astype(np.int64)
@@ -423,12 +451,10 @@ class _Runner:
         """Fixed columns whose reduced cost says the full programme would move them."""
         prog = self.prog
         y = sol.row_dual
-        # Fixed lost sales (normal-time shortfall) have a cost even where no kept row meets them.
-        touched: IntArray = np.union1d(sub.a_rows.indices, self.engine.short_cols).astype(np.int64)
-        touched = touched[~self.free[touched]]
+        touched = sub.fixed_checked
         if not touched.size:
             return touched
-        reduced = cost_full[touched] - (sub.a_rows[:, touched].T @ y)
+        reduced = cost_full[touched] - (sub.a_rows.T @ y)[touched]
         scale = max(
             1.0, float(np.abs(cost_full).max(initial=0.0)), float(np.abs(y).max(initial=0.0))
         )

@@ -1,7 +1,16 @@
-"""A thin HiGHS wrapper: pass a column-wise LP, solve, read values and duals."""
+"""A thin HiGHS wrapper: pass a column-wise LP, solve, read values and duals.
+
+One solver object per thread is reused for every model (clear, then pass the next model in one
+call): building a ``highspy.Highs`` costs more than solving most sweep sub-problems. HiGHS prints
+a banner on the first object a process creates, whatever its options; it would leak into CLI and
+demo output, so that one construction runs with the process's standard output muted.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -15,10 +24,55 @@ FloatArray = npt.NDArray[np.float64]
 OPTIMAL, INFEASIBLE, UNBOUNDED, FAILED = "optimal", "infeasible", "unbounded", "failed"
 
 
+_LOCAL = threading.local()
+_BANNER_LOCK = threading.Lock()
+_banner_done = False
+
+
+def new_highs() -> highspy.Highs:
+    """A silent ``highspy.Highs`` (no banner, no log, one thread, fixed seed)."""
+    global _banner_done
+    with _BANNER_LOCK:
+        if _banner_done:
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+        else:
+            h = _muted(highspy.Highs)
+            _banner_done = True
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    return h
+
+
+def _muted(make: type[highspy.Highs]) -> highspy.Highs:
+    """Call ``make()`` with file descriptor 1 pointed at the null device (C-level output)."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        return make()
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            try:
+                return make()
+            finally:
+                os.dup2(saved, 1)
+    finally:
+        os.close(saved)
+
+
+def _shared() -> highspy.Highs:
+    h: highspy.Highs | None = getattr(_LOCAL, "highs", None)
+    if h is None:
+        h = _LOCAL.highs = new_highs()
+    return h
+
+
 @cache
 def solver_version() -> str:
     """``HiGHS x.y.z`` of the linked solver (recorded with every stored result)."""
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h = _shared()
     return f"HiGHS {h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
 
@@ -31,7 +85,11 @@ class Solution:
 
 
 class Model:
-    """One LP kept alive so later solves change bounds or costs and start from the last basis."""
+    """One LP kept alive so later solves change bounds or costs and start from the last basis.
+
+    Models share their thread's solver. A model keeps its own copy of costs and bounds, so when
+    another model has taken the solver since, it is passed again (losing only its warm start).
+    """
 
     def __init__(
         self,
@@ -41,37 +99,60 @@ class Model:
         col_upper: FloatArray,
         row_upper: FloatArray,
     ) -> None:
-        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        self.highs = _shared()
+        self.n_rows, self.n_cols = matrix.shape
+        self._start = matrix.indptr.astype(np.int32)
+        self._index = matrix.indices.astype(np.int32)
+        self._value = np.array(matrix.data, dtype=np.float64)
+        self._cost = np.array(cost, dtype=np.float64)
+        self._col_lower = np.array(col_lower, dtype=np.float64)
+        self._col_upper = np.array(col_upper, dtype=np.float64)
+        self._row_upper = np.array(row_upper, dtype=np.float64)
+        self._pass()
+
+    def _pass(self) -> None:
         h = self.highs
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("random_seed", 0)
-        lp = highspy.HighsLp()
-        n_rows, n_cols = matrix.shape
-        lp.num_col_ = n_cols
-        lp.num_row_ = n_rows
-        lp.col_cost_ = np.asarray(cost, dtype=np.float64)
-        lp.col_lower_ = np.asarray(col_lower, dtype=np.float64)
-        lp.col_upper_ = np.asarray(col_upper, dtype=np.float64)
-        lp.row_lower_ = np.full(n_rows, -np.inf)
-        lp.row_upper_ = np.asarray(row_upper, dtype=np.float64)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-        lp.a_matrix_.value_ = matrix.data.astype(np.float64)
-        h.passModel(lp)
-        self.n_cols = n_cols
-        self.n_rows = n_rows
+        h.clearModel()
+        _LOCAL.owner = self
+        # One call with numpy arrays: filling a HighsLp field by field converts every array
+        # through Python and cost ten times the pass itself.
+        status = h.passModel(
+            self.n_cols,
+            self.n_rows,
+            int(self._index.size),
+            int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMinimize),
+            0.0,
+            self._cost,
+            self._col_lower,
+            self._col_upper,
+            np.full(self.n_rows, -np.inf),
+            self._row_upper,
+            self._start,
+            self._index,
+            self._value,
+            np.zeros(self.n_cols, dtype=np.int32),  # all continuous
+        )
+        if status == highspy.HighsStatus.kError:
+            raise ValueError("HiGHS rejected the model")
+
+    def _live(self) -> highspy.Highs:
+        if getattr(_LOCAL, "owner", None) is not self:
+            self._pass()
+        return self.highs
 
     def set_costs(self, cost: FloatArray) -> None:
+        self._cost[:] = cost
         idx = np.arange(self.n_cols, dtype=np.int32)
-        self.highs.changeColsCost(self.n_cols, idx, np.asarray(cost, dtype=np.float64))
+        self._live().changeColsCost(self.n_cols, idx, self._cost)
 
     def set_col_bounds(
         self, cols: npt.NDArray[np.int64], lower: FloatArray, upper: FloatArray
     ) -> None:
         if cols.size:
-            self.highs.changeColsBounds(
+            self._col_lower[cols] = lower
+            self._col_upper[cols] = upper
+            self._live().changeColsBounds(
                 int(cols.size),
                 cols.astype(np.int32),
                 np.asarray(lower, dtype=np.float64),
@@ -80,7 +161,8 @@ class Model:
 
     def set_row_upper(self, rows: npt.NDArray[np.int64], upper: FloatArray) -> None:
         if rows.size:
-            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+            self._row_upper[rows] = upper
+            self._live().changeRowsBounds(  # type: ignore[attr-defined]
                 int(rows.size),
                 rows.astype(np.int32),
                 np.full(rows.size, -np.inf),
@@ -88,7 +170,7 @@ class Model:
             )
 
     def solve(self) -> Solution:
-        h = self.highs
+        h = self._live()
         h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
