@@ -86,20 +86,39 @@ class _Sub:
         hit = np.zeros(prog.row_kind.size, dtype=bool)
         hit[touched.indices] = True
         hit &= np.isfinite(state.row_upper) | (prog.row_kind == ROW_ACAP)
-        self.rows = np.flatnonzero(hit).astype(np.int64)
-        self.a_rows = prog.matrix_csr[self.rows]
-        position = np.full(prog.row_kind.size, -1, dtype=np.int64)
-        position[self.rows] = np.arange(self.rows.size)
-        local = position[touched.indices]
-        kept = local >= 0
-        col_of = np.repeat(np.arange(self.cols.size), np.diff(touched.indptr))
-        body_start = np.zeros(self.cols.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(col_of[kept], minlength=self.cols.size), out=body_start[1:])
-        body_values = touched.data[kept]
+        rows = np.flatnonzero(hit).astype(np.int64)
+        a_rows = prog.matrix_csr[rows]
         # The fixed columns' steady state moves into the t column.
         fixed_rates = prog.rates.copy()
         fixed_rates[self.cols] = 0.0
-        tcol = state.t_coef[self.rows] + self.a_rows @ fixed_rates
+        tcol = state.t_coef[rows] + a_rows @ fixed_rates
+        position = np.full(prog.row_kind.size, -1, dtype=np.int64)
+        position[rows] = np.arange(rows.size)
+        local = position[touched.indices]
+        col_of = np.repeat(np.arange(self.cols.size), np.diff(touched.indptr))
+        kept = local >= 0
+        keep_row = _undominated(
+            local[kept], col_of[kept], touched.data[kept], tcol, state.row_upper[rows],
+            prog.row_kind[rows] == ROW_ACAP,
+        )  # fmt: skip
+        # The certificate checks every fixed column meeting a candidate row, dropped or not
+        # (a dropped row's dual is 0), and fixed lost sales (normal-time shortfall has a cost
+        # even where no kept row meets it).
+        check = np.zeros(prog.n_cols, dtype=bool)
+        check[a_rows.indices] = True
+        check[engine.short_cols] = True
+        check &= ~free
+        self.fixed_checked = np.flatnonzero(check).astype(np.int64)
+        self.rows = rows[keep_row]
+        self.a_rows = a_rows[keep_row] if not keep_row.all() else a_rows
+        tcol = tcol[keep_row]
+        position[rows[~keep_row]] = -1
+        position[self.rows] = np.arange(self.rows.size)
+        local = position[touched.indices]
+        kept = local >= 0
+        body_start = np.zeros(self.cols.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(col_of[kept], minlength=self.cols.size), out=body_start[1:])
+        body_values = touched.data[kept]
         t_rows = np.flatnonzero(tcol)
         start = np.concatenate([[0], t_rows.size + body_start])
         matrix = sp.csc_matrix(
@@ -116,13 +135,6 @@ class _Sub:
         self.model = Model(
             matrix, np.zeros(self.all_cols.size), lower, upper, state.row_upper[self.rows]
         )
-        # Fixed columns meeting a kept row, and fixed lost sales (normal-time shortfall has a
-        # cost even where no kept row meets it): what the optimality certificate checks.
-        check = np.zeros(prog.n_cols, dtype=bool)
-        check[self.a_rows.indices] = True
-        check[engine.short_cols] = True
-        check &= ~free
-        self.fixed_checked = np.flatnonzero(check).astype(np.int64)
         self.alt_local = np.flatnonzero(
             (self.all_cols >= prog.a0) & (self.all_cols < prog.l0)
         ).astype(np.int64)
@@ -155,6 +167,46 @@ class _Sub:
         full_rows = self.rows[rows]
         row_upper = np.where(active[has_row], engine.prog.row_upper[full_rows], np.inf)
         self.model.set_row_upper(rows, row_upper)
+
+
+def _undominated(
+    row: IntArray,
+    col: IntArray,
+    value: FloatArray,
+    tcol: FloatArray,
+    row_upper: FloatArray,
+    protected: BoolArray,
+) -> BoolArray:
+    """Rows to keep: drops a row that bounds one free column no tighter than another row does.
+
+    ``row``, ``col``, ``value`` are the free-column entries of the candidate rows. A row with one
+    free entry a·x + c·t ≤ b (a > 0) says x ≤ β + s·t with β = b/a, s = −c/a. It is implied, for
+    every t ≥ 0, by another such row of the same column with β' ≤ β and s' ≤ s, so dropping it
+    leaves the feasible set unchanged; an optimal dual of the rest, with 0 on the dropped row, is
+    optimal for both. Each column's tightest row (least β, then least s) is compared with the
+    others. Assemblies consume many parts whose supply is fixed, so most candidate rows are such
+    bounds and would otherwise dominate the solver's set-up time.
+    """
+    n = tcol.size
+    keep = np.ones(n, dtype=bool)
+    count = np.bincount(row, minlength=n)
+    single = (count[row] == 1) & (value > 0) & ~protected[row]
+    if not single.any():
+        return keep
+    r, j, a = row[single], col[single], value[single]
+    beta = row_upper[r] / a
+    slope = -tcol[r] / a
+    order = np.lexsort((slope, beta, j))
+    r, j, beta, slope = r[order], j[order], beta[order], slope[order]
+    first = np.ones(r.size, dtype=bool)
+    first[1:] = j[1:] != j[:-1]
+    best = np.maximum.accumulate(np.where(first, np.arange(r.size), 0))
+    # A slope within 1e-12 (relative) counts as equal: the bound then moves by far less than
+    # the solver's feasibility tolerance at any horizon up to the TTS cap.
+    tol = 1e-12 * np.maximum(1.0, np.abs(slope[best]))
+    dominated = ~first & (beta >= beta[best]) & (slope >= slope[best] - tol)
+    keep[r[dominated]] = False
+    return keep
 
 
 @dataclass
