@@ -83,16 +83,19 @@ class _Sub:
         touched = prog.matrix_csc[:, self.cols]
         # Row and column sets by mask, not np.unique: sub-problems are small, the programme
         # is not, and sorting its index arrays per scenario dominated the set-up time.
-        hit = np.zeros(prog.row_kind.size, dtype=bool)
+        hit = engine.work_hit
         hit[touched.indices] = True
-        hit &= np.isfinite(state.row_upper) | (prog.row_kind == ROW_ACAP)
         rows = np.flatnonzero(hit).astype(np.int64)
+        hit[rows] = False
+        rows = rows[np.isfinite(state.row_upper[rows]) | (prog.row_kind[rows] == ROW_ACAP)]
         a_rows = prog.matrix_csr[rows]
-        # The fixed columns' steady state moves into the t column.
-        fixed_rates = prog.rates.copy()
+        # The fixed columns' steady state moves into the t column. Work arrays the size of the
+        # programme are the engine's, restored after use, so a sub-problem allocates only its own.
+        fixed_rates = engine.work_rates
         fixed_rates[self.cols] = 0.0
         tcol = state.t_coef[rows] + a_rows @ fixed_rates
-        position = np.full(prog.row_kind.size, -1, dtype=np.int64)
+        fixed_rates[self.cols] = prog.rates[self.cols]
+        position = engine.work_position
         position[rows] = np.arange(rows.size)
         local = position[touched.indices]
         col_of = np.repeat(np.arange(self.cols.size), np.diff(touched.indptr))
@@ -104,17 +107,19 @@ class _Sub:
         # The certificate checks every fixed column meeting a candidate row, dropped or not
         # (a dropped row's dual is 0), and fixed lost sales (normal-time shortfall has a cost
         # even where no kept row meets it).
-        check = np.zeros(prog.n_cols, dtype=bool)
+        check = engine.work_check
         check[a_rows.indices] = True
         check[engine.short_cols] = True
-        check &= ~free
-        self.fixed_checked = np.flatnonzero(check).astype(np.int64)
+        self.fixed_checked = np.flatnonzero(check & ~free).astype(np.int64)
+        check[a_rows.indices] = False
+        check[engine.short_cols] = False
         self.rows = rows[keep_row]
         self.a_rows = a_rows[keep_row] if not keep_row.all() else a_rows
         tcol = tcol[keep_row]
         position[rows[~keep_row]] = -1
         position[self.rows] = np.arange(self.rows.size)
         local = position[touched.indices]
+        position[self.rows] = -1
         kept = local >= 0
         body_start = np.zeros(self.cols.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(col_of[kept], minlength=self.cols.size), out=body_start[1:])
@@ -257,6 +262,11 @@ class Engine:
         )
         self.node_slots = (self.prog.node_out @ link_to_slot).tocsr().astype(bool)
         self._normal: dict[tuple[float, bool], tuple[float, BoolArray, FloatArray]] = {}
+        # Scratch arrays for building sub-problems (always handed back in this state).
+        self.work_rates = self.prog.rates.copy()
+        self.work_position = np.full(self.prog.row_kind.size, -1, dtype=np.int64)
+        self.work_check = np.zeros(self.prog.n_cols, dtype=bool)
+        self.work_hit = np.zeros(self.prog.row_kind.size, dtype=bool)
         self.short_cols = (self.prog.l0 + np.flatnonzero(~self.prog.served)).astype(np.int64)
         self.demand_of_node = sp.csr_matrix(
             (
