@@ -9,9 +9,10 @@ workers.
 
 from __future__ import annotations
 
-import time
+import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from econsec.screening.index import ScreeningIndex
 from econsec.screening.normalise import generic_words, name_forms
@@ -29,6 +30,7 @@ _WARM_NAMES = (
 )
 
 _WORKER: tuple[ScreeningIndex, ScreeningConfig] | None = None
+_BARRIER: Any = None
 
 
 def warm_up() -> None:
@@ -38,9 +40,10 @@ def warm_up() -> None:
         name_forms(name)
 
 
-def _init_worker(index: ScreeningIndex, config: ScreeningConfig) -> None:
-    global _WORKER
+def _init_worker(index: ScreeningIndex, config: ScreeningConfig, barrier: Any = None) -> None:
+    global _WORKER, _BARRIER
     _WORKER = (index, config)
+    _BARRIER = barrier
     warm_up()
 
 
@@ -84,16 +87,23 @@ def screen_many(
 def start_pool(
     index: ScreeningIndex, config: ScreeningConfig = DEFAULT_CONFIG, workers: int = 2
 ) -> ProcessPoolExecutor:
-    """A pool whose workers hold ``index`` and are warmed up; submit :func:`screen_chunk`."""
-    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(index, config))
-    # One short task per worker: while one worker sleeps the next task goes to another, so
-    # every worker has started (and run its initializer) before the pool is handed back.
-    list(pool.map(_pause, [0.3] * workers))
+    """A pool whose workers all hold ``index`` and are warmed up; submit :func:`screen_chunk`.
+
+    Returns only once every worker has finished its initializer: each of ``workers`` tasks waits
+    at a barrier, so no worker can take two of them, and a worker still loading its index would
+    hold the others back until it is ready.
+    """
+    context = multiprocessing.get_context()
+    barrier = context.Barrier(workers)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(index, config, barrier)
+    )
+    list(pool.map(_meet, range(workers)))
     return pool
 
 
-def _pause(seconds: float) -> None:
-    time.sleep(seconds)
+def _meet(_: int) -> None:
+    _BARRIER.wait(timeout=600)
 
 
 def screen_chunk(subjects: list[Subject]) -> list[list[Match]]:
