@@ -50,6 +50,16 @@ class Organisation(Provenanced):
     ownership_pct = models.FloatField(null=True)
     notes = models.TextField(blank=True, default="")
 
+    class Meta:
+        # Keyset pages of the workbench walk (filter, sort column, id) in index order.
+        indexes = [
+            models.Index(fields=["name", "id"], name="vc_org_name"),
+            models.Index(fields=["country", "id"], name="vc_org_country"),
+            models.Index(fields=["kind", "org_id"], name="vc_org_kind"),
+            models.Index(fields=["kind", "name", "id"], name="vc_org_kind_name"),
+            models.Index(fields=["country", "name", "id"], name="vc_org_country_name"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.org_id} {self.name}"
 
@@ -64,6 +74,15 @@ class Site(Provenanced):
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
 
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "id"], name="vc_site_name"),
+            models.Index(fields=["country", "id"], name="vc_site_country"),
+            models.Index(fields=["kind", "site_id"], name="vc_site_kind"),
+            models.Index(fields=["kind", "name", "id"], name="vc_site_kind_name"),
+            models.Index(fields=["country", "name", "id"], name="vc_site_country_name"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.site_id} {self.name}"
 
@@ -77,6 +96,13 @@ class Item(Provenanced):
     hs_code = models.CharField(max_length=10, blank=True, default="")
     critical_tags = models.JSONField(default=list)
     mineral_tags = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "id"], name="vc_item_name"),
+            models.Index(fields=["kind", "item_id"], name="vc_item_kind"),
+            models.Index(fields=["kind", "name", "id"], name="vc_item_kind_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.name}"
@@ -104,6 +130,7 @@ class BomLine(Provenanced):
     quantity_per_unit = models.FloatField()
 
     class Meta:
+        indexes = [models.Index(fields=["quantity_per_unit", "id"], name="vc_bom_qty")]
         constraints = [
             models.UniqueConstraint(fields=["parent_item", "child_item"], name="bom_key")
         ]
@@ -123,6 +150,11 @@ class SupplyLink(Provenanced):
     chokepoints = models.JSONField(default=list)  # chokepoint_id values, validated on import
 
     class Meta:
+        indexes = [
+            models.Index(fields=["share", "id"], name="vc_link_share"),
+            models.Index(fields=["qualified", "id"], name="vc_link_qualified"),
+            models.Index(fields=["qualified", "share", "id"], name="vc_link_qualified_share"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["supplier_site", "item", "receiving_site"], name="supply_link_key"

@@ -1,7 +1,7 @@
 """Value-chain pages: lists (search, filter, sort, keyset pages) and detail pages.
 
 Each list is described by a :class:`ListSpec`; one template renders them all. Sorts are limited
-to non-null, indexed columns so every page is an index walk (migration 0003_valuechain_indexes),
+to non-null, indexed columns so every page is an index walk (the indexes in valuechain.models),
 and each list selects only the columns it shows.
 
 Table rows are turned into markup here, not by a template include per cell: at 50 rows of up to
