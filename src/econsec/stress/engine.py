@@ -62,6 +62,10 @@ class Outcome:
     notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     normal_lost_margin: float = 0.0
     """Lost margin over the same horizon with nothing disrupted (normal-time shortfall)."""
+    rounds: int = 0
+    """How many times the certificate failed and the restricted programme was widened."""
+    fell_back: bool = False
+    """True when a restricted programme was infeasible and the whole programme was solved."""
 
     @property
     def excess_lost_margin(self) -> float:
@@ -441,6 +445,8 @@ class Engine:
             free_columns=int(runner.free.sum()),
             notes=list(dis.notes),
             normal_lost_margin=normal,
+            rounds=runner.rounds,
+            fell_back=runner.fell_back,
         )
 
     def _normal_lost(self, horizon_weeks: float) -> FloatArray:
@@ -488,6 +494,8 @@ class _Runner:
         self.free = free
         self.fresh = fresh
         self.solves = 0
+        self.rounds = 0
+        self.fell_back = False
         self.sub = _Sub(engine, state, free)
 
     def _rebuild(self) -> None:
@@ -502,6 +510,7 @@ class _Runner:
         self.solves += 1
         sol = sub.model.solve()
         if sol.status == INFEASIBLE and not self.free.all():
+            self.fell_back = True
             self.free[:] = True
             self._rebuild()
             return None
@@ -535,6 +544,7 @@ class _Runner:
 
     def _widen(self, cols: IntArray) -> None:
         prog, chain = self.prog, self.engine.chain
+        self.rounds += 1
         self.free[cols] = True
         links = cols[(cols >= prog.y0) & (cols < prog.a0)] - prog.y0
         alts = cols[(cols >= prog.a0) & (cols < prog.l0)] - prog.a0

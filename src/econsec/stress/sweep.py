@@ -129,6 +129,9 @@ def run_specs(chain: CompiledChain | None, specs: Sequence[SweepSpec]) -> list[d
                 material=out.material,
                 shortcut=out.shortcut,
                 lp_solves=out.lp_solves,
+                rounds=out.rounds,
+                free_columns=out.free_columns,
+                fell_back=out.fell_back,
             )
         rows.append(row)
     return rows
