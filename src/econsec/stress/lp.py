@@ -25,6 +25,10 @@ OPTIMAL, INFEASIBLE, UNBOUNDED, FAILED = "optimal", "infeasible", "unbounded", "
 
 
 _LOCAL = threading.local()
+_DOUBTFUL = (
+    highspy.HighsModelStatus.kInfeasible,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
 _BANNER_LOCK = threading.Lock()
 _banner_done = False
 
@@ -173,6 +177,14 @@ class Model:
         h = self._live()
         h.run()
         status = h.getModelStatus()
+        if status in _DOUBTFUL:
+            # A simplex warm-started from another horizon's basis can report a feasible model
+            # infeasible (seen at Ford scale at a TTS piece boundary, where the previous piece's
+            # optimum sits exactly on the new t bound). Only a cold start's verdict is trusted:
+            # callers answer "infeasible" by solving a far larger programme.
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             sol = h.getSolution()
             return Solution(
