@@ -28,6 +28,7 @@ _LOCAL = threading.local()
 _DOUBTFUL = (
     highspy.HighsModelStatus.kInfeasible,
     highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    highspy.HighsModelStatus.kUnknown,
 )
 _BANNER_LOCK = threading.Lock()
 _banner_done = False

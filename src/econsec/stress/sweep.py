@@ -166,7 +166,7 @@ def sweep(
     executor: Executor | None = None,
     dask_client: Any = None,
     default_ttr_weeks: float | None = None,
-    chunk_size: int = 32,
+    chunk_size: int = 16,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Run the sweep and return its JSON payload, rows ranked by Risk Exposure Index.
