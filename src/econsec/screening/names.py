@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from econsec.screening.nicknames import nickname_pairs
 from econsec.screening.normalise import NameForm, generic_words, name_forms
 from econsec.screening.transliterate import SKELETON_METHODS, skeleton
 
@@ -50,6 +51,9 @@ class NameConfig:
     # Organisations get no such allowance: "Banco Santander Chile" is another bank.
     middle_name_weight: float = 0.25
     middle_name_factor: float = 0.97
+    # A given name and its nickname (Ted/Theodore) meet at this similarity, for people and
+    # parties of unknown kind; in company names "Art" or "Will" are words, not Arthur or William.
+    nickname_similarity: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -207,9 +211,13 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
     pairs: list[tuple[float, int, int]] = []
     loose = japanese and config.loose_japanese
     floor, initial = config.min_token_similarity, config.initial_similarity
+    nick_sim = config.nickname_similarity
+    nicknames = nickname_pairs() if kind in ("person", "unknown") else frozenset()
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
             sim = 1.0 if a == b else _cached_similarity(a, b, loose, initial, floor)
+            if sim < nick_sim and (a, b) in nicknames:
+                sim = nick_sim
             if sim >= floor:
                 pairs.append((sim, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))

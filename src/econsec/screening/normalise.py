@@ -1,7 +1,8 @@
 """Normalise a name into comparable Latin token forms.
 
 Steps: Unicode NFKC (full/half width), legal forms written in CJK/Cyrillic script, case,
-punctuation, transliteration (see :mod:`transliterate`), Latin diacritics, English inflections of
+punctuation, transliteration (see :mod:`transliterate`), Latin diacritics, numbers written as
+words or Roman numerals (see :mod:`numbers`), English inflections of
 corporate words, and Latin legal forms at either end of the name. A name can have several
 forms (one per reading); each remembers its method and the legal forms it had.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from econsec.screening.numbers import fold_numbers
 from econsec.screening.transliterate import cjk_words, english_variants, fold_japanese, readings
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -139,10 +141,12 @@ def _fold_token(token: str) -> str:
     return token
 
 
-def _drop_titles(tokens: list[str]) -> list[str]:
+def _drop_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The tokens without titles, and all of them; particles folded in both."""
     titles, particles = _stopwords()
-    kept = [particles.get(t, t) for t in tokens if t not in titles]
-    return kept or tokens
+    folded = [particles.get(t, t) for t in tokens]
+    kept = [p for t, p in zip(tokens, folded, strict=True) if t not in titles]
+    return kept or folded, folded
 
 
 @lru_cache(maxsize=500_000)
@@ -158,16 +162,19 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for raw_tokens, method in readings(" ".join(text.split())):
+        split = [t for raw in raw_tokens for t in _punctuation_to_space(fold_latin(raw)).split()]
         tokens: list[str] = []
-        for raw in raw_tokens:
-            for token in _punctuation_to_space(fold_latin(raw)).split():
-                token = _fold_token(token)
-                tokens.append(variants.get(token, token))
+        # Numbers first: "1st" and "44th" are ordinals, not obfuscated letters.
+        for token in fold_numbers(split):
+            token = _fold_token(token)
+            tokens.append(variants.get(token, token))
         tokens, latin_forms = _strip_latin_forms(tokens)
-        tokens = _drop_titles(tokens)
-        key = tuple(tokens)
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        forms.append(NameForm(key, method, tuple(script_forms + latin_forms), original))
+        # A title word can also be part of the name ("General Motors", "van der Bilt"), so
+        # the name is also kept with it when dropping changed something.
+        for variant in _drop_titles(tokens):
+            key = tuple(variant)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            forms.append(NameForm(key, method, tuple(script_forms + latin_forms), original))
     return tuple(forms)

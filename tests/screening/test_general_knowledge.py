@@ -1,0 +1,118 @@
+"""General knowledge the matcher reads from data tables: nicknames, number words, abbreviations,
+title words that are also name parts. Each rule has matches it must make and near misses it
+must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from econsec.screening.names import compare_names
+from econsec.screening.nicknames import is_nickname
+from econsec.screening.numbers import fold_numbers, roman_value
+from econsec.screening.scoring import DEFAULT_CONFIG
+
+THRESHOLD = DEFAULT_CONFIG.threshold
+
+
+def test_nickname_table_relates_a_name_and_its_own_nicknames_only() -> None:
+    assert is_nickname("ted", "theodore") and is_nickname("theodore", "ted")
+    assert is_nickname("bill", "william")
+    # Both are Benjamin's nicknames, but a Ben is not a Jamie.
+    assert not is_nickname("ben", "jamie")
+    assert not is_nickname("ted", "william")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ted Doe", "Theodore Doe"),
+        ("Bill Clinton", "William Clinton"),
+        ("Peggy Lee", "Margaret Lee"),
+    ],
+)
+def test_people_match_under_their_nicknames(a: str, b: str) -> None:
+    assert compare_names(a, b, kind="person").score >= THRESHOLD
+    # Without the table the pair is far apart: the rule is what carries it.
+    assert compare_names(a, b, kind="organisation").score < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Ted Doe", "Theodora Dee"), ("Ben Doe", "Jamie Doe"), ("Ted Doe", "Thomas Doe")],
+)
+def test_nicknames_do_not_join_other_people(a: str, b: str) -> None:
+    assert compare_names(a, b, kind="person").score < THRESHOLD
+
+
+def test_nickname_explanation_names_the_pair() -> None:
+    result = compare_names("Ted Doe", "Theodore Doe", kind="person")
+    pairs = {(m.query, m.candidate): m.similarity for m in result.matched}
+    assert pairs[("ted", "theodore")] == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("brigade forty four", ["brigade", "44"]),
+        ("brigade forty 4", ["brigade", "44"]),
+        ("brigade fourty four", ["brigade", "44"]),
+        ("one hundred and five", ["105"]),
+        ("two thousand and twenty one", ["2021"]),
+        ("twenty first century", ["21", "century"]),
+        ("44th brigade", ["44", "brigade"]),
+        ("vingt quatre", ["24"]),
+        ("vierzig zwei", ["42"]),
+        # Separate numbers stay separate; "and" between words is kept.
+        ("three four", ["3", "4"]),
+        ("smith and wesson", ["smith", "and", "wesson"]),
+        ("ten 4", ["10", "4"]),
+    ],
+)
+def test_number_words_are_read_as_digits(words: str, expected: list[str]) -> None:
+    assert fold_numbers(words.split()) == expected
+
+
+def test_roman_numerals_are_valued_by_rule() -> None:
+    values = {"ii": 2, "iv": 4, "viii": 8, "ix": 9, "xiv": 14, "xxxix": 39}
+    assert {k: roman_value(k) for k in values} == values
+    # Single letters are initials; longer letter runs are words.
+    assert [roman_value(t) for t in ("i", "v", "x", "mix", "civ", "iiii", "vv")] == [None] * 7
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Brigade Forty-Four", "Brigade 44"),
+        ("Brigade Forty 4", "Brigade 44"),
+        ("Third Avenue Capital", "3rd Avenue Capital"),
+        ("First Bank Int'l", "First International Bank"),
+        ("Acme Mfg Co.", "Acme Manufacturing Company"),
+    ],
+)
+def test_numbers_and_abbreviations_match(a: str, b: str) -> None:
+    assert compare_names(a, b, kind="organisation").score >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Brigade Forty-Four", "Brigade 45"), ("Brigade Forty-Four", "Brigade Four")],
+)
+def test_different_numbers_do_not_match(a: str, b: str) -> None:
+    assert compare_names(a, b, kind="organisation").score < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("General Motors Company", "General Motor Co"),
+        ("vanderbilt corp", "van der bilt corp"),
+        ("El Nino Trading", "El Nino Trading LLC"),
+    ],
+)
+def test_title_words_that_are_name_parts_still_count(a: str, b: str) -> None:
+    assert compare_names(a, b, kind="organisation").score >= 0.9
+
+
+def test_titles_are_still_dropped_for_people() -> None:
+    assert compare_names("General John Smith", "John Smith", kind="person").score == 1.0
+    assert compare_names("Dr. Maria Lopez", "Maria Lopez", kind="person").score == 1.0
