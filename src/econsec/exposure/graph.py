@@ -15,6 +15,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from econsec.exposure.jit import jit
 from econsec.exposure.problems import ExposureError, ExposureWarning
 from econsec.valuechain.compiled import CompiledChain
 
@@ -49,43 +50,65 @@ class Structure:
         return int(self.level_ptr.shape[0] - 1)
 
 
-def _csr_from_keys(keys: IntArray, shift: int, shape: tuple[int, int]) -> sp.csr_matrix:
-    """The 0/1 CSR pattern of sorted, distinct keys ``row << shift | col``."""
-    n_rows, n_cols = shape
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys >> shift, minlength=n_rows), out=indptr[1:])
-    index_type = np.int32 if max(n_rows, n_cols, keys.shape[0]) < 2**31 else np.int64
+def _link_patterns(
+    link_slot: IntArray, link_src: IntArray, use: BoolArray, shape: tuple[int, int]
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Patterns (slots × nodes, sorted indices) of every link and of the links in ``use``."""
+    all_ptr, all_idx, use_ptr, use_idx = _pattern_arrays(link_slot, link_src, use, shape[0])
+    return _pattern(all_ptr, all_idx, shape), _pattern(use_ptr, use_idx, shape)
+
+
+def _pattern(ptr: IntArray, idx: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
+    index_type = np.int32 if max(*shape, idx.shape[0]) < 2**31 else np.int64
     return sp.csr_matrix(
-        (
-            np.ones(keys.shape[0], dtype=np.int32),
-            (keys & ((1 << shift) - 1)).astype(index_type),
-            indptr.astype(index_type),
-        ),
+        (np.ones(idx.shape[0], dtype=np.int32), idx.astype(index_type), ptr.astype(index_type)),
         shape=shape,
     )
 
 
-def _link_patterns(
-    link_slot: IntArray, link_src: IntArray, use: BoolArray, shape: tuple[int, int]
-) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Patterns of every link and of the links in ``use``, from a single sort.
+@jit
+def _pattern_arrays(
+    link_slot: IntArray, link_src: IntArray, use: BoolArray, n_slots: int
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Links bucketed by slot, then each slot's few sources sorted and made distinct.
 
-    The lowest key bit is 0 for a used link, so a (slot, source) pair's first entry after the
-    sort tells whether any of its links is used. One sort of combined keys costs several times
-    less than scipy's COO route (sum duplicates, convert) at the sizes where calls dominate.
+    The key ``source << 1 | unused`` sorts a source's used link first, so the first entry of
+    each source tells whether any of its links is used.
     """
-    shift = max(1, int(shape[1] - 1).bit_length())
-    keys = (((link_slot << shift) | link_src) << 1) | (~use).astype(np.int64)
-    if keys.shape[0] > 1 and not bool((keys[1:] >= keys[:-1]).all()):
-        keys.sort()  # compiled links usually come grouped by slot already
-    pair = keys >> 1
-    first = np.ones(keys.shape[0], dtype=bool)
-    np.not_equal(pair[1:], pair[:-1], out=first[1:])
-    used = first & ((keys & 1) == 0)
-    return (
-        _csr_from_keys(pair[first], shift, shape),
-        _csr_from_keys(pair[used], shift, shape),
-    )
+    ptr = np.zeros(n_slots + 1, dtype=np.int64)
+    for slot in link_slot:
+        ptr[slot + 1] += 1
+    for slot in range(n_slots):
+        ptr[slot + 1] += ptr[slot]
+    fill = ptr[:-1].copy()
+    keys = np.empty(link_slot.shape[0], dtype=np.int64)
+    for k in range(link_slot.shape[0]):
+        keys[fill[link_slot[k]]] = (link_src[k] << 1) | (0 if use[k] else 1)
+        fill[link_slot[k]] += 1
+    all_ptr = np.zeros(n_slots + 1, dtype=np.int64)
+    use_ptr = np.zeros(n_slots + 1, dtype=np.int64)
+    all_idx = np.empty(keys.shape[0], dtype=np.int64)
+    use_idx = np.empty(keys.shape[0], dtype=np.int64)
+    n_all = n_use = 0
+    for slot in range(n_slots):
+        run = keys[ptr[slot] : ptr[slot + 1]]
+        for i in range(1, run.shape[0]):  # insertion sort: a slot has a handful of links
+            key, j = run[i], i - 1
+            while j >= 0 and run[j] > key:
+                run[j + 1] = run[j]
+                j -= 1
+            run[j + 1] = key
+        for i in range(run.shape[0]):
+            if i > 0 and run[i] >> 1 == run[i - 1] >> 1:
+                continue
+            all_idx[n_all] = run[i] >> 1
+            n_all += 1
+            if run[i] & 1 == 0:
+                use_idx[n_use] = run[i] >> 1
+                n_use += 1
+        all_ptr[slot + 1] = n_all
+        use_ptr[slot + 1] = n_use
+    return all_ptr, all_idx[:n_all], use_ptr, use_idx[:n_use]
 
 
 def _supplied_inputs(chain: CompiledChain, supplied: BoolArray) -> sp.csr_matrix:
@@ -149,50 +172,77 @@ def analyse_structure(chain: CompiledChain) -> Structure:
 def _levels(inputs: sp.csr_matrix, slot_sources: sp.csr_matrix) -> tuple[IntArray, IntArray]:
     """Longest supplier-path length of every node, and of every slot's highest supplier.
 
-    Kahn's algorithm over the node–slot graph, one level at a time: a node is ready when all
-    its supplied input slots are, a slot when all its suppliers are. Nodes left at -1 sit on
-    (or downstream of) a cycle; unsupplied slots stay at -1.
+    Nodes left at -1 sit on (or downstream of) a cycle; unsupplied slots stay at -1.
     """
-    n, s = inputs.shape
-    node_level = np.full(n, -1, dtype=np.int64)
-    slot_level = np.full(s, -1, dtype=np.int64)
-    node_wait = np.diff(inputs.indptr).astype(np.int64)
-    slot_wait = np.diff(slot_sources.indptr).astype(np.int64)
-    supplies = slot_sources.T.tocsr()  # node → slots it supplies
-    consumers = inputs.T.tocsr()  # slot → nodes that need it
-    frontier = np.flatnonzero(node_wait == 0)
-    d = 0
-    while frontier.size:
-        node_level[frontier] = d
-        touched = _row_entries(supplies, frontier)
-        if touched.size == 0:
-            break
-        slot_wait -= np.bincount(touched, minlength=s)
-        ready = _distinct(touched[slot_wait[touched] == 0], s)
-        slot_level[ready] = d
-        reached = _row_entries(consumers, ready)
-        node_wait -= np.bincount(reached, minlength=n)
-        frontier = _distinct(reached[node_wait[reached] == 0], n)
-        d += 1
+    return _kahn_levels(
+        inputs.indptr.astype(np.int64),
+        inputs.indices.astype(np.int64),
+        slot_sources.indptr.astype(np.int64),
+        slot_sources.indices.astype(np.int64),
+    )
+
+
+@jit
+def _transpose(ptr: IntArray, idx: IntArray, n_cols: int) -> tuple[IntArray, IntArray]:
+    """CSR pointers and indices of the transpose of the pattern (``ptr``, ``idx``)."""
+    out_ptr = np.zeros(n_cols + 1, dtype=np.int64)
+    for j in idx:
+        out_ptr[j + 1] += 1
+    for j in range(n_cols):
+        out_ptr[j + 1] += out_ptr[j]
+    fill = out_ptr[:-1].copy()
+    out_idx = np.empty(idx.shape[0], dtype=np.int64)
+    for r in range(ptr.shape[0] - 1):
+        for p in range(ptr[r], ptr[r + 1]):
+            out_idx[fill[idx[p]]] = r
+            fill[idx[p]] += 1
+    return out_ptr, out_idx
+
+
+@jit
+def _kahn_levels(
+    in_ptr: IntArray, in_slot: IntArray, src_ptr: IntArray, src_node: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Kahn's algorithm over the node–slot graph, keeping the longest path to each vertex.
+
+    A node is ready when all its supplied input slots are, a slot when all its suppliers are.
+    """
+    n, n_slots = in_ptr.shape[0] - 1, src_ptr.shape[0] - 1
+    sup_ptr, sup_slot = _transpose(src_ptr, src_node, n)  # node → slots it supplies
+    use_ptr, use_node = _transpose(in_ptr, in_slot, n_slots)  # slot → nodes that need it
+    node_wait = in_ptr[1:] - in_ptr[:-1]
+    slot_wait = src_ptr[1:] - src_ptr[:-1]
+    node_level = np.zeros(n, dtype=np.int64)
+    slot_level = np.full(n_slots, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    tail = 0
+    for v in range(n):
+        if node_wait[v] == 0:
+            queue[tail] = v
+            tail += 1
+    head = 0
+    while head < tail:
+        v = queue[head]
+        head += 1
+        for p in range(sup_ptr[v], sup_ptr[v + 1]):
+            slot = sup_slot[p]
+            slot_level[slot] = max(slot_level[slot], node_level[v])
+            slot_wait[slot] -= 1
+            if slot_wait[slot] == 0:
+                for q in range(use_ptr[slot], use_ptr[slot + 1]):
+                    c = use_node[q]
+                    node_level[c] = max(node_level[c], slot_level[slot] + 1)
+                    node_wait[c] -= 1
+                    if node_wait[c] == 0:
+                        queue[tail] = c
+                        tail += 1
+    for v in range(n):
+        if node_wait[v] > 0:
+            node_level[v] = -1
+    for slot in range(n_slots):
+        if slot_wait[slot] > 0:
+            slot_level[slot] = -1
     return node_level, slot_level
-
-
-def _distinct(values: IntArray, size: int) -> IntArray:
-    """Distinct values in ascending order, for values below ``size``."""
-    seen = np.zeros(size, dtype=bool)
-    seen[values] = True
-    return np.flatnonzero(seen)
-
-
-def _row_entries(m: sp.csr_matrix, rows: IntArray) -> IntArray:
-    """The column indices of ``rows`` of ``m``, end to end (no scipy indexing overhead)."""
-    start = m.indptr[rows].astype(np.int64)
-    lens = m.indptr[rows + 1] - start
-    if rows.shape[0] == 0 or int(lens.sum()) == 0:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(lens)
-    flat = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(start - (ends - lens), lens)
-    return np.asarray(m.indices[flat], dtype=np.int64)
 
 
 def _cycle_labels(chain: CompiledChain, depends: sp.csr_matrix, level: IntArray) -> str:
