@@ -19,6 +19,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from econsec.stress.errors import StressError
+from econsec.stress.gather import entries, neighbours
 from econsec.stress.lp import INFEASIBLE, OPTIMAL, Model, Solution
 from econsec.stress.programme import (
     ROW_ACAP,
@@ -84,67 +85,75 @@ class _Sub:
         prog = engine.prog
         self.free = free
         self.cols = np.flatnonzero(free[1:]) + 1
-        touched = prog.matrix_csc[:, self.cols]
-        # Row and column sets by mask, not np.unique: sub-problems are small, the programme
-        # is not, and sorting its index arrays per scenario dominated the set-up time.
+        # Entries of the free columns (column by column, rows ascending) and of the rows they
+        # meet, gathered from the programme's arrays: sub-problems are small, the programme is
+        # not, so nothing here sorts or slices anything programme-sized (docs/decisions/0072).
+        c_pos, c_owner = entries(engine.csc_ptr, self.cols)
+        c_row, c_val = engine.csc_idx[c_pos], engine.csc_val[c_pos]
         hit = engine.work_hit
-        hit[touched.indices] = True
-        rows = np.flatnonzero(hit).astype(np.int64)
+        hit[c_row] = True
+        rows = np.flatnonzero(hit)
         hit[rows] = False
         rows = rows[np.isfinite(state.row_upper[rows]) | (prog.row_kind[rows] == ROW_ACAP)]
-        a_rows = prog.matrix_csr[rows]
+        r_pos, r_owner = entries(engine.csr_ptr, rows)
+        r_col, r_val = engine.csr_idx[r_pos], engine.csr_val[r_pos]
         # The fixed columns' steady state moves into the t column. Work arrays the size of the
         # programme are the engine's, restored after use, so a sub-problem allocates only its own.
         fixed_rates = engine.work_rates
         fixed_rates[self.cols] = 0.0
-        tcol = state.t_coef[rows] + a_rows @ fixed_rates
+        tcol = state.t_coef[rows] + np.bincount(
+            r_owner, weights=r_val * fixed_rates[r_col], minlength=rows.size
+        )
         fixed_rates[self.cols] = prog.rates[self.cols]
         position = engine.work_position
         position[rows] = np.arange(rows.size)
-        local = position[touched.indices]
-        col_of = np.repeat(np.arange(self.cols.size), np.diff(touched.indptr))
+        local = position[c_row]
+        position[rows] = -1
         kept = local >= 0
         keep_row = _undominated(
-            local[kept], col_of[kept], touched.data[kept], tcol, state.row_upper[rows],
+            local[kept], c_owner[kept], c_val[kept], tcol, state.row_upper[rows],
             prog.row_kind[rows] == ROW_ACAP,
         )  # fmt: skip
         # The certificate checks every fixed column meeting a candidate row, dropped or not
         # (a dropped row's dual is 0), and fixed lost sales (normal-time shortfall has a cost
         # even where no kept row meets it).
         check = engine.work_check
-        check[a_rows.indices] = True
+        check[r_col] = True
         check[engine.short_cols] = True
-        self.fixed_checked = np.flatnonzero(check & ~free).astype(np.int64)
-        check[a_rows.indices] = False
+        self.fixed_checked = np.flatnonzero(check & ~free)
+        check[r_col] = False
         check[engine.short_cols] = False
         self.rows = rows[keep_row]
-        self.a_rows = a_rows[keep_row] if not keep_row.all() else a_rows
+        renumber = np.cumsum(keep_row) - 1  # place of a candidate row among the kept ones
+        in_kept = keep_row[r_owner]
+        # Entries of kept rows in checked fixed columns: the certificate's reduced costs are
+        # cost − Σ dual·entry over exactly these.
+        colpos = engine.work_colpos
+        colpos[self.fixed_checked] = np.arange(self.fixed_checked.size)
+        at = colpos[r_col]
+        colpos[self.fixed_checked] = -1
+        use = in_kept & (at >= 0)
+        self.check_row = renumber[r_owner[use]]
+        self.check_at = at[use]
+        self.check_val = r_val[use]
         tcol = tcol[keep_row]
-        position[rows[~keep_row]] = -1
-        position[self.rows] = np.arange(self.rows.size)
-        local = position[touched.indices]
-        position[self.rows] = -1
-        kept = local >= 0
-        body_start = np.zeros(self.cols.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(col_of[kept], minlength=self.cols.size), out=body_start[1:])
-        body_values = touched.data[kept]
+        body = kept.copy()
+        body[kept] = keep_row[local[kept]]
+        body_rows = renumber[local[body]]
+        body_start = np.zeros(self.cols.size + 2, dtype=np.int64)
+        np.cumsum(np.bincount(c_owner[body], minlength=self.cols.size), out=body_start[2:])
         t_rows = np.flatnonzero(tcol)
-        start = np.concatenate([[0], t_rows.size + body_start])
-        matrix = sp.csc_matrix(
-            (
-                np.concatenate([tcol[t_rows], body_values]),
-                np.concatenate([t_rows, local[kept]]),
-                start,
-            ),
-            shape=(self.rows.size, self.cols.size + 1),
-        )
+        t_values = tcol[t_rows]
+        body_start[1:] += t_rows.size
         self.all_cols = np.concatenate([[0], self.cols])
-        self.t_weight = max(1.0, float(np.abs(matrix[:, 0].data).max(initial=0.0)))
+        self.t_weight = max(1.0, float(np.abs(t_values).max(initial=0.0)))
         lower = np.zeros(self.all_cols.size)
-        upper = state.col_upper[self.all_cols].copy()
-        self.model = Model(
-            matrix, np.zeros(self.all_cols.size), lower, upper, state.row_upper[self.rows]
-        )
+        upper = state.col_upper[self.all_cols]
+        self.model = Model.from_arrays(
+            self.rows.size, body_start, np.concatenate([t_rows, body_rows]),
+            np.concatenate([t_values, c_val[body]]), np.zeros(self.all_cols.size), lower, upper,
+            state.row_upper[self.rows],
+        )  # fmt: skip
         self.alt_local = np.flatnonzero(
             (self.all_cols >= prog.a0) & (self.all_cols < prog.l0)
         ).astype(np.int64)
@@ -219,6 +228,17 @@ def _undominated(
     return keep
 
 
+def _int64(a: npt.NDArray[Any]) -> IntArray:
+    return np.asarray(a, dtype=np.int64)
+
+
+def _adjacency(m: sp.csr_matrix) -> tuple[IntArray, IntArray]:
+    """A CSR matrix's row pointer and column indices (sorted within each row), as int64."""
+    m = m.tocsr()
+    m.sort_indices()
+    return _int64(m.indptr), _int64(m.indices)
+
+
 @dataclass
 class _State:
     """A disruption applied to the programme's bounds and t coefficients."""
@@ -228,6 +248,7 @@ class _State:
     row_upper: FloatArray
     alt_closed: BoolArray
     changed_cols: IntArray
+    changed_rows: IntArray
     seed_nodes: IntArray
 
 
@@ -272,6 +293,28 @@ class Engine:
         self.work_position = np.full(self.prog.row_kind.size, -1, dtype=np.int64)
         self.work_check = np.zeros(self.prog.n_cols, dtype=bool)
         self.work_hit = np.zeros(self.prog.row_kind.size, dtype=bool)
+        self.work_colpos = np.full(self.prog.n_cols, -1, dtype=np.int64)
+        # Scenario bounds are written over copies of the programme's and put back after each
+        # scenario (see apply), so a scenario costs what it changes, not three programme copies.
+        self.work_col_upper = self.prog.col_upper.copy()
+        self.work_t_coef = self.prog.t_coef.copy()
+        self.work_row_upper = self.prog.row_upper.copy()
+        self._applied = False
+        self._unstated = ~np.isfinite(chain.node_capacity) & (
+            self.prog.rates[self.prog.u0 :][: self.prog.n_nodes] <= 0
+        )
+        self._downstream = _adjacency(self.downstream)
+        self._node_out = _adjacency(self.prog.node_out)
+        self._slot_links = _adjacency(self.slot_links)
+        self._slot_alts = _adjacency(self.slot_alts)
+        self._node_input_slots = _adjacency(self.node_input_slots)
+        self._slot_consumers = _adjacency(self.prog.slot_consumers)
+        self._price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
+        csc, csr = self.prog.matrix_csc, self.prog.matrix_csr
+        self.csc_ptr, self.csc_idx = _int64(csc.indptr), _int64(csc.indices)
+        self.csr_ptr, self.csr_idx = _int64(csr.indptr), _int64(csr.indices)
+        self.csc_val = np.asarray(csc.data, dtype=np.float64)
+        self.csr_val = np.asarray(csr.data, dtype=np.float64)
         self.short_cols = (self.prog.l0 + np.flatnonzero(~self.prog.served)).astype(np.int64)
         self.demand_of_node = sp.csr_matrix(
             (
@@ -280,6 +323,7 @@ class Engine:
             ),
             shape=(n, chain.demand_node.shape[0]),
         )
+        self._demand_of_node = _adjacency(self.demand_of_node)
 
     def _check_numbers(self) -> None:
         prog, chain = self.prog, self.chain
@@ -296,17 +340,18 @@ class Engine:
 
     # ---- scenario state ----------------------------------------------------------------
     def apply(self, dis: Disruption) -> _State:
+        """Write ``dis`` over the engine's working bounds; ``release`` puts them back.
+
+        One scenario at a time: the state's arrays are the engine's, changed in place.
+        """
+        if self._applied:
+            raise RuntimeError("a scenario is already applied to this engine")
         prog = self.prog
-        col_upper = prog.col_upper.copy()
-        t_coef = prog.t_coef.copy()
-        row_upper = prog.row_upper.copy()
+        col_upper, t_coef, row_upper = self.work_col_upper, self.work_t_coef, self.work_row_upper
         factor = dis.node_factor
         # A partial loss at a node of unstated capacity caps it at that share of its normal
         # output; a node with no normal output (an alternative not yet used) stays unlimited.
-        unstated = ~np.isfinite(self.chain.node_capacity) & (
-            prog.rates[prog.u0 :][: prog.n_nodes] <= 0
-        )
-        hit = np.flatnonzero((factor < 1.0) & ~(unstated & (factor > 0.0)))
+        hit = np.flatnonzero((factor < 1.0) & ~(self._unstated & (factor > 0.0)))
         down = hit[dis.node_factor[hit] <= 0.0]
         partial = hit[dis.node_factor[hit] > 0.0]
         col_upper[prog.u0 + down] = 0.0
@@ -319,27 +364,41 @@ class Engine:
         col_upper[prog.y0 + closed] = 0.0
         alts = np.flatnonzero(dis.alt_closed)
         col_upper[prog.a0 + alts] = 0.0
-        cut_slots = np.union1d(self.chain.link_slot[closed], self.chain.alt_slot[alts])
-        seeds = np.union1d(hit, self.prog.slot_consumers[cut_slots].indices)
+        seeds = hit
+        if closed.size or alts.size:
+            cut_slots = np.union1d(self.chain.link_slot[closed], self.chain.alt_slot[alts])
+            seeds = np.union1d(hit, neighbours(*self._slot_consumers, cut_slots))
+        self._applied = True
         return _State(
             col_upper=col_upper,
             t_coef=t_coef,
             row_upper=row_upper,
             alt_closed=dis.alt_closed,
             changed_cols=np.concatenate([prog.u0 + hit, prog.y0 + closed, prog.a0 + alts]),
+            changed_rows=rows,
             seed_nodes=seeds.astype(np.int64),
         )
+
+    def release(self, state: _State) -> None:
+        """Undo ``apply``: the working bounds are the programme's again."""
+        prog = self.prog
+        cols, rows = state.changed_cols, state.changed_rows
+        self.work_col_upper[cols] = prog.col_upper[cols]
+        self.work_t_coef[rows] = prog.t_coef[rows]
+        self.work_row_upper[rows] = prog.row_upper[rows]
+        self._applied = False
 
     def reach(self, seeds: IntArray) -> BoolArray:
         """Nodes downstream of ``seeds`` (inclusive): those whose supply a disruption can cut."""
         seen = np.zeros(self.chain.n_nodes, dtype=bool)
         seen[seeds] = True
         frontier = seeds
+        ptr, idx = self._downstream
         while frontier.size:
-            nxt = np.unique(self.downstream[frontier].indices)
+            nxt = neighbours(ptr, idx, frontier)
             nxt = nxt[~seen[nxt]]
             seen[nxt] = True
-            frontier = nxt
+            frontier = np.unique(nxt)
         return seen
 
     def _baseline_holds(self, state: _State) -> bool:
@@ -348,7 +407,8 @@ class Engine:
         cols = state.changed_cols
         if np.any(prog.rates[cols] > state.col_upper[cols] * (1 + 1e-12) + 1e-12):
             return False
-        hit_rows = np.flatnonzero(state.t_coef != prog.t_coef)
+        rows = state.changed_rows
+        hit_rows = rows[state.t_coef[rows] != prog.t_coef[rows]]
         if hit_rows.size:
             u = prog.rates[prog.u0 + prog.row_ref[hit_rows]]
             if np.any(u + state.t_coef[hit_rows] > 1e-9 * np.maximum(1.0, u)):
@@ -365,16 +425,16 @@ class Engine:
         free[state.changed_cols] = True
         nodes = np.flatnonzero(reached)
         free[prog.u0 + nodes] = True
-        out_links = prog.node_out[nodes].indices
+        out_links = neighbours(*self._node_out, nodes)
         free[prog.y0 + out_links] = True
-        free[prog.l0 + self.demand_of_node[nodes].indices] = True
+        free[prog.l0 + neighbours(*self._demand_of_node, nodes)] = True
         # Every supplier of a slot that lost supply may step in: other sources, alternatives.
         closed = state.changed_cols[
             (state.changed_cols >= prog.y0) & (state.changed_cols < prog.a0)
         ]
         slots = np.union1d(chain.link_slot[out_links], chain.link_slot[closed - prog.y0])
-        links = self.slot_links[slots].indices
-        alts = self.slot_alts[slots].indices
+        links = neighbours(*self._slot_links, slots)
+        alts = neighbours(*self._slot_alts, slots)
         free[prog.y0 + links] = True
         free[prog.a0 + alts] = True
         free[prog.u0 + chain.link_src[links]] = True
@@ -396,21 +456,38 @@ class Engine:
         ``full`` frees every column (the whole programme); ``fresh_models`` rebuilds the model
         for every solve instead of reusing it — both exist for the baseline comparison.
         """
-        chain, prog = self.chain, self.prog
+        # Normal times first: they are solved on the engine's working bounds, which the
+        # scenario then takes over until it is released.
+        normal = self.normal_lost_margin(horizon_weeks, full=full)
         state = self.apply(dis)
+        try:
+            return self._run(dis, state, horizon_weeks, normal, per_product, full, fresh_models)
+        finally:
+            self.release(state)
+
+    def _run(
+        self,
+        dis: Disruption,
+        state: _State,
+        horizon_weeks: float,
+        normal: float,
+        per_product: bool,
+        full: bool,
+        fresh_models: bool,
+    ) -> Outcome:
+        chain, prog = self.chain, self.prog
         nd = chain.demand_node.shape[0]
         if not full and prog.baseline_ok and self._baseline_holds(state):
             return Outcome(
                 horizon_weeks, float("inf"), 0.0, 0.0, np.zeros(nd), {}, [], True, 0, 0,
                 list(dis.notes),
             )  # fmt: skip
-        normal = 0.0 if full else self.normal_lost_margin(horizon_weeks)
         reached = self.reach(state.seed_nodes)
         if not full and not reached[chain.demand_node].any():
             # Nothing the disruption reaches sells to a market: normal times' answer stands
             # (proof in docs/decisions/0071).
             lost = self._normal_lost(horizon_weeks)
-            price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
+            price = self._price
             return Outcome(
                 horizon_weeks, float("inf"), normal, float(lost @ price), lost, {}, [], True, 0,
                 0, list(dis.notes), normal,
@@ -421,8 +498,6 @@ class Engine:
             free |= self._normal[(float(horizon_weeks), False)][1]
         runner = _Runner(self, state, free, fresh_models)
         lost_margin, lost = runner.ttr(horizon_weeks)
-        if full:
-            normal = self.normal_lost_margin(horizon_weeks, full=True)
         tts, binding = runner.tts(np.flatnonzero(prog.served))
         product_tts: dict[int, float] = {}
         if per_product:
@@ -432,7 +507,7 @@ class Engine:
             ):
                 rows = np.flatnonzero((chain.node_item[chain.demand_node] == item) & prog.served)
                 product_tts[item] = runner.tts(rows)[0] if tts != float("inf") else tts
-        price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
+        price = self._price
         return Outcome(
             horizon_weeks=horizon_weeks,
             tts_weeks=tts,
@@ -474,13 +549,16 @@ class Engine:
                 np.zeros(chain.alt_src.shape[0], dtype=bool),
             )
             state = self.apply(none)
-            reached = np.zeros(chain.n_nodes, dtype=bool)
-            reached[chain.demand_node[~prog.served]] = True
-            # Each horizon starts from the same set, whatever this worker solved before, so
-            # results do not depend on which worker ran which scenario first.
-            free = self._initial_free(state, reached, full)
-            runner = _Runner(self, state, free, full)
-            cost, lost = runner.ttr(float(horizon_weeks))
+            try:
+                reached = np.zeros(chain.n_nodes, dtype=bool)
+                reached[chain.demand_node[~prog.served]] = True
+                # Each horizon starts from the same set, whatever this worker solved before, so
+                # results do not depend on which worker ran which scenario first.
+                free = self._initial_free(state, reached, full)
+                runner = _Runner(self, state, free, full)
+                cost, lost = runner.ttr(float(horizon_weeks))
+            finally:
+                self.release(state)
             cached = self._normal[key] = (cost, runner.free.copy(), lost)
         return cached[0]
 
@@ -519,17 +597,20 @@ class _Runner:
             raise StressError("stress.programme.not_optimal", what=what, status=sol.status)
         return sol
 
-    def _violations(self, sub: _Sub, sol: Solution, cost_full: FloatArray, t: float) -> IntArray:
+    def _violations(
+        self, sub: _Sub, sol: Solution, cost_full: FloatArray, cost_scale: float, t: float
+    ) -> IntArray:
         """Fixed columns whose reduced cost says the full programme would move them."""
         prog = self.prog
         y = sol.row_dual
         touched = sub.fixed_checked
         if not touched.size:
             return touched
-        reduced = cost_full[touched] - (sub.a_rows.T @ y)[touched]
-        scale = max(
-            1.0, float(np.abs(cost_full).max(initial=0.0)), float(np.abs(y).max(initial=0.0))
+        priced = np.bincount(
+            sub.check_at, weights=sub.check_val * y[sub.check_row], minlength=touched.size
         )
+        reduced = cost_full[touched] - priced
+        scale = max(1.0, cost_scale, float(np.abs(y).max(initial=0.0)))
         tol = 1e-7 * scale
         upper = self.state.col_upper[touched]
         is_alt = (touched >= prog.a0) & (touched < prog.l0)
@@ -553,8 +634,8 @@ class _Runner:
         self.free[prog.u0 + nodes] = True
         # A freed supplier can only make more if its own inputs can grow: free its tier of
         # suppliers at once rather than discovering it one failed check later.
-        slots = self.engine.node_input_slots[nodes].indices
-        up = self.engine.slot_links[slots].indices
+        slots = neighbours(*self.engine._node_input_slots, nodes)
+        up = neighbours(*self.engine._slot_links, slots)
         self.free[prog.y0 + up] = True
         self.free[prog.u0 + chain.link_src[up]] = True
         self._rebuild()
@@ -569,6 +650,7 @@ class _Runner:
         prog = self.prog
         cost_full = np.zeros(prog.n_cols)
         cost_full[prog.l0 :] = prog.margin
+        margin_max = float(prog.margin.max(initial=0.0))
         while True:
             sub = self._model()
             cost = np.zeros(sub.all_cols.size)
@@ -585,7 +667,7 @@ class _Runner:
                 continue
             # With no loss in the restricted part and none fixed outside, nothing can improve.
             check = sol.objective > 0 or not prog.baseline_ok
-            bad = self._violations(sub, sol, cost_full, horizon) if check else _NONE
+            bad = self._violations(sub, sol, cost_full, margin_max, horizon) if check else _NONE
             if bad.size:
                 self._widen(bad)
                 continue
@@ -606,6 +688,10 @@ class _Runner:
         """
         prog = self.prog
         cost_full = np.zeros(prog.n_cols)
+        must_serve = np.ones(prog.n_demand, dtype=bool)
+        if forced_rows is not None:
+            must_serve[:] = False
+            must_serve[forced_rows] = True
         while True:
             points = [0.0, *self.sub.breakpoints(self.engine, self.state), TTS_CAP_WEEKS]
             widened = False
@@ -620,9 +706,7 @@ class _Runner:
                 cost[0] = -weight
                 cost_full[0] = -weight
                 sub.model.set_costs(cost)
-                forced = np.ones(sub.l_local.size, dtype=bool)
-                if forced_rows is not None:
-                    forced = np.isin(sub.l_demand, forced_rows)
+                forced = must_serve[sub.l_demand]
                 sub.model.set_col_bounds(
                     sub.l_local, np.zeros(sub.l_local.size), np.where(forced, 0.0, np.inf)
                 )
@@ -635,7 +719,7 @@ class _Runner:
                 t = float(sol.col_value[0])
                 if t >= hi * (1 - _REL_TOL):
                     continue
-                bad = self._violations(sub, sol, cost_full, t)
+                bad = self._violations(sub, sol, cost_full, weight, t)
                 if bad.size:
                     self._widen(bad)
                     widened = True
@@ -671,7 +755,8 @@ class _Runner:
                 entry["site"] = chain.site_ids[chain.slot_site[ref]]
                 entry["item"] = chain.item_ids[chain.slot_item[ref]]
                 entry["item_name"] = chain.item_names[chain.slot_item[ref]]
-                alts = self.engine.slot_alts[ref].indices
+                ptr, idx = self.engine._slot_alts
+                alts = idx[ptr[ref] : ptr[ref + 1]].tolist()
                 entry["alternatives"] = [
                     {
                         "site": chain.site_ids[chain.node_site[chain.alt_src[a]]],

@@ -13,6 +13,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import highspy
 import numpy as np
@@ -104,11 +105,44 @@ class Model:
         col_upper: FloatArray,
         row_upper: FloatArray,
     ) -> None:
+        self._setup(
+            matrix.shape[0], matrix.indptr, matrix.indices, matrix.data,
+            cost, col_lower, col_upper, row_upper,
+        )  # fmt: skip
+
+    @classmethod
+    def from_arrays(
+        cls,
+        n_rows: int,
+        start: npt.NDArray[np.int64],
+        index: npt.NDArray[np.int64],
+        value: FloatArray,
+        cost: FloatArray,
+        col_lower: FloatArray,
+        col_upper: FloatArray,
+        row_upper: FloatArray,
+    ) -> Model:
+        """A model from column-wise arrays (no scipy matrix: sweeps build one per scenario)."""
+        model = cls.__new__(cls)
+        model._setup(n_rows, start, index, value, cost, col_lower, col_upper, row_upper)
+        return model
+
+    def _setup(
+        self,
+        n_rows: int,
+        start: npt.NDArray[np.integer[Any]],
+        index: npt.NDArray[np.integer[Any]],
+        value: FloatArray,
+        cost: FloatArray,
+        col_lower: FloatArray,
+        col_upper: FloatArray,
+        row_upper: FloatArray,
+    ) -> None:
         self.highs = _shared()
-        self.n_rows, self.n_cols = matrix.shape
-        self._start = matrix.indptr.astype(np.int32)
-        self._index = matrix.indices.astype(np.int32)
-        self._value = np.array(matrix.data, dtype=np.float64)
+        self.n_rows, self.n_cols = int(n_rows), int(start.size - 1)
+        self._start = start.astype(np.int32)
+        self._index = index.astype(np.int32)
+        self._value = np.array(value, dtype=np.float64)
         self._cost = np.array(cost, dtype=np.float64)
         self._col_lower = np.array(col_lower, dtype=np.float64)
         self._col_upper = np.array(col_upper, dtype=np.float64)
