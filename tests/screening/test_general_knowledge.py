@@ -116,3 +116,43 @@ def test_title_words_that_are_name_parts_still_count(a: str, b: str) -> None:
 def test_titles_are_still_dropped_for_people() -> None:
     assert compare_names("General John Smith", "John Smith", kind="person").score == 1.0
     assert compare_names("Dr. Maria Lopez", "Maria Lopez", kind="person").score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Mao Tse-tung", "Mao Zedong"),
+        ("Hsi Chin-p'ing", "Xi Jinping"),
+        ("Teng Hsiao-ping", "Deng Xiaoping"),
+        ("Chou En-lai", "Zhou Enlai"),
+        ("Chiang Chieh-shih", "Jiang Jieshi"),
+        ("毛泽东", "Mao Tse-tung"),
+    ],
+)
+def test_wade_giles_meets_pinyin(a: str, b: str) -> None:
+    result = compare_names(a, b, kind="person")
+    assert result.score >= THRESHOLD
+    assert "zh-wg" in result.transliteration
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Mao Tse-tung", "Mao Zemin"),
+        ("Hsi Chin-ping", "Xi Jinhua"),
+        # The key merges b/p and zh/ch, but not whole different syllables.
+        ("Teng Hsiao-ping", "Deng Xiaoming"),
+    ],
+)
+def test_wade_giles_key_does_not_blur_other_syllables(a: str, b: str) -> None:
+    assert compare_names(a, b, kind="person").score < THRESHOLD
+
+
+def test_wade_giles_key_only_for_names_made_of_chinese_syllables() -> None:
+    from econsec.screening.chinese import wade_giles_key
+
+    assert wade_giles_key(("mao", "zedong")) == ("mao", "tsetung")
+    assert wade_giles_key(("xi", "jinping")) == ("hsi", "chinping")
+    # Already Wade-Giles, or not Chinese at all: no extra form.
+    assert wade_giles_key(("mao", "tse", "tung")) is None
+    assert wade_giles_key(("john", "smith")) is None

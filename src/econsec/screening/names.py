@@ -211,6 +211,10 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
     pairs: list[tuple[float, int, int]] = []
     loose = japanese and config.loose_japanese
     floor, initial = config.min_token_similarity, config.initial_similarity
+    if "zh-wg" in (q.method, c.method):
+        # The Wade-Giles key is already lossy (b/p, j/zh/ch merged): only whole syllable
+        # groups that agree count, or "hsin" would meet "hsifu".
+        floor = 1.0
     nick_sim = config.nickname_similarity
     nicknames = nickname_pairs() if kind in ("person", "unknown") else frozenset()
     for i, a in enumerate(qt):

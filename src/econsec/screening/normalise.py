@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from econsec.screening.chinese import wade_giles_key
 from econsec.screening.numbers import fold_numbers
 from econsec.screening.transliterate import cjk_words, english_variants, fold_japanese, readings
 
@@ -177,4 +178,11 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
                 continue
             seen.add(key)
             forms.append(NameForm(key, method, tuple(script_forms + latin_forms), original))
+            # Romanised Chinese in either system also gets the Wade-Giles key (chinese.py).
+            wade_giles = wade_giles_key(key) if method in ("latin", "zh") else None
+            if wade_giles and wade_giles not in seen:
+                seen.add(wade_giles)
+                forms.append(
+                    NameForm(wade_giles, "zh-wg", tuple(script_forms + latin_forms), original)
+                )
     return tuple(forms)
