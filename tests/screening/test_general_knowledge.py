@@ -156,3 +156,41 @@ def test_wade_giles_key_only_for_names_made_of_chinese_syllables() -> None:
     # Already Wade-Giles, or not Chinese at all: no extra form.
     assert wade_giles_key(("mao", "tse", "tung")) is None
     assert wade_giles_key(("john", "smith")) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "method"),
+    [
+        ("Բարակ Օբամա", "Barack Obama", "hy"),
+        ("Սերժ Սարգսյան", "Serzh Sargsyan", "hy"),
+        ("ბარაკ ობამა", "Barack Obama", "ka"),
+        ("მიხეილ სააკაშვილი", "Mikheil Saakashvili", "ka"),
+        ("መለስ ዜናዊ", "Meles Zenawi", "am"),
+        ("ប៉ុល ពត", "Pol Pot", "km"),
+        ("ทักษิณ ชินวัตร", "Thaksin Shinawatra", "th"),
+    ],
+)
+def test_scripts_read_by_letter_table(a: str, b: str, method: str) -> None:
+    result = compare_names(a, b, kind="person")
+    assert result.score >= THRESHOLD
+    assert result.transliteration == method
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ბარაკ ობამა", "Boris Obradovic"),
+        ("მიხეილ სააკაშვილი", "Giorgi Saakashvili"),
+        ("ប៉ុល ពត", "Paul Potts Trading"),
+        ("Սերժ Սարգսյան", "Serzh Sarkisov"),
+    ],
+)
+def test_letter_tables_do_not_match_other_names(a: str, b: str) -> None:
+    assert compare_names(a, b, kind="person").score < THRESHOLD
+
+
+def test_khmer_inherent_vowel_and_musikatoan() -> None:
+    from econsec.screening.transliterate import readings
+
+    # ព followed by a consonant sounds its inherent o; ប with ៉ is p.
+    assert readings("ប៉ុល ពត") == ((("pol", "pot"), "km"),)

@@ -69,7 +69,8 @@ def fold_latin(token: str) -> str:
 def _punctuation_to_space(text: str) -> str:
     out: list[str] = []
     for ch in text:
-        if ch.isalnum():
+        # Combining marks are vowel signs in Khmer, Thai and other abugidas, part of the word.
+        if ch.isalnum() or unicodedata.category(ch).startswith("M"):
             out.append(ch)
         elif ch in "'’`´":
             continue  # O'Brien → obrien, not "o brien"

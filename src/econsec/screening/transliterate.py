@@ -3,7 +3,8 @@
 Each name yields one or more *readings* (a tuple of tokens plus the method that produced it), so
 an explanation can say which transliteration matched. Japanese uses pykakasi (Hepburn) after the
 corporate-word dictionary has translated words like 重工業 → "heavy industry"; Chinese uses
-pypinyin; Hangul, Cyrillic and Greek use small tables. A run of Han characters without kana is
+pypinyin; Hangul, Cyrillic and Greek use small tables; Armenian, Georgian, Ge'ez, Khmer and Thai a
+letter table generated from anyascii (data/script_letters.csv). A run of Han characters without kana is
 ambiguous between Japanese and Chinese, so it gets both readings.
 """
 
@@ -26,7 +27,7 @@ class Reading:
     """A Latin rendering of a name: its tokens and the transliteration method used."""
 
     tokens: tuple[str, ...]
-    method: str  # "latin", "ja", "ja+words", "zh", "zh+words", "ko", "ru", "el"
+    method: str  # "latin", "ja", "ja+words", "zh", "zh+words", "ko", "ru", "el", "hy", "ka"…
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -497,6 +498,41 @@ def _table(text: str, table: dict[str, str]) -> str:
     return "".join(table.get(ch, ch).replace("_", "") for ch in text)
 
 
+# --- scripts read by table: Armenian, Georgian, Ge'ez, Khmer, Thai ------------------------------
+
+
+@cache
+def script_letters() -> dict[str, tuple[str, str]]:
+    """Character → (script code, Latin rendering), from data/script_letters.csv."""
+    lines = (_DATA / "script_letters.csv").read_text(encoding="utf-8").splitlines()
+    rows = csv.DictReader(line for line in lines if not line.startswith("#"))
+    return {chr(int(row["codepoint"], 16)): (row["script"], row["latin"]) for row in rows}
+
+
+_KHMER_MUSIKATOAN = "\u17c9"
+# Consonants of the first series carry the inherent vowel a; the second series carries o.
+_KHMER_FIRST_SERIES = set("កខចឆដឋណតថបផសហឡអ")
+
+
+def _is_khmer_consonant(ch: str) -> bool:
+    return len(ch) == 1 and 0x1780 <= ord(ch) <= 0x17A2
+
+
+def _by_table(text: str, letters: dict[str, tuple[str, str]]) -> str:
+    """Letters by table; a Khmer consonant followed by another (not by the coeng sign that
+    joins a cluster) sounds its inherent vowel (ពត → pot), and ប with the musikatoan sign is p (ប៉ុល → pol)."""
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch == _KHMER_MUSIKATOAN and i and text[i - 1] == "ប":
+            out[-1] = "p"
+            continue
+        out.append(letters[ch][1] if ch in letters else ch)
+        following = text[i + 1] if i + 1 < len(text) else ""
+        if _is_khmer_consonant(ch) and _is_khmer_consonant(following):
+            out.append("a" if ch in _KHMER_FIRST_SERIES else "o")
+    return "".join(out)
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 
@@ -526,6 +562,10 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
             return ((tuple(w for w in words if w), "he"),)
         if any(is_greek(c) for c in text):
             return ((tuple(_table(text, _GREEK).split()), "el"),)
+        letters = script_letters()
+        script = next((letters[c][0] for c in text if c in letters), None)
+        if script is not None:
+            return ((tuple(_by_table(text, letters).split()), script),)
         return ((tuple(text.split()), "latin"),)
     text = fold_japanese(text)
     japanese, chinese = True, not has_kana
