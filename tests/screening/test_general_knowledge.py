@@ -194,3 +194,25 @@ def test_khmer_inherent_vowel_and_musikatoan() -> None:
 
     # ព followed by a consonant sounds its inherent o; ប with ៉ is p.
     assert readings("ប៉ុល ពត") == ((("pol", "pot"), "km"),)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Tactical Missiles Joint Stock Compan",  # cut short at a field width
+        "Tactical Missiles Joynt Stock Company",  # misspelt
+        "Tactical Missiles Limited Liability Compny",
+    ],
+)
+def test_misspelt_or_cut_legal_forms_are_still_legal_forms(name: str) -> None:
+    from econsec.screening.normalise import name_forms
+
+    assert name_forms(name)[0].tokens == ("tactical", "missiles")
+    assert compare_names(name, "Tactical Missiles JSC", kind="organisation").score == 1.0
+
+
+def test_words_near_a_legal_form_are_kept() -> None:
+    from econsec.screening.normalise import name_forms
+
+    # "stock company" is not "joint stock company": Acme Stock stays a two-word name.
+    assert name_forms("Acme Stock Company")[0].tokens == ("acme", "stock")

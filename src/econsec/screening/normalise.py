@@ -15,6 +15,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from econsec.screening.chinese import wade_giles_key
 from econsec.screening.numbers import fold_numbers
@@ -97,9 +99,38 @@ def _strip_script_forms(text: str) -> tuple[str, list[str]]:
     return text, found
 
 
+@cache
+def _long_latin_forms() -> dict[str, str]:
+    """Joined spellings of the legal forms of two or more words ("joint stock company")."""
+    latin, _ = _legal_forms()
+    return {" ".join(seq): form for seq, form in latin.items() if len(seq) >= 2}
+
+
+def _misspelt_form_at_end(tokens: list[str]) -> tuple[int, str] | None:
+    """A legal form of several words at the end of the name with a typo or cut short, as
+    lists cut names at a field width ("JOINT STOCK COMPAN") or misspell them ("JOYNT")."""
+    long_forms = _long_latin_forms()
+    for size in (4, 3, 2):
+        if len(tokens) <= size:
+            continue
+        tail = " ".join(tokens[-size:])
+        if len(tail) < 10:
+            continue
+        best = process.extractOne(
+            tail, long_forms.keys(), scorer=Levenshtein.normalized_similarity, score_cutoff=0.9
+        )
+        if best is not None:
+            return size, long_forms[best[0]]
+    return None
+
+
 def _strip_latin_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
     latin, _ = _legal_forms()
     found: list[str] = []
+    if len(tokens) > 2 and not any(tuple(tokens[-n:]) in latin for n in (2, 3, 4, 5)):
+        misspelt = _misspelt_form_at_end(tokens)
+        if misspelt is not None:
+            tokens, found = tokens[: -misspelt[0]], [misspelt[1]]
     changed = True
     while changed and len(tokens) > 1:
         changed = False
