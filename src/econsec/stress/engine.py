@@ -580,14 +580,14 @@ class _Runner:
     def _rebuild(self) -> None:
         self.sub = _Sub(self.engine, self.state, self.free)
 
-    def _solve(self, sub: _Sub, what: str) -> Solution | None:
+    def _solve(self, sub: _Sub, what: str, *, cold: bool = False) -> Solution | None:
         """Solve; None when a restricted programme is infeasible and has been widened to all.
 
         The full programme is always feasible (lose everything). A restricted one can miss that
         only through rounding in the fixed steady state; then the whole programme is solved.
         """
         self.solves += 1
-        sol = sub.model.solve()
+        sol = sub.model.solve(cold=cold)
         if sol.status == INFEASIBLE and not self.free.all():
             self.fell_back = True
             self.free[:] = True
@@ -712,7 +712,9 @@ class _Runner:
                 )
                 sub.model.set_col_bounds(np.array([0]), np.array([lo]), np.array([hi]))
                 sub.set_alternatives(self.engine, self.state, lo)
-                sol = self._solve(sub, "TTS")
+                # A small model's first piece starts from scratch: the TTR basis is neither
+                # primal nor dual feasible for max t, and repairing it took longer (measured).
+                sol = self._solve(sub, "TTS", cold=lo == 0.0 and sub.model.small)
                 if sol is None:
                     widened = True
                     break

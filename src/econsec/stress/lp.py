@@ -26,6 +26,8 @@ OPTIMAL, INFEASIBLE, UNBOUNDED, FAILED = "optimal", "infeasible", "unbounded", "
 
 
 _LOCAL = threading.local()
+SMALL_COLUMNS = 1_000
+"""Models up to this many columns are solved without presolve and with Dantzig pricing."""
 _DOUBTFUL = (
     highspy.HighsModelStatus.kInfeasible,
     highspy.HighsModelStatus.kUnboundedOrInfeasible,
@@ -174,6 +176,13 @@ class Model:
         )
         if status == highspy.HighsStatus.kError:
             raise ValueError("HiGHS rejected the model")
+        small = self.small
+        if getattr(_LOCAL, "small", None) is not small:
+            # Sweep sub-problems (tens to hundreds of columns) spend more in presolve and in
+            # pricing weights than in the simplex itself; large models keep HiGHS's defaults.
+            h.setOptionValue("presolve", "off" if small else "choose")
+            h.setOptionValue("simplex_dual_edge_weight_strategy", 0 if small else -1)
+            _LOCAL.small = small
 
     def _live(self) -> highspy.Highs:
         if getattr(_LOCAL, "owner", None) is not self:
@@ -208,8 +217,15 @@ class Model:
                 np.asarray(upper, dtype=np.float64),
             )
 
-    def solve(self) -> Solution:
+    @property
+    def small(self) -> bool:
+        return self.n_cols <= SMALL_COLUMNS
+
+    def solve(self, *, cold: bool = False) -> Solution:
+        """Solve from the last basis, or from scratch when ``cold``."""
         h = self._live()
+        if cold:
+            h.clearSolver()
         h.run()
         status = h.getModelStatus()
         if status in _DOUBTFUL:
