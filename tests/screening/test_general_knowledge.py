@@ -216,3 +216,31 @@ def test_words_near_a_legal_form_are_kept() -> None:
 
     # "stock company" is not "joint stock company": Acme Stock stays a two-word name.
     assert name_forms("Acme Stock Company")[0].tokens == ("acme", "stock")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("PLA", "People's Liberation Army", "organisation"),
+        ("ISIL", "Islamic State of Iraq and the Levant", "organisation"),
+        ("IRGC", "Islamic Revolutionary Guard Corps", "organisation"),
+        ("JC Juncker", "Jean-Claude Juncker", "person"),
+    ],
+)
+def test_acronyms_and_initials_meet_the_words(a: str, b: str, kind: str) -> None:
+    result = compare_names(a, b, kind=kind)
+    assert result.score >= THRESHOLD
+    assert any(m.similarity == pytest.approx(0.9) for m in result.matched)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("PLA", "Pacific Logistics Alliance Bank", "organisation"),  # an extra word
+        ("IRGC", "Islamic Republic Guard", "organisation"),  # initials fall short
+        ("KJU", "Kim Jong Un", "person"),  # a person's whole name is not an acronym
+        ("PLO", "People's Liberation Army", "organisation"),
+    ],
+)
+def test_acronyms_need_every_initial(a: str, b: str, kind: str) -> None:
+    assert compare_names(a, b, kind=kind).score < THRESHOLD

@@ -54,6 +54,9 @@ class NameConfig:
     # A given name and its nickname (Ted/Theodore) meet at this similarity, for people and
     # parties of unknown kind; in company names "Art" or "Will" are words, not Arthur or William.
     nickname_similarity: float = 0.9
+    # An abbreviation and the words it abbreviates (PLA / People's Liberation Army): strong,
+    # but weaker than the words themselves.
+    acronym_similarity: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,51 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese:
     return out
 
 
+# Short words skipped when a name is abbreviated to its initials (Islamic State of Iraq and the
+# Levant → ISIL).
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "el", "und"})
+
+
+def _collapse_acronyms(
+    left: list[str], right: list[str], whole: bool
+) -> tuple[list[str], set[int]]:
+    """Replace runs of ``right`` whose initials spell a short token of ``left`` by that token
+    (PLA ↔ People's Liberation Army, JC ↔ Jean Claude); returns the new tokens and the replaced
+    positions. ``whole``: whether the run may be the whole name (not for people: "KJU" is not
+    a way to write Kim Jong Un's name)."""
+    short = {t for t in left if 2 <= len(t) <= 5 and t.isalpha()}
+    if not short or len(right) < 2:
+        return right, set()
+    out: list[str] = []
+    collapsed: set[int] = set()
+    i = 0
+    while i < len(right):
+        found = 0
+        for acronym in short:
+            letters = 0
+            j = i
+            while j < len(right) and letters < len(acronym):
+                token = right[j]
+                if token in _ACRONYM_SKIP and j > i:
+                    j += 1
+                    continue
+                if token[0] != acronym[letters]:
+                    break
+                letters += 1
+                j += 1
+            if letters == len(acronym) and j - i >= 2 and (whole or j - i < len(right)):
+                found = j - i
+                out.append(acronym)
+                break
+        if found:
+            collapsed.add(len(out) - 1)
+            i += found
+        else:
+            out.append(right[i])
+            i += 1
+    return out, collapsed
+
+
 def _as_skeleton(form: NameForm) -> NameForm:
     tokens = tuple(t for t in (skeleton(t) for t in form.tokens) if t)
     return replace(form, tokens=tokens) if tokens else form
@@ -208,6 +256,12 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
     japanese = q.method.startswith("ja") or c.method.startswith("ja")
     qt = _merge_runs(list(q.tokens), list(c.tokens), config, japanese)
     ct = _merge_runs(list(c.tokens), qt, config, japanese)
+    acronyms_c: set[int] = set()
+    acronyms_q: set[int] = set()
+    if q.method == c.method == "latin":  # transliterated tokens are not written initials
+        whole = kind != "person"
+        ct, acronyms_c = _collapse_acronyms(qt, ct, whole)
+        qt, acronyms_q = _collapse_acronyms(ct, qt, whole)
     pairs: list[tuple[float, int, int]] = []
     loose = japanese and config.loose_japanese
     floor, initial = config.min_token_similarity, config.initial_similarity
@@ -222,6 +276,8 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
             sim = 1.0 if a == b else _cached_similarity(a, b, loose, initial, floor)
             if sim < nick_sim and (a, b) in nicknames:
                 sim = nick_sim
+            elif sim == 1.0 and (i in acronyms_q or j in acronyms_c):
+                sim = config.acronym_similarity
             if sim >= floor:
                 pairs.append((sim, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
