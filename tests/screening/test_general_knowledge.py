@@ -236,7 +236,7 @@ def test_acronyms_and_initials_meet_the_words(a: str, b: str, kind: str) -> None
 @pytest.mark.parametrize(
     ("a", "b", "kind"),
     [
-        ("PLA", "Pacific Logistics Alliance Bank", "organisation"),  # an extra word
+        ("PLA", "Pacific Logistics Alliance Novatek", "organisation"),  # an extra name
         ("IRGC", "Islamic Republic Guard", "organisation"),  # initials fall short
         ("KJU", "Kim Jong Un", "person"),  # a person's whole name is not an acronym
         ("PLO", "People's Liberation Army", "organisation"),
