@@ -1,8 +1,8 @@
 """Numbers written as words, ordinals or Roman numerals, read as digits.
 
-"Brigade Forty-Four", "Brigade Forty 4" and "Brigade 44" are one name; "Fund VIII" and "Fund 8"
-too, and "Fund VIII" is not "Fund IX" (the matcher treats differing numbers as evidence of
-another party). Words come from data/number_words.yaml; Roman numerals are read by rule.
+"Brigade Forty-Four", "Brigade Forty 4" and "Brigade 44" are one name, and "First Bank" is
+"1st Bank". Words come from data/number_words.yaml. Roman numerals are valued by rule but left
+as letters in names (see READ_ROMAN).
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ _DATA = Path(__file__).resolve().parent / "data"
 # numerals (civ, liv, mix, dim) are more often words or name syllables than numbers.
 _ROMAN = re.compile(r"^x{0,3}(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+# Roman numerals are valued (roman_value) but not folded into names: read as numbers, "Fund
+# VII" and "Fund VIII" would fall under the matcher's number-mismatch rule and be called
+# different parties, while a reviewer would want a fund of the same sponsor one vintage apart
+# raised for review (and nomenklatura's labelled pairs call 10 of 11 such swaps the same party).
+# As letters they still meet closely (vii/viii). Decision record 0033.
 READ_ROMAN = False
 _ORDINAL_SUFFIX = re.compile(r"^(\d+)(st|nd|rd|th)$")
 
