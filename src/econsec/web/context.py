@@ -2,16 +2,21 @@
 
 Everything here is per process or per request and costs no query beyond the user's roles (one,
 cached on the user for the request): URLs are reversed once per process and script prefix, and
-the navigation with its labels is built once per (prefix, language, roles).
+the navigation with its labels is built once per (prefix, language, roles). The side navigation
+and the role badges are markup built once per (prefix, language, roles, current entry): a
+template loop with a tag per entry cost more than the rest of the frame together
+(docs/decisions/0058-per-request-cpu.md).
 """
 
 from __future__ import annotations
 
 import threading
+from html import escape
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from econsec.i18n import t
 
@@ -33,6 +38,9 @@ _FRAME_URLS = ("dashboard", "set_language", "logout", "upload", "jobs", "tokens"
 _lock = threading.Lock()
 _urls: dict[str, dict[str, str]] = {}
 _navs: dict[tuple[Any, ...], list[dict[str, str]]] = {}
+_markup: dict[tuple[Any, ...], SafeString] = {}
+# Secondary entries marked current by the resolved URL name (as the template used to).
+_SECONDARY = ("upload", "jobs", "tokens")
 
 
 def frame_urls() -> dict[str, str]:
@@ -68,16 +76,100 @@ def navigation(roles: frozenset[str], lang: str) -> list[dict[str, str]]:
     return nav
 
 
+def sidenav_html(
+    roles: frozenset[str], lang: str, path: str, url_name: str, can_edit: bool
+) -> SafeString:
+    """The side navigation for these roles in ``lang``, with the entry for ``path`` (or the
+    secondary entry for ``url_name``) marked current. Labels and URLs are escaped."""
+    nav = navigation(roles, lang)
+    current = path if any(entry["url"] == path for entry in nav) else ""
+    secondary = url_name if url_name in _SECONDARY else ""
+    key = (get_script_prefix(), lang, roles, len(registry.nav), current, secondary, can_edit)
+    found = _markup.get(key)
+    if found is not None:
+        return found
+    urls = frame_urls()
+    parts = [f'<nav class="sidenav" aria-label="{escape(t("web.nav.label", lang))}">\n  <ul>\n']
+    for entry in nav:
+        mark = ' class="current" aria-current="page"' if entry["url"] == current else ""
+        parts.append(
+            f'    <li><a href="{escape(entry["url"])}"{mark}>{escape(entry["label"])}</a></li>\n'
+        )
+    parts.append('  </ul>\n  <ul class="secondary">\n')
+    for name in _SECONDARY:
+        if name == "upload" and not can_edit:
+            continue
+        mark = ' class="current"' if name == secondary else ""
+        label = escape(t(f"web.nav.{name}", lang))
+        parts.append(f'    <li><a href="{escape(urls[name])}"{mark}>{label}</a></li>\n')
+    parts.append(f'    <li><a href="/api/docs">{escape(t("web.nav.api", lang))}</a></li>\n')
+    parts.append("  </ul>\n</nav>")
+    found = mark_safe("".join(parts))
+    with _lock:
+        _markup[key] = found
+    return found
+
+
+def role_badges(roles: frozenset[str], lang: str) -> SafeString:
+    """The signed-in user's role badges (markup, once per role set and language)."""
+    key = ("badges", lang, roles)
+    found = _markup.get(key)
+    if found is None:
+        found = mark_safe(
+            "".join(
+                f' <span class="badge">{escape(t("web.role." + r, lang))}</span>'
+                for r in sorted(roles)
+            )
+        )
+        with _lock:
+            _markup[key] = found
+    return found
+
+
+_LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}  # each in its own language, never translated
+
+
+def language_buttons(active: str) -> SafeString:
+    """The language switch's submit buttons, the active language pressed."""
+    key = ("languages", active)
+    found = _markup.get(key)
+    if found is None:
+        found = mark_safe(
+            "".join(
+                f'<button type="submit" name="language" value="{code}" class="lang active"'
+                f' aria-pressed="true">{_LANGUAGE_NAMES.get(code, code)}</button>'
+                if code == active
+                else f'<button type="submit" name="language" value="{code}" class="lang">'
+                f"{_LANGUAGE_NAMES.get(code, code)}</button>"
+                for code in SUPPORTED
+            )
+        )
+        with _lock:
+            _markup[key] = found
+    return found
+
+
 def workbench(request: HttpRequest) -> dict[str, Any]:
     urls = frame_urls()
     user = getattr(request, "user", None)
+    buttons = language_buttons(getattr(request, "LANGUAGE_CODE", ""))
     if user is None or not user.is_authenticated:
-        return {"econsec_languages": SUPPORTED, "econsec_nav": [], "econsec_urls": urls}
+        return {
+            "econsec_languages": SUPPORTED,
+            "econsec_language_buttons": buttons,
+            "econsec_urls": urls,
+        }
     roles = user_roles(user)
+    lang = request_language(request)
+    can_edit = bool(roles & CAPABILITIES[EDIT])
+    match = getattr(request, "resolver_match", None)
+    url_name = (match.url_name or "") if match is not None else ""
     return {
         "econsec_languages": SUPPORTED,
-        "econsec_nav": navigation(roles, request_language(request)),
+        "econsec_language_buttons": buttons,
+        "econsec_sidenav": sidenav_html(roles, lang, request.path, url_name, can_edit),
+        "econsec_badges": role_badges(roles, lang),
         "econsec_roles": sorted(roles),
-        "econsec_can_edit": bool(roles & CAPABILITIES[EDIT]),
+        "econsec_can_edit": can_edit,
         "econsec_urls": urls,
     }

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from .prepared import Prepared, int_marker
 
 ADMINISTRATOR = "administrator"
 ANALYST = "analyst"
@@ -38,6 +40,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
+# One query per request, compiled once (docs/decisions/0058-per-request-cpu.md); roles are not
+# kept between requests, so a revoked role ends with the next request.
+_ROLE_NAMES = Prepared(
+    lambda user_pk: Group.objects.filter(user__pk=user_pk, name__in=ROLES).values_list("name"),
+    int_marker(0),
+)
+
 
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     """The roles a user holds (cached on the user object for the request)."""
@@ -46,8 +55,7 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     cached: frozenset[str] | None = getattr(user, "_econsec_roles", None)
     if cached is not None:
         return cached
-    groups = getattr(user, "groups", None)
-    names = set(groups.filter(name__in=ROLES).values_list("name", flat=True)) if groups else set()
+    names = {row[0] for row in _ROLE_NAMES.rows(user.pk)} if hasattr(user, "groups") else set()
     if getattr(user, "is_superuser", False):
         names.add(ADMINISTRATOR)
     roles = frozenset(names)

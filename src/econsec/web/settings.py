@@ -99,8 +99,15 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'econsec.sqlite3'}"
+# Connections are kept between requests (per server thread): opening a SQLite connection and
+# running its PRAGMAs cost ~1.4 ms of CPU per request, a fifth of a list page
+# (docs/decisions/0058-per-request-cpu.md). ECONSEC_CONN_MAX_AGE=0 closes them after each request.
 DATABASES = {
-    "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db, conn_max_age=0)
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or _default_db,
+        conn_max_age=int(os.environ.get("ECONSEC_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the web server read while a background import writes.
@@ -129,6 +136,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 ROOT_URLCONF = "econsec.web.urls"
 WSGI_APPLICATION = "econsec.web.wsgi.application"
+# Django's database sessions and ModelBackend, with the per-request reads compiled once
+# (docs/decisions/0058-per-request-cpu.md).
+SESSION_ENGINE = "econsec.web.sessions"
+AUTHENTICATION_BACKENDS = ["econsec.web.backends.PreparedModelBackend"]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:login"

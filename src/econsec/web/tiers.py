@@ -16,6 +16,7 @@ Two implementations share these semantics:
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -152,6 +153,48 @@ def _display_rank(*keys: Sequence[str]) -> IntArray:
     return rank
 
 
+class WalkMemo:
+    """Finished tier walks of one data version, least recently used dropped first.
+
+    A walk depends only on the compiled network, so it is derived data of the data version
+    (docs/decisions/0058-per-request-cpu.md); it lives on the version's :class:`ChainTiers` and
+    goes with it. Bounded by the number of vertex ids held, not the number of walks, because
+    one product's walk can hold tens of thousands of nodes.
+    """
+
+    LIMIT = 2_000_000  # vertex ids (16 MB of int64) per process
+
+    def __init__(self, limit: int = LIMIT) -> None:
+        self._walks: OrderedDict[tuple[str, int], list[IntArray]] = OrderedDict()
+        self._held = 0
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._walks)
+
+    def get(self, key: tuple[str, int]) -> list[IntArray] | None:
+        with self._lock:
+            found = self._walks.get(key)
+            if found is not None:
+                self._walks.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, int], tiers: list[IntArray]) -> list[IntArray]:
+        """Remember ``tiers`` (made read-only) under ``key`` and return them."""
+        for tier in tiers:
+            tier.flags.writeable = False
+        size = sum(int(t.shape[0]) for t in tiers)
+        with self._lock:
+            if key not in self._walks:
+                self._walks[key] = tiers
+                self._held += size
+            while self._held > self._limit and len(self._walks) > 1:
+                _, dropped = self._walks.popitem(last=False)
+                self._held -= sum(int(t.shape[0]) for t in dropped)
+            return self._walks.get(key, tiers)
+
+
 @dataclass(frozen=True)
 class ChainTiers:
     """Tier adjacency of one compiled data version, and the order tiers are shown in.
@@ -212,28 +255,39 @@ class ChainTiers:
             item_index={key: i for i, key in enumerate(chain.item_ids)},
         )
 
+    walks: WalkMemo = field(default_factory=WalkMemo, compare=False, repr=False)
+
     def site_tiers(self, site: int, *, upstream: bool) -> list[IntArray]:
         """Sites upstream (suppliers, their suppliers, …) or downstream of ``site``, by tier,
-        each tier in display order."""
-        graph = self.site_up if upstream else self.site_down
-        tiers = bfs_tiers(graph, np.array([site], dtype=np.int64))
-        return [t[np.argsort(self.site_rank[t], kind="stable")] for t in tiers]
+        each tier in display order (read-only arrays, remembered per data version)."""
+        key = ("up" if upstream else "down", site)
+        found = self.walks.get(key)
+        if found is None:
+            graph = self.site_up if upstream else self.site_down
+            tiers = bfs_tiers(graph, np.array([site], dtype=np.int64))
+            found = self.walks.put(
+                key, [t[np.argsort(self.site_rank[t], kind="stable")] for t in tiers]
+            )
+        return found
 
     def item_tiers(self, item: int) -> list[IntArray]:
         """Nodes (site, item) upstream of ``item`` along the bill of materials, by tier.
 
         Tier 1: the nodes that supply the item, or, for an item nobody supplies (made
         in-house), the nodes that supply its BOM inputs. Tier n+1: the nodes that supply a
-        tier-n node's site with a BOM input of that node's item.
+        tier-n node's site with a BOM input of that node's item. Read-only arrays, remembered
+        per data version.
         """
+        key = ("item", item)
+        found = self.walks.get(key)
+        if found is not None:
+            return found
         first = np.unique(self.item_sources.neighbours(np.array([item], dtype=np.int64)))
         if not first.size:
             children = self.bom_children.neighbours(np.array([item], dtype=np.int64))
             first = np.unique(self.item_sources.neighbours(children))
-        if not first.size:
-            return []
-        tiers = [first, *bfs_tiers(self.node_up, first)]
-        return [t[np.argsort(self.node_rank[t], kind="stable")] for t in tiers]
+        tiers = [first, *bfs_tiers(self.node_up, first)] if first.size else []
+        return self.walks.put(key, [t[np.argsort(self.node_rank[t], kind="stable")] for t in tiers])
 
 
 _lock = threading.Lock()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -34,19 +34,23 @@ from econsec.valuechain.compiled import CompiledChain
 from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
 from econsec.valuechain.store_io import compile_store, current_version
 
-from ..formatting import format_number, format_percent
+from ..formatting import format_number
 from ..listing import TextIndex, paginate
+from ..markup import (
+    Cell,
+    object_url,
+    pager_html,
+    ref_html,
+    row_html,
+    tbody_rows,
+    thead_html,
+    tiers_html,
+    toolbar_html,
+)
 from ..roles import READ, role_required
 from ..tiers import ChainTiers, IntArray, chain_tiers
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: Any
-    url: str = ""
-    kind: str = "text"  # text | num | code | pct | bool | tags
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class ListSpec:
     title_key: str
     headers: Sequence[str]
     base: Callable[[], QuerySet[Any]]
-    row: Callable[[Any], list[Cell]]
+    row: Callable[[Any, str], list[Cell]]  # (row, script prefix) -> cells
     search: Callable[[QuerySet[Any], str], QuerySet[Any]]
     sorts: dict[str, tuple[str, str]]  # param -> (field, header message id)
     default_sort: str
@@ -75,76 +79,8 @@ def _kind_choices(values: Iterable[str]) -> list[tuple[str, str]]:
     return [(v, f"web.kind.{v}") for v in values]
 
 
-# What Django's reverse() leaves unquoted in a path (RFC 3986 sub-delimiters and ~:@); "/" is
-# quoted because a key holding it could not match the <str:…> converter anyway.
-_URL_SAFE = "!$&'()*+,;=~:@"
-_url_parts: dict[tuple[str, str], tuple[str, str]] = {}
-
-
-def object_url(name: str, key: str) -> str:
-    """``reverse(name, args=[key])`` for a one-key detail URL, without resolver work per row."""
-    script = get_script_prefix()
-    parts = _url_parts.get((script, name))
-    if parts is None:
-        marker = "econsec-key-marker"
-        before, after = reverse(name, args=[marker]).split(marker)
-        parts = _url_parts[(script, name)] = (before, after)
-    return parts[0] + quote(str(key), safe=_URL_SAFE) + parts[1]
-
-
-def _org_url(org: Organisation) -> str:
-    return object_url("web:organisation", org.org_id)
-
-
-def _site_url(site: Site) -> str:
-    return object_url("web:site", site.site_id)
-
-
-def _item_url(item: Item) -> str:
-    return object_url("web:item", item.item_id)
-
-
 def _lang() -> str:
     return (translation.get_language() or "ja").split("-")[0]
-
-
-def cell_html(cell: Cell, lang: str) -> str:
-    """One table cell's content as markup (stored text escaped)."""
-    kind, text = cell.kind, cell.text
-    if kind == "msg":
-        return escape(t(str(text), lang))
-    if kind == "num":
-        return f'<span class="num">{escape(format_number(text, lang))}</span>'
-    if kind == "pct":
-        return f'<span class="num">{escape(format_percent(text, lang))}</span>'
-    if kind == "bool":
-        if text:
-            return f'<span class="pill ok">{escape(t("web.yes", lang))}</span>'
-        return f'<span class="pill warn">{escape(t("web.no", lang))}</span>'
-    if kind == "tags":
-        return "".join(f'<span class="tag">{escape(str(tag))}</span>' for tag in text)
-    body = escape(str(text))
-    if cell.url:
-        css = ' class="code"' if kind == "code" else ""
-        return f'<a href="{escape(cell.url)}"{css}>{body}</a>'
-    if kind == "code":
-        return f'<span class="code">{body}</span>'
-    return body
-
-
-def row_html(cells: Sequence[Cell], lang: str) -> SafeString:
-    """A table row's cells (``<td>…</td>`` each) as markup."""
-    return mark_safe(
-        "".join(
-            f'<td class="num">{cell_html(c, lang)}</td>'
-            if c.kind in _NUMERIC
-            else f"<td>{cell_html(c, lang)}</td>"
-            for c in cells
-        )
-    )
-
-
-_NUMERIC = frozenset({"num", "pct"})  # right-aligned under a right-aligned heading
 
 
 # Text indexes per (table, columns) for the current data version, built on first use per
@@ -234,9 +170,14 @@ def _critical(qs: QuerySet[Any], v: str) -> QuerySet[Any]:
     return qs.exclude(critical_tags=[]) if v == "1" else qs
 
 
-def _ref_cell(url_name: str, key: str, name: str) -> Cell:
+def _ref_cell(url_name: str, key: str, name: str, script: str) -> Cell:
     """A linked reference shown as "<id> <name>" (as the models' str() reads)."""
-    return Cell(f"{key} {name}", object_url(url_name, key))
+    return Cell(ref_html(url_name, key, f"{key} {name}", script), kind="html")
+
+
+def _link(url_name: str, key: str, text: str, script: str, css: str = "") -> Cell:
+    """A link to a detail page showing ``text`` (markup memoised in econsec.web.markup)."""
+    return Cell(ref_html(url_name, key, text, script, css), kind="html")
 
 
 SPECS: dict[str, ListSpec] = {
@@ -245,9 +186,9 @@ SPECS: dict[str, ListSpec] = {
         title_key="web.nav.organisations",
         headers=("web.col.org_id", "web.col.name", "web.col.kind", "web.col.country"),
         base=lambda: Organisation.objects.values("pk", "org_id", "name", "kind", "country"),
-        row=lambda o: [
-            Cell(o["org_id"], object_url("web:organisation", o["org_id"]), "code"),
-            Cell(o["name"], object_url("web:organisation", o["org_id"])),
+        row=lambda o, script: [
+            _link("web:organisation", o["org_id"], o["org_id"], script, "code"),
+            _link("web:organisation", o["org_id"], o["name"], script),
             Cell(f"web.kind.{o['kind']}", kind="msg"),
             Cell(o["country"], kind="code"),
         ],
@@ -282,13 +223,10 @@ SPECS: dict[str, ListSpec] = {
         base=lambda: Site.objects.values(
             "pk", "site_id", "name", "kind", "country", "organisation__org_id", "organisation__name"
         ),
-        row=lambda s: [
-            Cell(s["site_id"], object_url("web:site", s["site_id"]), "code"),
-            Cell(s["name"], object_url("web:site", s["site_id"])),
-            Cell(
-                s["organisation__name"],
-                object_url("web:organisation", s["organisation__org_id"]),
-            ),
+        row=lambda s, script: [
+            _link("web:site", s["site_id"], s["site_id"], script, "code"),
+            _link("web:site", s["site_id"], s["name"], script),
+            _link("web:organisation", s["organisation__org_id"], s["organisation__name"], script),
             Cell(f"web.kind.{s['kind']}", kind="msg"),
             Cell(s["country"], kind="code"),
         ],
@@ -318,9 +256,9 @@ SPECS: dict[str, ListSpec] = {
         base=lambda: Item.objects.values(
             "pk", "item_id", "name", "kind", "unit", "critical_tags", "mineral_tags"
         ),
-        row=lambda i: [
-            Cell(i["item_id"], object_url("web:item", i["item_id"]), "code"),
-            Cell(i["name"], object_url("web:item", i["item_id"])),
+        row=lambda i, script: [
+            _link("web:item", i["item_id"], i["item_id"], script, "code"),
+            _link("web:item", i["item_id"], i["name"], script),
             Cell(f"web.kind.{i['kind']}", kind="msg"),
             Cell(i["unit"]),
             Cell([*(i["critical_tags"] or ()), *(i["mineral_tags"] or ())], kind="tags"),
@@ -352,9 +290,9 @@ SPECS: dict[str, ListSpec] = {
             "child_item__item_id",
             "child_item__name",
         ),
-        row=lambda b: [
-            _ref_cell("web:item", b["parent_item__item_id"], b["parent_item__name"]),
-            _ref_cell("web:item", b["child_item__item_id"], b["child_item__name"]),
+        row=lambda b, script: [
+            _ref_cell("web:item", b["parent_item__item_id"], b["parent_item__name"], script),
+            _ref_cell("web:item", b["child_item__item_id"], b["child_item__name"], script),
             Cell(b["quantity_per_unit"], kind="num"),
         ],
         search=_bom_search,
@@ -399,10 +337,10 @@ SPECS: dict[str, ListSpec] = {
             "receiving_site__site_id",
             "receiving_site__name",
         ),
-        row=lambda s: [
-            _ref_cell("web:site", s["supplier_site__site_id"], s["supplier_site__name"]),
-            _ref_cell("web:item", s["item__item_id"], s["item__name"]),
-            _ref_cell("web:site", s["receiving_site__site_id"], s["receiving_site__name"]),
+        row=lambda s, script: [
+            _ref_cell("web:site", s["supplier_site__site_id"], s["supplier_site__name"], script),
+            _ref_cell("web:item", s["item__item_id"], s["item__name"], script),
+            _ref_cell("web:site", s["receiving_site__site_id"], s["receiving_site__name"], script),
             Cell(s["share"], kind="pct"),
             Cell(s["lead_time_days"], kind="num"),
             Cell(s["qualified"], kind="bool"),
@@ -469,18 +407,28 @@ def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
         size=PAGE_SIZE,
     )
     lang = _lang()
+    script = get_script_prefix()
+    row = spec.row
     return render(
         request,
         "web/valuechain/list.html",
         {
             "spec": spec,
-            "rows": [row_html(spec.row(r), lang) for r in page.rows],
-            "page": page,
-            "q": q,
-            "active": active,
-            "sort_key": sort_key,
-            "descending": descending,
-            "sort_options": [(k, v[1]) for k, v in spec.sorts.items()],
+            "rows": tbody_rows(
+                [row_html(row(r, script), lang) for r in page.rows], lang, len(spec.headers)
+            ),
+            "toolbar": toolbar_html(
+                lang=lang,
+                q=q,
+                filters=spec.filters,
+                active=active,
+                sorts=[(k, v[1]) for k, v in spec.sorts.items()],
+                sort_key=sort_key,
+                descending=descending,
+                clear_url=request.path,
+            ),
+            "thead": thead_html(tuple(spec.headers), lang),
+            "pager": pager_html(lang, request.GET.dict(), page.prev_cursor, page.next_cursor),
         },
     )
 
@@ -647,23 +595,28 @@ def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
         ]
     )
     children = org.children.order_by("org_id").values_list("org_id", "name")[:200]
+    script = get_script_prefix()
     return render(
         request,
         "web/valuechain/organisation.html",
         {
             "org": org,
-            "sites": [
-                row_html(
-                    [
-                        Cell(site_id, object_url("web:site", site_id), "code"),
-                        Cell(name),
-                        Cell(f"web.kind.{kind}", kind="msg"),
-                        Cell(country),
-                    ],
-                    lang,
-                )
-                for site_id, name, kind, country in sites
-            ],
+            "sites": tbody_rows(
+                [
+                    row_html(
+                        [
+                            _link("web:site", site_id, site_id, script, "code"),
+                            Cell(name),
+                            Cell(f"web.kind.{kind}", kind="msg"),
+                            Cell(country),
+                        ],
+                        lang,
+                    )
+                    for site_id, name, kind, country in sites
+                ],
+                lang,
+                4,
+            ),
             "all_sites_url": _list_url("web:sites", org=org.org_id) if more_sites else "",
             "children": [
                 {"url": object_url("web:organisation", key), "name": name} for key, name in children
@@ -705,42 +658,53 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
         )[: RELATED_ROWS + 1]
     )
     site_memo = _chip_memo(chain, "site")
+    script = get_script_prefix()
     return render(
         request,
         "web/valuechain/site.html",
         {
             "site": site,
             "org_url": object_url("web:organisation", site.organisation.org_id),
-            "upstream": tier_blocks(request, "up", up, lambda v: site_chip(chain, v, site_memo)),
-            "downstream": tier_blocks(
-                request, "down", down, lambda v: site_chip(chain, v, site_memo)
+            "upstream": tiers_html(
+                tier_blocks(request, "up", up, lambda v: site_chip(chain, v, site_memo)), lang
             ),
-            "receipts": [
-                row_html(
-                    [
-                        Cell(sup_name, object_url("web:site", sup)),
-                        Cell(item_name, object_url("web:item", item)),
-                        Cell(share, kind="pct"),
-                        Cell(qualified, kind="bool"),
-                    ],
-                    lang,
-                )
-                for sup, sup_name, item, item_name, share, qualified in receipts
-            ],
+            "downstream": tiers_html(
+                tier_blocks(request, "down", down, lambda v: site_chip(chain, v, site_memo)), lang
+            ),
+            "receipts": tbody_rows(
+                [
+                    row_html(
+                        [
+                            _link("web:site", sup, sup_name, script),
+                            _link("web:item", item, item_name, script),
+                            Cell(share, kind="pct"),
+                            Cell(qualified, kind="bool"),
+                        ],
+                        lang,
+                    )
+                    for sup, sup_name, item, item_name, share, qualified in receipts
+                ],
+                lang,
+                4,
+            ),
             "all_receipts_url": _list_url("web:links", receiver=site.site_id)
             if more_receipts
             else "",
-            "supplies": [
-                row_html(
-                    [
-                        Cell(item_name, object_url("web:item", item)),
-                        Cell(recv_name, object_url("web:site", recv)),
-                        Cell(share, kind="pct"),
-                    ],
-                    lang,
-                )
-                for item, item_name, recv, recv_name, share in supplies
-            ],
+            "supplies": tbody_rows(
+                [
+                    row_html(
+                        [
+                            _link("web:item", item, item_name, script),
+                            _link("web:site", recv, recv_name, script),
+                            Cell(share, kind="pct"),
+                        ],
+                        lang,
+                    )
+                    for item, item_name, recv, recv_name, share in supplies
+                ],
+                lang,
+                3,
+            ),
             "all_supplies_url": _list_url("web:links", supplier=site.site_id)
             if more_supplies
             else "",
@@ -771,21 +735,23 @@ def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
         ]
     )
     node_memo = _chip_memo(chain, "node")
+    script = get_script_prefix()
 
     def bom_row(key: str, name: str, qty: Any) -> SafeString:
-        return row_html([Cell(name, object_url("web:item", key)), Cell(qty, kind="num")], lang)
+        return row_html([_link("web:item", key, name, script), Cell(qty, kind="num")], lang)
 
     return render(
         request,
         "web/valuechain/item.html",
         {
             "item": item,
-            "inputs": [bom_row(*b) for b in inputs],
+            "inputs": tbody_rows([bom_row(*b) for b in inputs], lang, 2),
             "all_inputs_url": _list_url("web:bom", parent=item.item_id) if more_inputs else "",
-            "used_in": [bom_row(*b) for b in used_in],
+            "used_in": tbody_rows([bom_row(*b) for b in used_in], lang, 2),
             "all_used_in_url": _list_url("web:bom", child=item.item_id) if more_used_in else "",
-            "upstream": tier_blocks(
-                request, "up", upstream, lambda v: node_chip(chain, v, node_memo)
+            "upstream": tiers_html(
+                tier_blocks(request, "up", upstream, lambda v: node_chip(chain, v, node_memo)),
+                lang,
             ),
         },
     )
