@@ -134,6 +134,14 @@ class _Sub:
         colpos[self.fixed_checked] = -1
         use = in_kept & (at >= 0)
         self.check_row = renumber[r_owner[use]]
+        touched = self.fixed_checked
+        self.check_margin = np.zeros(touched.size)
+        lost = touched >= prog.l0
+        self.check_margin[lost] = prog.margin[touched[lost] - prog.l0]
+        self.check_open = state.col_upper[touched] > 0
+        self.check_alt = np.flatnonzero((touched >= prog.a0) & ~lost)
+        self.check_alt_weeks = prog.alt_weeks[touched[self.check_alt] - prog.a0]
+        self.check_rates = prog.rates[touched]
         self.check_at = at[use]
         self.check_val = r_val[use]
         tcol = tcol[keep_row]
@@ -158,17 +166,21 @@ class _Sub:
             (self.all_cols >= prog.a0) & (self.all_cols < prog.l0)
         ).astype(np.int64)
         self.alt_index = self.all_cols[self.alt_local] - prog.a0
-        acap = prog.acap_row_of_alt[self.alt_index]
-        # self.rows is sorted (np.unique): find each acap row's position, -1 when not kept.
-        pos = np.searchsorted(self.rows, acap)
-        pos_ok = np.minimum(pos, max(self.rows.size - 1, 0))
-        found = (acap >= 0) & (pos < self.rows.size)
-        found &= self.rows[pos_ok] == acap if self.rows.size else np.zeros_like(found)
-        self.acap_local = np.where(found, pos, -1).astype(np.int64)
+        self.acap_local = _NONE
+        if self.alt_index.size:
+            acap = prog.acap_row_of_alt[self.alt_index]
+            # self.rows is sorted: find each acap row's position, -1 when not kept.
+            pos = np.searchsorted(self.rows, acap)
+            pos_ok = np.minimum(pos, max(self.rows.size - 1, 0))
+            found = (acap >= 0) & (pos < self.rows.size)
+            found &= self.rows[pos_ok] == acap if self.rows.size else np.zeros_like(found)
+            self.acap_local = np.where(found, pos, -1).astype(np.int64)
         self.l_local = np.flatnonzero(self.all_cols >= prog.l0).astype(np.int64)
         self.l_demand = self.all_cols[self.l_local] - prog.l0
 
     def breakpoints(self, engine: Engine, state: _State) -> list[float]:
+        if not self.alt_index.size:
+            return []
         weeks = engine.prog.alt_weeks[self.alt_index]
         usable = ~state.alt_closed[self.alt_index]
         return sorted({float(w) for w in weeks[usable] if w > 0})
@@ -215,15 +227,22 @@ def _undominated(
     r, j, a = row[single], col[single], value[single]
     beta = row_upper[r] / a
     slope = -tcol[r] / a
-    order = np.lexsort((slope, beta, j))
-    r, j, beta, slope = r[order], j[order], beta[order], slope[order]
-    first = np.ones(r.size, dtype=bool)
-    first[1:] = j[1:] != j[:-1]
-    best = np.maximum.accumulate(np.where(first, np.arange(r.size), 0))
+    # Each column's tightest row: least β, then least s, then the first such row. Found with
+    # per-column minima rather than a sort (sub-problems are built once or more per scenario).
+    width = int(j.max()) + 1
+    least_beta = np.full(width, np.inf)
+    np.minimum.at(least_beta, j, beta)
+    at_least = beta == least_beta[j]
+    least_slope = np.full(width, np.inf)
+    np.minimum.at(least_slope, j[at_least], slope[at_least])
+    tight = at_least & (slope == least_slope[j])
+    best_row = np.full(width, n)
+    np.minimum.at(best_row, j[tight], r[tight])
+    best_slope = least_slope[j]
     # A slope within 1e-12 (relative) counts as equal: the bound then moves by far less than
     # the solver's feasibility tolerance at any horizon up to the TTS cap.
-    tol = 1e-12 * np.maximum(1.0, np.abs(slope[best]))
-    dominated = ~first & (beta >= beta[best]) & (slope >= slope[best] - tol)
+    tol = 1e-12 * np.maximum(1.0, np.abs(best_slope))
+    dominated = (r != best_row[j]) & (beta >= least_beta[j]) & (slope >= best_slope - tol)
     keep[r[dominated]] = False
     return keep
 
@@ -282,6 +301,12 @@ class Engine:
         self.slot_links = chain.slot_links().tocsr()
         self.node_input_slots = chain.node_inputs.tocsr()
         self.item_level = item_levels(chain)
+        # How binding rows are ordered among equal shadow prices: a part before the product it
+        # starves, and the deepest part (the root cause) before sub-assemblies made from it.
+        kinds = self.prog.row_kind
+        self.row_priority = np.array([1, 0, 2, 3, 4, 5])[kinds]
+        slot_item = chain.slot_item[np.where(kinds == ROW_SLOT, self.prog.row_ref, 0)]
+        self.row_depth = np.where(kinds == ROW_SLOT, self.item_level[slot_item], 0)
         self.slot_alts = sp.csr_matrix(
             (np.ones(chain.alt_src.shape[0]), (chain.alt_slot, np.arange(chain.alt_src.shape[0]))),
             shape=(chain.n_slots, chain.alt_src.shape[0]),
@@ -598,10 +623,13 @@ class _Runner:
         return sol
 
     def _violations(
-        self, sub: _Sub, sol: Solution, cost_full: FloatArray, cost_scale: float, t: float
+        self, sub: _Sub, sol: Solution, margins: bool, cost_scale: float, t: float
     ) -> IntArray:
-        """Fixed columns whose reduced cost says the full programme would move them."""
-        prog = self.prog
+        """Fixed columns whose reduced cost says the full programme would move them.
+
+        ``margins``: the objective is lost margin (TTR); otherwise it is −w·t (TTS), whose cost
+        is zero on every fixed column.
+        """
         y = sol.row_dual
         touched = sub.fixed_checked
         if not touched.size:
@@ -609,18 +637,16 @@ class _Runner:
         priced = np.bincount(
             sub.check_at, weights=sub.check_val * y[sub.check_row], minlength=touched.size
         )
-        reduced = cost_full[touched] - priced
+        reduced = sub.check_margin - priced if margins else -priced
         scale = max(1.0, cost_scale, float(np.abs(y).max(initial=0.0)))
         tol = 1e-7 * scale
-        upper = self.state.col_upper[touched]
-        is_alt = (touched >= prog.a0) & (touched < prog.l0)
-        if is_alt.any():
-            weeks = prog.alt_weeks[touched[is_alt] - prog.a0]
-            upper = upper.copy()
-            upper[is_alt] = np.where(weeks <= t, upper[is_alt], 0.0)
-        value = prog.rates[touched] * t
-        interior = value > 1e-12 * max(1.0, t)
-        bad = np.where(interior, np.abs(reduced) > tol, reduced < -tol) & (upper > 0)
+        open_ = sub.check_open
+        if sub.check_alt.size:
+            # An alternative not qualified by t can carry nothing: it may sit at its bound.
+            open_ = open_.copy()
+            open_[sub.check_alt] &= sub.check_alt_weeks <= t
+        interior = sub.check_rates * t > 1e-12 * max(1.0, t)
+        bad = np.where(interior, np.abs(reduced) > tol, reduced < -tol) & open_
         result: IntArray = touched[bad]
         return result
 
@@ -648,8 +674,6 @@ class _Runner:
     def ttr(self, horizon: float) -> tuple[float, FloatArray]:
         """Minimum lost margin over ``horizon`` weeks, and lost units per demand row."""
         prog = self.prog
-        cost_full = np.zeros(prog.n_cols)
-        cost_full[prog.l0 :] = prog.margin
         margin_max = float(prog.margin.max(initial=0.0))
         while True:
             sub = self._model()
@@ -667,7 +691,7 @@ class _Runner:
                 continue
             # With no loss in the restricted part and none fixed outside, nothing can improve.
             check = sol.objective > 0 or not prog.baseline_ok
-            bad = self._violations(sub, sol, cost_full, margin_max, horizon) if check else _NONE
+            bad = self._violations(sub, sol, True, margin_max, horizon) if check else _NONE
             if bad.size:
                 self._widen(bad)
                 continue
@@ -687,7 +711,6 @@ class _Runner:
         (max t), taken in order until one ends before its piece does.
         """
         prog = self.prog
-        cost_full = np.zeros(prog.n_cols)
         must_serve = np.ones(prog.n_demand, dtype=bool)
         if forced_rows is not None:
             must_serve[:] = False
@@ -704,7 +727,6 @@ class _Runner:
                 weight = sub.t_weight
                 cost = np.zeros(sub.all_cols.size)
                 cost[0] = -weight
-                cost_full[0] = -weight
                 sub.model.set_costs(cost)
                 forced = must_serve[sub.l_demand]
                 sub.model.set_col_bounds(
@@ -721,7 +743,7 @@ class _Runner:
                 t = float(sol.col_value[0])
                 if t >= hi * (1 - _REL_TOL):
                     continue
-                bad = self._violations(sub, sol, cost_full, weight, t)
+                bad = self._violations(sub, sol, False, weight, t)
                 if bad.size:
                     self._widen(bad)
                     widened = True
@@ -735,12 +757,8 @@ class _Runner:
         prog, chain = self.prog, self.engine.chain
         duals = np.abs(sol.row_dual) / weight  # weeks of TTS per unit, whatever the scaling
         scale = max(1.0, float(duals.max(initial=0.0)))
-        # Among equal shadow prices, name the part before the product it starves, and the
-        # deepest part (the root cause) before the sub-assemblies made from it.
-        kinds = self.prog.row_kind[sub.rows]
-        priority = np.array([1, 0, 2, 3, 4, 5])[kinds]
-        slot_item = chain.slot_item[np.where(kinds == ROW_SLOT, self.prog.row_ref[sub.rows], 0)]
-        depth = np.where(kinds == ROW_SLOT, self.engine.item_level[slot_item], 0)
+        priority = self.engine.row_priority[sub.rows]
+        depth = self.engine.row_depth[sub.rows]
         order = np.lexsort((-depth, priority, -np.round(duals / scale, 9)))
         out: list[dict[str, Any]] = []
         for i in order[:8]:

@@ -149,7 +149,7 @@ class Model:
         self._col_lower = np.array(col_lower, dtype=np.float64)
         self._col_upper = np.array(col_upper, dtype=np.float64)
         self._row_upper = np.array(row_upper, dtype=np.float64)
-        self._pass()
+        # Passed to the solver on first use: changes made before then only touch the arrays.
 
     def _pass(self) -> None:
         h = self.highs
@@ -189,10 +189,15 @@ class Model:
             self._pass()
         return self.highs
 
+    def _in_solver(self) -> bool:
+        """True when the solver holds this model (else the next ``_live`` passes it whole)."""
+        return getattr(_LOCAL, "owner", None) is self
+
     def set_costs(self, cost: FloatArray) -> None:
         self._cost[:] = cost
-        idx = np.arange(self.n_cols, dtype=np.int32)
-        self._live().changeColsCost(self.n_cols, idx, self._cost)
+        if self._in_solver():
+            idx = np.arange(self.n_cols, dtype=np.int32)
+            self.highs.changeColsCost(self.n_cols, idx, self._cost)
 
     def set_col_bounds(
         self, cols: npt.NDArray[np.int64], lower: FloatArray, upper: FloatArray
@@ -200,7 +205,9 @@ class Model:
         if cols.size:
             self._col_lower[cols] = lower
             self._col_upper[cols] = upper
-            self._live().changeColsBounds(
+            if not self._in_solver():
+                return
+            self.highs.changeColsBounds(
                 int(cols.size),
                 cols.astype(np.int32),
                 np.asarray(lower, dtype=np.float64),
@@ -210,7 +217,9 @@ class Model:
     def set_row_upper(self, rows: npt.NDArray[np.int64], upper: FloatArray) -> None:
         if rows.size:
             self._row_upper[rows] = upper
-            self._live().changeRowsBounds(  # type: ignore[attr-defined]
+            if not self._in_solver():
+                return
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
                 int(rows.size),
                 rows.astype(np.int32),
                 np.full(rows.size, -np.inf),
@@ -240,7 +249,7 @@ class Model:
             sol = h.getSolution()
             return Solution(
                 OPTIMAL,
-                float(h.getInfo().objective_function_value),
+                float(h.getObjectiveValue()),
                 np.asarray(sol.col_value, dtype=np.float64),
                 np.asarray(sol.row_dual, dtype=np.float64),
             )
