@@ -277,7 +277,7 @@ texts = st.one_of(st.none(), st.text(alphabet="abAB磁石x \n", max_size=8))
 @settings(max_examples=80, deadline=None)
 @given(
     rows=st.lists(st.tuples(texts, texts), max_size=25),
-    query=st.text(alphabet="abAB磁石x ", min_size=1, max_size=3),
+    query=st.text(alphabet="abAB磁石x ", min_size=1, max_size=5),
     limit=st.one_of(st.none(), st.integers(0, 5)),
 )
 def test_text_index_finds_what_a_substring_scan_finds(

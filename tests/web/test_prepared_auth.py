@@ -142,3 +142,56 @@ def test_signed_in_list_page_runs_four_queries(client_for: Any, chain: Any) -> N
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/valuechain/links/").status_code == 200
     assert len(ctx.captured_queries) == 4
+
+
+def test_detail_queries_equal_the_orm(chain: Any) -> None:
+    from econsec.valuechain.models import BomLine, Site
+    from econsec.valuechain.store_io import current_version
+    from econsec.web.views import detail_queries as dq
+
+    for site in Site.objects.select_related("organisation"):
+        got = dq.site(site.site_id)
+        assert got is not None
+        assert (got["pk"], got["name"], got["kind"], got["country"], got["region"]) == (
+            site.pk,
+            site.name,
+            site.kind,
+            site.country,
+            site.region,
+        )
+        assert got["organisation"] == {
+            "org_id": site.organisation.org_id,
+            "name": site.organisation.name,
+        }
+        receipts, more = dq.receipts(site.pk)
+        assert receipts == list(
+            SupplyLink.objects.filter(receiving_site=site)
+            .order_by("id")
+            .values_list(
+                "supplier_site__site_id",
+                "supplier_site__name",
+                "item__item_id",
+                "item__name",
+                "share",
+                "qualified",
+            )
+        )
+        assert more is False
+    for item in Item.objects.all():
+        got = dq.item(item.item_id)
+        assert got is not None
+        assert got["critical_tags"] == item.critical_tags and got["name"] == item.name
+        inputs, _ = dq.inputs(item.pk)
+        assert inputs == list(
+            BomLine.objects.filter(parent_item=item)
+            .order_by("child_item__item_id")
+            .values_list("child_item__item_id", "child_item__name", "quantity_per_unit")
+        )
+    assert dq.site("no such site") is None and dq.item("no such item") is None
+    assert dq.data_version() == current_version()
+
+
+def test_unknown_detail_pages_are_404(client_for: Any, chain: Any) -> None:
+    client = client_for("viewer")
+    assert client.get("/valuechain/sites/NOPE/").status_code == 404
+    assert client.get("/valuechain/items/NOPE/").status_code == 404

@@ -306,3 +306,8 @@ def chain_tiers(chain: CompiledChain) -> ChainTiers:
             _cache.clear()  # one data version is live at a time
             _cache[chain.version] = found
         return found
+
+
+def cached_tiers(version: str) -> ChainTiers | None:
+    """The :class:`ChainTiers` already built for data ``version`` in this process, if any."""
+    return _cache.get(version) if version else None

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
@@ -48,7 +48,9 @@ from ..markup import (
     toolbar_html,
 )
 from ..roles import READ, role_required
-from ..tiers import ChainTiers, IntArray, chain_tiers
+from ..tiers import ChainTiers, IntArray, cached_tiers, chain_tiers
+from . import detail_queries
+from .detail_queries import RELATED_ROWS
 
 PAGE_SIZE = 50
 
@@ -461,12 +463,12 @@ def links(request: HttpRequest) -> HttpResponse:
 # --- detail pages ---------------------------------------------------------------------------
 
 TIER_PAGE = 25  # entries of one tier shown at a time
-RELATED_ROWS = 25  # rows of a related list shown before linking to the full list
 
 
 def tier_index() -> ChainTiers:
     """Tier adjacency of the stored value chain's current data version (cached per process)."""
-    return chain_tiers(compile_store())
+    found = cached_tiers(detail_queries.data_version())
+    return found if found is not None else chain_tiers(compile_store())
 
 
 def warm_caches() -> None:
@@ -627,36 +629,17 @@ def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
 
 @role_required(READ)
 def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
-    site = get_object_or_404(Site.objects.select_related("organisation"), site_id=site_id)
+    site = detail_queries.site(site_id)
+    if site is None:
+        raise Http404(site_id)
     lang = _lang()
     index = tier_index()
     chain = index.chain
-    at = index.site_index.get(site.site_id)
+    at = index.site_index.get(site["site_id"])
     up = index.site_tiers(at, upstream=True) if at is not None else []
     down = index.site_tiers(at, upstream=False) if at is not None else []
-    receipts, more_receipts = _bounded(
-        SupplyLink.objects.filter(receiving_site=site)
-        .order_by("id")
-        .values_list(
-            "supplier_site__site_id",
-            "supplier_site__name",
-            "item__item_id",
-            "item__name",
-            "share",
-            "qualified",
-        )[: RELATED_ROWS + 1]
-    )
-    supplies, more_supplies = _bounded(
-        SupplyLink.objects.filter(supplier_site=site)
-        .order_by("id")
-        .values_list(
-            "item__item_id",
-            "item__name",
-            "receiving_site__site_id",
-            "receiving_site__name",
-            "share",
-        )[: RELATED_ROWS + 1]
-    )
+    receipts, more_receipts = detail_queries.receipts(site["pk"])
+    supplies, more_supplies = detail_queries.supplies(site["pk"])
     site_memo = _chip_memo(chain, "site")
     script = get_script_prefix()
     return render(
@@ -664,7 +647,7 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
         "web/valuechain/site.html",
         {
             "site": site,
-            "org_url": object_url("web:organisation", site.organisation.org_id),
+            "org_url": object_url("web:organisation", site["organisation"]["org_id"]),
             "upstream": tiers_html(
                 tier_blocks(request, "up", up, lambda v: site_chip(chain, v, site_memo)), lang
             ),
@@ -687,7 +670,7 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
                 lang,
                 4,
             ),
-            "all_receipts_url": _list_url("web:links", receiver=site.site_id)
+            "all_receipts_url": _list_url("web:links", receiver=site["site_id"])
             if more_receipts
             else "",
             "supplies": tbody_rows(
@@ -705,7 +688,7 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
                 lang,
                 3,
             ),
-            "all_supplies_url": _list_url("web:links", supplier=site.site_id)
+            "all_supplies_url": _list_url("web:links", supplier=site["site_id"])
             if more_supplies
             else "",
         },
@@ -714,26 +697,16 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
 
 @role_required(READ)
 def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
-    item = get_object_or_404(Item, item_id=item_id)
+    item = detail_queries.item(item_id)
+    if item is None:
+        raise Http404(item_id)
     lang = _lang()
     index = tier_index()
     chain = index.chain
-    at = index.item_index.get(item.item_id)
+    at = index.item_index.get(item["item_id"])
     upstream = index.item_tiers(at) if at is not None else []
-    inputs, more_inputs = _bounded(
-        BomLine.objects.filter(parent_item=item)
-        .order_by("child_item__item_id")
-        .values_list("child_item__item_id", "child_item__name", "quantity_per_unit")[
-            : RELATED_ROWS + 1
-        ]
-    )
-    used_in, more_used_in = _bounded(
-        BomLine.objects.filter(child_item=item)
-        .order_by("parent_item__item_id")
-        .values_list("parent_item__item_id", "parent_item__name", "quantity_per_unit")[
-            : RELATED_ROWS + 1
-        ]
-    )
+    inputs, more_inputs = detail_queries.inputs(item["pk"])
+    used_in, more_used_in = detail_queries.uses(item["pk"])
     node_memo = _chip_memo(chain, "node")
     script = get_script_prefix()
 
@@ -746,9 +719,9 @@ def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
         {
             "item": item,
             "inputs": tbody_rows([bom_row(*b) for b in inputs], lang, 2),
-            "all_inputs_url": _list_url("web:bom", parent=item.item_id) if more_inputs else "",
+            "all_inputs_url": _list_url("web:bom", parent=item["item_id"]) if more_inputs else "",
             "used_in": tbody_rows([bom_row(*b) for b in used_in], lang, 2),
-            "all_used_in_url": _list_url("web:bom", child=item.item_id) if more_used_in else "",
+            "all_used_in_url": _list_url("web:bom", child=item["item_id"]) if more_used_in else "",
             "upstream": tiers_html(
                 tier_blocks(request, "up", upstream, lambda v: node_chip(chain, v, node_memo)),
                 lang,
