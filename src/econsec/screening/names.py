@@ -184,8 +184,11 @@ def _collapse_acronyms(
     (PLA ↔ People's Liberation Army, JC ↔ Jean Claude); returns the new tokens and the replaced
     positions. ``whole``: whether the run may be the whole name (not for people: "KJU" is not
     a way to write Kim Jong Un's name)."""
-    short = {t for t in left if 2 <= len(t) <= 5 and t.isalpha()}
-    if not short or len(right) < 2:
+    if len(right) < 2:
+        return right, set()
+    initials = {t[0] for t in right}
+    short = {t for t in left if 2 <= len(t) <= 5 and t.isalpha() and initials.issuperset(t)}
+    if not short:
         return right, set()
     out: list[str] = []
     collapsed: set[int] = set()
@@ -359,6 +362,9 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
     )
 
 
+_WG_PARTNERS = frozenset({"zh-wg", "latin"})
+
+
 def compare_forms(
     query: tuple[NameForm, ...],
     candidate: tuple[NameForm, ...],
@@ -377,6 +383,10 @@ def compare_forms(
         cap = Levenshtein.normalized_similarity(query[0].original, candidate[0].original) ** 2
     for q in query:
         for c in candidate:
+            if (q.method == "zh-wg" or c.method == "zh-wg") and not _WG_PARTNERS.issuperset(
+                (q.method, c.method)
+            ):
+                continue  # the Wade-Giles key meets only Latin spellings and other keys
             result = _align(q, c, config, kind)
             if result.score > best.score:
                 best = result
