@@ -475,18 +475,22 @@ class Engine:
         per_product: bool = True,
         full: bool = False,
         fresh_models: bool = False,
+        explain: bool = True,
     ) -> Outcome:
         """TTR at ``horizon_weeks`` and TTS (overall, and per reached product when asked).
 
         ``full`` frees every column (the whole programme); ``fresh_models`` rebuilds the model
         for every solve instead of reusing it — both exist for the baseline comparison.
+        ``explain=False`` leaves ``binding`` empty (sweep rows do not carry it).
         """
         # Normal times first: they are solved on the engine's working bounds, which the
         # scenario then takes over until it is released.
         normal = self.normal_lost_margin(horizon_weeks, full=full)
         state = self.apply(dis)
         try:
-            return self._run(dis, state, horizon_weeks, normal, per_product, full, fresh_models)
+            return self._run(
+                dis, state, horizon_weeks, normal, per_product, full, fresh_models, explain
+            )
         finally:
             self.release(state)
 
@@ -499,6 +503,7 @@ class Engine:
         per_product: bool,
         full: bool,
         fresh_models: bool,
+        explain: bool,
     ) -> Outcome:
         chain, prog = self.chain, self.prog
         nd = chain.demand_node.shape[0]
@@ -523,7 +528,7 @@ class Engine:
             free |= self._normal[(float(horizon_weeks), False)][1]
         runner = _Runner(self, state, free, fresh_models)
         lost_margin, lost = runner.ttr(horizon_weeks)
-        tts, binding = runner.tts(np.flatnonzero(prog.served))
+        tts, binding = runner.tts(np.flatnonzero(prog.served), explain=explain)
         product_tts: dict[int, float] = {}
         if per_product:
             reached_demand = reached[chain.demand_node]
@@ -700,7 +705,9 @@ class _Runner:
             lost[sub.l_demand] = sol.col_value[sub.l_local]
             return max(0.0, float(lost @ prog.margin)), lost
 
-    def tts(self, forced_rows: IntArray | None) -> tuple[float, list[dict[str, Any]]]:
+    def tts(
+        self, forced_rows: IntArray | None, *, explain: bool = False
+    ) -> tuple[float, list[dict[str, Any]]]:
         """Largest t with no lost sales on ``forced_rows`` (all demand rows when None).
 
         Sweeps force the rows the steady state serves in full: a row short in normal times has
@@ -748,7 +755,7 @@ class _Runner:
                     self._widen(bad)
                     widened = True
                     break
-                return t, self._binding(sub, sol, weight)
+                return t, self._binding(sub, sol, weight) if explain else []
             if not widened:
                 return float("inf"), []
 

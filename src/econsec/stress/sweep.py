@@ -112,7 +112,7 @@ def run_specs(chain: CompiledChain | None, specs: Sequence[SweepSpec]) -> list[d
         )
         row: dict[str, Any] = {"kind": spec.kind, "id": spec.id, "ttr_weeks": spec.ttr_weeks}
         try:
-            out = engine.run(dis, spec.ttr_weeks, per_product=False)
+            out = engine.run(dis, spec.ttr_weeks, per_product=False, explain=False)
         except StressError as exc:
             row.update(status="error", error={"key": exc.key, "params": exc.params})
             row.update(tts_weeks=None, lost_margin=math.nan, lost_revenue=math.nan)
