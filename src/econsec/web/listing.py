@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from django.db.models import Model, Q, QuerySet
+
+from .prepared import Prepared, int_marker, marker_for
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,41 @@ def _beyond(field: str, value: Any, pk: int, descending: bool) -> Q:
     )
 
 
+def _checked(
+    queryset: QuerySet[Any], field: str, cursor: tuple[Any, int] | None
+) -> tuple[Any, int] | None:
+    """``cursor`` if its value suits the sort field, else None (a tampered cursor starts at
+    the first page instead of failing the request)."""
+    if cursor is None or field in ("pk", "id") or "__" in field:
+        return cursor
+    try:
+        queryset.model._meta.get_field(field).get_prep_value(cursor[0])
+    except (TypeError, ValueError):
+        return None
+    return cursor
+
+
+def keyset_queryset(
+    queryset: QuerySet[Any],
+    field: str,
+    *,
+    walk_desc: bool,
+    cursor: tuple[Any, int] | None,
+    size: int,
+) -> QuerySet[Any]:
+    """``queryset`` ordered by (``field``, pk) in the walk's direction, from past ``cursor``,
+    ``size`` + 1 rows (the extra row tells whether there is a next page)."""
+    order = [f"-{field}", "-pk"] if walk_desc else [field, "pk"]
+    qs = queryset.order_by(*order)
+    if cursor is not None:
+        qs = qs.filter(_beyond(field, cursor[0], cursor[1], walk_desc))
+    return qs[: size + 1]
+
+
+# fetch(walk_desc, cursor) -> the rows keyset_queryset would return, or None to let it run.
+Fetch = Callable[[bool, tuple[Any, int] | None], list[Any] | None]
+
+
 def paginate(
     queryset: QuerySet[Any],
     field: str,
@@ -60,21 +97,21 @@ def paginate(
     after: str | None = None,
     before: str | None = None,
     size: int = 50,
+    fetch: Fetch | None = None,
 ) -> Page:
     """One page of ``queryset`` ordered by (``field``, pk), after or before a cursor.
 
     Rows are model instances, or dicts when ``queryset`` is a ``.values()`` query that selects
-    ``field`` and ``"pk"`` (cheaper: no model instances are built).
+    ``field`` and ``"pk"`` (cheaper: no model instances are built). ``fetch``, when given,
+    reads the rows instead of the queryset (a prepared query: :class:`PreparedPages`).
     """
     backwards = bool(before) and not after
     raw_cursor = before if backwards else after
-    cursor = decode_cursor(raw_cursor) if raw_cursor else None
+    cursor = _checked(queryset, field, decode_cursor(raw_cursor)) if raw_cursor else None
     walk_desc = descending != backwards
-    order = [f"-{field}", "-pk"] if walk_desc else [field, "pk"]
-    qs = queryset.order_by(*order)
-    if cursor is not None:
-        qs = qs.filter(_beyond(field, cursor[0], cursor[1], walk_desc))
-    rows = list(qs[: size + 1])
+    rows = fetch(walk_desc, cursor) if fetch is not None else None
+    if rows is None:
+        rows = list(keyset_queryset(queryset, field, walk_desc=walk_desc, cursor=cursor, size=size))
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
@@ -99,6 +136,68 @@ def paginate(
         next_cursor = cursor_of(rows[-1]) if more else None
         prev_cursor = cursor_of(rows[0]) if cursor is not None else None
     return Page(rows, next_cursor, prev_cursor)
+
+
+class PreparedPages:
+    """Keyset pages of one unfiltered ``.values()`` list, read with prepared queries.
+
+    One :class:`econsec.web.prepared.Prepared` per (sort field, direction, first page or
+    not): building the keyset query with the ORM cost more than SQLite's answer
+    (docs/decisions/0058-per-request-cpu.md). Searches and filters change the query's shape,
+    so they go through :func:`paginate`'s ORM path.
+    """
+
+    def __init__(self, base: Callable[[], QuerySet[Any]], size: int) -> None:
+        self._base = base
+        self._size = size
+        self._queries: dict[tuple[str, bool, bool], Prepared] = {}
+
+    def fetch(self, field: str) -> Fetch:
+        """The ``fetch`` for :func:`paginate` sorting by ``field``."""
+
+        def run(walk_desc: bool, cursor: tuple[Any, int] | None) -> list[Any] | None:
+            key = (field, walk_desc, cursor is not None)
+            query = self._queries.get(key)
+            if query is None:
+                query = self._queries[key] = self._prepare(field, walk_desc, cursor is not None)
+            if cursor is None:
+                args: tuple[Any, ...] = ()
+            elif field in ("pk", "id"):
+                args = (cursor[1],)
+            else:
+                model_field = self._base().model._meta.get_field(field)
+                try:  # as the ORM would pass it; a value it refuses goes the ORM's way
+                    args = (model_field.get_prep_value(cursor[0]), cursor[1])
+                except (TypeError, ValueError):
+                    return None
+            names = query.names()
+            return [dict(zip(names, row, strict=True)) for row in query.rows(*args)]
+
+        return run
+
+    def _prepare(self, field: str, walk_desc: bool, with_cursor: bool) -> Prepared:
+        size = self._size
+        if not with_cursor:
+            return Prepared(
+                lambda: keyset_queryset(
+                    self._base(), field, walk_desc=walk_desc, cursor=None, size=size
+                )
+            )
+        if field in ("pk", "id"):
+            return Prepared(
+                lambda pk: keyset_queryset(
+                    self._base(), field, walk_desc=walk_desc, cursor=(pk, pk), size=size
+                ),
+                int_marker(1),
+            )
+        value = marker_for(self._base().model._meta.get_field(field), 0)
+        return Prepared(
+            lambda v, pk: keyset_queryset(
+                self._base(), field, walk_desc=walk_desc, cursor=(v, pk), size=size
+            ),
+            value,
+            int_marker(1),
+        )
 
 
 class TextIndex:

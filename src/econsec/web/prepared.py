@@ -10,8 +10,9 @@ own cursor, applying the same value converters the ORM would. The SQL is the ORM
 configured engine, so it stays portable (SQLite, PostgreSQL).
 
 Only for queries whose shape never changes: no argument may change the SQL text (a list
-argument of varying length would), which is why arguments are scalars and each marker must
-appear exactly once among the parameters (checked when compiling).
+argument of varying length would), which is why arguments are scalars; each marker must appear
+among the parameters (checked when compiling), once or more (a keyset bound uses its value
+twice). Markers are values no argument or stored key takes.
 """
 
 from __future__ import annotations
@@ -37,6 +38,21 @@ def str_marker(n: int) -> str:
 def int_marker(n: int) -> int:
     """The ``n``-th integer marker (a primary key no table reaches)."""
     return _INT_MARKER - n
+
+
+def float_marker(n: int) -> float:
+    """The ``n``-th float marker (far beyond any share, quantity or coordinate)."""
+    return -(1.987654321e300 + n * 1e290)
+
+
+def marker_for(field: Any, n: int) -> Any:
+    """A marker of the right type for a model ``field``'s values."""
+    kind = field.get_internal_type()
+    if kind in ("FloatField", "DecimalField"):
+        return float_marker(n)
+    if "Integer" in kind or kind.endswith("AutoField"):
+        return int_marker(n)
+    return str_marker(n)
 
 
 class _Compiled:
@@ -77,8 +93,8 @@ class Prepared:
             hits = [i for i, marker in enumerate(self._markers) if value == marker]
             slots.append(hits[0] if hits else None)
         for i in range(len(self._markers)):
-            if slots.count(i) != 1:
-                raise ValueError(f"marker {i} appears {slots.count(i)} times in the SQL")
+            if i not in slots:
+                raise ValueError(f"marker {i} does not reach the SQL")
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         converters = [
             (position, convs, expression)

@@ -35,7 +35,7 @@ from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyL
 from econsec.valuechain.store_io import compile_store, current_version
 
 from ..formatting import format_number
-from ..listing import TextIndex, paginate
+from ..listing import PreparedPages, TextIndex, paginate
 from ..markup import (
     Cell,
     object_url,
@@ -380,6 +380,9 @@ SPECS: dict[str, ListSpec] = {
 }
 
 
+_PAGES = {name: PreparedPages(spec.base, PAGE_SIZE) for name, spec in SPECS.items()}
+
+
 def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
     """Apply search, filters and sort from the query string and render one keyset page."""
     qs = spec.base()
@@ -400,13 +403,16 @@ def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
     sort_key = sort.lstrip("-")
     if sort_key not in spec.sorts:
         sort_key, descending = spec.default_sort, False
+    field = spec.sorts[sort_key][0]
     page = paginate(
         qs,
-        spec.sorts[sort_key][0],
+        field,
         descending=descending,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PAGE_SIZE,
+        # Unsearched, unfiltered pages have a fixed shape: prepared queries (listing.py).
+        fetch=None if q or active else _PAGES[spec.name].fetch(field),
     )
     lang = _lang()
     script = get_script_prefix()
