@@ -309,3 +309,54 @@ def test_list_search_uses_the_index_and_matches_icontains(client_for: Any, chain
         assert shown == set(expected), q
     links = client.get(reverse("web:links"), {"q": "S5"}).content.decode()
     assert "S5 Site S5" in links and "S1 Site S1" not in links
+
+
+@pytest.mark.parametrize("name", ["organisations", "sites", "items"])
+def test_search_pages_from_the_index_equal_the_database_pages(synthetic: None, name: str) -> None:
+    from econsec.web.views.valuechain import SPECS, _search_fetch
+
+    size = 7  # small pages: many cursors
+
+    spec = SPECS[name]
+    most = 0
+    for q in ["1", "a", "0", "s0", "zzz", "-"]:
+        for field, _ in spec.sorts.values():
+            for descending in (False, True):
+                fetch = _search_fetch(spec, q, field, size)
+                assert fetch is not None
+                after: str | None = None
+                pages = 0
+                while True:
+                    kwargs: dict[str, Any] = {
+                        "descending": descending,
+                        "after": after,
+                        "size": size,
+                    }
+                    orm = paginate(spec.search(spec.base(), q), field, **kwargs)
+                    fast = paginate(spec.search(spec.base(), q), field, fetch=fetch, **kwargs)
+                    assert fast == orm, (q, field, descending, pages)
+                    pages += 1
+                    if orm.next_cursor is None:
+                        break
+                    before = orm.next_cursor
+                    back = dict(kwargs, after=None, before=before)
+                    assert paginate(spec.base(), field, fetch=fetch, **back) == paginate(
+                        spec.search(spec.base(), q), field, **back
+                    )
+                    after = orm.next_cursor
+                most = max(most, pages)
+    assert most >= 2  # the walk crossed pages, with cursors, both ways
+
+
+def test_index_pages_refuse_foreign_orders_and_stale_cursors() -> None:
+    index = TextIndex([(1, "b1"), (2, "a1"), (3, "c1"), (5, "zz")])
+    assert index.sort_rank([(1, "b1"), (2, "a1")]) is None  # not this index's rows
+    assert index.sort_rank([(1, "x"), (2, "x"), (3, "x"), (4, "x")]) is None
+    order = index.sort_rank([(2, "a1"), (1, "b1"), (3, "c1"), (5, "zz")])
+    assert order is not None
+    assert index.page("1", order, walk_desc=False, cursor=None, count=2) == [2, 1]
+    assert index.page("1", order, walk_desc=True, cursor=None, count=5) == [3, 1, 2]
+    assert index.page("1", order, walk_desc=False, cursor=("a1", 2), count=5) == [1, 3]
+    assert index.page("1", order, walk_desc=False, cursor=("changed", 2), count=5) is None
+    assert index.page("1", order, walk_desc=False, cursor=("a1", 99), count=5) is None
+    assert index.page("b1", order, walk_desc=False, cursor=None, count=5) == [1]

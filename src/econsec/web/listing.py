@@ -276,26 +276,33 @@ class TextIndex:
         found: npt.NDArray[np.int64] = rows[lo:hi]
         return found
 
-    def find(self, text: str, limit: int | None = None) -> list[int] | None:
-        """Primary keys of the rows containing ``text`` (ignoring case), in table order; None
-        when more than ``limit`` rows match (the caller then lets the database search)."""
+    def _candidates(self, needle: str) -> tuple[npt.NDArray[np.int64], bool]:
+        """Rows that may contain ``needle`` (sorted) and whether they all do (``exact``)."""
+        if len(needle) <= 2:
+            return self._rows_with(needle), True
+        postings = sorted(
+            (self._rows_with(needle[i : i + 2]) for i in range(len(needle) - 1)), key=len
+        )
+        candidates = postings[0]
+        for other in postings[1:]:
+            if not candidates.size:
+                break
+            candidates = candidates[np.isin(candidates, other, assume_unique=True)]
+        return candidates, False
+
+    def _needle(self, text: str) -> str | None:
         needle = text.lower()
         if not needle or self._ROW in needle or self._FIELD in needle:
             return None
-        if len(needle) <= 2:
-            candidates = self._rows_with(needle)
-            exact = True
-        else:
-            postings = sorted(
-                (self._rows_with(needle[i : i + 2]) for i in range(len(needle) - 1)),
-                key=len,
-            )
-            candidates = postings[0]
-            for other in postings[1:]:
-                if not candidates.size:
-                    break
-                candidates = candidates[np.isin(candidates, other, assume_unique=True)]
-            exact = False
+        return needle
+
+    def find(self, text: str, limit: int | None = None) -> list[int] | None:
+        """Primary keys of the rows containing ``text`` (ignoring case), in table order; None
+        when more than ``limit`` rows match (the caller then lets the database search)."""
+        needle = self._needle(text)
+        if needle is None:
+            return None
+        candidates, exact = self._candidates(needle)
         if exact and limit is not None and candidates.shape[0] > limit:
             return None
         hits: list[int] = []
@@ -305,3 +312,71 @@ class TextIndex:
                 if limit is not None and len(hits) > limit:
                     return None
         return hits
+
+    def sort_rank(self, ordered: Iterable[Sequence[Any]]) -> SortRank | None:
+        """Each row's place in a sort order, from (pk, value) pairs in that order (the
+        database's ORDER BY value, pk); None when they are not this index's rows."""
+        pairs = list(ordered)
+        if len(pairs) != len(self._pks):
+            return None
+        index_pks = np.asarray(self._pks, dtype=np.int64)
+        sorted_pks = np.fromiter((int(p) for p, _ in pairs), dtype=np.int64, count=len(pairs))
+        rows = np.searchsorted(index_pks, sorted_pks)
+        if rows.size and (rows.max() >= index_pks.size or (index_pks[rows] != sorted_pks).any()):
+            return None
+        rank = np.empty(len(pairs), dtype=np.int64)
+        rank[rows] = np.arange(len(pairs), dtype=np.int64)
+        values: list[Any] = [None] * len(pairs)
+        for row, (_, value) in zip(rows.tolist(), pairs, strict=True):
+            values[row] = value
+        return SortRank(rank, values, {pk: row for row, pk in enumerate(self._pks)})
+
+    def page(
+        self,
+        text: str,
+        order: SortRank,
+        *,
+        walk_desc: bool,
+        cursor: tuple[Any, int] | None,
+        count: int,
+    ) -> list[int] | None:
+        """Primary keys of the first ``count`` rows containing ``text`` in ``order`` (reversed
+        when ``walk_desc``) beyond ``cursor`` — a keyset page of a search without asking the
+        database to scan; None when the cursor's row is not in this index as it is."""
+        needle = self._needle(text)
+        if needle is None:
+            return None
+        rank = order.rank
+        bound: int | None = None
+        if cursor is not None:
+            row = order.row_of.get(int(cursor[1]))
+            if row is None or order.values[row] != cursor[0]:
+                return None
+            bound = int(rank[row])
+        candidates, exact = self._candidates(needle)
+        ranks = rank[candidates]
+        if bound is not None:
+            keep = ranks < bound if walk_desc else ranks > bound
+            candidates, ranks = candidates[keep], ranks[keep]
+        key = -ranks if walk_desc else ranks
+        if exact and candidates.shape[0] > count:
+            # Only the first ``count`` are needed: partition, then sort those.
+            head = np.argpartition(key, count)[:count]
+            candidates, key = candidates[head], key[head]
+        walk = candidates[np.argsort(key, kind="stable")]
+        hits: list[int] = []
+        for row in walk.tolist():
+            if exact or needle in self._lines[row]:
+                hits.append(self._pks[row])
+                if len(hits) == count:
+                    break
+        return hits
+
+
+@dataclass(frozen=True)
+class SortRank:
+    """A :class:`TextIndex`'s rows placed in one sort order (value, pk)."""
+
+    rank: npt.NDArray[np.int64]  # row -> place in the order
+    values: list[Any]  # row -> its sort value (checks a cursor against this data)
+    row_of: dict[int, int]  # pk -> row

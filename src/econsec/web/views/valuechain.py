@@ -32,10 +32,10 @@ from django.utils.safestring import SafeString, mark_safe
 from econsec.i18n import t
 from econsec.valuechain.compiled import CompiledChain
 from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
-from econsec.valuechain.store_io import compile_store, current_version
+from econsec.valuechain.store_io import compile_store
 
 from ..formatting import format_number
-from ..listing import PreparedPages, TextIndex, paginate
+from ..listing import Fetch, PreparedPages, SortRank, TextIndex, paginate
 from ..markup import (
     Cell,
     object_url,
@@ -99,7 +99,7 @@ def text_index(model: Any, fields: tuple[str, ...]) -> TextIndex:
 
     Data written without an import has no data version; its index is rebuilt every time.
     """
-    version = current_version()
+    version = detail_queries.data_version()
     key = (model._meta.label, fields, version)
     found = _text_indexes.get(key) if version else None
     if found is None:
@@ -110,6 +110,50 @@ def text_index(model: Any, fields: tuple[str, ...]) -> TextIndex:
                     del _text_indexes[old]
                 _text_indexes[key] = found
     return found
+
+
+_sort_ranks: dict[tuple[str, tuple[str, ...], str, str], SortRank | None] = {}
+
+
+def sort_rank(model: Any, fields: tuple[str, ...], field: str) -> SortRank | None:
+    """Rows of ``text_index(model, fields)`` placed in (``field``, pk) order, per data version
+    (None without one: data written without an import is searched by the database)."""
+    version = detail_queries.data_version()
+    if not version:
+        return None
+    key = (model._meta.label, fields, field, version)
+    if key in _sort_ranks:
+        return _sort_ranks[key]
+    found = text_index(model, fields).sort_rank(
+        model.objects.order_by(field, "pk").values_list("pk", field).iterator()
+    )
+    with _text_lock:
+        for old in [k for k in _sort_ranks if k[3] != version]:
+            del _sort_ranks[old]
+        _sort_ranks[key] = found
+    return found
+
+
+def _search_fetch(spec: ListSpec, q: str, field: str, size: int = PAGE_SIZE) -> Fetch | None:
+    """Keyset pages of a text search read from the text index in the sort's order (no
+    database scan; the page's rows are then fetched by primary key), or None when the list
+    has no such index."""
+    if spec.search_index is None:
+        return None
+    model, fields = spec.search_index
+    order = sort_rank(model, fields, field)
+    if order is None:
+        return None
+    index = text_index(model, fields)
+
+    def run(walk_desc: bool, cursor: tuple[Any, int] | None) -> list[Any] | None:
+        pks = index.page(q, order, walk_desc=walk_desc, cursor=cursor, count=size + 1)
+        if pks is None:
+            return None
+        found = {row["pk"]: row for row in spec.base().filter(pk__in=pks)}
+        return [found[pk] for pk in pks if pk in found]
+
+    return run
 
 
 def _matching_pks(model: Any, fields: tuple[str, ...], q: str) -> list[int]:
@@ -383,6 +427,17 @@ SPECS: dict[str, ListSpec] = {
 _PAGES = {name: PreparedPages(spec.base, PAGE_SIZE) for name, spec in SPECS.items()}
 
 
+def _fetch(spec: ListSpec, q: str, active: dict[str, str], field: str) -> Fetch | None:
+    """How a list page reads its rows when the ORM's keyset query is not needed: unsearched,
+    unfiltered pages have a fixed shape (prepared queries); a search alone is paged from the
+    text index. Filters go through the ORM."""
+    if active:
+        return None
+    if q:
+        return _search_fetch(spec, q, field)
+    return _PAGES[spec.name].fetch(field)
+
+
 def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
     """Apply search, filters and sort from the query string and render one keyset page."""
     qs = spec.base()
@@ -411,8 +466,7 @@ def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PAGE_SIZE,
-        # Unsearched, unfiltered pages have a fixed shape: prepared queries (listing.py).
-        fetch=None if q or active else _PAGES[spec.name].fetch(field),
+        fetch=_fetch(spec, q, active, field),
     )
     lang = _lang()
     script = get_script_prefix()
@@ -483,6 +537,8 @@ def warm_caches() -> None:
     for spec in SPECS.values():
         if spec.search_index is not None:
             text_index(*spec.search_index)
+            for field, _ in spec.sorts.values():
+                sort_rank(*spec.search_index, field)
     text_index(Item, _REF_FIELDS["item"])
     text_index(Site, _REF_FIELDS["site"])
 
