@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from econsec.screening.nicknames import nickname_pairs
+from econsec.screening.nicknames import nickname_map
 from econsec.screening.normalise import NameForm, generic_words, name_forms
 from econsec.screening.transliterate import SKELETON_METHODS, skeleton
 
@@ -273,11 +273,12 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         # groups that agree count, or "hsin" would meet "hsifu".
         floor = 1.0
     nick_sim = config.nickname_similarity
-    nicknames = nickname_pairs() if kind in ("person", "unknown") else frozenset()
+    nicknames = nickname_map() if kind in ("person", "unknown") else {}
+    none: frozenset[str] = frozenset()
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
             sim = 1.0 if a == b else _cached_similarity(a, b, loose, initial, floor)
-            if sim < nick_sim and (a, b) in nicknames:
+            if sim < nick_sim and b in nicknames.get(a, none):
                 sim = nick_sim
             elif sim == 1.0 and (i in acronyms_q or j in acronyms_c):
                 sim = config.acronym_similarity
@@ -365,6 +366,12 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
 _WG_PARTNERS = frozenset({"zh-wg", "latin"})
 
 
+def _holds(form: NameForm, words: tuple[str, ...]) -> bool:
+    """Whether the form has any of ``words`` inside it ("der" in "vanderbilt" too)."""
+    joined = form.joined
+    return any(w in joined for w in words)
+
+
 def compare_forms(
     query: tuple[NameForm, ...],
     candidate: tuple[NameForm, ...],
@@ -387,6 +394,10 @@ def compare_forms(
                 (q.method, c.method)
             ):
                 continue  # the Wade-Giles key meets only Latin spellings and other keys
+            if (q.kept_titles and not _holds(c, q.kept_titles)) or (
+                c.kept_titles and not _holds(q, c.kept_titles)
+            ):
+                continue  # a kept title word only helps against a name that has it too
             result = _align(q, c, config, kind)
             if result.score > best.score:
                 best = result

@@ -28,6 +28,15 @@ def nickname_pairs() -> frozenset[tuple[str, str]]:
     return frozenset(pairs)
 
 
+@cache
+def nickname_map() -> dict[str, frozenset[str]]:
+    """Each name or nickname → the names it is directly related to (for the matcher's loop)."""
+    related: dict[str, set[str]] = {}
+    for a, b in nickname_pairs():
+        related.setdefault(a, set()).add(b)
+    return {name: frozenset(others) for name, others in related.items()}
+
+
 def is_nickname(a: str, b: str) -> bool:
     """Whether one of two folded given-name tokens is a nickname of the other."""
     return (a, b) in nickname_pairs()

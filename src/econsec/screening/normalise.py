@@ -2,9 +2,10 @@
 
 Steps: Unicode NFKC (full/half width), legal forms written in CJK/Cyrillic script, case,
 punctuation, transliteration (see :mod:`transliterate`), Latin diacritics, numbers written as
-words or Roman numerals (see :mod:`numbers`), English inflections of
-corporate words, and Latin legal forms at either end of the name. A name can have several
-forms (one per reading); each remembers its method and the legal forms it had.
+words (see :mod:`numbers`), English inflections and abbreviations of corporate words, and Latin
+legal forms at either end of the name. A name can have several forms (one per reading, one
+with title words kept, one in the Wade-Giles key for romanised Chinese); each remembers its
+method and the legal forms it had.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class NameForm:
     # The name in its own (non-Latin) script, folded, without legal forms or spaces; "" for
     # Latin names. Two names in the same script are compared on this too (see names.py).
     original: str = ""
+    # The title words this form keeps although another form of the name drops them ("general"
+    # in "General Motors"); it is only worth comparing with names that hold them too.
+    kept_titles: tuple[str, ...] = ()
 
     @property
     def joined(self) -> str:
@@ -204,12 +208,17 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
         tokens, latin_forms = _strip_latin_forms(tokens)
         # A title word can also be part of the name ("General Motors", "van der Bilt"), so
         # the name is also kept with it when dropping changed something.
-        for variant in _drop_titles(tokens):
+        dropped, whole = _drop_titles(tokens)
+        titles, _ = _stopwords()
+        kept = tuple(dict.fromkeys(t for t in whole if t in titles))
+        for variant, kept_titles in ((dropped, ()), (whole, kept)):
             key = tuple(variant)
             if not key or key in seen:
                 continue
             seen.add(key)
-            forms.append(NameForm(key, method, tuple(script_forms + latin_forms), original))
+            forms.append(
+                NameForm(key, method, tuple(script_forms + latin_forms), original, kept_titles)
+            )
             # Romanised Chinese in either system also gets the Wade-Giles key (chinese.py).
             wade_giles = wade_giles_key(key) if method in ("latin", "zh") else None
             if wade_giles and wade_giles not in seen:
