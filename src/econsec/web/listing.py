@@ -150,16 +150,20 @@ class PreparedPages:
     def __init__(self, base: Callable[[], QuerySet[Any]], size: int) -> None:
         self._base = base
         self._size = size
-        self._queries: dict[tuple[str, bool, bool], Prepared] = {}
+        self._queries: dict[tuple[str, bool, bool, int], Prepared] = {}
 
-    def fetch(self, field: str) -> Fetch:
-        """The ``fetch`` for :func:`paginate` sorting by ``field``."""
+    def fetch(self, field: str, size: int | None = None) -> Fetch:
+        """The ``fetch`` for :func:`paginate` sorting by ``field``, pages of ``size`` rows (the
+        default given at construction)."""
+        rows = self._size if size is None else size
 
         def run(walk_desc: bool, cursor: tuple[Any, int] | None) -> list[Any] | None:
-            key = (field, walk_desc, cursor is not None)
+            key = (field, walk_desc, cursor is not None, rows)
             query = self._queries.get(key)
             if query is None:
-                query = self._queries[key] = self._prepare(field, walk_desc, cursor is not None)
+                query = self._queries[key] = self._prepare(
+                    field, walk_desc, cursor is not None, rows
+                )
             if cursor is None:
                 args: tuple[Any, ...] = ()
             elif field in ("pk", "id"):
@@ -175,8 +179,7 @@ class PreparedPages:
 
         return run
 
-    def _prepare(self, field: str, walk_desc: bool, with_cursor: bool) -> Prepared:
-        size = self._size
+    def _prepare(self, field: str, walk_desc: bool, with_cursor: bool, size: int) -> Prepared:
         if not with_cursor:
             return Prepared(
                 lambda: keyset_queryset(

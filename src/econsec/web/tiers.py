@@ -173,6 +173,11 @@ class WalkMemo:
     def __len__(self) -> int:
         return len(self._walks)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._walks.clear()
+            self._held = 0
+
     def get(self, key: tuple[str, int]) -> list[IntArray] | None:
         with self._lock:
             found = self._walks.get(key)

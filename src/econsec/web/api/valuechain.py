@@ -8,7 +8,7 @@ from ninja import Router
 
 from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
 
-from ..listing import paginate
+from ..listing import PreparedPages, paginate
 from ..roles import READ
 from .auth import require
 from .schemas import ItemOut, OrganisationOut, PageOut, SiteOut
@@ -100,9 +100,23 @@ def _link(s: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _page(qs: Any, field: str, after: str | None, limit: int, shape: Any) -> dict[str, Any]:
-    page = paginate(qs, field, after=after, size=max(1, min(limit, MAX_LIMIT)))
+def _page(
+    qs: Any,
+    field: str,
+    after: str | None,
+    limit: int,
+    shape: Any,
+    prepared: PreparedPages | None = None,
+) -> dict[str, Any]:
+    size = max(1, min(limit, MAX_LIMIT))
+    fetch = prepared.fetch(field, size) if prepared is not None else None
+    page = paginate(qs, field, after=after, size=size, fetch=fetch)
     return {"items": [shape(r) for r in page.rows], "next": page.next_cursor}
+
+
+# Unfiltered pages of the .values() lists, read with prepared queries (econsec.web.listing).
+_BOM_PAGES = PreparedPages(lambda: BomLine.objects.values(*_BOM_COLUMNS), 100)
+_LINK_PAGES = PreparedPages(lambda: SupplyLink.objects.values(*_LINK_COLUMNS), 100)
 
 
 @router.get("/organisations", response=PageOut, url_name="organisations")
@@ -160,7 +174,7 @@ def get_item(request: HttpRequest, item_id: str) -> dict[str, Any]:
 @require(READ)
 def list_bom(request: HttpRequest, after: str | None = None, limit: int = 100) -> dict[str, Any]:
     qs = BomLine.objects.values(*_BOM_COLUMNS)
-    return _page(qs, "id", after, limit, _bom)
+    return _page(qs, "id", after, limit, _bom, _BOM_PAGES)
 
 
 @router.get("/supply-links", response=PageOut, url_name="links")
@@ -170,5 +184,5 @@ def list_links(
 ) -> dict[str, Any]:
     qs = SupplyLink.objects.values(*_LINK_COLUMNS)
     if item_id:
-        qs = qs.filter(item__item_id=item_id)
-    return _page(qs, "id", after, limit, _link)
+        return _page(qs.filter(item__item_id=item_id), "id", after, limit, _link)
+    return _page(qs, "id", after, limit, _link, _LINK_PAGES)
