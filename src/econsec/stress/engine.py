@@ -84,7 +84,7 @@ class _Sub:
     def __init__(self, engine: Engine, state: _State, free: BoolArray) -> None:
         prog = engine.prog
         self.free = free
-        self.cols = np.flatnonzero(free[1:]) + 1
+        self.cols = free[1:].nonzero()[0] + 1
         # Entries of the free columns (column by column, rows ascending) and of the rows they
         # meet, gathered from the programme's arrays: sub-problems are small, the programme is
         # not, so nothing here sorts or slices anything programme-sized (docs/decisions/0072).
@@ -92,7 +92,7 @@ class _Sub:
         c_row, c_val = engine.csc_idx[c_pos], engine.csc_val[c_pos]
         hit = engine.work_hit
         hit[c_row] = True
-        rows = np.flatnonzero(hit)
+        rows = hit.nonzero()[0]
         hit[rows] = False
         rows = rows[np.isfinite(state.row_upper[rows]) | (prog.row_kind[rows] == ROW_ACAP)]
         r_pos, r_owner = entries(engine.csr_ptr, rows)
@@ -114,43 +114,46 @@ class _Sub:
             local[kept], c_owner[kept], c_val[kept], tcol, state.row_upper[rows],
             prog.row_kind[rows] == ROW_ACAP,
         )  # fmt: skip
-        # The certificate checks every fixed column meeting a candidate row, dropped or not
-        # (a dropped row's dual is 0), and fixed lost sales (normal-time shortfall has a cost
-        # even where no kept row meets it).
-        check = engine.work_check
-        check[r_col] = True
-        check[engine.short_cols] = True
-        self.fixed_checked = np.flatnonzero(check & ~free)
-        check[r_col] = False
-        check[engine.short_cols] = False
         self.rows = rows[keep_row]
-        renumber = np.cumsum(keep_row) - 1  # place of a candidate row among the kept ones
+        renumber = keep_row.cumsum() - 1  # place of a candidate row among the kept ones
         in_kept = keep_row[r_owner]
+        k_owner, k_col, k_val = r_owner[in_kept], r_col[in_kept], r_val[in_kept]
+        # The certificate checks every fixed column meeting a kept row, and fixed lost sales
+        # (normal-time shortfall has a cost even where no kept row meets it). A fixed column
+        # meeting only dropped rows (dual 0) or none has reduced cost = its cost: 0 for
+        # production and flows, a margin ≥ 0 for lost sales, which at their steady-state value
+        # 0 (all but the short rows) may not decrease. None of those can fail the check.
+        check = engine.work_check
+        check[k_col] = True
+        check[engine.short_cols] = True
+        self.fixed_checked = (check & ~free).nonzero()[0]
+        check[k_col] = False
+        check[engine.short_cols] = False
         # Entries of kept rows in checked fixed columns: the certificate's reduced costs are
         # cost − Σ dual·entry over exactly these.
         colpos = engine.work_colpos
         colpos[self.fixed_checked] = np.arange(self.fixed_checked.size)
-        at = colpos[r_col]
+        at = colpos[k_col]
         colpos[self.fixed_checked] = -1
-        use = in_kept & (at >= 0)
-        self.check_row = renumber[r_owner[use]]
+        use = at >= 0
+        self.check_row = renumber[k_owner[use]]
         touched = self.fixed_checked
+        first_alt, first_lost = np.searchsorted(touched, (prog.a0, prog.l0))
         self.check_margin = np.zeros(touched.size)
-        lost = touched >= prog.l0
-        self.check_margin[lost] = prog.margin[touched[lost] - prog.l0]
+        self.check_margin[first_lost:] = prog.margin[touched[first_lost:] - prog.l0]
         self.check_open = state.col_upper[touched] > 0
-        self.check_alt = np.flatnonzero((touched >= prog.a0) & ~lost)
-        self.check_alt_weeks = prog.alt_weeks[touched[self.check_alt] - prog.a0]
+        self.check_alt = np.arange(first_alt, first_lost, dtype=np.int64)
+        self.check_alt_weeks = prog.alt_weeks[touched[first_alt:first_lost] - prog.a0]
         self.check_rates = prog.rates[touched]
         self.check_at = at[use]
-        self.check_val = r_val[use]
+        self.check_val = k_val[use]
         tcol = tcol[keep_row]
         body = kept.copy()
         body[kept] = keep_row[local[kept]]
         body_rows = renumber[local[body]]
         body_start = np.zeros(self.cols.size + 2, dtype=np.int64)
         np.cumsum(np.bincount(c_owner[body], minlength=self.cols.size), out=body_start[2:])
-        t_rows = np.flatnonzero(tcol)
+        t_rows = tcol.nonzero()[0]
         t_values = tcol[t_rows]
         body_start[1:] += t_rows.size
         self.all_cols = np.concatenate([[0], self.cols])
@@ -162,10 +165,10 @@ class _Sub:
             np.concatenate([t_values, c_val[body]]), np.zeros(self.all_cols.size), lower, upper,
             state.row_upper[self.rows],
         )  # fmt: skip
-        self.alt_local = np.flatnonzero(
-            (self.all_cols >= prog.a0) & (self.all_cols < prog.l0)
-        ).astype(np.int64)
-        self.alt_index = self.all_cols[self.alt_local] - prog.a0
+        # Columns are sorted by kind (t, u, y, a, l): alternatives and lost sales are ranges.
+        first_alt, first_lost = np.searchsorted(self.all_cols, (prog.a0, prog.l0))
+        self.alt_local = np.arange(first_alt, first_lost, dtype=np.int64)
+        self.alt_index = self.all_cols[first_alt:first_lost] - prog.a0
         self.acap_local = _NONE
         if self.alt_index.size:
             acap = prog.acap_row_of_alt[self.alt_index]
@@ -175,8 +178,8 @@ class _Sub:
             found = (acap >= 0) & (pos < self.rows.size)
             found &= self.rows[pos_ok] == acap if self.rows.size else np.zeros_like(found)
             self.acap_local = np.where(found, pos, -1).astype(np.int64)
-        self.l_local = np.flatnonzero(self.all_cols >= prog.l0).astype(np.int64)
-        self.l_demand = self.all_cols[self.l_local] - prog.l0
+        self.l_local = np.arange(first_lost, self.all_cols.size, dtype=np.int64)
+        self.l_demand = self.all_cols[first_lost:] - prog.l0
 
     def breakpoints(self, engine: Engine, state: _State) -> list[float]:
         if not self.alt_index.size:
@@ -376,7 +379,7 @@ class Engine:
         factor = dis.node_factor
         # A partial loss at a node of unstated capacity caps it at that share of its normal
         # output; a node with no normal output (an alternative not yet used) stays unlimited.
-        hit = np.flatnonzero((factor < 1.0) & ~(self._unstated & (factor > 0.0)))
+        hit = ((factor < 1.0) & ~(self._unstated & (factor > 0.0))).nonzero()[0]
         down = hit[dis.node_factor[hit] <= 0.0]
         partial = hit[dis.node_factor[hit] > 0.0]
         col_upper[prog.u0 + down] = 0.0
@@ -385,9 +388,9 @@ class Engine:
         reference = np.where(np.isfinite(cap), cap, prog.rates[prog.u0 + partial])
         t_coef[rows] = -reference * dis.node_factor[partial]
         row_upper[rows] = 0.0
-        closed = np.flatnonzero(dis.link_closed)
+        closed = dis.link_closed.nonzero()[0]
         col_upper[prog.y0 + closed] = 0.0
-        alts = np.flatnonzero(dis.alt_closed)
+        alts = dis.alt_closed.nonzero()[0]
         col_upper[prog.a0 + alts] = 0.0
         seeds = hit
         if closed.size or alts.size:
@@ -448,7 +451,7 @@ class Engine:
             free[:] = True
             return free
         free[state.changed_cols] = True
-        nodes = np.flatnonzero(reached)
+        nodes = reached.nonzero()[0]
         free[prog.u0 + nodes] = True
         out_links = neighbours(*self._node_out, nodes)
         free[prog.y0 + out_links] = True

@@ -20,10 +20,10 @@ def entries(indptr: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
     """
     starts = indptr[rows]
     counts = indptr[rows + 1] - starts
-    first = np.cumsum(counts) - counts  # where each row's run starts in the output
+    first = counts.cumsum() - counts  # where each row's run starts in the output
     total = int(first[-1] + counts[-1]) if rows.size else 0
-    position = np.arange(total, dtype=np.int64) + np.repeat(starts - first, counts)
-    owner = np.repeat(np.arange(rows.size, dtype=np.int64), counts)
+    position = np.arange(total, dtype=np.int64) + (starts - first).repeat(counts)
+    owner = np.arange(rows.size, dtype=np.int64).repeat(counts)
     return position, owner
 
 
@@ -31,7 +31,7 @@ def neighbours(indptr: IntArray, indices: IntArray, rows: IntArray) -> IntArray:
     """Column indices of every entry of ``rows`` (with repeats), like ``m[rows].indices``."""
     starts = indptr[rows]
     counts = indptr[rows + 1] - starts
-    first = np.cumsum(counts) - counts
+    first = counts.cumsum() - counts
     total = int(first[-1] + counts[-1]) if rows.size else 0
-    result: IntArray = indices[np.arange(total, dtype=np.int64) + np.repeat(starts - first, counts)]
+    result: IntArray = indices[np.arange(total, dtype=np.int64) + (starts - first).repeat(counts)]
     return result

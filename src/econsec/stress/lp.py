@@ -124,9 +124,17 @@ class Model:
         col_upper: FloatArray,
         row_upper: FloatArray,
     ) -> Model:
-        """A model from column-wise arrays (no scipy matrix: sweeps build one per scenario)."""
+        """A model from column-wise arrays (no scipy matrix: sweeps build one per scenario).
+
+        The model takes the float arrays over (no copies): callers pass arrays of their own.
+        """
         model = cls.__new__(cls)
-        model._setup(n_rows, start, index, value, cost, col_lower, col_upper, row_upper)
+        model.highs = _shared()
+        model.n_rows, model.n_cols = int(n_rows), int(start.size - 1)
+        model._start = start.astype(np.int32)
+        model._index = index.astype(np.int32)
+        model._value, model._cost = value, cost
+        model._col_lower, model._col_upper, model._row_upper = col_lower, col_upper, row_upper
         return model
 
     def _setup(
