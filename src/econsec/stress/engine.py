@@ -338,6 +338,7 @@ class Engine:
         self._node_input_slots = _adjacency(self.node_input_slots)
         self._slot_consumers = _adjacency(self.prog.slot_consumers)
         self._price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
+        self._served_rows = np.flatnonzero(self.prog.served)
         csc, csr = self.prog.matrix_csc, self.prog.matrix_csr
         self.csc_ptr, self.csc_idx = _int64(csc.indptr), _int64(csc.indices)
         self.csr_ptr, self.csr_idx = _int64(csr.indptr), _int64(csr.indices)
@@ -530,8 +531,19 @@ class Engine:
             # The part that normal-time shortfall needs solved is needed by every scenario.
             free |= self._normal[(float(horizon_weeks), False)][1]
         runner = _Runner(self, state, free, fresh_models)
-        lost_margin, lost = runner.ttr(horizon_weeks)
-        tts, binding = runner.tts(np.flatnonzero(prog.served), explain=explain)
+        served = self._served_rows
+        if full:
+            lost_margin, lost = runner.ttr(horizon_weeks)
+            tts, binding = runner.tts(served, explain=explain)
+        else:
+            # TTS first: its optimal basis is a better start for the TTR solve than the other
+            # way round (measured), and when every demand row is served in normal times and
+            # TTS reaches the horizon, nothing is lost over it (proof in decision 0074).
+            tts, binding = runner.tts(served, explain=explain)
+            if prog.baseline_ok and tts >= horizon_weeks:
+                lost_margin, lost = 0.0, np.zeros(nd)
+            else:
+                lost_margin, lost = runner.ttr(horizon_weeks)
         product_tts: dict[int, float] = {}
         if per_product:
             reached_demand = reached[chain.demand_node]
