@@ -100,11 +100,12 @@ class _Sub:
         # The fixed columns' steady state moves into the t column. Work arrays the size of the
         # programme are the engine's, restored after use, so a sub-problem allocates only its own.
         fixed_rates = engine.work_rates
+        saved = fixed_rates[self.cols]
         fixed_rates[self.cols] = 0.0
         tcol = state.t_coef[rows] + np.bincount(
             r_owner, weights=r_val * fixed_rates[r_col], minlength=rows.size
         )
-        fixed_rates[self.cols] = prog.rates[self.cols]
+        fixed_rates[self.cols] = saved
         position = engine.work_position
         position[rows] = np.arange(rows.size)
         local = position[c_row]
@@ -393,6 +394,11 @@ class Engine:
         col_upper[prog.y0 + closed] = 0.0
         alts = dis.alt_closed.nonzero()[0]
         col_upper[prog.a0 + alts] = 0.0
+        # What a closed column carries when it is not in a sub-problem (see _initial_free).
+        rates = self.work_rates
+        rates[prog.u0 + down] = 0.0
+        rates[prog.y0 + closed] = 0.0
+        rates[prog.a0 + alts] = 0.0
         seeds = hit
         if closed.size or alts.size:
             cut_slots = np.union1d(self.chain.link_slot[closed], self.chain.alt_slot[alts])
@@ -413,6 +419,7 @@ class Engine:
         prog = self.prog
         cols, rows = state.changed_cols, state.changed_rows
         self.work_col_upper[cols] = prog.col_upper[cols]
+        self.work_rates[cols] = prog.rates[cols]
         self.work_t_coef[rows] = prog.t_coef[rows]
         self.work_row_upper[rows] = prog.row_upper[rows]
         self._applied = False
@@ -468,6 +475,11 @@ class Engine:
         free[prog.a0 + alts] = True
         free[prog.u0 + chain.link_src[links]] = True
         free[prog.u0 + chain.alt_src[alts]] = True
+        # A column the scenario bounds at 0 (a plant down, a closed link, an unqualified one)
+        # has one feasible value: it stays fixed, at 0 (apply sets its working rate), which
+        # takes it and the rows only it meets out of the sub-problem without changing any
+        # optimum; it can never fail the certificate either.
+        free &= state.col_upper > 0
         return free
 
     # ---- solving -----------------------------------------------------------------------
@@ -684,6 +696,8 @@ class _Runner:
         up = neighbours(*self.engine._slot_links, slots)
         self.free[prog.y0 + up] = True
         self.free[prog.u0 + chain.link_src[up]] = True
+        if not self.free.all():
+            self.free &= self.state.col_upper > 0
         self._rebuild()
 
     def _model(self) -> _Sub:
