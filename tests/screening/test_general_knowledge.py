@@ -244,3 +244,9 @@ def test_acronyms_and_initials_meet_the_words(a: str, b: str, kind: str) -> None
 )
 def test_acronyms_need_every_initial(a: str, b: str, kind: str) -> None:
     assert compare_names(a, b, kind=kind).score < THRESHOLD
+
+
+def test_a_token_both_names_have_is_not_read_as_initials() -> None:
+    # "AĿL" folds to "al l": "al" must meet "al", not the initials of "al l".
+    assert compare_names("AĿL", "AĿL").score == pytest.approx(1.0)
+    assert compare_names("Al L Trading", "Al L Trading").score == pytest.approx(1.0)

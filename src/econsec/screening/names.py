@@ -187,7 +187,12 @@ def _collapse_acronyms(
     if len(right) < 2:
         return right, set()
     initials = {t[0] for t in right}
-    short = {t for t in left if 2 <= len(t) <= 5 and t.isalpha() and initials.issuperset(t)}
+    # A token the other name also has whole is matched as itself, not as initials.
+    short = {
+        t
+        for t in left
+        if 2 <= len(t) <= 5 and t.isalpha() and initials.issuperset(t) and t not in right
+    }
     if not short:
         return right, set()
     out: list[str] = []
