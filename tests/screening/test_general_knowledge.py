@@ -250,3 +250,10 @@ def test_a_token_both_names_have_is_not_read_as_initials() -> None:
     # "AĿL" folds to "al l": "al" must meet "al", not the initials of "al l".
     assert compare_names("AĿL", "AĿL").score == pytest.approx(1.0)
     assert compare_names("Al L Trading", "Al L Trading").score == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "name", ["CUBANACAN U.K. LIMITED", "INMOBILIARIA U.M.V. S.A.", "KOREA RYENHA MACHINERY J/V"]
+)
+def test_names_with_single_letters_after_a_long_word_match_themselves(name: str) -> None:
+    assert compare_names(name, name).score == pytest.approx(1.0)

@@ -156,11 +156,16 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese:
             if i + size > len(left):
                 continue
             joined = "".join(left[i : i + size])
-            if joined in targets or any(
-                t[0] == joined[0]
-                and abs(len(t) - len(joined)) <= 1 + len(t) // 8
-                and _token_similarity(joined, t, config, japanese) >= 0.9
-                for t in long_targets
+            # A token the other side has exactly stays whole ("Cubanacan U.K." must not
+            # become "cubanacanu" and miss itself); runs spelling a target exactly still join.
+            if joined in targets or (
+                left[i] not in targets
+                and any(
+                    t[0] == joined[0]
+                    and abs(len(t) - len(joined)) <= 1 + len(t) // 8
+                    and _token_similarity(joined, t, config, japanese) >= 0.9
+                    for t in long_targets
+                )
             ):
                 out.append(joined)
                 i += size
