@@ -70,6 +70,16 @@ def _muted(make: type[highspy.Highs]) -> highspy.Highs:
         os.close(saved)
 
 
+def _tune(h: highspy.Highs, small: bool) -> None:
+    """Options by model size (set only when they change: each call costs a little)."""
+    if getattr(_LOCAL, "small", None) is not small:
+        # Sweep sub-problems (tens to hundreds of columns) spend more in presolve and in
+        # pricing weights than in the simplex itself; large models keep HiGHS's defaults.
+        h.setOptionValue("presolve", "off" if small else "choose")
+        h.setOptionValue("simplex_dual_edge_weight_strategy", 0 if small else -1)
+        _LOCAL.small = small
+
+
 def _shared() -> highspy.Highs:
     h: highspy.Highs | None = getattr(_LOCAL, "highs", None)
     if h is None:
@@ -184,13 +194,7 @@ class Model:
         )
         if status == highspy.HighsStatus.kError:
             raise ValueError("HiGHS rejected the model")
-        small = self.small
-        if getattr(_LOCAL, "small", None) is not small:
-            # Sweep sub-problems (tens to hundreds of columns) spend more in presolve and in
-            # pricing weights than in the simplex itself; large models keep HiGHS's defaults.
-            h.setOptionValue("presolve", "off" if small else "choose")
-            h.setOptionValue("simplex_dual_edge_weight_strategy", 0 if small else -1)
-            _LOCAL.small = small
+        _tune(h, self.small)
 
     def _live(self) -> highspy.Highs:
         if getattr(_LOCAL, "owner", None) is not self:
@@ -253,6 +257,15 @@ class Model:
             h.clearSolver()
             h.run()
             status = h.getModelStatus()
+            if status in _DOUBTFUL and self.small:
+                # Without presolve and with Dantzig pricing, a badly scaled programme (t
+                # coefficients near 1e11 at Ford scale) can end "unknown": the verdict is taken
+                # from HiGHS's defaults, as for large models.
+                _tune(h, False)
+                h.clearSolver()
+                h.run()
+                status = h.getModelStatus()
+                _tune(h, True)
         if status == highspy.HighsModelStatus.kOptimal:
             sol = h.getSolution()
             return Solution(
