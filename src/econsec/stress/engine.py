@@ -673,9 +673,11 @@ class _Runner:
         # at Ford scale, so a reduced cost far below those still moves the optimum (decision
         # 0074: a TTS 34 % short and a TTR 14 % high passed the old test). Rounding in terms
         # that cancel stays below 1e-6 of their size.
-        size = np.bincount(sub.check_at, weights=np.abs(terms), minlength=touched.size)
+        size = np.bincount(sub.check_at, weights=np.abs(terms), minlength=touched.size).astype(
+            np.float64
+        )
         if margins:
-            size += sub.check_margin
+            size = size + sub.check_margin
         scale = max(1.0, cost_scale if margins else 0.0, float(np.abs(y).max(initial=0.0)))
         tol = 1e-6 * size + 1e-12 * scale
         open_ = sub.check_open
