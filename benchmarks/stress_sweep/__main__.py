@@ -6,8 +6,9 @@ Networks come from the shared generator (econsec.valuechain.generators.synthetic
 
 (a) ~1,700-node network: the engine (restricted programmes with an optimality certificate,
     shortcuts, model reuse) against a naive baseline that assembles the whole programme from the
-    chain and solves all of it for every scenario; checks equal objective values, prints the
-    speed ratio (medians of repeated runs).
+    chain and solves all of it for every scenario; both run as a sweep does (no per-product TTS,
+    no binding-part explanations); checks equal objective values, prints the speed ratio
+    (medians of repeated runs). ``--only-a`` stops after (a), ``--skip-a`` starts at (b).
 (b) Ford-scale network (4,400 sites, 55,000 parts, 10 tiers) on a 2-worker local process pool:
     every site with ``--sample 0``, else a deterministic sample of N sites whose figures are
     extrapolated; prints wall time, peak memory, how many sites needed an LP and the LP time
