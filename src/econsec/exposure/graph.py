@@ -75,16 +75,11 @@ def _pattern_arrays(
     The key ``source << 1 | unused`` sorts a source's used link first, so the first entry of
     each source tells whether any of its links is used.
     """
-    ptr = np.zeros(n_slots + 1, dtype=np.int64)
-    for slot in link_slot:
-        ptr[slot + 1] += 1
-    for slot in range(n_slots):
-        ptr[slot + 1] += ptr[slot]
-    fill = ptr[:-1].copy()
+    # Each link as a row with its slot as the one column: the transpose buckets links by slot.
+    ptr, link = _transpose(np.arange(link_slot.shape[0] + 1), link_slot, n_slots)
     keys = np.empty(link_slot.shape[0], dtype=np.int64)
-    for k in range(link_slot.shape[0]):
-        keys[fill[link_slot[k]]] = (link_src[k] << 1) | (0 if use[k] else 1)
-        fill[link_slot[k]] += 1
+    for p in range(link.shape[0]):
+        keys[p] = (link_src[link[p]] << 1) | (0 if use[link[p]] else 1)
     all_ptr = np.zeros(n_slots + 1, dtype=np.int64)
     use_ptr = np.zeros(n_slots + 1, dtype=np.int64)
     all_idx = np.empty(keys.shape[0], dtype=np.int64)
