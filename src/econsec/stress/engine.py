@@ -288,7 +288,7 @@ class Engine:
             shape=(chain.n_links, chain.n_slots),
         )
         # node → node when the first feeds a slot the second consumes (downstream direction)
-        self.downstream = (
+        downstream = (
             (self.prog.node_out @ link_to_slot @ self.prog.slot_consumers).tocsr().astype(bool)
         )
         alt_to_node = sp.csr_matrix(
@@ -299,19 +299,17 @@ class Engine:
             shape=(n, chain.n_slots),
         )
         # Alternatives carry supply too: what they feed is downstream of their source.
-        self.downstream = (
-            self.downstream + (alt_to_node @ self.prog.slot_consumers).tocsr().astype(bool)
+        downstream = (
+            downstream + (alt_to_node @ self.prog.slot_consumers).tocsr().astype(bool)
         ).tocsr()
-        self.slot_links = chain.slot_links().tocsr()
-        self.node_input_slots = chain.node_inputs.tocsr()
-        self.item_level = item_levels(chain)
+        item_level = item_levels(chain)
         # How binding rows are ordered among equal shadow prices: a part before the product it
         # starves, and the deepest part (the root cause) before sub-assemblies made from it.
         kinds = self.prog.row_kind
         self.row_priority = np.array([1, 0, 2, 3, 4, 5])[kinds]
         slot_item = chain.slot_item[np.where(kinds == ROW_SLOT, self.prog.row_ref, 0)]
-        self.row_depth = np.where(kinds == ROW_SLOT, self.item_level[slot_item], 0)
-        self.slot_alts = sp.csr_matrix(
+        self.row_depth = np.where(kinds == ROW_SLOT, item_level[slot_item], 0)
+        slot_alts = sp.csr_matrix(
             (np.ones(chain.alt_src.shape[0]), (chain.alt_slot, np.arange(chain.alt_src.shape[0]))),
             shape=(chain.n_slots, chain.alt_src.shape[0]),
         )
@@ -332,11 +330,11 @@ class Engine:
         self._unstated = ~np.isfinite(chain.node_capacity) & (
             self.prog.rates[self.prog.u0 :][: self.prog.n_nodes] <= 0
         )
-        self._downstream = _adjacency(self.downstream)
+        self._downstream = _adjacency(downstream)
         self._node_out = _adjacency(self.prog.node_out)
-        self._slot_links = _adjacency(self.slot_links)
-        self._slot_alts = _adjacency(self.slot_alts)
-        self._node_input_slots = _adjacency(self.node_input_slots)
+        self._slot_links = _adjacency(chain.slot_links())
+        self._slot_alts = _adjacency(slot_alts)
+        self._node_input_slots = _adjacency(chain.node_inputs)
         self._slot_consumers = _adjacency(self.prog.slot_consumers)
         self._price = np.nan_to_num(chain.demand_unit_price, nan=0.0)
         self._served_rows = np.flatnonzero(self.prog.served)
@@ -346,14 +344,14 @@ class Engine:
         self.csc_val = np.asarray(csc.data, dtype=np.float64)
         self.csr_val = np.asarray(csr.data, dtype=np.float64)
         self.short_cols = (self.prog.l0 + np.flatnonzero(~self.prog.served)).astype(np.int64)
-        self.demand_of_node = sp.csr_matrix(
+        demand_of_node = sp.csr_matrix(
             (
                 np.ones(chain.demand_node.shape[0]),
                 (chain.demand_node, np.arange(chain.demand_node.shape[0])),
             ),
             shape=(n, chain.demand_node.shape[0]),
         )
-        self._demand_of_node = _adjacency(self.demand_of_node)
+        self._demand_of_node = _adjacency(demand_of_node)
 
     def _check_numbers(self) -> None:
         prog, chain = self.prog, self.chain

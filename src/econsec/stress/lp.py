@@ -117,9 +117,12 @@ class Model:
         col_upper: FloatArray,
         row_upper: FloatArray,
     ) -> None:
+        def own(a: FloatArray) -> FloatArray:
+            return np.array(a, dtype=np.float64)
+
         self._setup(
-            matrix.shape[0], matrix.indptr, matrix.indices, matrix.data,
-            cost, col_lower, col_upper, row_upper,
+            matrix.shape[0], matrix.indptr, matrix.indices, own(matrix.data),
+            own(cost), own(col_lower), own(col_upper), own(row_upper),
         )  # fmt: skip
 
     @classmethod
@@ -139,12 +142,7 @@ class Model:
         The model takes the float arrays over (no copies): callers pass arrays of their own.
         """
         model = cls.__new__(cls)
-        model.highs = _shared()
-        model.n_rows, model.n_cols = int(n_rows), int(start.size - 1)
-        model._start = start.astype(np.int32)
-        model._index = index.astype(np.int32)
-        model._value, model._cost = value, cost
-        model._col_lower, model._col_upper, model._row_upper = col_lower, col_upper, row_upper
+        model._setup(n_rows, start, index, value, cost, col_lower, col_upper, row_upper)
         return model
 
     def _setup(
@@ -158,15 +156,13 @@ class Model:
         col_upper: FloatArray,
         row_upper: FloatArray,
     ) -> None:
+        """Keep the arrays (the float ones as given: the model changes them in place)."""
         self.highs = _shared()
         self.n_rows, self.n_cols = int(n_rows), int(start.size - 1)
         self._start = start.astype(np.int32)
         self._index = index.astype(np.int32)
-        self._value = np.array(value, dtype=np.float64)
-        self._cost = np.array(cost, dtype=np.float64)
-        self._col_lower = np.array(col_lower, dtype=np.float64)
-        self._col_upper = np.array(col_upper, dtype=np.float64)
-        self._row_upper = np.array(row_upper, dtype=np.float64)
+        self._value, self._cost = value, cost
+        self._col_lower, self._col_upper, self._row_upper = col_lower, col_upper, row_upper
         # Passed to the solver on first use: changes made before then only touch the arrays.
 
     def _pass(self) -> None:

@@ -154,22 +154,15 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     buttons = language_buttons(getattr(request, "LANGUAGE_CODE", ""))
     if user is None or not user.is_authenticated:
-        return {
-            "econsec_languages": SUPPORTED,
-            "econsec_language_buttons": buttons,
-            "econsec_urls": urls,
-        }
+        return {"econsec_language_buttons": buttons, "econsec_urls": urls}
     roles = user_roles(user)
     lang = request_language(request)
     can_edit = bool(roles & CAPABILITIES[EDIT])
     match = getattr(request, "resolver_match", None)
     url_name = (match.url_name or "") if match is not None else ""
     return {
-        "econsec_languages": SUPPORTED,
         "econsec_language_buttons": buttons,
         "econsec_sidenav": sidenav_html(roles, lang, request.path, url_name, can_edit),
         "econsec_badges": role_badges(roles, lang),
-        "econsec_roles": sorted(roles),
-        "econsec_can_edit": can_edit,
         "econsec_urls": urls,
     }

@@ -203,8 +203,9 @@ def toolbar_html(
     return mark_safe("".join(out))
 
 
-def _query(params: Mapping[str, str], **changes: str | None) -> str:
-    """``params`` with ``changes`` applied (None removes one) as ``?…`` (as the query tag)."""
+def query_string(params: Mapping[str, str], **changes: Any) -> str:
+    """``params`` with ``changes`` applied (None or "" removes one) as ``?…`` (also the
+    template tag ``{% query %}``)."""
     merged = dict(params)
     for key, value in changes.items():
         if value is None or value == "":
@@ -223,15 +224,15 @@ def pager_html(
     """Previous / first / next links of a keyset page, keeping the other query parameters."""
     out = [f'<nav class="pager" aria-label="{escape(t("web.list.pages", lang))}">']
     if prev_cursor:
-        url = escape(_query(params, before=prev_cursor, after=None))
+        url = escape(query_string(params, before=prev_cursor, after=None))
         out.append(
             f'<a class="button" href="{url}" rel="prev">← {escape(t("web.list.prev", lang))}</a>'
         )
     if prev_cursor or params.get("after") or params.get("before"):
-        url = escape(_query(params, before=None, after=None))
+        url = escape(query_string(params, before=None, after=None))
         out.append(f'<a class="button" href="{url}">{escape(t("web.list.first", lang))}</a>')
     if next_cursor:
-        url = escape(_query(params, after=next_cursor, before=None))
+        url = escape(query_string(params, after=next_cursor, before=None))
         out.append(
             f'<a class="button" href="{url}" rel="next">{escape(t("web.list.next", lang))} →</a>'
         )

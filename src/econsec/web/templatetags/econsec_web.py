@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django import template
 from django.utils import translation
@@ -13,6 +12,7 @@ from econsec.i18n import label as pick_label
 from econsec.i18n import t as translate
 
 from .. import formatting
+from ..markup import query_string
 
 register = template.Library()
 
@@ -58,11 +58,4 @@ def bilingual(texts: dict[str, str] | None) -> str:
 @register.simple_tag(takes_context=True)
 def query(context: template.Context, **changes: Any) -> str:
     """The current query string with ``changes`` applied (None removes a parameter)."""
-    request = context["request"]
-    params = {k: v for k, v in request.GET.items()}
-    for key, value in changes.items():
-        if value is None or value == "":
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
-    return "?" + urlencode(params) if params else "?"
+    return query_string(context["request"].GET.dict(), **changes)

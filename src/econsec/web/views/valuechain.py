@@ -4,10 +4,10 @@ Each list is described by a :class:`ListSpec`; one template renders them all. So
 to non-null, indexed columns so every page is an index walk (the indexes in valuechain.models),
 and each list selects only the columns it shows.
 
-Table rows are turned into markup here, not by a template include per cell: at 50 rows of up to
-six cells the include machinery and a URL reversal per link were most of a page's time
-(docs/decisions/0055-fast-list-and-detail-pages.md). Every stored text is escaped with
-``html.escape`` before it is joined into markup.
+Table rows are turned into markup in Python (``econsec.web.markup``), not by a template include
+per cell: at 50 rows of up to six cells the include machinery and a URL reversal per link were
+most of a page's time (docs/decisions/0055-fast-list-and-detail-pages.md). Every stored text is
+escaped with ``html.escape`` before it is joined into markup.
 
 Detail pages take their tiers from the compiled network (``econsec.web.tiers.ChainTiers``) and
 show a bounded page of each tier and of each related list, linking to the full lists.
@@ -216,14 +216,14 @@ def _critical(qs: QuerySet[Any], v: str) -> QuerySet[Any]:
     return qs.exclude(critical_tags=[]) if v == "1" else qs
 
 
-def _ref_cell(url_name: str, key: str, name: str, script: str) -> Cell:
-    """A linked reference shown as "<id> <name>" (as the models' str() reads)."""
-    return Cell(ref_html(url_name, key, f"{key} {name}", script), kind="html")
-
-
 def _link(url_name: str, key: str, text: str, script: str, css: str = "") -> Cell:
     """A link to a detail page showing ``text`` (markup memoised in econsec.web.markup)."""
     return Cell(ref_html(url_name, key, text, script, css), kind="html")
+
+
+def _ref_cell(url_name: str, key: str, name: str, script: str) -> Cell:
+    """A linked reference shown as "<id> <name>" (as the models' str() reads)."""
+    return _link(url_name, key, f"{key} {name}", script)
 
 
 SPECS: dict[str, ListSpec] = {
@@ -639,12 +639,6 @@ def tier_blocks(
     return blocks
 
 
-def _bounded(rows: Iterable[Any]) -> tuple[list[Any], bool]:
-    """The first RELATED_ROWS of ``rows`` (fetching one more) and whether there are more."""
-    got = list(rows)
-    return got[:RELATED_ROWS], len(got) > RELATED_ROWS
-
-
 def _list_url(name: str, **params: str) -> str:
     return reverse(name) + "?" + urlencode(params)
 
@@ -653,10 +647,12 @@ def _list_url(name: str, **params: str) -> str:
 def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
     org = get_object_or_404(Organisation.objects.select_related("parent"), org_id=org_id)
     lang = _lang()
-    sites, more_sites = _bounded(
-        org.sites.order_by("site_id").values_list("site_id", "name", "kind", "country")[
-            : RELATED_ROWS + 1
-        ]
+    sites, more_sites = detail_queries.bounded(
+        list(
+            org.sites.order_by("site_id").values_list("site_id", "name", "kind", "country")[
+                : RELATED_ROWS + 1
+            ]
+        )
     )
     children = org.children.order_by("org_id").values_list("org_id", "name")[:200]
     script = get_script_prefix()
