@@ -313,7 +313,6 @@ class Engine:
             (np.ones(chain.alt_src.shape[0]), (chain.alt_slot, np.arange(chain.alt_src.shape[0]))),
             shape=(chain.n_slots, chain.alt_src.shape[0]),
         )
-        self.node_slots = (self.prog.node_out @ link_to_slot).tocsr().astype(bool)
         self._normal: dict[tuple[float, bool], tuple[float, BoolArray, FloatArray]] = {}
         # Scratch arrays for building sub-problems (always handed back in this state).
         self.work_rates = self.prog.rates.copy()
