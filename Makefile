@@ -25,7 +25,7 @@ typecheck: $(STAMP)
 
 # The PDF report test converts pages to images with poppler's pdftoppm (installed with apt when
 # running as root; CI sets ECONSEC_REQUIRE_PDFTOPPM=1 so a missing tool fails rather than skips).
-# fonts-nanum / fonts-droid-fallback give the PDF glyphs the bundled Japanese font lacks.
+# fonts-nanum / fonts-droid-fallback give the PDF glyphs its Japanese font (Noto Sans JP) lacks.
 report-tools:
 	@if ! command -v pdftoppm >/dev/null && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	  echo "== installing poppler-utils (and fallback fonts) for the PDF report tests"; \

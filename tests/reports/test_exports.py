@@ -13,6 +13,7 @@ import pytest
 
 from econsec.exposure.results import ExposureReport
 from econsec.reports.assemble import assemble
+from econsec.reports.font import FONT_NAME
 from econsec.reports.pdf import board_pdf, markup
 from econsec.reports.xlsx import board_workbook, neutralise, write_tables
 
@@ -67,7 +68,7 @@ def test_pdf_embeds_the_japanese_font_and_keeps_markup_inert(exposure: ExposureR
     board = assemble(exposure, item_tags=ITEM_TAGS, home={"JP"}, created_at="2026-01-23")
     data = board_pdf(board, "ja")
     assert data.startswith(b"%PDF")
-    assert b"/FontFile2" in data and b"IPAexGothic" in data  # TrueType program embedded
+    assert b"/FontFile2" in data and FONT_NAME.encode() in data  # TrueType program embedded
     text = subprocess.run(
         [_poppler("pdftotext"), "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode("utf-8")
@@ -77,9 +78,8 @@ def test_pdf_embeds_the_japanese_font_and_keeps_markup_inert(exposure: ExposureR
     fonts = subprocess.run(
         [_poppler("pdffonts"), "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
-    for line in fonts.splitlines()[2:]:
-        if "IPAexGothic" in line:
-            assert " yes yes " in line  # embedded, subset
+    japanese = [line for line in fonts.splitlines()[2:] if FONT_NAME in line]
+    assert japanese and all(" yes yes " in line for line in japanese)  # embedded, subset
 
 
 def test_demo_report_pages_render_to_images(tmp_path: Path) -> None:

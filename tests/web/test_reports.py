@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from econsec.reports.font import FONT_NAME
 from econsec.web.jobs import execute
 from econsec.web.models import Job
 
@@ -46,7 +47,7 @@ def test_report_job_html_pdf_xlsx(client_for: Any, analysed_chain: Any) -> None:
     pdf = viewer.get(reverse("web:report_file", args=[job.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     body = b"".join(pdf.streaming_content)
-    assert body.startswith(b"%PDF") and b"IPAexGothic" in body
+    assert body.startswith(b"%PDF") and FONT_NAME.encode() in body
     assert "-en.pdf" in pdf["Content-Disposition"]
     xlsx = viewer.get(reverse("web:report_file", args=[job.pk, "xlsx"]))
     book = openpyxl.load_workbook(BytesIO(b"".join(xlsx.streaming_content)))

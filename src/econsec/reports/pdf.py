@@ -1,4 +1,4 @@
-"""The board report as PDF (ReportLab), with the IPAex Gothic font embedded.
+"""The board report as PDF (ReportLab), with a Japanese font (Noto Sans JP) embedded.
 
 ReportLab embeds a subset of a TrueType font's glyphs, so the PDF shows Japanese on any reader
 with no font installed. Japanese paragraphs wrap with ReportLab's CJK line breaking (which keeps
@@ -36,11 +36,10 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as RLTable
 
 from econsec.i18n import t
+from econsec.reports.font import FONT_NAME, japanese_font
 from econsec.reports.model import BI, CODE, MONEY, NUM, PCT, SCORE, BoardReport, Table
 from econsec.reports.text import money, number, percent
 
-FONT_NAME = "IPAexGothic"
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
 PAGE = landscape(A4)
 MARGIN = 14 * mm
 INK = colors.HexColor("#1f2a37")
@@ -50,9 +49,9 @@ RULE = colors.HexColor("#d5dbe3")
 MAX_PDF_ROWS = 40
 
 
-# Fallbacks for characters IPAex lacks (Hangul, some simplified Chinese, a few symbols), used
-# when the system has them (Debian: fonts-nanum, fonts-droid-fallback, fonts-dejavu-core). More
-# paths can be given in ECONSEC_PDF_FALLBACK_FONTS (separated by os.pathsep).
+# Fallbacks for characters the main font lacks (Hangul, some simplified Chinese, a few symbols),
+# used when the system has them (Debian: fonts-nanum, fonts-droid-fallback, fonts-dejavu-core).
+# More paths can be given in ECONSEC_PDF_FALLBACK_FONTS (separated by os.pathsep).
 FALLBACK_PATHS = (
     "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
@@ -69,7 +68,7 @@ class _Face:
 @cache
 def _faces() -> tuple[_Face, ...]:
     """The main font and the available fallbacks, each with the characters it covers."""
-    faces = [_Face(FONT_NAME, frozenset(TTFontFile(str(FONT_PATH)).charToGlyph))]
+    faces = [_Face(FONT_NAME, frozenset(TTFontFile(str(japanese_font())).charToGlyph))]
     extra = [p for p in os.environ.get("ECONSEC_PDF_FALLBACK_FONTS", "").split(os.pathsep) if p]
     for i, path in enumerate([*extra, *FALLBACK_PATHS]):
         if not Path(path).is_file():
@@ -85,9 +84,9 @@ def _faces() -> tuple[_Face, ...]:
 
 
 def register_font() -> str:
-    """Register the bundled Japanese font (and fallbacks) once; returns its ReportLab name."""
+    """Register the Japanese font (and fallbacks) once; returns its ReportLab name."""
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH)))
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(japanese_font())))
     _faces()
     return FONT_NAME
 
