@@ -70,30 +70,17 @@ def score_product(x: ScoreInputs) -> tuple[float, list[Reason]]:
                 round(COUNTRY_POINTS * x.country_share, 1),
             )
         )
-    if x.spof_sites:
-        reasons.append(
-            Reason(
-                "exposure.reason.single_point_of_failure",
-                {"count": len(x.spof_sites), "sites": _names(x.spof_sites)},
-                min(SPOF_CAP, SPOF_POINTS_EACH * len(x.spof_sites)),
+    counted = (
+        ("exposure.reason.single_point_of_failure", "sites", x.spof_sites, SPOF_CAP, SPOF_POINTS_EACH),
+        ("exposure.reason.sole_source", "items", x.sole_source_items, SOLE_CAP, SOLE_POINTS_EACH),
+        ("exposure.reason.single_source", "items", x.single_source_items, SINGLE_CAP,
+         SINGLE_POINTS_EACH),
+    )  # fmt: skip
+    for key, noun, found, cap, each in counted:
+        if found:
+            reasons.append(
+                Reason(key, {"count": len(found), noun: _names(found)}, min(cap, each * len(found)))
             )
-        )
-    if x.sole_source_items:
-        reasons.append(
-            Reason(
-                "exposure.reason.sole_source",
-                {"count": len(x.sole_source_items), "items": _names(x.sole_source_items)},
-                min(SOLE_CAP, SOLE_POINTS_EACH * len(x.sole_source_items)),
-            )
-        )
-    if x.single_source_items:
-        reasons.append(
-            Reason(
-                "exposure.reason.single_source",
-                {"count": len(x.single_source_items), "items": _names(x.single_source_items)},
-                min(SINGLE_CAP, SINGLE_POINTS_EACH * len(x.single_source_items)),
-            )
-        )
     if x.critical:
         ranked = sorted(x.critical.items(), key=lambda kv: -kv[1])
         reasons.append(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import platformdirs
@@ -37,8 +38,11 @@ def cache_dir() -> Path:
 def japanese_font() -> Path:
     """A TrueType file with Japanese glyphs: ``ECONSEC_PDF_FONT``, or the converted Noto Sans JP."""
     configured = os.environ.get("ECONSEC_PDF_FONT")
-    if configured:
-        return Path(configured)
+    return Path(configured) if configured else _converted()
+
+
+@cache
+def _converted() -> Path:
     source = source_font()
     digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
     target = cache_dir() / "fonts" / f"{FONT_NAME}-{digest}.ttf"

@@ -191,6 +191,11 @@ def _pk_of(model: Any, key_field: str, value: str) -> int:
     return int(found) if found is not None else -1
 
 
+def _by_key(name: str, label: str, field: str, model: Any, key_field: str) -> Filter:
+    """A filter on a foreign key, given the referenced row's business key (e.g. an item id)."""
+    return Filter(name, label, (), lambda qs, v: qs.filter(**{field: _pk_of(model, key_field, v)}))
+
+
 def _link_search(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
     # Resolve the text against items and sites first, then filter links by indexed foreign
     # keys: a LIKE over a three-way join of 150,000 links would be far slower.
@@ -345,18 +350,8 @@ SPECS: dict[str, ListSpec] = {
         sorts={"id": ("id", "web.col.row"), "quantity": ("quantity_per_unit", "web.col.quantity")},
         default_sort="id",
         filters=(
-            Filter(
-                "parent",
-                "web.col.parent_item",
-                (),
-                lambda qs, v: qs.filter(parent_item_id=_pk_of(Item, "item_id", v)),
-            ),
-            Filter(
-                "child",
-                "web.col.child_item",
-                (),
-                lambda qs, v: qs.filter(child_item_id=_pk_of(Item, "item_id", v)),
-            ),
+            _by_key("parent", "web.col.parent_item", "parent_item_id", Item, "item_id"),
+            _by_key("child", "web.col.child_item", "child_item_id", Item, "item_id"),
         ),
     ),
     "links": ListSpec(
@@ -395,24 +390,9 @@ SPECS: dict[str, ListSpec] = {
         sorts={"id": ("id", "web.col.row"), "share": ("share", "web.col.share")},
         default_sort="id",
         filters=(
-            Filter(
-                "item",
-                "web.col.item",
-                (),
-                lambda qs, v: qs.filter(item_id=_pk_of(Item, "item_id", v)),
-            ),
-            Filter(
-                "supplier",
-                "web.col.supplier_site",
-                (),
-                lambda qs, v: qs.filter(supplier_site_id=_pk_of(Site, "site_id", v)),
-            ),
-            Filter(
-                "receiver",
-                "web.col.receiving_site",
-                (),
-                lambda qs, v: qs.filter(receiving_site_id=_pk_of(Site, "site_id", v)),
-            ),
+            _by_key("item", "web.col.item", "item_id", Item, "item_id"),
+            _by_key("supplier", "web.col.supplier_site", "supplier_site_id", Site, "site_id"),
+            _by_key("receiver", "web.col.receiving_site", "receiving_site_id", Site, "site_id"),
             Filter(
                 "qualified",
                 "web.col.qualified",
