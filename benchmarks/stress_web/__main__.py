@@ -31,7 +31,8 @@ from econsec.valuechain.generators.demo import demo_company
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "econsec.web.settings")
 django.setup()
 
-from econsec.web.views import stress_export, stress_run  # noqa: E402
+from econsec.stress.web import export as stress_export  # noqa: E402
+from econsec.stress.web import run as stress_run  # noqa: E402
 
 
 def _median(fn: Callable[[], Any], repeats: int) -> float:

@@ -155,7 +155,7 @@ def _median_ms(fn: Callable[[], Any], repeat: int = 5) -> float:
 def _tier_baseline() -> None:
     """The previous per-tier-query walk against the compiled tiers, same targets, this process."""
     from econsec.valuechain.models import Item, Site, SupplyLink
-    from econsec.web.views.valuechain import tier_index
+    from econsec.valuechain.web.views import tier_index
 
     from .baseline import item_walk, site_walk
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from econsec.valuechain.models import BomLine, SupplyLink
-from econsec.web.tiers import Walk, walk_tiers
+from econsec.valuechain.web.tiers import Walk, walk_tiers
 
 MAX_TIERS = 10
 MAX_TIER_NODES = 300

@@ -38,7 +38,7 @@ def main() -> None:
     _load(store, args.sites, args.parts, args.tiers)
     cookie = _session_cookie()
     pages = {k: v for k, v in _pages().items() if args.only in k}
-    from econsec.web.views.valuechain import warm_caches
+    from econsec.valuechain.web.views import warm_caches
     from econsec.web.wsgi import application
 
     warm_caches()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from econsec.guideline.scoring import GroupScore, Scorecard
 from econsec.guideline.trend import TrendPoint, trend_series
-from econsec.web.views.assessment_chart import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, line_chart
+from econsec.guideline.web.chart import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, line_chart
 
 
 def _card(maturity: float | None) -> Scorecard:

@@ -53,7 +53,7 @@ def test_answering_view_lists_every_question_with_keyboard_controls(
     # four results + "unanswered" per question, each with its number key
     assert page.count('data-key="1"') == sum(1 for _ in framework.questions())
     assert page.count('data-key="0"') == sum(1 for _ in framework.questions())
-    assert "web/assessment/answer.js" in page
+    assert "assessment/answer.js" in page
     # a plain form per item (no-JS fallback) posting to the answers endpoint
     assert page.count('class="item-form"') == len(framework.item_index)
 

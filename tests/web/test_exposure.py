@@ -62,7 +62,7 @@ def test_analysis_job_fails_with_a_reason_on_an_empty_store(db: Any) -> None:
     from econsec.reports.job import exposure_job
 
     job = Job.objects.create(kind="exposure.analyse")
-    from econsec.web.hooks import register_job_kind
+    from econsec.registry import register_job_kind
 
     register_job_kind("exposure.analyse", exposure_job)
     execute(job.pk)

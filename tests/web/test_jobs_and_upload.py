@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from econsec.valuechain.models import Organisation, SupplyLink
 from econsec.web import jobs
-from econsec.web.hooks import register_job_kind
+from econsec.registry import register_job_kind
 from econsec.web.models import Job
 
 from .workbooks import write_bad, write_good

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
+from econsec.valuechain.web.tiers import Adjacency, bfs_tiers, walk_tiers
+from econsec.valuechain.web.views import TIER_PAGE, object_url, tier_index
 from econsec.web.listing import TextIndex, decode_cursor, encode_cursor, paginate
-from econsec.web.tiers import Adjacency, bfs_tiers, walk_tiers
-from econsec.web.views.valuechain import TIER_PAGE, object_url, tier_index
 
 
 @pytest.fixture
@@ -313,7 +313,7 @@ def test_list_search_uses_the_index_and_matches_icontains(client_for: Any, chain
 
 @pytest.mark.parametrize("name", ["organisations", "sites", "items"])
 def test_search_pages_from_the_index_equal_the_database_pages(synthetic: None, name: str) -> None:
-    from econsec.web.views.valuechain import SPECS, _search_fetch
+    from econsec.valuechain.web.views import SPECS, _search_fetch
 
     size = 7  # small pages: many cursors
 

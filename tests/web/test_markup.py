@@ -11,6 +11,8 @@ import pytest
 from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from econsec.i18n import t
+from econsec.valuechain.web.tiers import WalkMemo
+from econsec.valuechain.web.views import SPECS, tier_index
 from econsec.web.markup import (
     Cell,
     pager_html,
@@ -21,8 +23,6 @@ from econsec.web.markup import (
     tiers_html,
     toolbar_html,
 )
-from econsec.web.tiers import WalkMemo
-from econsec.web.views.valuechain import SPECS, tier_index
 
 EVIL = '<script>alert("x")</script>&'
 
@@ -125,7 +125,7 @@ def test_walk_memo_is_bounded_and_read_only() -> None:
 
 
 def test_remembered_walks_equal_fresh_ones(chain: Any) -> None:
-    from econsec.web.tiers import ChainTiers
+    from econsec.valuechain.web.tiers import ChainTiers
 
     index = tier_index()
     fresh = ChainTiers.build(index.chain)

@@ -148,7 +148,7 @@ def test_signed_in_list_page_runs_four_queries(client_for: Any, chain: Any) -> N
 def test_detail_queries_equal_the_orm(chain: Any) -> None:
     from econsec.valuechain.models import BomLine, Site
     from econsec.valuechain.store_io import current_version
-    from econsec.web.views import detail_queries as dq
+    from econsec.valuechain.web import detail_queries as dq
 
     for site in Site.objects.select_related("organisation"):
         got = dq.site(site.site_id)
@@ -200,8 +200,8 @@ def test_unknown_detail_pages_are_404(client_for: Any, chain: Any) -> None:
 
 @pytest.mark.parametrize("name", ["organisations", "sites", "items", "bom", "links"])
 def test_prepared_pages_equal_the_orm_pages(chain: Any, name: str) -> None:
+    from econsec.valuechain.web.views import SPECS
     from econsec.web.listing import PreparedPages, paginate
-    from econsec.web.views.valuechain import SPECS
 
     spec = SPECS[name]
     pages = PreparedPages(spec.base, 2)
@@ -233,8 +233,8 @@ def test_prepared_pages_equal_the_orm_pages(chain: Any, name: str) -> None:
 
 
 def test_prepared_pages_leave_odd_cursors_to_the_orm(chain: Any) -> None:
+    from econsec.valuechain.web.views import SPECS
     from econsec.web.listing import PreparedPages
-    from econsec.web.views.valuechain import SPECS
 
     spec = SPECS["links"]
     pages = PreparedPages(spec.base, 2)
@@ -254,7 +254,7 @@ def test_a_tampered_cursor_starts_at_the_first_page(client_for: Any, chain: Any)
 
 
 def test_api_pages_read_with_prepared_queries_equal_the_orm(chain: Any) -> None:
-    from econsec.web.api import valuechain as api
+    from econsec.valuechain.web import api
 
     for columns, shape, prepared in [
         (api._LINK_COLUMNS, api._link, api._LINK_PAGES),

@@ -77,7 +77,7 @@ def test_dashboard_reuses_figures_until_their_tables_change(client_for: Any, cha
 
 
 def test_open_hits_card_follows_bulk_status_changes(client_for: Any, chain: Any) -> None:
-    from econsec.screening.apps import _open_hits
+    from econsec.screening.web.job import open_hits as _open_hits
 
     client = client_for("viewer")
     Hit.objects.bulk_create([_hit(1), _hit(2), _hit(3)])

@@ -313,7 +313,7 @@ def test_result_page_escapes_user_text_and_exports_are_inert(db: Any, client_for
 def test_sweep_job_reports_progress_ranks_and_explains(
     stored_demo: str, client_for: Any, demo_chain: Any, monkeypatch: Any
 ) -> None:
-    from econsec.web.views import stress_run
+    from econsec.stress.web import run as stress_run
 
     client = client_for("analyst")
     response = client.post(reverse("web:stress_sweep"), {"by": "country"})
@@ -421,7 +421,7 @@ def test_api_create_run_and_sweep(stored_demo: str, client_for: Any, demo_chain:
 def test_sweep_job_on_a_process_pool_ranks_the_same(
     stored_demo: str, users: Any, demo_chain: Any, monkeypatch: Any
 ) -> None:
-    from econsec.web.views import stress_run
+    from econsec.stress.web import run as stress_run
 
     monkeypatch.setenv("ECONSEC_SWEEP_WORKERS", "2")
     job = jobs.enqueue("stress.sweep", user=users["analyst"], params={"by": "country"})

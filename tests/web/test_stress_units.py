@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from econsec.web.views.stress_chart import (
+from econsec.stress.web.chart import (
     LABEL_WIDTH,
     PLOT_WIDTH,
     Bar,
@@ -14,8 +14,8 @@ from econsec.web.views.stress_chart import (
     hbar_chart,
     nice_step,
 )
-from econsec.web.views.stress_export import neutralise
-from econsec.web.views.stress_run import scenario_from_form, split_ids
+from econsec.stress.web.export import neutralise
+from econsec.stress.web.run import scenario_from_form, split_ids
 
 
 def test_nice_steps() -> None:

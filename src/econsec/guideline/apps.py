@@ -15,19 +15,15 @@ class GuidelineConfig(AppConfig):
     verbose_name = "Guideline self-assessment"
 
     def ready(self) -> None:
-        # The workbench shows the self-assessment pages only through these registrations.
-        from typing import Any
+        # The workbench's self-assessment pages, API and card (econsec.registry).
+        from econsec import registry as r
 
-        from django.http import HttpRequest
-
-        from econsec.web.hooks import DashboardCard, NavEntry, register_card, register_nav
-
-        def figure(request: HttpRequest) -> dict[str, Any]:
-            from econsec.web.views.assessment import dashboard_figure
-
-            return dashboard_figure(request)
-
-        register_nav(NavEntry("guideline.web.nav", "web:assessment_campaigns", "read", order=60))
-        register_card(
-            DashboardCard("guideline.web.card", figure, "read", order=60, depends=_DEPENDS)
+        web = "econsec.guideline.web"
+        r.register_urls(f"{web}.urls")
+        r.register_api("/assessment", f"{web}.api.router")
+        r.register_nav(r.NavEntry("guideline.web.nav", "web:assessment_campaigns", "read", 60))
+        r.register_card(
+            r.DashboardCard(
+                "guideline.web.card", f"{web}.views.dashboard_figure", "read", 60, _DEPENDS
+            )
         )

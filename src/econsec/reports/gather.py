@@ -165,7 +165,7 @@ def build_board_report(
     say(0.05, "reports.job.gathering")
     version = current_version()
     if not version:
-        from econsec.web.jobs import JobFailed
+        from econsec.jobs import JobFailed
 
         raise JobFailed("reports.job.empty_store")
     exposure = None if recompute else stored_exposure(version)

@@ -53,8 +53,8 @@ def board_report_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
 
 def exposure_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
     """Run the default exposure analysis on the stored value chain and store it."""
+    from econsec.jobs import JobFailed
     from econsec.reports.gather import compute_exposure, current_version
-    from econsec.web.jobs import JobFailed
 
     if not current_version():
         raise JobFailed("reports.job.empty_store")

@@ -1,6 +1,11 @@
-from typing import Any
+from django.apps import AppConfig
 
-from django.apps import AppConfig, apps
+_NAV = (
+    ("screening.web.nav.hits", "web:screening_hits"),
+    ("screening.web.nav.lists", "web:screening_lists"),
+    ("screening.web.nav.search", "web:screening_search"),
+    ("screening.web.nav.decisions", "web:screening_decisions"),
+)
 
 
 class ScreeningConfig(AppConfig):
@@ -9,40 +14,22 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Counterparty screening"
 
     def ready(self) -> None:
-        # The engine works without the workbench; its pages and job appear when it is installed.
-        if not apps.is_installed("econsec.web"):
-            return
-        from econsec.web.hooks import (
-            DashboardCard,
-            NavEntry,
-            register_card,
-            register_job_kind,
-            register_nav,
-        )
+        # The workbench's screening pages, API, card and "screen everything" job
+        # (econsec.registry); the engine works without the workbench.
+        from econsec import registry as r
 
-        from .web_job import JOB_KIND, screen_all
-
-        register_job_kind(JOB_KIND, screen_all)
-        register_nav(NavEntry("screening.web.nav.hits", "web:screening_hits", order=60))
-        register_nav(NavEntry("screening.web.nav.lists", "web:screening_lists", order=61))
-        register_nav(NavEntry("screening.web.nav.search", "web:screening_search", order=62))
-        register_nav(NavEntry("screening.web.nav.decisions", "web:screening_decisions", order=63))
-        register_card(
-            DashboardCard(
+        web = "econsec.screening.web"
+        r.register_urls(f"{web}.urls")
+        r.register_api("/screening", f"{web}.api.router")
+        r.register_job_kind("screening.screen_all", f"{web}.job.screen_all")
+        for order, (label, url_name) in enumerate(_NAV, start=60):
+            r.register_nav(r.NavEntry(label, url_name, "read", order))
+        r.register_card(
+            r.DashboardCard(
                 "screening.web.card.open_hits",
-                _open_hits,
-                order=60,
-                depends=("screening.Hit", "screening.Decision", "screening.ScreeningEvent"),
+                f"{web}.job.open_hits",
+                "read",
+                60,
+                ("screening.Hit", "screening.Decision", "screening.ScreeningEvent"),
             )
         )
-
-
-def _open_hits(request: Any) -> dict[str, Any]:
-    from django.urls import reverse
-
-    from .models import Hit
-
-    return {
-        "value": Hit.objects.filter(status=Hit.OPEN).count(),
-        "url": reverse("web:screening_hits"),
-    }

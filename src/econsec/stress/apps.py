@@ -8,7 +8,22 @@ class StressConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The workbench's stress pages (nav entry, dashboard card, sweep job kind).
-        from econsec.web.views.stress_hooks import register_hooks
+        # The workbench's stress pages, API, card ("worst Risk Exposure Index sites") and sweep
+        # job (econsec.registry). Named by path, so starting Django (every command, every
+        # worker) does not load the LP machinery until it is used.
+        from econsec import registry as r
 
-        register_hooks()
+        web = "econsec.stress.web"
+        r.register_urls(f"{web}.urls")
+        r.register_api("/stress", f"{web}.api.router")
+        r.register_nav(r.NavEntry("stress.web.nav", "web:stress", "read", order=30))
+        r.register_card(
+            r.DashboardCard(
+                "stress.web.card.label",
+                f"{web}.run.worst_sites_card",
+                "read",
+                30,
+                ("stress.Result",),
+            )
+        )
+        r.register_job_kind("stress.sweep", f"{web}.run.sweep_job")

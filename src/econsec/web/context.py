@@ -19,28 +19,20 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from econsec.i18n import t
+from econsec.registry import registry
 
-from .hooks import registry
 from .language import SUPPORTED, request_language
-from .roles import CAPABILITIES, EDIT, PUBLIC, user_roles
+from .roles import CAPABILITIES, PUBLIC, user_roles
 
-_CORE_NAV = [
-    ("web.nav.dashboard", "web:dashboard"),
-    ("web.nav.organisations", "web:organisations"),
-    ("web.nav.sites", "web:sites"),
-    ("web.nav.items", "web:items"),
-    ("web.nav.bom", "web:bom"),
-    ("web.nav.links", "web:links"),
-]
 # Links every page's frame needs (top bar and secondary navigation).
-_FRAME_URLS = ("dashboard", "set_language", "logout", "upload", "jobs", "tokens")
+_FRAME_URLS = ("dashboard", "set_language", "logout", "jobs", "tokens")
 
 _lock = threading.Lock()
 _urls: dict[str, dict[str, str]] = {}
 _navs: dict[tuple[Any, ...], list[dict[str, str]]] = {}
 _markup: dict[tuple[Any, ...], SafeString] = {}
-# Secondary entries marked current by the resolved URL name (as the template used to).
-_SECONDARY = ("upload", "jobs", "tokens")
+# The shell's own secondary entries, after those capabilities register.
+_SECONDARY = ("jobs", "tokens")
 
 
 def frame_urls() -> dict[str, str]:
@@ -54,41 +46,51 @@ def frame_urls() -> dict[str, str]:
     return found
 
 
-def navigation(roles: frozenset[str], lang: str) -> list[dict[str, str]]:
-    """Navigation entries (label, url, name) these roles may see, in ``lang``."""
+def navigation(roles: frozenset[str], lang: str, section: str = "main") -> list[dict[str, str]]:
+    """Navigation entries (label, url, name) of ``section`` these roles may see, in ``lang``."""
     prefix = get_script_prefix()
-    key = (prefix, lang, roles, len(registry.nav))
+    key = (prefix, lang, roles, len(registry.nav), section)
     found = _navs.get(key)
     if found is not None:
         return found
-    nav = [{"label": t(k, lang), "url": reverse(name), "name": name} for k, name in _CORE_NAV]
+    nav = []
+    if section == "main":
+        dashboard = reverse("web:dashboard")
+        nav.append(
+            {"label": t("web.nav.dashboard", lang), "url": dashboard, "name": "web:dashboard"}
+        )
     for entry in registry.nav:
         allowed = entry.capability == PUBLIC or bool(roles & CAPABILITIES[entry.capability])
-        if not allowed:
+        if entry.section != section or not allowed:
             continue
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        nav.append({"label": t(entry.label_key, lang), "url": url, "name": ""})
+        nav.append({"label": t(entry.label_key, lang), "url": url, "name": entry.url_name})
+    if section == "secondary":
+        urls = frame_urls()
+        for name in _SECONDARY:
+            label = t(f"web.nav.{name}", lang)
+            nav.append({"label": label, "url": urls[name], "name": f"web:{name}"})
     with _lock:
         _navs[key] = nav
     return nav
 
 
-def sidenav_html(
-    roles: frozenset[str], lang: str, path: str, url_name: str, can_edit: bool
-) -> SafeString:
+def sidenav_html(roles: frozenset[str], lang: str, path: str, url_name: str) -> SafeString:
     """The side navigation for these roles in ``lang``, with the entry for ``path`` (or the
     secondary entry for ``url_name``) marked current. Labels and URLs are escaped."""
     nav = navigation(roles, lang)
+    more = navigation(roles, lang, "secondary")
     current = path if any(entry["url"] == path for entry in nav) else ""
-    secondary = url_name if url_name in _SECONDARY else ""
-    key = (get_script_prefix(), lang, roles, len(registry.nav), current, secondary, can_edit)
+    secondary = f"web:{url_name}"
+    if not any(entry["name"] == secondary for entry in more):
+        secondary = ""
+    key = (get_script_prefix(), lang, roles, len(registry.nav), current, secondary)
     found = _markup.get(key)
     if found is not None:
         return found
-    urls = frame_urls()
     parts = [f'<nav class="sidenav" aria-label="{escape(t("web.nav.label", lang))}">\n  <ul>\n']
     for entry in nav:
         mark = ' class="current" aria-current="page"' if entry["url"] == current else ""
@@ -96,12 +98,10 @@ def sidenav_html(
             f'    <li><a href="{escape(entry["url"])}"{mark}>{escape(entry["label"])}</a></li>\n'
         )
     parts.append('  </ul>\n  <ul class="secondary">\n')
-    for name in _SECONDARY:
-        if name == "upload" and not can_edit:
-            continue
-        mark = ' class="current"' if name == secondary else ""
-        label = escape(t(f"web.nav.{name}", lang))
-        parts.append(f'    <li><a href="{escape(urls[name])}"{mark}>{label}</a></li>\n')
+    for entry in more:
+        mark = ' class="current"' if entry["name"] == secondary else ""
+        label = escape(entry["label"])
+        parts.append(f'    <li><a href="{escape(entry["url"])}"{mark}>{label}</a></li>\n')
     parts.append(f'    <li><a href="/api/docs">{escape(t("web.nav.api", lang))}</a></li>\n')
     parts.append("  </ul>\n</nav>")
     found = mark_safe("".join(parts))
@@ -157,12 +157,11 @@ def workbench(request: HttpRequest) -> dict[str, Any]:
         return {"econsec_language_buttons": buttons, "econsec_urls": urls}
     roles = user_roles(user)
     lang = request_language(request)
-    can_edit = bool(roles & CAPABILITIES[EDIT])
     match = getattr(request, "resolver_match", None)
     url_name = (match.url_name or "") if match is not None else ""
     return {
         "econsec_language_buttons": buttons,
-        "econsec_sidenav": sidenav_html(roles, lang, request.path, url_name, can_edit),
+        "econsec_sidenav": sidenav_html(roles, lang, request.path, url_name),
         "econsec_badges": role_badges(roles, lang),
         "econsec_urls": urls,
     }

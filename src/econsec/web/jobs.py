@@ -2,7 +2,7 @@
 
 The task queue (django-tasks with its database backend) only carries the job id; everything the
 user sees — progress, failure reason in ja and en, result link — lives on the Job row, so a page
-reload or a server restart loses nothing. Handlers are registered per kind (hooks.py).
+reload or a server restart loses nothing. Handlers are registered per kind (``econsec.registry``).
 """
 
 from __future__ import annotations
@@ -15,21 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from econsec.i18n import LANGUAGES, t
+from econsec.jobs import JobFailed
+from econsec.registry import registry, resolve
 
-from .hooks import registry
 from .models import Job
 
 log = logging.getLogger(__name__)
-
-
-class JobFailed(Exception):
-    """A failure whose reason is a message id (shown to the user in their language)."""
-
-    def __init__(self, key: str, result: dict[str, Any] | None = None, **params: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-        self.result = result or {}
 
 
 def enqueue(kind: str, *, user: Any = None, params: dict[str, Any] | None = None) -> Job:
@@ -68,7 +59,7 @@ def execute(job_id: int) -> None:
     try:
         if handler is None:
             raise JobFailed("web.job.unknown_kind", kind=job.kind)
-        result = handler(job, progress) or {}
+        result = resolve(handler)(job, progress) or {}
     except JobFailed as failure:
         _finish(job, Job.Status.FAILED, failure.result, _bilingual(failure.key, failure.params))
     except Exception as exc:  # the reason goes to the user; the traceback to the log

@@ -241,7 +241,7 @@ def pager_html(
 
 
 def tiers_html(blocks: Sequence[Mapping[str, Any]], lang: str) -> SafeString:
-    """Tier blocks (``econsec.web.views.valuechain.tier_blocks``) as ``<details>`` elements.
+    """Tier blocks (``econsec.valuechain.web.views.tier_blocks``) as ``<details>`` elements.
 
     A block's ``chips`` are markup already (escaped when memoised); everything else is escaped
     here."""

@@ -53,12 +53,10 @@ def warm() -> None:
     """
     from django.db import connections
 
-    try:
-        from .views.valuechain import warm_caches
+    from .warmer import warm_all
 
-        warm_caches()
-    except Exception:  # warming must never stop the server from starting
-        log.warning("could not warm the compiled network", exc_info=True)
+    try:
+        warm_all()
     finally:
         # Connections must not cross a fork: each worker opens its own.
         connections.close_all()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "econsec.guideline",
     "econsec.screening",
     "econsec.exposure",
+    "econsec.reports",
 ]
 
 MIDDLEWARE = [
@@ -86,14 +87,23 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Each capability's pages live in its own web/templates (econsec.web.loaders).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.app_directories.Loader",
+                        "econsec.web.loaders.CapabilityTemplateLoader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "econsec.web.context.workbench",
-            ]
+            ],
         },
     }
 ]
@@ -132,6 +142,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Static assets ship inside the package and are served by the app itself (no CDN, works
 # offline); WhiteNoise reads them straight from the app directories, so no collectstatic step.
 WHITENOISE_USE_FINDERS = True
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "econsec.web.loaders.CapabilityStaticFinder",
+]
 WHITENOISE_AUTOREFRESH = DEBUG
 
 ROOT_URLCONF = "econsec.web.urls"

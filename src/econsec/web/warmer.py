@@ -1,9 +1,10 @@
 """Warm this server process's page caches when a new data version appears.
 
 After an import the first detail page would otherwise compile the network, build the tier
-adjacency and the search indexes (~10 s at Ford scale) inside a user's request. Each server
-process runs one daemon thread that polls the data version (one small query every few seconds)
-and builds those caches as soon as it changes. The import job compiles the network once in the
+adjacency and the search indexes (~10 s at Ford scale) inside a user's request. Capabilities
+register what to warm and the data version it depends on (``econsec.registry.Warmer``); each
+server process runs one daemon thread that polls those versions (one small query every few
+seconds) and builds the caches as soon as one changes. The import job compiles the network once in the
 worker too, so the processes here mostly load the pickle from disk.
 
 ``ECONSEC_WARM_INTERVAL`` sets the poll period in seconds (0 turns it off). Tests run without
@@ -16,6 +17,8 @@ import logging
 import os
 import threading
 import time
+
+from econsec.registry import Warmer, registry, resolve
 
 log = logging.getLogger(__name__)
 
@@ -33,39 +36,38 @@ def interval() -> float:
         return 5.0
 
 
-def warm_version(version: str) -> None:
-    """Build the caches of the current data version (best effort, logged on failure)."""
-    from .views.valuechain import warm_caches
+def warm_all() -> None:
+    """Build every registered cache now (each failure logged, never raised)."""
+    for warmer in registry.warmers:
+        _warm(warmer)
 
-    if not version:
-        return
+
+def _warm(warmer: Warmer) -> None:
     started = time.perf_counter()
     try:
-        warm_caches()
+        resolve(warmer.warm)()
     except Exception:  # a failed warm-up only leaves the work to the first request
-        log.warning("could not warm the caches of data version %s", version[:12], exc_info=True)
+        log.warning("could not warm %s", warmer.warm, exc_info=True)
         return
-    log.info("warmed data version %s in %.1f s", version[:12], time.perf_counter() - started)
+    log.info("warmed %s in %.1f s", warmer.warm, time.perf_counter() - started)
 
 
 def _run(period: float) -> None:
     from django.db import connection
 
-    from econsec.valuechain.store_io import current_version
-
-    seen: str | None = None
+    seen: dict[Warmer, str] = {}
     while True:
-        try:
-            version = current_version()
-            if seen is None:
-                seen = version  # the server warmed the version it started with
-            elif version != seen:
-                seen = version
-                warm_version(version)
-        except Exception:  # the database may be briefly unavailable; try again later
-            log.debug("data-version poll failed", exc_info=True)
-        finally:
-            connection.close()
+        for warmer in registry.warmers:
+            try:
+                version = str(resolve(warmer.version)())
+                # The server warmed the version it started with.
+                if seen.setdefault(warmer, version) != version:
+                    seen[warmer] = version
+                    _warm(warmer)
+            except Exception:  # the database may be briefly unavailable; try again later
+                log.debug("data-version poll failed", exc_info=True)
+            finally:
+                connection.close()
         time.sleep(period)
 
 

@@ -20,62 +20,24 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from econsec.i18n import t
-from econsec.valuechain.models import BomLine, ImportRun, Item, Organisation, Site, SupplyLink
+from econsec.registry import DashboardCard, registry, resolve
 
 from ..formatting import format_number
-from ..hooks import DashboardCard, registry
 from ..language import request_language
 from ..models import Job
 from ..roles import READ, has_capability, role_required
 
 STALE_SECONDS = 30.0
-CORE_DEPENDS = ("valuechain.ImportRun",)
 # Columns whose maximum shows an in-place change (an answer edited, an import finished).
 _CHANGE_COLUMNS = ("updated_at", "finished_at")
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], tuple[tuple[Any, ...], float, dict[str, Any]]] = {}
-
-
-def _core_cards() -> list[dict[str, Any]]:
-    return [
-        {
-            "label_key": "web.dash.organisations",
-            "value": Organisation.objects.count(),
-            "url": reverse("web:organisations"),
-        },
-        {
-            "label_key": "web.dash.suppliers",
-            "value": Organisation.objects.filter(kind="supplier").count(),
-            "url": reverse("web:organisations") + "?kind=supplier",
-        },
-        {"label_key": "web.dash.sites", "value": Site.objects.count(), "url": reverse("web:sites")},
-        {
-            "label_key": "web.dash.supplier_countries",
-            "value": Site.objects.filter(organisation__kind="supplier")
-            .values("country")
-            .distinct()
-            .count(),
-            "url": reverse("web:sites"),
-        },
-        {"label_key": "web.dash.items", "value": Item.objects.count(), "url": reverse("web:items")},
-        {
-            "label_key": "web.dash.critical_items",
-            "value": Item.objects.exclude(critical_tags=[]).count(),
-            "url": reverse("web:items") + "?critical=1",
-        },
-        {"label_key": "web.dash.bom", "value": BomLine.objects.count(), "url": reverse("web:bom")},
-        {
-            "label_key": "web.dash.links",
-            "value": SupplyLink.objects.count(),
-            "url": reverse("web:links"),
-        },
-    ]
 
 
 def _models(labels: Iterable[str]) -> list[type[Model]]:
@@ -116,19 +78,20 @@ def _cacheable(cards: Iterable[DashboardCard]) -> list[DashboardCard]:
 
 
 def cached_figures(request: HttpRequest) -> dict[str, Any]:
-    """Core cards, last import and every cacheable registered card, for this state and language."""
+    """The headline and every cacheable registered card, for this state and language."""
     cacheable = _cacheable(registry.cards)
-    labels = [*CORE_DEPENDS, *(label for c in cacheable for label in c.depends or ())]
+    labels = [label for c in cacheable for label in c.depends or ()]
     state = (fingerprint(labels), tuple(c.label_key for c in cacheable))
     key = (request_language(request), get_script_prefix())
     now = time.monotonic()
     hit = _cache.get(key)
     if hit is not None and hit[0] == state and now - hit[1] < STALE_SECONDS:
         return hit[2]
+    lang = key[0]
+    headlines = (resolve(ref)(request, lang) for ref in registry.headlines)
     figures: dict[str, Any] = {
-        "core": _core_cards(),
-        "last_import": ImportRun.objects.first(),
-        "cards": {c.label_key: {"label_key": c.label_key, **c.figure(request)} for c in cacheable},
+        "headline": " ".join(h for h in headlines if h),
+        "cards": {c.label_key: {"label_key": c.label_key, **figure(c, request)} for c in cacheable},
     }
     with _lock:
         _cache[key] = (state, now, figures)
@@ -141,14 +104,9 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-# Core figures count these tables; writes to them in this process forget the figures at once.
-_CORE_TABLES = (
-    "valuechain.Organisation",
-    "valuechain.Site",
-    "valuechain.Item",
-    "valuechain.BomLine",
-    "valuechain.SupplyLink",
-)
+def figure(card: DashboardCard, request: HttpRequest) -> dict[str, Any]:
+    result: dict[str, Any] = resolve(card.figure)(request)
+    return result
 
 
 def _forget(sender: Any, **_: Any) -> None:
@@ -157,7 +115,7 @@ def _forget(sender: Any, **_: Any) -> None:
     if not _cache:
         return
     label = getattr(getattr(sender, "_meta", None), "label", "")
-    watched = {*CORE_DEPENDS, *_CORE_TABLES}
+    watched: set[str] = set()
     for card in _cacheable(registry.cards):
         watched.update(card.depends or ())
     if label in watched:
@@ -171,12 +129,12 @@ post_delete.connect(_forget, dispatch_uid="econsec.web.dashboard.forget.delete")
 @role_required(READ)
 def dashboard(request: HttpRequest) -> HttpResponse:
     figures = cached_figures(request)
-    cards = list(figures["core"])
+    cards = []
     for card in registry.cards:
         if has_capability(request.user, card.capability):
             found = figures["cards"].get(card.label_key)
             if found is None:
-                found = {"label_key": card.label_key, **card.figure(request)}
+                found = {"label_key": card.label_key, **figure(card, request)}
             cards.append(found)
     jobs = Job.objects.filter(created_by_id=request.user.pk)[:5]
     return render(
@@ -184,7 +142,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "web/dashboard.html",
         {
             "cards": cards_html(cards, request_language(request)),
-            "last_import": figures["last_import"],
+            "headline": figures["headline"],
             "jobs": jobs,
         },
     )

@@ -1,0 +1,125 @@
+"""What a capability declares to the workbench shell.
+
+Each capability's ``AppConfig.ready()`` registers its URL patterns, API router, navigation
+entries, dashboard cards, job kinds and cache warmers here, naming its own web code by dotted
+path; the shell (``econsec.web``) reads the registry and imports those paths when it needs them.
+So neither an engine nor an ``apps.py`` imports the shell, and the shell names no capability
+(docs/decisions/0090-capability-slices.md). This module imports nothing of Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+# A dotted path ("package.module.attribute") or the object itself.
+Ref = str | Callable[..., Any]
+
+
+def resolve(ref: Ref) -> Any:
+    """The object a :data:`Ref` names (imported on first use, then cached by Python)."""
+    if not isinstance(ref, str):
+        return ref
+    module, _, name = ref.rpartition(".")
+    return getattr(import_module(module), name)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A navigation link: ``label_key`` is a message id, ``url_name`` a URL name.
+
+    ``section`` "main" entries form the side navigation; "secondary" ones the short list below
+    it (upload, jobs, tokens…).
+    """
+
+    label_key: str
+    url_name: str
+    capability: str = "read"
+    order: int = 100
+    section: str = "main"
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    """A headline figure on the dashboard. ``figure(request)`` returns value and detail URL.
+
+    ``depends`` lists the models ("app_label.Model") whose rows the figure is computed from.
+    With it the dashboard computes the figure once per language and state of those tables
+    (their row count, highest id and last update) and reuses it; without it (``None``) the
+    figure is computed on every dashboard request. A figure may depend on the reader's
+    language but not on who the reader is.
+    """
+
+    label_key: str
+    figure: Ref
+    capability: str = "read"
+    order: int = 100
+    depends: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Warmer:
+    """Caches to build when the data version changes: ``warm()`` after ``version()`` moves."""
+
+    version: Ref
+    warm: Ref
+
+
+@dataclass
+class Registry:
+    nav: list[NavEntry] = field(default_factory=list)
+    cards: list[DashboardCard] = field(default_factory=list)
+    job_kinds: dict[str, Ref] = field(default_factory=dict)
+    url_modules: list[str] = field(default_factory=list)
+    api_routers: list[tuple[str, str]] = field(default_factory=list)
+    headlines: list[Ref] = field(default_factory=list)
+    warmers: list[Warmer] = field(default_factory=list)
+
+
+registry = Registry()
+
+
+def register_nav(entry: NavEntry) -> None:
+    if entry not in registry.nav:
+        registry.nav.append(entry)
+        registry.nav.sort(key=lambda e: e.order)
+
+
+def register_card(card: DashboardCard) -> None:
+    if all(c.label_key != card.label_key for c in registry.cards):
+        registry.cards.append(card)
+        registry.cards.sort(key=lambda c: c.order)
+
+
+def register_job_kind(kind: str, handler: Ref) -> None:
+    """``handler(job, progress)`` does the work; ``progress(fraction, key, **params)`` reports.
+
+    It returns a dict stored as the job's result; it raises :class:`econsec.jobs.JobFailed` (or
+    any error) to fail the job with a reason.
+    """
+    registry.job_kinds[kind] = handler
+
+
+def register_urls(module: str) -> None:
+    """A module whose ``urlpatterns`` join the workbench pages (URL namespace ``web``)."""
+    if module not in registry.url_modules:
+        registry.url_modules.append(module)
+
+
+def register_api(prefix: str, router: str) -> None:
+    """A django-ninja ``Router`` (dotted path) mounted under ``/api`` at ``prefix``."""
+    if (prefix, router) not in registry.api_routers:
+        registry.api_routers.append((prefix, router))
+
+
+def register_headline(ref: Ref) -> None:
+    """``headline(request, lang)`` returns the dashboard's status line (plain text) or None."""
+    if ref not in registry.headlines:
+        registry.headlines.append(ref)
+
+
+def register_warmer(warmer: Warmer) -> None:
+    if warmer not in registry.warmers:
+        registry.warmers.append(warmer)
