@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# The workbench's users, signed-in clients and a small stored chain, for every capability's
+# web tests (tests/<capability>/web/) as well as the shell's (tests/web/).
+pytest_plugins = ["tests.web.fixtures"]
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "external"
 
 # Fixtures that give a test the database. (Not django_db_blocker: pytest-django's autouse

@@ -22,6 +22,7 @@ app = typer.Typer(
 
 _CAPABILITIES = [
     "econsec.valuechain.cli",
+    "econsec.demo",
     "econsec.stress.cli",
     "econsec.valuechain.generators.cli",
     "econsec.screening.cli",

@@ -1,5 +1,5 @@
-"""The analysis stage of ``econsec demo``: after the demo company is loaded, compute what the
-workbench shows (exposure, the example stress scenarios) and print the headline in the terminal.
+"""``econsec demo``: load the demo company, compute what the workbench shows (exposure, the
+example stress scenarios), print the headline in the terminal, then serve the workbench.
 
 Each result is stored with the data version it came from, so a second ``make demo`` reuses them.
 """
@@ -7,19 +7,37 @@ Each result is stored with the data version it came from, so a second ``make dem
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 
-from econsec.i18n import t
+from econsec.i18n import normalise_lang, t
+from econsec.valuechain.cli import LangOption
 
 console = Console()
 SCENARIOS = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 
 
-def run(lang: str, serve: bool = True) -> None:
-    """Compute (or reuse) the demo's analyses and print their headline figures."""
+def demo(
+    lang: LangOption = None,
+    serve: Annotated[bool, typer.Option(help="Serve the web workbench after loading")] = True,
+) -> None:
+    """Load the demo company into the store (once) and show what econsec sees."""
+    from econsec.store import open_store
+    from econsec.valuechain.cli import load_demo
+    from econsec.web.demo import run as finish
+
+    lang = normalise_lang(lang)
+    open_store()
+    load_demo(lang)
     _exposure(lang)
     _scenarios(lang)
+    finish(lang=lang, serve=serve)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)
 
 
 def _exposure(lang: str) -> None:

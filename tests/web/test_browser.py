@@ -67,7 +67,7 @@ def shot(page: Any, name: str) -> None:
 
 
 def sign_in(page: Any, username: str) -> None:
-    from .conftest import PASSWORD
+    from .fixtures import PASSWORD
 
     page.goto(page.base + "/login/")
     page.fill("input[name=username]", username)

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from econsec.registry import register_job_kind
 from econsec.valuechain.models import Organisation, SupplyLink
 from econsec.web import jobs
-from econsec.registry import register_job_kind
 from econsec.web.models import Job
 
 from .workbooks import write_bad, write_good

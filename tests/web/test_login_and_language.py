@@ -12,7 +12,7 @@ from django.utils import timezone
 from econsec.web import throttle
 from econsec.web.models import LoginFailure, UserPreference
 
-from .conftest import PASSWORD
+from .fixtures import PASSWORD
 
 
 def _login(client: Client, username: str, password: str, **extra: Any) -> Any:

@@ -20,7 +20,7 @@ from econsec.web.backends import PreparedModelBackend
 from econsec.web.prepared import Prepared, int_marker, str_marker
 from econsec.web.roles import user_roles
 
-from .conftest import PASSWORD
+from .fixtures import PASSWORD
 
 
 def test_prepared_rows_equal_the_orm_with_converters(chain: Any) -> None:

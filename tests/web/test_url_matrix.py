@@ -42,7 +42,7 @@ def _bad_upload() -> dict[str, Any]:
 
 def _screening(ctx: dict[str, Any]) -> dict[str, Any]:
     # Two versions of a screened list with hits (tests/web/test_screening_pages.py).
-    from .test_screening_pages import screening_data
+    from tests.screening.web.test_screening_pages import screening_data
 
     return screening_data()
 
@@ -74,19 +74,19 @@ def _approved(ctx: dict[str, Any]) -> dict[str, Any]:
 
 def _stress_scenario(ctx: dict[str, Any]) -> dict[str, Any]:
     # A stored stress scenario and result (tests/web/test_stress_pages.py).
-    from .test_stress_pages import make_scenario
+    from tests.stress.web.test_stress_pages import make_scenario
 
     return make_scenario(ctx)
 
 
 def _stress_result(ctx: dict[str, Any]) -> dict[str, Any]:
-    from .test_stress_pages import make_result
+    from tests.stress.web.test_stress_pages import make_result
 
     return make_result(ctx)
 
 
 def _stress_export(ctx: dict[str, Any]) -> dict[str, Any]:
-    from .test_stress_pages import make_export
+    from tests.stress.web.test_stress_pages import make_export
 
     return make_export(ctx)
 
@@ -262,7 +262,7 @@ def test_role_matrix(name: str, who: str, client_for: Any, chain: Any, users: An
 
 
 def test_every_api_operation_declares_a_capability() -> None:
-    from econsec.web.api import api
+    from econsec.web.api.root import api
 
     for _prefix, router in api._routers:
         for path_view in router.path_operations.values():

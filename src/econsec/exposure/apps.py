@@ -32,4 +32,4 @@ class ExposureConfig(AppConfig):
                     f"reports.fig.{figure}", f"{web}.cards.{figure}", "read", order, _CARD_DEPENDS
                 )
             )
-        r.register_job_kind("exposure.analyse", "econsec.reports.job.exposure_job")
+        r.register_job_kind("exposure.analyse", "econsec.exposure.web.job.exposure_job")

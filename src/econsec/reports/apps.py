@@ -12,4 +12,4 @@ class ReportsConfig(AppConfig):
 
         r.register_urls("econsec.reports.web.urls")
         r.register_nav(r.NavEntry("reports.web.nav.reports", "web:reports", "read", order=90))
-        r.register_job_kind("reports.board", "econsec.reports.job.board_report_job")
+        r.register_job_kind("reports.board", "econsec.reports.web.job.board_report_job")

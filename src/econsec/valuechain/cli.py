@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -175,15 +174,8 @@ def info(lang: LangOption = None) -> None:
         console.print(line)
 
 
-def demo(
-    lang: LangOption = None,
-    serve: Annotated[bool, typer.Option(help="Serve the web workbench after loading")] = True,
-) -> None:
-    """Load the demo company into the store (once) and show what econsec sees."""
-    from econsec.store import open_store
-
-    lang = normalise_lang(lang)
-    open_store()
+def load_demo(lang: str) -> None:
+    """Load the demo company into the store unless it holds a value chain, then show it."""
     from econsec.valuechain.intake.apply import import_path
     from econsec.valuechain.store_io import current_version
 
@@ -195,24 +187,6 @@ def demo(
             _show_issues(outcome.validation.issues, lang)
             raise typer.Exit(EXIT_INPUT_ERRORS)
     info(lang)
-    for hook in _demo_hooks():
-        hook(lang=lang, serve=serve)
-
-
-def _demo_hooks() -> list[Callable[..., None]]:
-    """Later stages of the demo contributed by other capabilities (analyses, the web server)."""
-    import importlib
-
-    hooks = []
-    for module_name in ("econsec.demo", "econsec.web.demo"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        hooks.append(module.run)
-    return hooks
 
 
 def register(app: typer.Typer) -> None:
@@ -221,4 +195,3 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_)
     app.command()(export)
     app.command()(info)
-    app.command()(demo)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from .api import api
+from .api.root import api
 
 urlpatterns = [
     path("api/", api.urls),

@@ -212,7 +212,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(EDIT)
 def run(request: HttpRequest) -> HttpResponse:
-    from econsec.reports.job import KIND_EXPOSURE
+    from .job import KIND
 
-    job = enqueue(KIND_EXPOSURE, user=request.user)
+    job = enqueue(KIND, user=request.user)
     return see_other(reverse("web:job", args=[job.pk]))

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from econsec.reports.display import bars, display_table
-from econsec.reports.job import KIND_BOARD, file_name, report_dir
 from econsec.reports.model import BoardReport
+from econsec.reports.web.job import KIND_BOARD, file_name, report_dir
 from econsec.web.jobs import enqueue
 from econsec.web.language import request_language
 from econsec.web.models import Job

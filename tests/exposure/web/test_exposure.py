@@ -59,7 +59,7 @@ def test_analysis_job_stores_results_then_pages_show_them(client_for: Any, chain
 
 
 def test_analysis_job_fails_with_a_reason_on_an_empty_store(db: Any) -> None:
-    from econsec.reports.job import exposure_job
+    from econsec.exposure.web.job import exposure_job
 
     job = Job.objects.create(kind="exposure.analyse")
     from econsec.registry import register_job_kind

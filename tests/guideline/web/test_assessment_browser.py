@@ -11,8 +11,7 @@ import pytest
 
 from econsec.guideline.campaigns import create_campaign, framework_of
 from econsec.guideline.models import Evidence
-
-from .test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

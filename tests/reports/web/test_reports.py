@@ -15,8 +15,7 @@ from django.utils import timezone
 from econsec.reports.font import FONT_NAME
 from econsec.web.jobs import execute
 from econsec.web.models import Job
-
-from .test_exposure import EVIL, analysed_chain  # noqa: F401  (fixture)
+from tests.exposure.web.test_exposure import EVIL, analysed_chain  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from .test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+
 from .test_screening_pages import screening_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from .test_browser import browser, page, shot, sign_in  # noqa: F401 - fixtures
+from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401 - fixtures
+
 from .test_listing_and_tiers import wide  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser

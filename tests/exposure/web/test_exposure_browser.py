@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from .test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+
 from .test_exposure import EVIL, analysed_chain  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser

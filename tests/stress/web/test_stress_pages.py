@@ -23,7 +23,7 @@ from econsec.valuechain.generators.demo import demo_company
 from econsec.web import jobs
 from econsec.web.models import Job
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
 TAIWAN = EXAMPLES / "taiwan-strait-closed-8w.yaml"
 
 

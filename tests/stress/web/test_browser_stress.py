@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 RESULT = re.compile(r".*/stress/results/\d+/(#.*)?$")

@@ -1,5 +1,6 @@
-"""Background jobs: the board report (HTML data, PDF and xlsx in both languages) and the
-exposure analysis. Files go under ``MEDIA_ROOT/reports/<job id>/``; the assembled report is kept
+"""The board report's background job (HTML data, PDF and xlsx in both languages).
+
+Files go under ``MEDIA_ROOT/reports/<job id>/``; the assembled report is kept
 on the job's result so the HTML page renders without recomputing anything."""
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from django.urls import reverse
 from econsec.i18n import LANGUAGES
 
 KIND_BOARD = "reports.board"
-KIND_EXPOSURE = "exposure.analyse"
 
 
 def report_dir(job_id: int) -> Path:
@@ -49,15 +49,3 @@ def board_report_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
         "data_version": report.data_version,
         "url": reverse("web:report", args=[job.pk]),
     }
-
-
-def exposure_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
-    """Run the default exposure analysis on the stored value chain and store it."""
-    from econsec.jobs import JobFailed
-    from econsec.reports.gather import compute_exposure, current_version
-
-    if not current_version():
-        raise JobFailed("reports.job.empty_store")
-    progress(0.1, "reports.job.analysing")
-    report = compute_exposure()
-    return {"data_version": report.data_version, "url": reverse("web:exposure")}

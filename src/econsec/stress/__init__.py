@@ -1,0 +1,1 @@
+"""Stress tests: time-to-survive and time-to-recover programmes, scenarios and sweeps."""
