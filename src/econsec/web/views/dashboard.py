@@ -1,4 +1,4 @@
-"""The dashboard: headline figures, each linking to its detail, plus cards from other apps.
+"""The dashboard: the figures each capability registers, each linking to its detail.
 
 The figures are computed once per state of the tables they are computed from, not per request
 (docs/decisions/0057-request-floor-and-dashboard-cache.md): one query reads a fingerprint
