@@ -49,7 +49,9 @@ class DashboardCard:
     With it the dashboard computes the figure once per language and state of those tables
     (their row count, highest id and last update) and reuses it; without it (``None``) the
     figure is computed on every dashboard request. A figure may depend on the reader's
-    language but not on who the reader is.
+    language but not on who the reader is. ``watch`` lists further models whose writes in this
+    process forget the figure at once, without being read for the fingerprint (a large table
+    that only changes together with one in ``depends``).
     """
 
     label_key: str
@@ -57,6 +59,7 @@ class DashboardCard:
     capability: str = "read"
     order: int = 100
     depends: tuple[str, ...] | None = None
+    watch: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

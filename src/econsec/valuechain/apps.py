@@ -10,9 +10,11 @@ _CARDS = (
     "bom",
     "links",
 )
-# The tables the figures count: a change to any of them recomputes them.
-_DEPENDS = (
-    "valuechain.ImportRun",
+# The value chain changes by imports, each recorded as an ImportRun: its fingerprint is what the
+# cached figures depend on (counting the large tables on every dashboard request would cost more
+# than the figures). Writes to the tables themselves in this process forget the figures at once.
+_DEPENDS = ("valuechain.ImportRun",)
+_WATCH = (
     "valuechain.Organisation",
     "valuechain.Site",
     "valuechain.Item",
@@ -46,7 +48,9 @@ class ValueChainConfig(AppConfig):
         r.register_nav(r.NavEntry("web.nav.upload", "web:upload", "edit", 0, "secondary"))
         for order, name in enumerate(_CARDS, start=1):
             r.register_card(
-                r.DashboardCard(f"web.dash.{name}", f"{web}.cards.{name}", "read", order, _DEPENDS)
+                r.DashboardCard(
+                    f"web.dash.{name}", f"{web}.cards.{name}", "read", order, _DEPENDS, _WATCH
+                )
             )
         r.register_headline(f"{web}.cards.last_import")
         r.register_job_kind("valuechain.import", f"{web}.import_job.import_workbook")

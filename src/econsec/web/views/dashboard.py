@@ -117,7 +117,7 @@ def _forget(sender: Any, **_: Any) -> None:
     label = getattr(getattr(sender, "_meta", None), "label", "")
     watched: set[str] = set()
     for card in _cacheable(registry.cards):
-        watched.update(card.depends or ())
+        watched.update(card.depends or (), card.watch)
     if label in watched:
         clear_cache()
 
