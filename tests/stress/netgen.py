@@ -84,7 +84,10 @@ def random_tables(seed: int, tight: bool = False) -> Tables:
     for item, where in makers.items():
         for site in where:
             for child, _q in children.get(item, []):
-                srcs = makers[child]
+                # A site that makes a child itself uses its own output (no link to itself).
+                srcs = [s for s in makers[child] if s != site]
+                if not srcs:
+                    continue
                 shares = rng.dirichlet(np.ones(len(srcs)))
                 for src, share in zip(srcs, shares, strict=True):
                     links.append(

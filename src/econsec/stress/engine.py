@@ -146,6 +146,8 @@ class _Sub:
         self.check_alt = np.arange(first_alt, first_lost, dtype=np.int64)
         self.check_alt_weeks = prog.alt_weeks[touched[first_alt:first_lost] - prog.a0]
         self.check_rates = prog.rates[touched]
+        # The horizon column of the full programme on the kept rows (without the fixed part).
+        self.t_full = state.t_coef[self.rows]
         self.check_at = at[use]
         self.check_val = k_val[use]
         tcol = tcol[keep_row]
@@ -684,8 +686,42 @@ class _Runner:
             open_[sub.check_alt] &= sub.check_alt_weeks <= t
         interior = sub.check_rates * t > 1e-12 * max(1.0, t)
         bad = np.where(interior, np.abs(reduced) > tol, reduced < -tol) & open_
+        if not margins and not bad.any():
+            bad = self._t_violations(sub, y, cost_scale, reduced, size, tol, open_)
         result: IntArray = touched[bad]
         return result
+
+    @staticmethod
+    def _t_violations(
+        sub: _Sub,
+        y: FloatArray,
+        weight: float,
+        reduced: FloatArray,
+        size: FloatArray,
+        tol: FloatArray,
+        open_: BoolArray,
+    ) -> BoolArray:
+        """The horizon column's own reduced cost in the full programme (TTS only).
+
+        A fixed column is rate·t, so the restricted t column carries Σ rate·column: its reduced
+        cost there is the full one plus Σ rate·(reduced cost of each fixed column). Where t is
+        interior every fixed column with a positive rate is interior too and its reduced cost 0,
+        so the two agree. At t = 0 those columns sit at their bound and may keep a positive
+        reduced cost; the restricted t column can then look unprofitable while in the full
+        programme t, with those flows growing along with it, can still rise (a TTS of 0 where
+        the whole programme found no limit). The full t column's reduced cost must be ≥ 0 (t at
+        its lower bound) — else the columns that made the difference are freed.
+        """
+        d_t = -weight - float(y @ sub.t_full)
+        moving = open_ & (sub.check_rates > 0)
+        pushed = sub.check_rates * np.where(moving, reduced, 0.0)
+        t_size = weight + float(np.abs(y * sub.t_full).sum()) + float(sub.check_rates @ size)
+        if d_t >= -1e-6 * t_size:
+            return np.zeros(reduced.size, dtype=bool)
+        culprits = moving & (reduced > tol)
+        if not culprits.any():
+            culprits = pushed > 0
+        return culprits
 
     def _widen(self, cols: IntArray) -> None:
         prog, chain = self.prog, self.engine.chain
