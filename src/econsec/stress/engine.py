@@ -328,9 +328,10 @@ class Engine:
         self.work_t_coef = self.prog.t_coef.copy()
         self.work_row_upper = self.prog.row_upper.copy()
         self._applied = False
-        self._unstated = ~np.isfinite(chain.node_capacity) & (
+        unstated = ~np.isfinite(chain.node_capacity) & (
             self.prog.rates[self.prog.u0 :][: self.prog.n_nodes] <= 0
         )
+        self._uncapped = unstated | chain.node_passes
         self._downstream = _adjacency(downstream)
         self._node_out = _adjacency(self.prog.node_out)
         self._slot_links = _adjacency(chain.slot_links())
@@ -380,7 +381,9 @@ class Engine:
         factor = dis.node_factor
         # A partial loss at a node of unstated capacity caps it at that share of its normal
         # output; a node with no normal output (an alternative not yet used) stays unlimited.
-        hit = ((factor < 1.0) & ~(self._unstated & (factor > 0.0))).nonzero()[0]
+        # A partial loss is lost production: passing received goods on stops only when the
+        # site is down (docs/decisions/0075).
+        hit = ((factor < 1.0) & ~(self._uncapped & (factor > 0.0))).nonzero()[0]
         down = hit[dis.node_factor[hit] <= 0.0]
         partial = hit[dis.node_factor[hit] > 0.0]
         col_upper[prog.u0 + down] = 0.0

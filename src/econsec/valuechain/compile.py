@@ -26,6 +26,9 @@ from econsec.valuechain.compiled import (
 )
 from econsec.valuechain.schema import Tables, load_schema
 
+COMPILED_FORMAT = 2
+"""Bumped whenever the same tables compile to different arrays (it names cached files)."""
+
 INF = float("inf")
 NAN = float("nan")
 
@@ -210,6 +213,7 @@ def compile_tables(
     relays: list[int] = []
     makers: list[int] = []
     maker_of: dict[tuple[int, int], int] = {}
+    internal: dict[tuple[int, int], None] = {}  # (maker, slot) fed at its own site, in order
     for n in range(n_nodes_before_inputs):
         pair = (nodes.site[n], nodes.item[n])
         if pair in received:
@@ -230,6 +234,7 @@ def compile_tables(
                     node_capacity[maker] = node_capacity.pop(n)
                 makers.append(maker)
                 maker_of[pair] = maker
+                internal[(maker, slots.index[pair])] = None
                 continue
         makers.append(n)
         maker_of[pair] = n
@@ -247,7 +252,6 @@ def compile_tables(
         in_rows.append(n)
         in_cols.append(slots.index[(nodes.site[n], nodes.item[n])])
         in_qty.append(1.0)
-    internal: dict[tuple[int, int], None] = {}  # (maker, slot), in order of first use
     for n in makers:
         site, item = nodes.site[n], nodes.item[n]
         for k in range(indptr[item], indptr[item + 1]):
@@ -293,19 +297,19 @@ def compile_tables(
     for n, cap in node_capacity.items():
         node_cap[n] = cap
 
-    relay_pairs = {(nodes.site[n], nodes.item[n]) for n in relays}
     node_inv = np.zeros(n_nodes)
     slot_inv = np.zeros(n_slots)
     for r in tables.get("inventory", []):
         key = (site_ix[r["site_id"]], item_ix[r["item_id"]])
         units = float(r["on_hand_units"])
-        if key in relay_pairs:
-            # Stock at a shipping point is ready to ship, like a maker's finished stock.
+        # Stock of an item the site makes or ships is finished stock: it ships, sells, and
+        # reaches the site's own use through the internal link (at a shipping point that
+        # passes an item on it is ready to ship only). Stock of an item the site only
+        # receives is input stock.
+        if key in nodes.index:
             node_inv[nodes.index[key]] += units
         elif key in slots.index:
             slot_inv[slots.index[key]] += units
-        elif key in nodes.index:
-            node_inv[nodes.index[key]] += units
         else:
             warnings.append(
                 CompileWarning(
@@ -366,6 +370,7 @@ def compile_tables(
         node_item=np.array(nodes.item, dtype=np.int64),
         node_capacity=node_cap,
         node_inventory=node_inv,
+        node_passes=np.isin(np.arange(n_nodes), np.array(relays, dtype=np.int64)),
         slot_site=slot_site_arr,
         slot_item=np.array(slots.item, dtype=np.int64),
         slot_inventory=slot_inv,
