@@ -187,7 +187,8 @@ def with_patterns(tables: Tables, seed: int) -> Tables:
     - a warehouse: an own site that receives a product from its plant and sells it (with or
       without stock), and a distributor between a supplier and a plant;
     - a contract maker: a supplier also makes a product and ships it to the plant that makes
-      and sells it (make, buy and sell at one site).
+      and sells it (make, buy and sell at one site);
+    - no stock at all, so that a shortage shows at once.
     """
     rng = np.random.default_rng(10_000 + seed)
     t: dict[str, list[dict[str, Any]]] = {k: [dict(r) for r in v] for k, v in tables.items()}
@@ -261,6 +262,8 @@ def with_patterns(tables: Tables, seed: int) -> Tables:
                 {"site_id": "D1", "item_id": r["item_id"],
                  "on_hand_units": float(rng.integers(0, 300))}
             )  # fmt: skip
+    if rng.random() < 0.4:
+        t["inventory"] = []  # nothing in stock: a shortage shows at once (TTS 0 or unlimited)
     products = sorted({r["item_id"] for r in demand if r["site_id"].startswith("J")})
     if products and rng.random() < 0.5:
         item = products[int(rng.integers(len(products)))]

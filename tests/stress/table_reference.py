@@ -229,6 +229,24 @@ def normally_served(tables: dict[str, list[dict[str, Any]]]) -> np.ndarray | Non
     return served
 
 
+def serves_best(tables: dict[str, list[dict[str, Any]]], served: np.ndarray) -> bool:
+    """True when some best steady state meets every ``served`` demand row in full."""
+    rd = _Reading(tables)
+    a_ub, b_ub, g_ub, bounds, S, nv = _system(rd, set(), set(), 0.0, False, False)
+    margin = _margins(tables)
+    demand = np.array([float(r["demand_per_week"]) for r in rd.demand])
+    c = np.zeros(nv)
+    c[S:] = -margin
+    rhs = b_ub + g_ub
+    best = linprog(c, A_ub=a_ub, b_ub=rhs, bounds=bounds, method="highs")
+    bounds = [
+        (demand[i - S], demand[i - S]) if i >= S and served[i - S] else bound
+        for i, bound in enumerate(bounds)
+    ]
+    forced = linprog(c, A_ub=a_ub, b_ub=rhs, bounds=bounds, method="highs")
+    return bool(forced.status == 0 and forced.fun <= best.fun + 1e-7 * max(1.0, abs(best.fun)))
+
+
 def table_tts(
     tables: dict[str, list[dict[str, Any]]],
     down: set[str],
@@ -237,7 +255,8 @@ def table_tts(
 ) -> float:
     """Largest t with every ``forced`` demand row met in full at all times up to t."""
     rd = _Reading(tables)
-    points = sorted({0.0, *[float(r["qualification_weeks"]) for r in rd.alts if r["qualification_weeks"] > 0]})
+    weeks = [float(r["qualification_weeks"]) for r in rd.alts]
+    points = sorted({0.0, *[w for w in weeks if w > 0]})
     points.append(CAP)
     demand = np.array([float(r["demand_per_week"]) for r in rd.demand])
     for lo, hi in itertools.pairwise(points):

@@ -67,6 +67,9 @@ class Outcome:
     """How many times the certificate failed and the restricted programme was widened."""
     fell_back: bool = False
     """True when a restricted programme was infeasible and the whole programme was solved."""
+    full_service_weeks: float | None = None
+    """How long *every* demand row is met in full, asked for where some demand is short even in
+    normal times (TTS measures only the demand normal times meet); None when not asked."""
 
     @property
     def excess_lost_margin(self) -> float:
@@ -494,23 +497,39 @@ class Engine:
         full: bool = False,
         fresh_models: bool = False,
         explain: bool = True,
+        full_service: bool = False,
     ) -> Outcome:
         """TTR at ``horizon_weeks`` and TTS (overall, and per reached product when asked).
 
         ``full`` frees every column (the whole programme); ``fresh_models`` rebuilds the model
         for every solve instead of reusing it — both exist for the baseline comparison.
         ``explain=False`` leaves ``binding`` empty (sweep rows do not carry it).
+        ``full_service`` also finds how long all demand is met where some of it is short even
+        in normal times (``Outcome.full_service_weeks``).
         """
         # Normal times first: they are solved on the engine's working bounds, which the
         # scenario then takes over until it is released.
         normal = self.normal_lost_margin(horizon_weeks, full=full)
         state = self.apply(dis)
         try:
-            return self._run(
+            outcome = self._run(
                 dis, state, horizon_weeks, normal, per_product, full, fresh_models, explain
             )
+            if full_service and not self.prog.baseline_ok:
+                outcome.full_service_weeks = self._full_service(state, horizon_weeks, full)
+            return outcome
         finally:
             self.release(state)
+
+    def _full_service(self, state: _State, horizon_weeks: float, full: bool) -> float:
+        """TTS with every demand row forced, short ones included (solved like TTS)."""
+        reached = self.reach(state.seed_nodes)
+        reached[self.chain.demand_node[~self.prog.served]] = True
+        free = self._initial_free(state, reached, full)
+        free |= self._normal[(float(horizon_weeks), full)][1]
+        free[self.short_cols] = True
+        free &= state.col_upper > 0
+        return _Runner(self, state, free, full).tts(None)[0]
 
     def _run(
         self,
@@ -820,7 +839,7 @@ class _Runner:
                 if sol is None:
                     widened = True
                     break
-                t = float(sol.col_value[0])
+                t = max(0.0, float(sol.col_value[0]))  # never -0.0 or a rounding below 0
                 if t >= hi * (1 - _REL_TOL):
                     continue
                 bad = self._violations(sub, sol, False, weight, t)
