@@ -217,9 +217,7 @@ def with_patterns(tables: Tables, seed: int) -> Tables:
     for key in supplier_slots:
         if rng.random() < 0.25:
             links[:] = [r for r in links if (r["receiving_site_id"], r["item_id"]) != key]
-            t["inventory"] = [
-                r for r in t["inventory"] if (r["site_id"], r["item_id"]) != key
-            ]
+            t["inventory"] = [r for r in t["inventory"] if (r["site_id"], r["item_id"]) != key]
     own_slots = sorted(k for k in groups if k[0].startswith("J"))
     made = {(r["site_id"], r["item_id"]) for r in t["production"]}
     if own_slots and rng.random() < 0.6:

@@ -18,7 +18,7 @@ from econsec.stress.results import render
 from econsec.stress.scenario import resolve
 from econsec.valuechain.compile import compile_tables
 from econsec.valuechain.schema import Tables
-from tests.stress.reference import reference_tts, reference_ttr
+from tests.stress.reference import reference_ttr, reference_tts
 from tests.stress.table_reference import normally_served, table_ttr, table_tts
 from tests.stress.tiny import tiny_tables
 
@@ -32,11 +32,23 @@ def uneven_suppliers(share_a: float) -> Tables:
         own=["OWN"],
         suppliers=["A", "B", "F", "X", "D"],
         production=[("X", "M1", 150.0)],
-        bom=[("P0", "C0", 1), ("P0", "C3", 3), ("P1", "C0", 1), ("C0", "M1", 3), ("C0", "M0", 1),
-             ("C3", "M1", 2)],  # fmt: skip
-        links=[("A", "C0", "OWN", share_a), ("B", "C0", "OWN", 1 - share_a),
-               ("F", "C3", "OWN", 1.0), ("X", "M1", "A", 1.0), ("X", "M1", "B", 1.0),
-               ("X", "M1", "F", 1.0), ("D", "M0", "B", 1.0)],  # fmt: skip
+        bom=[
+            ("P0", "C0", 1),
+            ("P0", "C3", 3),
+            ("P1", "C0", 1),
+            ("C0", "M1", 3),
+            ("C0", "M0", 1),
+            ("C3", "M1", 2),
+        ],
+        links=[
+            ("A", "C0", "OWN", share_a),
+            ("B", "C0", "OWN", 1 - share_a),
+            ("F", "C3", "OWN", 1.0),
+            ("X", "M1", "A", 1.0),
+            ("X", "M1", "B", 1.0),
+            ("X", "M1", "F", 1.0),
+            ("D", "M0", "B", 1.0),
+        ],
         demand=[("OWN", "P0", 10, 100), ("OWN", "P1", 10, 100)],
     )
 
@@ -119,7 +131,11 @@ def solve_all_ways(tables: Tables, site: str, weeks: float) -> dict[str, object]
         table_tts(tables, {site}, served),
     ):
         assert other == pytest.approx(tts, rel=1e-7, abs=1e-9)
-    for other in (full.lost_margin, reference_ttr(chain, dis, weeks), table_ttr(tables, {site}, weeks)):
+    for other in (
+        full.lost_margin,
+        reference_ttr(chain, dis, weeks),
+        table_ttr(tables, {site}, weeks),
+    ):
         assert other == pytest.approx(payload["lost_margin"], rel=1e-7, abs=1e-6)
     return payload
 

@@ -16,7 +16,7 @@ from econsec.stress.engine import Engine
 from econsec.stress.sweep import sweep
 from econsec.valuechain.compile import compile_tables
 from tests.stress.netgen import random_tables, with_patterns
-from tests.stress.table_reference import normally_served, serves_best, table_tts, table_ttr
+from tests.stress.table_reference import normally_served, serves_best, table_ttr, table_tts
 
 
 def _close(a: float | None, b: float) -> bool:

@@ -63,17 +63,28 @@ def tiny_tables(
             {"parent_item_id": p, "child_item_id": c, "quantity_per_unit": q} for p, c, q in bom
         ],
         "supply_links": [
-            {"supplier_site_id": s, "item_id": i, "receiving_site_id": r, "share": share,
-             "qualified": True}
+            {
+                "supplier_site_id": s,
+                "item_id": i,
+                "receiving_site_id": r,
+                "share": share,
+                "qualified": True,
+            }
             for s, i, r, share in links
-        ],  # fmt: skip
+        ],
         "inventory": [{"site_id": s, "item_id": i, "on_hand_units": u} for s, i, u in inventory],
         "demand": [
-            {"item_id": i, "market": f"M-{s}-{i}", "site_id": s, "demand_per_week": d,
-             "unit_price": Decimal(int(2 * m) + 1), "unit_margin": Decimal(int(m)),
-             "currency": "JPY"}
+            {
+                "item_id": i,
+                "market": f"M-{s}-{i}",
+                "site_id": s,
+                "demand_per_week": d,
+                "unit_price": Decimal(int(2 * m) + 1),
+                "unit_margin": Decimal(int(m)),
+                "currency": "JPY",
+            }
             for s, i, d, m in demand
-        ],  # fmt: skip
+        ],
         "recovery": [{"site_id": s, "ttr_weeks": w} for s, w in recovery],
         "alternatives": [],
         "chokepoints": [],

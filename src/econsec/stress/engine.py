@@ -689,7 +689,7 @@ class _Runner:
             return touched
         terms = sub.check_val * y[sub.check_row]
         priced = np.bincount(sub.check_at, weights=terms, minlength=touched.size)
-        reduced = sub.check_margin - priced if margins else -priced
+        reduced = np.asarray(sub.check_margin - priced if margins else -priced, dtype=np.float64)
         # Relative to the column's own terms, not to the largest dual or cost: flows reach 1e10
         # at Ford scale, so a reduced cost far below those still moves the optimum (decision
         # 0074: a TTS 34 % short and a TTR 14 % high passed the old test). Rounding in terms

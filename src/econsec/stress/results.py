@@ -59,8 +59,8 @@ def explain(
     if served is not None and not served.any():
         out.append({"key": "stress.explain.nothing_served", "params": {}})
     elif math.isinf(tts):
-        key = "stress.explain.unlimited" if all_served else "stress.explain.unlimited_served"
-        out.append({"key": key, "params": {}})
+        verdict = "stress.explain.unlimited" if all_served else "stress.explain.unlimited_served"
+        out.append({"key": verdict, "params": {}})
     elif tts < ttr:
         out.append(
             {
@@ -79,10 +79,8 @@ def explain(
         )
     full = outcome.full_service_weeks
     if not all_served and full is not None and full > 0:
-        key = "stress.explain.full_service_unlimited" if math.isinf(full) else (
-            "stress.explain.full_service"
-        )
-        out.append({"key": key, "params": {"weeks": full}})
+        lasts = "full_service_unlimited" if math.isinf(full) else "full_service"
+        out.append({"key": f"stress.explain.{lasts}", "params": {"weeks": full}})
     if outcome.normal_lost_margin > 0:
         out.append(
             {
@@ -254,8 +252,10 @@ def check_export_path(path: Path) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise StressError("stress.export.no_folder", path=str(path), folder=str(folder))
-    if path.is_dir() or not os.access(folder, os.W_OK) or (
-        path.exists() and not os.access(path, os.W_OK)
+    if (
+        path.is_dir()
+        or not os.access(folder, os.W_OK)
+        or (path.exists() and not os.access(path, os.W_OK))
     ):
         raise StressError("stress.export.not_writable", path=str(path))
 

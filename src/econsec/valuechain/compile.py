@@ -213,7 +213,7 @@ def compile_tables(
     relays: list[int] = []
     makers: list[int] = []
     maker_of: dict[tuple[int, int], int] = {}
-    internal: dict[tuple[int, int], None] = {}  # (maker, slot) fed at its own site, in order
+    own_feeds: dict[tuple[int, int], None] = {}  # (maker, slot) at one site, in order
     for n in range(n_nodes_before_inputs):
         pair = (nodes.site[n], nodes.item[n])
         if pair in received:
@@ -234,7 +234,7 @@ def compile_tables(
                     node_capacity[maker] = node_capacity.pop(n)
                 makers.append(maker)
                 maker_of[pair] = maker
-                internal[(maker, slots.index[pair])] = None
+                own_feeds[(maker, slots.index[pair])] = None
                 continue
         makers.append(n)
         maker_of[pair] = n
@@ -274,11 +274,11 @@ def compile_tables(
             if slot is None:
                 slot = slots.get(site, child)
             if own is not None:
-                internal[(own, slot)] = None
+                own_feeds[(own, slot)] = None
             in_rows.append(n)
             in_cols.append(slot)
             in_qty.append(float(data[k]))
-    for src, slot in internal:
+    for src, slot in own_feeds:
         link_src.append(src)
         link_slot.append(slot)
         link_share.append(1.0)
