@@ -201,6 +201,7 @@ def synthetic_chain(
         node_item=node_item,
         node_capacity=np.full(n, np.inf),
         node_inventory=np.zeros(n),
+        node_passes=np.zeros(n, dtype=bool),
         slot_site=slot_site.astype(np.int64),
         slot_item=slot_item.astype(np.int64),
         slot_inventory=np.zeros(n_slots),

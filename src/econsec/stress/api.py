@@ -27,5 +27,7 @@ def run_scenario(
     """Resolve ``scenario`` on the chain, solve TTR (over its duration) and TTS, return the payload."""
     engine = chain if isinstance(chain, Engine) else Engine(chain)
     disruption = resolve(scenario, engine.chain)
-    outcome = engine.run(disruption, scenario.duration_weeks, per_product=per_product)
+    outcome = engine.run(
+        disruption, scenario.duration_weeks, per_product=per_product, full_service=True
+    )
     return scenario_result(engine, scenario, outcome)

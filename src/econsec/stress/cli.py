@@ -38,6 +38,26 @@ def _chain(lang: str) -> Any:
         raise typer.Exit(1) from exc
 
 
+def _tts_text(tts: float | None, applies: bool) -> str:
+    """∞ for unlimited, a dash where no demand is served in normal times (TTS does not apply)."""
+    if not applies:
+        return "—"
+    return "∞" if tts is None else f"{tts:.1f}"
+
+
+def _check_outputs(out: list[Path] | None, lang: str) -> None:
+    """Refuse an --out path that could not be written before any solving starts."""
+    from econsec.stress.errors import StressError
+    from econsec.stress.results import check_export_path
+
+    for path in out or []:
+        try:
+            check_export_path(path)
+        except StressError as exc:
+            err_console.print(exc.message(lang))
+            raise typer.Exit(2) from exc
+
+
 def _finish(
     payload: dict[str, Any], scenario: Any, out: list[Path] | None, store: bool, lang: str
 ) -> None:
@@ -66,6 +86,7 @@ def run(
     from econsec.stress.results import render
 
     lang = normalise_lang(lang)
+    _check_outputs(out, lang)
     if not scenario_file.exists():
         err_console.print(t("stress.scenario.not_found", lang, path=str(scenario_file)))
         raise typer.Exit(1)
@@ -85,7 +106,7 @@ def run(
     ):
         table.add_column(t(key, lang))
     for p in payload["products"]:
-        tts = "∞" if p["tts_weeks"] is None else f"{p['tts_weeks']:.1f}"
+        tts = _tts_text(p["tts_weeks"], p.get("tts_applies", True))
         table.add_row(p["item"], tts, f"{p['lost_units']:,.0f}", f"{p['lost_margin']:,.0f}")
     console.print(table)
     for line in render(payload["explanations"], lang):
@@ -112,12 +133,18 @@ def sweep_cmd(
 ) -> None:
     """Disrupt every site (org, country) alone for its recovery time; rank by REI."""
     from econsec.stress.errors import StressError
-    from econsec.stress.sweep import BY, local_executor, sweep
+    from econsec.stress.sweep import BY, check_default_ttr, local_executor, sweep
 
     lang = normalise_lang(lang)
     if by not in BY:
         err_console.print(t("stress.cli.bad_by", lang, value=by))
         raise typer.Exit(2)
+    try:
+        check_default_ttr(default_ttr)
+    except StressError as exc:
+        err_console.print(exc.message(lang))
+        raise typer.Exit(2) from exc
+    _check_outputs(out, lang)
     if executor != "local" and not executor.startswith("dask://"):
         err_console.print(t("stress.cli.bad_executor", lang, value=executor))
         raise typer.Exit(2)
@@ -161,7 +188,7 @@ def sweep_cmd(
     ):
         table.add_column(t(key, lang))
     for r in payload["rows"][:top]:
-        tts = "∞" if r["tts_weeks"] is None else f"{r['tts_weeks']:.1f}"
+        tts = _tts_text(r["tts_weeks"], r.get("tts_applies", True))
         table.add_row(
             r["id"], f"{r['ttr_weeks']:g}", tts, f"{r['lost_margin']:,.0f}", f"{r['rei']:.3f}"
         )

@@ -67,6 +67,9 @@ class Outcome:
     """How many times the certificate failed and the restricted programme was widened."""
     fell_back: bool = False
     """True when a restricted programme was infeasible and the whole programme was solved."""
+    full_service_weeks: float | None = None
+    """How long *every* demand row is met in full, asked for where some demand is short even in
+    normal times (TTS measures only the demand normal times meet); None when not asked."""
 
     @property
     def excess_lost_margin(self) -> float:
@@ -146,6 +149,8 @@ class _Sub:
         self.check_alt = np.arange(first_alt, first_lost, dtype=np.int64)
         self.check_alt_weeks = prog.alt_weeks[touched[first_alt:first_lost] - prog.a0]
         self.check_rates = prog.rates[touched]
+        # The horizon column of the full programme on the kept rows (without the fixed part).
+        self.t_full = state.t_coef[self.rows]
         self.check_at = at[use]
         self.check_val = k_val[use]
         tcol = tcol[keep_row]
@@ -326,9 +331,10 @@ class Engine:
         self.work_t_coef = self.prog.t_coef.copy()
         self.work_row_upper = self.prog.row_upper.copy()
         self._applied = False
-        self._unstated = ~np.isfinite(chain.node_capacity) & (
+        unstated = ~np.isfinite(chain.node_capacity) & (
             self.prog.rates[self.prog.u0 :][: self.prog.n_nodes] <= 0
         )
+        self._uncapped = unstated | chain.node_passes
         self._downstream = _adjacency(downstream)
         self._node_out = _adjacency(self.prog.node_out)
         self._slot_links = _adjacency(chain.slot_links())
@@ -378,7 +384,9 @@ class Engine:
         factor = dis.node_factor
         # A partial loss at a node of unstated capacity caps it at that share of its normal
         # output; a node with no normal output (an alternative not yet used) stays unlimited.
-        hit = ((factor < 1.0) & ~(self._unstated & (factor > 0.0))).nonzero()[0]
+        # A partial loss is lost production: passing received goods on stops only when the
+        # site is down (docs/decisions/0075).
+        hit = ((factor < 1.0) & ~(self._uncapped & (factor > 0.0))).nonzero()[0]
         down = hit[dis.node_factor[hit] <= 0.0]
         partial = hit[dis.node_factor[hit] > 0.0]
         col_upper[prog.u0 + down] = 0.0
@@ -489,23 +497,39 @@ class Engine:
         full: bool = False,
         fresh_models: bool = False,
         explain: bool = True,
+        full_service: bool = False,
     ) -> Outcome:
         """TTR at ``horizon_weeks`` and TTS (overall, and per reached product when asked).
 
         ``full`` frees every column (the whole programme); ``fresh_models`` rebuilds the model
         for every solve instead of reusing it — both exist for the baseline comparison.
         ``explain=False`` leaves ``binding`` empty (sweep rows do not carry it).
+        ``full_service`` also finds how long all demand is met where some of it is short even
+        in normal times (``Outcome.full_service_weeks``).
         """
         # Normal times first: they are solved on the engine's working bounds, which the
         # scenario then takes over until it is released.
         normal = self.normal_lost_margin(horizon_weeks, full=full)
         state = self.apply(dis)
         try:
-            return self._run(
+            outcome = self._run(
                 dis, state, horizon_weeks, normal, per_product, full, fresh_models, explain
             )
+            if full_service and not self.prog.baseline_ok:
+                outcome.full_service_weeks = self._full_service(state, horizon_weeks, full)
+            return outcome
         finally:
             self.release(state)
+
+    def _full_service(self, state: _State, horizon_weeks: float, full: bool) -> float:
+        """TTS with every demand row forced, short ones included (solved like TTS)."""
+        reached = self.reach(state.seed_nodes)
+        reached[self.chain.demand_node[~self.prog.served]] = True
+        free = self._initial_free(state, reached, full)
+        free |= self._normal[(float(horizon_weeks), full)][1]
+        free[self.short_cols] = True
+        free &= state.col_upper > 0
+        return _Runner(self, state, free, full).tts(None)[0]
 
     def _run(
         self,
@@ -665,7 +689,7 @@ class _Runner:
             return touched
         terms = sub.check_val * y[sub.check_row]
         priced = np.bincount(sub.check_at, weights=terms, minlength=touched.size)
-        reduced = sub.check_margin - priced if margins else -priced
+        reduced = np.asarray(sub.check_margin - priced if margins else -priced, dtype=np.float64)
         # Relative to the column's own terms, not to the largest dual or cost: flows reach 1e10
         # at Ford scale, so a reduced cost far below those still moves the optimum (decision
         # 0074: a TTS 34 % short and a TTR 14 % high passed the old test). Rounding in terms
@@ -684,8 +708,42 @@ class _Runner:
             open_[sub.check_alt] &= sub.check_alt_weeks <= t
         interior = sub.check_rates * t > 1e-12 * max(1.0, t)
         bad = np.where(interior, np.abs(reduced) > tol, reduced < -tol) & open_
+        if not margins and not bad.any():
+            bad = self._t_violations(sub, y, cost_scale, reduced, size, tol, open_)
         result: IntArray = touched[bad]
         return result
+
+    @staticmethod
+    def _t_violations(
+        sub: _Sub,
+        y: FloatArray,
+        weight: float,
+        reduced: FloatArray,
+        size: FloatArray,
+        tol: FloatArray,
+        open_: BoolArray,
+    ) -> BoolArray:
+        """The horizon column's own reduced cost in the full programme (TTS only).
+
+        A fixed column is rate·t, so the restricted t column carries Σ rate·column: its reduced
+        cost there is the full one plus Σ rate·(reduced cost of each fixed column). Where t is
+        interior every fixed column with a positive rate is interior too and its reduced cost 0,
+        so the two agree. At t = 0 those columns sit at their bound and may keep a positive
+        reduced cost; the restricted t column can then look unprofitable while in the full
+        programme t, with those flows growing along with it, can still rise (a TTS of 0 where
+        the whole programme found no limit). The full t column's reduced cost must be ≥ 0 (t at
+        its lower bound) — else the columns that made the difference are freed.
+        """
+        d_t = -weight - float(y @ sub.t_full)
+        moving = open_ & (sub.check_rates > 0)
+        pushed = sub.check_rates * np.where(moving, reduced, 0.0)
+        t_size = weight + float(np.abs(y * sub.t_full).sum()) + float(sub.check_rates @ size)
+        if d_t >= -1e-6 * t_size:
+            return np.zeros(reduced.size, dtype=bool)
+        culprits = moving & (reduced > tol)
+        if not culprits.any():
+            culprits = pushed > 0
+        return culprits
 
     def _widen(self, cols: IntArray) -> None:
         prog, chain = self.prog, self.engine.chain
@@ -781,7 +839,7 @@ class _Runner:
                 if sol is None:
                     widened = True
                     break
-                t = float(sol.col_value[0])
+                t = max(0.0, float(sol.col_value[0]))  # never -0.0 or a rounding below 0
                 if t >= hi * (1 - _REL_TOL):
                     continue
                 bad = self._violations(sub, sol, False, weight, t)

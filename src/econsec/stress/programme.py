@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from econsec.valuechain.compiled import CompiledChain
 
@@ -273,13 +274,20 @@ def item_levels(chain: CompiledChain) -> IntArray:
 def baseline_rates(chain: CompiledChain) -> tuple[tuple[FloatArray, FloatArray], bool]:
     """Steady-state weekly production and link flows that follow the sourcing shares.
 
-    Demand is pushed upstream level by level: a node makes what its markets and its customers'
+    Demand is pushed upstream stage by stage: a node makes what its markets and its customers'
     links ask for; a slot needs the BOM quantity of what its consumers make, split over its
-    qualified links by share. Returns ((u, y), ok) — ``ok`` is False when the steady state
-    breaks a capacity or a slot has no qualified supplier.
+    qualified supply links by share. A site's own output of an input it also buys carries
+    nothing here (the shares describe the bought part); it is used when a disruption asks for
+    it. Returns ((u, y), ok) — ``ok`` is False when the steady state breaks a capacity, a slot
+    has no qualified supplier, or the flows go round in a circle (the caller then solves for a
+    steady state instead).
     """
     n, m = chain.n_nodes, chain.n_links
     qualified = chain.link_qualified
+    external = qualified & ~chain.link_internal
+    bought = np.bincount(chain.link_slot, weights=external.astype(float), minlength=chain.n_slots)
+    # An internal link into a slot that also has outside suppliers takes no share.
+    qualified = qualified & ~(chain.link_internal & (bought[chain.link_slot] > 0))
     share = np.where(qualified, np.maximum(chain.link_share, 0.0), 0.0)
     slot_total = np.bincount(chain.link_slot, weights=share, minlength=chain.n_slots)
     slot_count = np.bincount(
@@ -290,9 +298,9 @@ def baseline_rates(chain: CompiledChain) -> tuple[tuple[FloatArray, FloatArray],
         share / np.where(slot_total[chain.link_slot] > 0, slot_total[chain.link_slot], 1.0),
         qualified / np.maximum(slot_count[chain.link_slot], 1.0),
     )
-    levels = item_levels(chain)
-    node_level = levels[chain.node_item]
-    slot_level = levels[chain.slot_item]
+    stage = node_stages(chain)
+    if stage is None:
+        return (np.zeros(n), np.zeros(m)), False
     u = np.zeros(n)
     y = np.zeros(m)
     request = np.bincount(chain.demand_node, weights=chain.demand_per_week, minlength=n).astype(
@@ -300,14 +308,15 @@ def baseline_rates(chain: CompiledChain) -> tuple[tuple[FloatArray, FloatArray],
     )
     need = np.zeros(chain.n_slots)
     inputs_t = chain.node_inputs.T.tocsr()
-    link_level = slot_level[chain.link_slot]
-    top = int(max(node_level.max(initial=0), slot_level.max(initial=0)))
-    for lev in range(top + 1):
-        links = np.flatnonzero(link_level == lev)
+    link_stage = stage[chain.link_src]
+    for lev in range(int(stage.max(initial=0)) + 1):
+        # Every consumer of a link's slot is at an earlier stage than the link's supplier, so
+        # the slot's need is complete when the link is reached.
+        links = np.flatnonzero(link_stage == lev)
         if links.size:
             y[links] = need[chain.link_slot[links]] * weight[links]
             request += np.bincount(chain.link_src[links], weights=y[links], minlength=n)
-        nodes = node_level == lev
+        nodes = stage == lev
         u[nodes] = request[nodes]
         need += inputs_t @ np.where(nodes, u, 0.0)
     supplied = np.bincount(chain.link_slot, weights=y, minlength=chain.n_slots)
@@ -317,3 +326,25 @@ def baseline_rates(chain: CompiledChain) -> tuple[tuple[FloatArray, FloatArray],
         and np.allclose(supplied, need, rtol=1e-9, atol=1e-9)
     )
     return (u, y), ok
+
+
+def node_stages(chain: CompiledChain) -> IntArray | None:
+    """Longest chain of supply above each node: 0 for nodes nobody draws on, else 1 + the
+    largest stage of a node consuming a slot the node supplies. None when supply goes round in
+    a circle (possible only through sites that pass an item on to each other)."""
+    n = chain.n_nodes
+    consumers = chain.node_inputs.T.tocsr()  # slots × nodes
+    link_consumers = consumers[chain.link_slot].tocoo()  # links × consuming nodes
+    before = link_consumers.col.astype(np.int64)
+    after = chain.link_src[link_consumers.row]
+    graph = sp.csr_matrix((np.ones(before.size), (before, after)), shape=(n, n))
+    if np.any(before == after) or connected_components(graph, connection="strong")[0] < n:
+        return None
+    stage = np.zeros(n, dtype=np.int64)
+    while True:  # at most (longest chain + 1) passes on an acyclic graph
+        proposed = np.zeros(n, dtype=np.int64)
+        np.maximum.at(proposed, after, stage[before] + 1)
+        new = np.maximum(stage, proposed)
+        if np.array_equal(new, stage):
+            return stage
+        stage = new

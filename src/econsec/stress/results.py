@@ -6,15 +6,18 @@ import csv
 import io
 import json
 import math
+import os
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from econsec.i18n import t
 from econsec.stress.engine import Engine, Outcome
+from econsec.stress.errors import StressError
 from econsec.stress.lp import solver_version
 from econsec.stress.scenario import Scenario
 
@@ -37,16 +40,27 @@ def provenance(data_version: str) -> dict[str, Any]:
 
 
 def weeks(value: float) -> float | None:
-    """JSON has no infinity: an unlimited TTS is stored as null."""
-    return None if math.isinf(value) else round(float(value), 9)
+    """JSON has no infinity: an unlimited TTS is stored as null (and 0 never as -0.0)."""
+    return None if math.isinf(value) else round(float(value), 9) + 0.0
 
 
-def explain(outcome: Outcome, currency: str) -> list[dict[str, Any]]:
-    """Message keys and parameters that say why the scenario ends as it does."""
+def explain(
+    outcome: Outcome, currency: str, served: npt.NDArray[np.bool_] | None = None
+) -> list[dict[str, Any]]:
+    """Message keys and parameters that say why the scenario ends as it does.
+
+    ``served`` marks the demand rows met in full in normal times (all when None). TTS measures
+    how long that normal service lasts, so where some demand is short even undisrupted the
+    verdict says so instead of claiming that demand is met.
+    """
     out: list[dict[str, Any]] = []
     tts, ttr = outcome.tts_weeks, outcome.horizon_weeks
-    if math.isinf(tts):
-        out.append({"key": "stress.explain.unlimited", "params": {}})
+    all_served = served is None or bool(served.all())
+    if served is not None and not served.any():
+        out.append({"key": "stress.explain.nothing_served", "params": {}})
+    elif math.isinf(tts):
+        verdict = "stress.explain.unlimited" if all_served else "stress.explain.unlimited_served"
+        out.append({"key": verdict, "params": {}})
     elif tts < ttr:
         out.append(
             {
@@ -62,6 +76,21 @@ def explain(outcome: Outcome, currency: str) -> list[dict[str, Any]]:
     else:
         out.append(
             {"key": "stress.explain.not_material", "params": {"tts": f"{tts:.1f}", "ttr": ttr}}
+        )
+    full = outcome.full_service_weeks
+    if not all_served and full is not None and full > 0:
+        lasts = "full_service_unlimited" if math.isinf(full) else "full_service"
+        out.append({"key": f"stress.explain.{lasts}", "params": {"weeks": full}})
+    if outcome.normal_lost_margin > 0:
+        out.append(
+            {
+                "key": "stress.explain.normal_shortfall",
+                "params": {
+                    "normal": outcome.normal_lost_margin,
+                    "excess": outcome.excess_lost_margin,
+                    "currency": currency,
+                },
+            }
         )
     keys = {
         "slot": "stress.explain.runs_out",
@@ -106,6 +135,7 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
     lost = outcome.lost_units
     demand = chain.demand_per_week * outcome.horizon_weeks
     items = chain.node_item[chain.demand_node]
+    served = engine.prog.served
     products = []
     for item in sorted(set(items.tolist()), key=lambda i: chain.item_ids[i]):
         rows = items == item
@@ -114,6 +144,9 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
                 "item": chain.item_ids[item],
                 "name": chain.item_names[item],
                 "tts_weeks": weeks(outcome.product_tts.get(item, math.inf)),
+                # False when none of the product's demand is met in full in normal times: there
+                # is then no normal service whose time to survive TTS could measure.
+                "tts_applies": bool(served[rows].any()),
                 "demand_units": float(demand[rows].sum()),
                 "lost_units": float(lost[rows].sum()),
                 "lost_revenue": float(lost[rows] @ price[rows]),
@@ -132,7 +165,7 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
                 "lost_margin": float(lost[rows] @ margin[rows]),
             }
         )
-    explanations = explain(outcome, chain.currency)
+    explanations = explain(outcome, chain.currency, served)
     return {
         **provenance(chain.version),
         "scenario_hash": scenario.hash,
@@ -140,6 +173,10 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
         "start_week": scenario.start_week,
         "ttr_weeks": outcome.horizon_weeks,
         "tts_weeks": weeks(outcome.tts_weeks),
+        "tts_applies": bool(served.any()),
+        "full_service_weeks": None
+        if outcome.full_service_weeks is None
+        else weeks(outcome.full_service_weeks),
         "material": outcome.material,
         "currency": chain.currency,
         "lost_units": float(lost.sum()),
@@ -202,6 +239,27 @@ def _inert(row: list[Any]) -> list[Any]:
     return [neutralise(v) for v in row]
 
 
+EXPORT_SUFFIXES = (".json", ".csv", ".xlsx")
+
+
+def check_export_path(path: Path) -> None:
+    """Raise a :class:`StressError` naming ``path`` if a result could not be written there.
+
+    Callers check before solving, so a long sweep never ends in a failed write.
+    """
+    if path.suffix.lower() not in EXPORT_SUFFIXES:
+        raise StressError("stress.export.bad_suffix", path=str(path), suffix=path.suffix or "-")
+    folder = path.parent
+    if not folder.is_dir():
+        raise StressError("stress.export.no_folder", path=str(path), folder=str(folder))
+    if (
+        path.is_dir()
+        or not os.access(folder, os.W_OK)
+        or (path.exists() and not os.access(path, os.W_OK))
+    ):
+        raise StressError("stress.export.not_writable", path=str(path))
+
+
 def export(payload: dict[str, Any], path: Path, lang: str | None = None) -> Path:
     """Write a scenario or sweep result as .json, .csv or .xlsx (chosen by the suffix).
 
@@ -247,5 +305,5 @@ def export(payload: dict[str, Any], path: Path, lang: str | None = None) -> Path
                 info.append(_inert([key, payload[key]]))
         wb.save(path)
     else:
-        raise ValueError(f"unsupported export format {suffix!r} (use .json, .csv or .xlsx)")
+        raise StressError("stress.export.bad_suffix", path=str(path), suffix=suffix or "-")
     return path

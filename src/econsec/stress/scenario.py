@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -151,6 +152,17 @@ def scenario_from_document(
     data: Any, source: str = "<scenario>", node: yaml.Node | None = None
 ) -> Scenario:
     """Validate an already-parsed document (e.g. from the store or the API)."""
+    for path, value in _numbers(data, []):
+        # JSON Schema's bounds let NaN through (every comparison with it is false) and
+        # infinity is above any minimum: a week count must be an ordinary number.
+        if not math.isfinite(value):
+            raise StressError(
+                "stress.scenario.not_finite",
+                source=source,
+                line=_line_of(node, path) or "?",
+                field=_path_text(path),
+                value=str(value),
+            )
     validator = jsonschema.Draft202012Validator(scenario_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.message))
     if errors:
@@ -164,6 +176,17 @@ def scenario_from_document(
             problem=err.message,
         )
     return Scenario(document=data, source=source)
+
+
+def _numbers(data: Any, path: list[str | int]) -> list[tuple[list[str | int], float]]:
+    """Every float in a parsed document, with its path."""
+    if isinstance(data, float):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [found for k, v in data.items() for found in _numbers(v, [*path, str(k)])]
+    if isinstance(data, list):
+        return [found for i, v in enumerate(data) for found in _numbers(v, [*path, i])]
+    return []
 
 
 def load_scenario(path: str) -> Scenario:

@@ -37,12 +37,19 @@ class SweepSpec:
     ttr_weeks: float
 
 
+def check_default_ttr(weeks: float | None) -> None:
+    """A default recovery time must be a number of weeks above 0 (not NaN, not infinite)."""
+    if weeks is not None and not (math.isfinite(weeks) and weeks > 0):
+        raise StressError("stress.sweep.bad_default_ttr", value=weeks)
+
+
 def sweep_specs(
     chain: CompiledChain, by: str = "site", default_ttr_weeks: float | None = None
 ) -> tuple[list[SweepSpec], list[str]]:
     """One spec per entity; entities with no recovery time (and no default) are skipped."""
     if by not in BY:
         raise StressError("stress.cli.bad_by", value=by)
+    check_default_ttr(default_ttr_weeks)
     ttr = chain.site_ttr_weeks
     if default_ttr_weeks is not None:
         ttr = np.where(np.isnan(ttr), default_ttr_weeks, ttr)
@@ -102,6 +109,7 @@ def run_specs(chain: CompiledChain | None, specs: Sequence[SweepSpec]) -> list[d
     engine = _engine(chain)
     c = engine.chain
     node_ix = _nodes_by_site(engine)
+    applies = bool(engine.prog.served.any())  # some demand is met in normal times
     rows = []
     for spec in specs:
         factor = np.ones(c.n_nodes)
@@ -121,6 +129,7 @@ def run_specs(chain: CompiledChain | None, specs: Sequence[SweepSpec]) -> list[d
             row.update(
                 status="ok",
                 tts_weeks=weeks(out.tts_weeks),
+                tts_applies=applies,
                 lost_margin=out.lost_margin,
                 normal_lost_margin=out.normal_lost_margin,
                 excess_lost_margin=out.excess_lost_margin,

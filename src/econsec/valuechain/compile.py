@@ -26,6 +26,9 @@ from econsec.valuechain.compiled import (
 )
 from econsec.valuechain.schema import Tables, load_schema
 
+COMPILED_FORMAT = 2
+"""Bumped whenever the same tables compile to different arrays (it names cached files)."""
+
 INF = float("inf")
 NAN = float("nan")
 
@@ -192,25 +195,69 @@ def compile_tables(
     ]
     alt_slot = [slots.get(site_ix[r["receiving_site_id"]], item_ix[r["item_id"]]) for r in alt_rows]
 
-    # Inputs of every node: the BOM children of its item, drawn from slots at its own site.
-    # A child the site neither receives nor makes is a data gap at our own sites (warned); at a
-    # supplier it is the ordinary case of an upstream tier we cannot see, and stays opaque.
+    # What each node is (docs/decisions/0075). A site that receives an item it has no
+    # production row for, and nothing to make it from, passes on what it receives (a
+    # warehouse, a distributor): its one input is its own receipts, one for one. A site that
+    # makes an item and also receives it, and ships or sells it, is split in two: the shipping
+    # point passes on the site's pooled receipts and the maker is a node of its own that feeds
+    # them. Any other node makes its item from the BOM children at its site.
+    received = set(slots.index)
+    produced = {
+        (site_ix[r["site_id"]], item_ix[r["item_id"]]) for r in tables.get("production", [])
+    }
+    ships = set(link_src) | set(alt_src)
+    demand = tables.get("demand", [])
+    ships.update(nodes.index[(site_ix[r["site_id"]], item_ix[r["item_id"]])] for r in demand)
+    indptr, indices, data = bom.indptr, bom.indices, bom.data
+    n_nodes_before_inputs = len(nodes.site)
+    relays: list[int] = []
+    makers: list[int] = []
+    maker_of: dict[tuple[int, int], int] = {}
+    own_feeds: dict[tuple[int, int], None] = {}  # (maker, slot) at one site, in order
+    for n in range(n_nodes_before_inputs):
+        pair = (nodes.site[n], nodes.item[n])
+        if pair in received:
+            site, item = pair
+            children = indices[indptr[item] : indptr[item + 1]]
+            makes = pair in produced or any(
+                (site, int(c)) in slots.index or (site, int(c)) in nodes.index for c in children
+            )
+            if not makes:
+                relays.append(n)
+                continue
+            if n in ships:
+                relays.append(n)
+                maker = len(nodes.site)  # a second node of the pair, outside the pair index
+                nodes.site.append(pair[0])
+                nodes.item.append(pair[1])
+                if n in node_capacity:
+                    node_capacity[maker] = node_capacity.pop(n)
+                makers.append(maker)
+                maker_of[pair] = maker
+                own_feeds[(maker, slots.index[pair])] = None
+                continue
+        makers.append(n)
+        maker_of[pair] = n
+
+    # Inputs of every maker: the BOM children of its item, drawn from slots at its own site. A
+    # child the site neither receives nor makes is a data gap at our own sites (warned); at a
+    # supplier it is the ordinary case of an upstream tier we cannot see, and stays opaque. A
+    # site's own output of a child feeds its need alongside any outside supplier of it.
     self_orgs = {i for i, r in enumerate(orgs) if r["kind"] == "self"}
     site_org_list = [org_ix[r["org_id"]] for r in sites]
     in_rows: list[int] = []
     in_cols: list[int] = []
     in_qty: list[float] = []
-    indptr, indices, data = bom.indptr, bom.indices, bom.data
-    n_nodes_before_inputs = len(nodes.site)
-    externally_fed = set(link_slot)
-    internal_src: list[int] = []
-    internal_slot: list[int] = []
-    for n in range(n_nodes_before_inputs):
+    for n in relays:
+        in_rows.append(n)
+        in_cols.append(slots.index[(nodes.site[n], nodes.item[n])])
+        in_qty.append(1.0)
+    for n in makers:
         site, item = nodes.site[n], nodes.item[n]
         for k in range(indptr[item], indptr[item + 1]):
             child = int(indices[k])
             slot = slots.index.get((site, child))
-            own = nodes.index.get((site, child))
+            own = maker_of.get((site, child))
             if slot is None and own is None:
                 if site_org_list[site] in self_orgs:
                     warnings.append(
@@ -226,17 +273,12 @@ def compile_tables(
                 continue
             if slot is None:
                 slot = slots.get(site, child)
-            if own is not None and slot not in externally_fed:
-                internal_src.append(own)
-                internal_slot.append(slot)
+            if own is not None:
+                own_feeds[(own, slot)] = None
             in_rows.append(n)
             in_cols.append(slot)
             in_qty.append(float(data[k]))
-    seen_internal: set[tuple[int, int]] = set()
-    for src, slot in zip(internal_src, internal_slot, strict=True):
-        if (src, slot) in seen_internal:
-            continue
-        seen_internal.add((src, slot))
+    for src, slot in own_feeds:
         link_src.append(src)
         link_slot.append(slot)
         link_share.append(1.0)
@@ -260,10 +302,14 @@ def compile_tables(
     for r in tables.get("inventory", []):
         key = (site_ix[r["site_id"]], item_ix[r["item_id"]])
         units = float(r["on_hand_units"])
-        if key in slots.index:
-            slot_inv[slots.index[key]] += units
-        elif key in nodes.index:
+        # Stock of an item the site makes or ships is finished stock: it ships, sells, and
+        # reaches the site's own use through the internal link (at a shipping point that
+        # passes an item on it is ready to ship only). Stock of an item the site only
+        # receives is input stock.
+        if key in nodes.index:
             node_inv[nodes.index[key]] += units
+        elif key in slots.index:
+            slot_inv[slots.index[key]] += units
         else:
             warnings.append(
                 CompileWarning(
@@ -280,7 +326,6 @@ def compile_tables(
         bringup[s] = _f(r.get("alternate_bringup_weeks"), NAN)
 
     site_org = np.array(site_org_list, dtype=np.int64)
-    demand = tables.get("demand", [])
     link_src_arr = np.array(link_src, dtype=np.int64)
     link_slot_arr = np.array(link_slot, dtype=np.int64)
     node_site_arr = np.array(nodes.site, dtype=np.int64)
@@ -325,6 +370,7 @@ def compile_tables(
         node_item=np.array(nodes.item, dtype=np.int64),
         node_capacity=node_cap,
         node_inventory=node_inv,
+        node_passes=np.isin(np.arange(n_nodes), np.array(relays, dtype=np.int64)),
         slot_site=slot_site_arr,
         slot_item=np.array(slots.item, dtype=np.int64),
         slot_inventory=slot_inv,

@@ -2,14 +2,19 @@
 
 The network is made of
 - **nodes**: a site that makes an item, ``(site, item)``; products our company sells are nodes at
-  our own sites, raw materials are nodes at the suppliers that mine or refine them;
+  our own sites, raw materials are nodes at the suppliers that mine or refine them. A site that
+  ships or sells an item it receives without making it (a warehouse, a distributor) is a node
+  that *passes it on* (``node_passes``). A site that makes an item, also receives it, and ships
+  or sells it has two nodes of that pair: the maker, and the shipping point that passes on its
+  receipts and the maker's output;
 - **slots**: an item consumed at a site, ``(site, item)``: the input a node needs;
 - **links**: a supply link from a node (the supplier making the item) into a slot (the receiving
   site's need for it). When a site makes an input itself, an *internal* link joins its own node
-  to its own slot.
+  to its own slot, whether or not the site also buys that input (make and buy).
 
 A node needs, per unit, ``bom[node_item, child]`` units of every child item, each drawn from the
-slot ``(node_site, child)`` (see ``node_inputs``). Failure semantics (DESIGN.md §4): a slot is
+slot ``(node_site, child)`` (see ``node_inputs``); a node that passes an item on needs one unit of
+its own slot per unit instead (docs/decisions/0075). Failure semantics (DESIGN.md §4): a slot is
 lost when all its qualified links are lost (OR); a node is lost when any of its input slots is
 lost (AND).
 
@@ -86,6 +91,10 @@ class CompiledChain:
     node_item: IntArray
     node_capacity: FloatArray  # units per week; inf when not stated
     node_inventory: FloatArray  # finished units on hand at the node's site
+    node_passes: BoolArray
+    """True for a node that passes on what its site receives of its item (a warehouse, a
+    distributor, the shipping point of a site that makes and also buys what it ships); its one
+    input is the slot of its own site and item, one for one (docs/decisions/0075)."""
 
     slot_site: IntArray
     slot_item: IntArray

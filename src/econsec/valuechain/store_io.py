@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from econsec.valuechain import models as m
-from econsec.valuechain.compile import compile_tables
+from econsec.valuechain.compile import COMPILED_FORMAT, compile_tables
 from econsec.valuechain.compiled import CompiledChain
 from econsec.valuechain.schema import Column, Sheet, Tables, load_schema
 
@@ -117,7 +117,7 @@ def compile_store(cache_dir: Path | None = None) -> CompiledChain:
     if version and version in _memory_cache:
         return _memory_cache[version]
     folder = cache_dir or Path(settings.DATA_DIR) / "compiled"
-    cached = folder / f"{version}.pickle"
+    cached = folder / f"{version}-{COMPILED_FORMAT}.pickle"
     if version and cached.exists():
         with cached.open("rb") as fh:
             chain: CompiledChain = pickle.load(fh)
