@@ -71,7 +71,7 @@ def ref_html(url_name: str, key: str, text: str, script: str, css: str = "") -> 
     if found is None:
         href = escape(object_url(url_name, key, script))
         cls = f' class="{escape(css)}"' if css else ""
-        found = f'<a href="{href}"{cls}>{escape(text)}</a>'
+        found = mark_safe(f'<a href="{href}"{cls}>{escape(text)}</a>')
         if len(_refs) >= _MEMO_LIMIT:
             with _lock:
                 _refs.clear()

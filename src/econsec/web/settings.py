@@ -105,8 +105,16 @@ TEMPLATES = [
                 "econsec.web.context.workbench",
             ],
         },
-    }
+    },
+    {
+        # Page parts rendered in loops (econsec.web.jinja); the pages themselves are Django's.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "OPTIONS": {"environment": "econsec.web.jinja.environment"},
+    },
 ]
+# Which renderer builds list and detail page parts: "python" (econsec.web.markup) or "jinja2".
+ECONSEC_MARKUP = os.environ.get("ECONSEC_MARKUP", "python")
 
 _default_db = f"sqlite:///{DATA_DIR / 'econsec.sqlite3'}"
 # Connections are kept between requests (per server thread): opening a SQLite connection and

@@ -36,7 +36,9 @@ from econsec.valuechain.store_io import compile_store
 from econsec.valuechain.web import detail_queries
 from econsec.valuechain.web.detail_queries import RELATED_ROWS
 from econsec.valuechain.web.tiers import ChainTiers, IntArray, cached_tiers, chain_tiers
+from econsec.web import markup_jinja
 from econsec.web.formatting import format_number
+from econsec.web.jinja import render_part
 from econsec.web.listing import Fetch, PreparedPages, SortRank, TextIndex, paginate
 from econsec.web.markup import (
     Cell,
@@ -450,6 +452,31 @@ def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
     lang = _lang()
     script = get_script_prefix()
     row = spec.row
+    if markup_jinja.jinja_markup():
+        return render(
+            request,
+            "valuechain/list.html",
+            {
+                "spec": spec,
+                "rows": markup_jinja.table_rows(
+                    [row(r, script) for r in page.rows], lang, len(spec.headers)
+                ),
+                "toolbar": markup_jinja.toolbar_html(
+                    lang=lang,
+                    q=q,
+                    filters=spec.filters,
+                    active=active,
+                    sorts=[(k, v[1]) for k, v in spec.sorts.items()],
+                    sort_key=sort_key,
+                    descending=descending,
+                    clear_url=request.path,
+                ),
+                "thead": markup_jinja.thead_html(tuple(spec.headers), lang),
+                "pager": markup_jinja.pager_html(
+                    lang, request.GET.dict(), page.prev_cursor, page.next_cursor
+                ),
+            },
+        )
     return render(
         request,
         "valuechain/list.html",
@@ -618,6 +645,12 @@ def tier_blocks(
     return blocks
 
 
+def _tiers(blocks: list[dict[str, Any]], lang: str) -> SafeString:
+    if markup_jinja.jinja_markup():
+        return render_part("valuechain/tiers.jinja", blocks=blocks, lang=lang)
+    return tiers_html(blocks, lang)
+
+
 def _list_url(name: str, **params: str) -> str:
     return reverse(name) + "?" + urlencode(params)
 
@@ -640,17 +673,14 @@ def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
         "valuechain/organisation.html",
         {
             "org": org,
-            "sites": tbody_rows(
+            "sites": markup_jinja.table_rows(
                 [
-                    row_html(
-                        [
-                            _link("web:site", site_id, site_id, script, "code"),
-                            Cell(name),
-                            Cell(f"web.kind.{kind}", kind="msg"),
-                            Cell(country),
-                        ],
-                        lang,
-                    )
+                    [
+                        _link("web:site", site_id, site_id, script, "code"),
+                        Cell(name),
+                        Cell(f"web.kind.{kind}", kind="msg"),
+                        Cell(country),
+                    ]
                     for site_id, name, kind, country in sites
                 ],
                 lang,
@@ -685,23 +715,20 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
         {
             "site": site,
             "org_url": object_url("web:organisation", site["organisation"]["org_id"]),
-            "upstream": tiers_html(
+            "upstream": _tiers(
                 tier_blocks(request, "up", up, lambda v: site_chip(chain, v, site_memo)), lang
             ),
-            "downstream": tiers_html(
+            "downstream": _tiers(
                 tier_blocks(request, "down", down, lambda v: site_chip(chain, v, site_memo)), lang
             ),
-            "receipts": tbody_rows(
+            "receipts": markup_jinja.table_rows(
                 [
-                    row_html(
-                        [
-                            _link("web:site", sup, sup_name, script),
-                            _link("web:item", item, item_name, script),
-                            Cell(share, kind="pct"),
-                            Cell(qualified, kind="bool"),
-                        ],
-                        lang,
-                    )
+                    [
+                        _link("web:site", sup, sup_name, script),
+                        _link("web:item", item, item_name, script),
+                        Cell(share, kind="pct"),
+                        Cell(qualified, kind="bool"),
+                    ]
                     for sup, sup_name, item, item_name, share, qualified in receipts
                 ],
                 lang,
@@ -710,16 +737,13 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
             "all_receipts_url": _list_url("web:links", receiver=site["site_id"])
             if more_receipts
             else "",
-            "supplies": tbody_rows(
+            "supplies": markup_jinja.table_rows(
                 [
-                    row_html(
-                        [
-                            _link("web:item", item, item_name, script),
-                            _link("web:site", recv, recv_name, script),
-                            Cell(share, kind="pct"),
-                        ],
-                        lang,
-                    )
+                    [
+                        _link("web:item", item, item_name, script),
+                        _link("web:site", recv, recv_name, script),
+                        Cell(share, kind="pct"),
+                    ]
                     for item, item_name, recv, recv_name, share in supplies
                 ],
                 lang,
@@ -747,19 +771,19 @@ def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     node_memo = _chip_memo(chain, "node")
     script = get_script_prefix()
 
-    def bom_row(key: str, name: str, qty: Any) -> SafeString:
-        return row_html([_link("web:item", key, name, script), Cell(qty, kind="num")], lang)
+    def bom_row(key: str, name: str, qty: Any) -> list[Cell]:
+        return [_link("web:item", key, name, script), Cell(qty, kind="num")]
 
     return render(
         request,
         "valuechain/item.html",
         {
             "item": item,
-            "inputs": tbody_rows([bom_row(*b) for b in inputs], lang, 2),
+            "inputs": markup_jinja.table_rows([bom_row(*b) for b in inputs], lang, 2),
             "all_inputs_url": _list_url("web:bom", parent=item["item_id"]) if more_inputs else "",
-            "used_in": tbody_rows([bom_row(*b) for b in used_in], lang, 2),
+            "used_in": markup_jinja.table_rows([bom_row(*b) for b in used_in], lang, 2),
             "all_used_in_url": _list_url("web:bom", child=item["item_id"]) if more_used_in else "",
-            "upstream": tiers_html(
+            "upstream": _tiers(
                 tier_blocks(request, "up", upstream, lambda v: node_chip(chain, v, node_memo)),
                 lang,
             ),

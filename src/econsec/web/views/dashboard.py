@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from econsec.i18n import t
 from econsec.registry import DashboardCard, registry, resolve
 
+from .. import markup_jinja
 from ..formatting import format_number
 from ..language import request_language
 from ..models import Job
@@ -141,7 +142,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "web/dashboard.html",
         {
-            "cards": cards_html(cards, request_language(request)),
+            "cards": (
+                markup_jinja.cards_html(cards, request_language(request))
+                if markup_jinja.jinja_markup()
+                else cards_html(cards, request_language(request))
+            ),
             "headline": figures["headline"],
             "jobs": jobs,
         },
