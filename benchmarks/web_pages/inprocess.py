@@ -19,7 +19,6 @@ import pstats
 import statistics
 import sys
 import time
-from collections.abc import Callable
 
 from .__main__ import OUT, _load, _pages, _session_cookie
 
@@ -33,12 +32,6 @@ def main() -> None:
     parser.add_argument("--only", default="", help="pages whose name contains this")
     parser.add_argument("--profile", default="", help="cProfile the page with exactly this name")
     parser.add_argument("--top", type=int, default=35, help="profile lines to print")
-    parser.add_argument(
-        "--markup",
-        nargs="+",
-        default=["python", "jinja2"],
-        help="markup renderers (settings.ECONSEC_MARKUP); two or more are compared side by side",
-    )
     args = parser.parse_args()
 
     store = OUT / f"store-{args.sites}-{args.parts}-{args.tiers}"
@@ -84,9 +77,6 @@ def main() -> None:
         return size
 
     if args.profile:
-        from django.conf import settings
-
-        settings.ECONSEC_MARKUP = args.markup[0]
         path = pages[args.profile]
         for _ in range(5):
             get(path)
@@ -100,65 +90,23 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(args.top)
         return
 
-    if len(args.markup) > 1:
-        _compare(args.markup, pages, get, args.repeat)
-        return
     # The median is what a request costs on this (shared) machine now; the minimum is the least
     # disturbed run, steadier when other work competes for the cores and their caches.
-    from django.conf import settings
-
-    settings.ECONSEC_MARKUP = args.markup[0]
-    if True:
-        print(f"{'page':42} {'CPU ms/req median':>18} {'min':>6} {'bytes':>8}")
-        total = []
-        for name, path in pages.items():
-            for _ in range(3):
-                get(path)
-            times = []
-            for _ in range(args.repeat):
-                t0 = time.thread_time()
-                get(path)
-                times.append(time.thread_time() - t0)
-            size = get(path)
-            ms = statistics.median(times) * 1000
-            total.append(ms)
-            print(f"{name:42} {ms:18.2f} {min(times) * 1000:6.2f} {size:8}")
-        print(f"{'median over pages':42} {statistics.median(total):18.2f}")
-
-
-def _compare(
-    renderers: list[str], pages: dict[str, str], get: Callable[[str], int], repeat: int
-) -> None:
-    """Each page under every markup renderer, requests interleaved (A B, B A, …) so that the
-    machine's changing load falls on all of them alike; medians and the ratio to the first."""
-    from django.conf import settings
-
-    first = renderers[0]
-    head = "".join(f" {r + ' ms':>12}" for r in renderers)
-    ratios = "".join(f" {r + '/' + first:>16}" for r in renderers[1:])
-    print(f"{'page (median CPU per request)':42}{head}{ratios}")
-    medians: dict[str, list[float]] = {r: [] for r in renderers}
+    print(f"{'page':42} {'CPU ms/req median':>18} {'min':>6} {'bytes':>8}")
+    total = []
     for name, path in pages.items():
-        times: dict[str, list[float]] = {r: [] for r in renderers}
-        for n in range(repeat + 3):
-            order = renderers if n % 2 == 0 else renderers[::-1]
-            for renderer in order:
-                settings.ECONSEC_MARKUP = renderer  # outside the timing
-                t0 = time.thread_time()
-                get(path)
-                spent = time.thread_time() - t0
-                if n >= 3:  # the first rounds warm up
-                    times[renderer].append(spent)
-        row = {r: statistics.median(times[r]) * 1000 for r in renderers}
-        for r in renderers:
-            medians[r].append(row[r])
-        cells = "".join(f" {row[r]:12.2f}" for r in renderers)
-        rel = "".join(f" {row[r] / row[first]:16.3f}" for r in renderers[1:])
-        print(f"{name:42}{cells}{rel}")
-    over = {r: statistics.median(medians[r]) for r in renderers}
-    cells = "".join(f" {over[r]:12.2f}" for r in renderers)
-    rel = "".join(f" {over[r] / over[first]:16.3f}" for r in renderers[1:])
-    print(f"{'median over pages':42}{cells}{rel}")
+        for _ in range(3):
+            get(path)
+        times = []
+        for _ in range(args.repeat):
+            t0 = time.thread_time()
+            get(path)
+            times.append(time.thread_time() - t0)
+        size = get(path)
+        ms = statistics.median(times) * 1000
+        total.append(ms)
+        print(f"{name:42} {ms:18.2f} {min(times) * 1000:6.2f} {size:8}")
+    print(f"{'median over pages':42} {statistics.median(total):18.2f}")
 
 
 if __name__ == "__main__":

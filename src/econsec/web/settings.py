@@ -107,14 +107,13 @@ TEMPLATES = [
         },
     },
     {
-        # Page parts rendered in loops (econsec.web.jinja); the pages themselves are Django's.
+        # Page parts that loop (rows, tiers, cards, navigation: econsec.web.jinja); the pages
+        # themselves are Django templates.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "OPTIONS": {"environment": "econsec.web.jinja.environment"},
     },
 ]
-# Which renderer builds list and detail page parts: "python" (econsec.web.markup) or "jinja2".
-ECONSEC_MARKUP = os.environ.get("ECONSEC_MARKUP", "python")
 
 _default_db = f"sqlite:///{DATA_DIR / 'econsec.sqlite3'}"
 # Connections are kept between requests (per server thread): opening a SQLite connection and
