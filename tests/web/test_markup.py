@@ -1,26 +1,27 @@
-"""Markup built in Python (econsec.web.markup, the frame in econsec.web.context): escaped,
-translated, and the same links the templates made."""
+"""Page parts rendered from Jinja2 templates (econsec.web.markup, the frame's navigation in
+econsec.web.context): escaped, translated, and the same links Django's reverse makes."""
 
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 import numpy as np
 import pytest
 from django.urls import get_script_prefix, reverse, set_script_prefix
+from django.utils.safestring import mark_safe
 
 from econsec.i18n import t
 from econsec.valuechain.web.tiers import WalkMemo
-from econsec.valuechain.web.views import SPECS, tier_index
+from econsec.valuechain.web.views import SPECS, tier_index, tiers_html
+from econsec.web.jinja import render_part, template
 from econsec.web.markup import (
     Cell,
     pager_html,
     ref_html,
-    row_html,
-    tbody_rows,
+    table_rows,
     thead_html,
-    tiers_html,
     toolbar_html,
 )
 
@@ -32,8 +33,10 @@ def test_references_and_cells_escape_stored_text(db: Any) -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     href = re.search(r'href="([^"]*)"', html)
     assert href is not None
-    assert href.group(1).replace("&quot;", '"') == reverse("web:site", args=['S 1 "x"'])
-    row = row_html([Cell(EVIL), Cell(["<b>", "ok"], kind="tags"), Cell(0.25, kind="pct")], "en")
+    assert unescape(href.group(1)) == reverse("web:site", args=['S 1 "x"'])
+    row = table_rows(
+        [[Cell(EVIL), Cell(["<b>", "ok"], kind="tags"), Cell(0.25, kind="pct")]], "en", 3
+    )
     assert "<script>" not in row and "<b>" not in row
     assert '<td class="num"><span class="num">25.0%</span></td>' in row
 
@@ -65,13 +68,44 @@ def test_toolbar_escapes_the_query_and_names_sort_columns() -> None:
         clear_url="/valuechain/links/",
     )
     assert "<script>" not in html and "<x>" not in html
-    assert 'value="&quot;&gt;&lt;x&gt;"' in html
+    # The query and a filter's text are shown escaped and read back as typed.
+    query = re.search(r'name="q" value="([^"]*)"', html)
+    assert query is not None and unescape(query.group(1)) == EVIL
+    item = re.search(r'name="item" placeholder="[^"]*" aria-label="[^"]*" value="([^"]*)"', html)
+    assert item is not None and unescape(item.group(1)) == '"><x>'
     # Sort options show the column's name, not its message id.
     share = t("web.col.share", "ja")
     assert f'<option value="-share" selected>{t("web.list.sort_by", "ja", column=share)} ↓' in html
     assert "web.col." not in html
     assert '<option value="yes" selected>' in html
     assert 'href="/valuechain/links/"' in html  # something is filtered: offer to clear
+
+
+def test_cards_and_navigation_escape_their_texts() -> None:
+    cards = render_part(
+        "web/cards.jinja",
+        cards=[{"label_key": "web.nav.items", "value": 1234, "url": '/x?a="b"', "note": EVIL}],
+        lang="en",
+    )
+    assert "<script>" not in cards and "&lt;script&gt;" in cards
+    assert '<span class="card-value">1,234</span>' in cards
+    href = re.search(r'href="([^"]*)"', cards)
+    assert href is not None and unescape(href.group(1)) == '/x?a="b"'
+    nav = render_part(
+        "web/sidenav.jinja",
+        nav=[{"label": EVIL, "url": "/a/", "name": "web:a"}],
+        more=[],
+        current="/a/",
+        secondary="",
+        lang="en",
+    )
+    assert "<script>" not in nav
+    assert '<a href="/a/" class="current" aria-current="page">&lt;script&gt;' in nav
+
+
+def test_templates_are_compiled_once() -> None:
+    assert template("web/table_rows.jinja") is template("web/table_rows.jinja")
+    assert template("web/table_rows.jinja").environment.autoescape is True
 
 
 def test_pager_keeps_other_parameters() -> None:
@@ -83,8 +117,8 @@ def test_pager_keeps_other_parameters() -> None:
 
 
 def test_tables_and_tiers_when_empty_and_full() -> None:
-    assert 'colspan="3"' in tbody_rows([], "en", 3)
-    assert tbody_rows(["<td>1</td>"], "en", 3) == "<tr><td>1</td></tr>\n"
+    assert 'colspan="3"' in table_rows([], "en", 3)
+    assert table_rows([[Cell("1")]], "en", 3) == "<tr><td>1</td></tr>\n"
     assert thead_html(("web.col.name",), "en") == '<th scope="col">Name</th>'
     assert t("web.tier.none", "en") in tiers_html([], "en")
     block = {
@@ -92,7 +126,7 @@ def test_tables_and_tiers_when_empty_and_full() -> None:
         "anchor": "up-2",
         "total": 1234,
         "open": False,
-        "chips": "<li>chip</li>",
+        "chips": mark_safe("<li>chip</li>"),
         "range": "1–25 of 1,234",
         "prev_url": "",
         "next_url": "?tier=up-2&page=2#up-2",

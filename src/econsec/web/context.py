@@ -3,24 +3,24 @@
 Everything here is per process or per request and costs no query beyond the user's roles (one,
 cached on the user for the request): URLs are reversed once per process and script prefix, and
 the navigation with its labels is built once per (prefix, language, roles). The side navigation
-and the role badges are markup built once per (prefix, language, roles, current entry): a
-template loop with a tag per entry cost more than the rest of the frame together
-(docs/decisions/0058-per-request-cpu.md).
+and the role badges are rendered (Jinja2, ``web/sidenav.jinja``) once per (prefix, language,
+roles, current entry) and kept: a Django template loop with a tag per entry cost more than the
+rest of the frame together (docs/decisions/0058-per-request-cpu.md).
 """
 
 from __future__ import annotations
 
 import threading
-from html import escape
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from econsec.i18n import t
 from econsec.registry import registry
 
+from .jinja import render_part
 from .language import SUPPORTED, request_language
 from .roles import CAPABILITIES, PUBLIC, user_roles
 
@@ -80,7 +80,7 @@ def navigation(roles: frozenset[str], lang: str, section: str = "main") -> list[
 
 def sidenav_html(roles: frozenset[str], lang: str, path: str, url_name: str) -> SafeString:
     """The side navigation for these roles in ``lang``, with the entry for ``path`` (or the
-    secondary entry for ``url_name``) marked current. Labels and URLs are escaped."""
+    secondary entry for ``url_name``) marked current."""
     nav = navigation(roles, lang)
     more = navigation(roles, lang, "secondary")
     current = path if any(entry["url"] == path for entry in nav) else ""
@@ -89,24 +89,17 @@ def sidenav_html(roles: frozenset[str], lang: str, path: str, url_name: str) -> 
         secondary = ""
     key = (get_script_prefix(), lang, roles, len(registry.nav), current, secondary)
     found = _markup.get(key)
-    if found is not None:
-        return found
-    parts = [f'<nav class="sidenav" aria-label="{escape(t("web.nav.label", lang))}">\n  <ul>\n']
-    for entry in nav:
-        mark = ' class="current" aria-current="page"' if entry["url"] == current else ""
-        parts.append(
-            f'    <li><a href="{escape(entry["url"])}"{mark}>{escape(entry["label"])}</a></li>\n'
+    if found is None:
+        found = render_part(
+            "web/sidenav.jinja",
+            nav=nav,
+            more=more,
+            current=current,
+            secondary=secondary,
+            lang=lang,
         )
-    parts.append('  </ul>\n  <ul class="secondary">\n')
-    for entry in more:
-        mark = ' class="current"' if entry["name"] == secondary else ""
-        label = escape(entry["label"])
-        parts.append(f'    <li><a href="{escape(entry["url"])}"{mark}>{label}</a></li>\n')
-    parts.append(f'    <li><a href="/api/docs">{escape(t("web.nav.api", lang))}</a></li>\n')
-    parts.append("  </ul>\n</nav>")
-    found = mark_safe("".join(parts))
-    with _lock:
-        _markup[key] = found
+        with _lock:
+            _markup[key] = found
     return found
 
 
@@ -115,12 +108,7 @@ def role_badges(roles: frozenset[str], lang: str) -> SafeString:
     key = ("badges", lang, roles)
     found = _markup.get(key)
     if found is None:
-        found = mark_safe(
-            "".join(
-                f' <span class="badge">{escape(t("web.role." + r, lang))}</span>'
-                for r in sorted(roles)
-            )
-        )
+        found = render_part("web/role_badges.jinja", roles=sorted(roles), lang=lang)
         with _lock:
             _markup[key] = found
     return found
@@ -134,16 +122,8 @@ def language_buttons(active: str) -> SafeString:
     key = ("languages", active)
     found = _markup.get(key)
     if found is None:
-        found = mark_safe(
-            "".join(
-                f'<button type="submit" name="language" value="{code}" class="lang active"'
-                f' aria-pressed="true">{_LANGUAGE_NAMES.get(code, code)}</button>'
-                if code == active
-                else f'<button type="submit" name="language" value="{code}" class="lang">'
-                f"{_LANGUAGE_NAMES.get(code, code)}</button>"
-                for code in SUPPORTED
-            )
-        )
+        languages = [(code, _LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED]
+        found = render_part("web/language_buttons.jinja", languages=languages, active=active)
         with _lock:
             _markup[key] = found
     return found

@@ -105,7 +105,14 @@ TEMPLATES = [
                 "econsec.web.context.workbench",
             ],
         },
-    }
+    },
+    {
+        # Page parts that loop (rows, tiers, cards, navigation: econsec.web.jinja); the pages
+        # themselves are Django templates.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "OPTIONS": {"environment": "econsec.web.jinja.environment"},
+    },
 ]
 
 _default_db = f"sqlite:///{DATA_DIR / 'econsec.sqlite3'}"

@@ -4,10 +4,11 @@ Each list is described by a :class:`ListSpec`; one template renders them all. So
 to non-null, indexed columns so every page is an index walk (the indexes in valuechain.models),
 and each list selects only the columns it shows.
 
-Table rows are turned into markup in Python (``econsec.web.markup``), not by a template include
-per cell: at 50 rows of up to six cells the include machinery and a URL reversal per link were
-most of a page's time (docs/decisions/0055-fast-list-and-detail-pages.md). Every stored text is
-escaped with ``html.escape`` before it is joined into markup.
+Table rows, toolbar, pager and tier blocks are Jinja2 templates (``econsec.web.markup``,
+``valuechain/*.jinja``), not a Django template include per cell: at 50 rows of up to six cells
+the include machinery and a URL reversal per link were most of a page's time
+(docs/decisions/0055-fast-list-and-detail-pages.md, 0091-markup-jinja2-measured.md). Jinja2
+escapes every stored text it prints.
 
 Detail pages take their tiers from the compiled network (``econsec.valuechain.web.tiers.ChainTiers``) and
 show a bounded page of each tier and of each related list, linking to the full lists.
@@ -18,7 +19,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,16 +37,15 @@ from econsec.valuechain.web import detail_queries
 from econsec.valuechain.web.detail_queries import RELATED_ROWS
 from econsec.valuechain.web.tiers import ChainTiers, IntArray, cached_tiers, chain_tiers
 from econsec.web.formatting import format_number
+from econsec.web.jinja import macro, render_part
 from econsec.web.listing import Fetch, PreparedPages, SortRank, TextIndex, paginate
 from econsec.web.markup import (
     Cell,
     object_url,
     pager_html,
     ref_html,
-    row_html,
-    tbody_rows,
+    table_rows,
     thead_html,
-    tiers_html,
     toolbar_html,
 )
 from econsec.web.roles import READ, role_required
@@ -455,9 +454,7 @@ def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
         "valuechain/list.html",
         {
             "spec": spec,
-            "rows": tbody_rows(
-                [row_html(row(r, script), lang) for r in page.rows], lang, len(spec.headers)
-            ),
+            "rows": table_rows([row(r, script) for r in page.rows], lang, len(spec.headers)),
             "toolbar": toolbar_html(
                 lang=lang,
                 q=q,
@@ -545,31 +542,31 @@ def _chip_memo(chain: CompiledChain, kind: str) -> dict[int, str]:
 
 
 def site_chip(chain: CompiledChain, site: int, memo: dict[int, str]) -> str:
-    """A site in a tier list: link, organisation and country (escaped markup, memoised)."""
+    """A site in a tier list: link, organisation and country (``<li>`` markup, memoised)."""
     html = memo.get(site)
     if html is None:
         org = int(chain.site_org[site])
-        html = memo[site] = (
-            f'<a href="{escape(object_url("web:site", chain.site_ids[site]))}">'
-            f"{escape(chain.site_names[site])}</a> "
-            f'<span class="muted">{escape(chain.org_names[org])} · '
-            f"{escape(chain.countries[int(chain.site_country[site])])}</span>"
+        html = memo[site] = macro("valuechain/chips.jinja", "site_chip")(
+            object_url("web:site", chain.site_ids[site]),
+            chain.site_names[site],
+            chain.org_names[org],
+            chain.countries[int(chain.site_country[site])],
         )
     return html
 
 
 def node_chip(chain: CompiledChain, node: int, memo: dict[int, str]) -> str:
-    """A (site, item) pair in a tier list: site link, country and item link (escaped markup,
+    """A (site, item) pair in a tier list: site link, country and item link (``<li>`` markup,
     memoised)."""
     html = memo.get(node)
     if html is None:
         site, item = int(chain.node_site[node]), int(chain.node_item[node])
-        html = memo[node] = (
-            f'<a href="{escape(object_url("web:site", chain.site_ids[site]))}">'
-            f"{escape(chain.site_names[site])}</a> "
-            f'<span class="muted">{escape(chain.countries[int(chain.site_country[site])])} · '
-            f'<a href="{escape(object_url("web:item", chain.item_ids[item]))}">'
-            f"{escape(chain.item_names[item])}</a></span>"
+        html = memo[node] = macro("valuechain/chips.jinja", "node_chip")(
+            object_url("web:site", chain.site_ids[site]),
+            chain.site_names[site],
+            chain.countries[int(chain.site_country[site])],
+            object_url("web:item", chain.item_ids[item]),
+            chain.item_names[item],
         )
     return html
 
@@ -601,7 +598,7 @@ def tier_blocks(
                 "anchor": anchor,
                 "total": total,
                 "open": number == 1 or focus == anchor,
-                "chips": mark_safe("".join(f"<li>{chip(int(v))}</li>" for v in shown)),
+                "chips": mark_safe("".join(chip(int(v)) for v in shown)),
                 "range": t(
                     "valuechain.web.tier_range",
                     lang,
@@ -616,6 +613,12 @@ def tier_blocks(
             }
         )
     return blocks
+
+
+def tiers_html(blocks: Sequence[dict[str, Any]], lang: str) -> SafeString:
+    """Tier blocks (:func:`tier_blocks`) as ``<details>`` elements, or a note that there are
+    none."""
+    return render_part("valuechain/tiers.jinja", blocks=blocks, lang=lang)
 
 
 def _list_url(name: str, **params: str) -> str:
@@ -640,17 +643,14 @@ def organisation_detail(request: HttpRequest, org_id: str) -> HttpResponse:
         "valuechain/organisation.html",
         {
             "org": org,
-            "sites": tbody_rows(
+            "sites": table_rows(
                 [
-                    row_html(
-                        [
-                            _link("web:site", site_id, site_id, script, "code"),
-                            Cell(name),
-                            Cell(f"web.kind.{kind}", kind="msg"),
-                            Cell(country),
-                        ],
-                        lang,
-                    )
+                    [
+                        _link("web:site", site_id, site_id, script, "code"),
+                        Cell(name),
+                        Cell(f"web.kind.{kind}", kind="msg"),
+                        Cell(country),
+                    ]
                     for site_id, name, kind, country in sites
                 ],
                 lang,
@@ -691,17 +691,14 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
             "downstream": tiers_html(
                 tier_blocks(request, "down", down, lambda v: site_chip(chain, v, site_memo)), lang
             ),
-            "receipts": tbody_rows(
+            "receipts": table_rows(
                 [
-                    row_html(
-                        [
-                            _link("web:site", sup, sup_name, script),
-                            _link("web:item", item, item_name, script),
-                            Cell(share, kind="pct"),
-                            Cell(qualified, kind="bool"),
-                        ],
-                        lang,
-                    )
+                    [
+                        _link("web:site", sup, sup_name, script),
+                        _link("web:item", item, item_name, script),
+                        Cell(share, kind="pct"),
+                        Cell(qualified, kind="bool"),
+                    ]
                     for sup, sup_name, item, item_name, share, qualified in receipts
                 ],
                 lang,
@@ -710,16 +707,13 @@ def site_detail(request: HttpRequest, site_id: str) -> HttpResponse:
             "all_receipts_url": _list_url("web:links", receiver=site["site_id"])
             if more_receipts
             else "",
-            "supplies": tbody_rows(
+            "supplies": table_rows(
                 [
-                    row_html(
-                        [
-                            _link("web:item", item, item_name, script),
-                            _link("web:site", recv, recv_name, script),
-                            Cell(share, kind="pct"),
-                        ],
-                        lang,
-                    )
+                    [
+                        _link("web:item", item, item_name, script),
+                        _link("web:site", recv, recv_name, script),
+                        Cell(share, kind="pct"),
+                    ]
                     for item, item_name, recv, recv_name, share in supplies
                 ],
                 lang,
@@ -747,17 +741,17 @@ def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     node_memo = _chip_memo(chain, "node")
     script = get_script_prefix()
 
-    def bom_row(key: str, name: str, qty: Any) -> SafeString:
-        return row_html([_link("web:item", key, name, script), Cell(qty, kind="num")], lang)
+    def bom_row(key: str, name: str, qty: Any) -> list[Cell]:
+        return [_link("web:item", key, name, script), Cell(qty, kind="num")]
 
     return render(
         request,
         "valuechain/item.html",
         {
             "item": item,
-            "inputs": tbody_rows([bom_row(*b) for b in inputs], lang, 2),
+            "inputs": table_rows([bom_row(*b) for b in inputs], lang, 2),
             "all_inputs_url": _list_url("web:bom", parent=item["item_id"]) if more_inputs else "",
-            "used_in": tbody_rows([bom_row(*b) for b in used_in], lang, 2),
+            "used_in": table_rows([bom_row(*b) for b in used_in], lang, 2),
             "all_used_in_url": _list_url("web:bom", child=item["item_id"]) if more_used_in else "",
             "upstream": tiers_html(
                 tier_blocks(request, "up", upstream, lambda v: node_chip(chain, v, node_memo)),
