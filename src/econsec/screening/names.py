@@ -108,20 +108,56 @@ def japanese_key(token: str) -> str:
     return key
 
 
-def _token_similarity(a: str, b: str, config: NameConfig, japanese: bool) -> float:
+_KO_KEY_STEPS = (
+    ("eui", "ui"), ("ui", "i"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ae", "e"),
+    ("ch", "j"), ("sh", "s"), ("c", "k"), ("g", "k"), ("b", "p"), ("d", "t"), ("l", "r"),
+    ("x", "ks"), ("o", "u"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def korean_key(token: str) -> str:
+    """A lossy sound key that lets Revised Romanisation, McCune–Reischauer and customary Korean
+    spellings meet: ㅓ is written eo, o or u (Jeong/Jong/Jung, Seong/Sung), plain stops k/g, p/b,
+    t/d and j/ch alternate (Pak/Bak, Pong/Bong), l/r are one sound (Lee/Ri), and English-style
+    spellings add h or r after a vowel (Ahn, Oh, Park)."""
+    key = token
+    for old, new in _KO_KEY_STEPS:
+        key = key.replace(old, new)
+    out: list[str] = []
+    for i, ch in enumerate(key):
+        following = key[i + 1 : i + 2]
+        after_vowel = bool(out) and out[-1] in "aeiou"
+        if ch in "hr" and after_vowel and (not following or following not in "aeiouwy"):
+            continue  # Ahn, Oh, Park
+        if out and out[-1] == ch:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+_SOUND_KEYS = {"ja": japanese_key, "ko": korean_key}
+
+
+def _sound_key(q: NameForm, c: NameForm, config: NameConfig) -> str:
+    """Which sound key compares the two forms: "ja" or "ko" when one side was read from that
+    script, "" for plain spelling."""
+    methods = (q.method, c.method)
+    if config.loose_japanese and any(m.startswith("ja") for m in methods):
+        return "ja"
+    if any(m.startswith("ko") for m in methods):
+        return "ko"
+    return ""
+
+
+def _token_similarity(a: str, b: str, config: NameConfig, key: str) -> float:
     if a == b:
         return 1.0
-    return _cached_similarity(
-        a,
-        b,
-        japanese and config.loose_japanese,
-        config.initial_similarity,
-        config.min_token_similarity,
-    )
+    return _cached_similarity(a, b, key, config.initial_similarity, config.min_token_similarity)
 
 
 @lru_cache(maxsize=1 << 20)
-def _cached_similarity(a: str, b: str, loose: bool, initial: float, floor: float) -> float:
+def _cached_similarity(a: str, b: str, loose: str, initial: float, floor: float) -> float:
     if not (a.isalpha() and b.isalpha()) and (
         any(c.isdigit() for c in a) or any(c.isdigit() for c in b)
     ):
@@ -134,12 +170,12 @@ def _cached_similarity(a: str, b: str, loose: bool, initial: float, floor: float
         return 0.0
     sim = Levenshtein.normalized_similarity(a, b)
     if loose and sim < 1.0:
-        ka, kb = japanese_key(a), japanese_key(b)
-        sim = max(sim, 0.95 * Levenshtein.normalized_similarity(ka, kb))
+        key = _SOUND_KEYS[loose]
+        sim = max(sim, 0.95 * Levenshtein.normalized_similarity(key(a), key(b)))
     return sim
 
 
-def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese: bool) -> list[str]:
+def _merge_runs(left: list[str], right: list[str], config: NameConfig, key: str) -> list[str]:
     """Join adjacent tokens of ``left`` that together spell one token of ``right``."""
     if len(left) < 2:
         return left
@@ -163,7 +199,7 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese:
                 and any(
                     t[0] == joined[0]
                     and abs(len(t) - len(joined)) <= 1 + len(t) // 8
-                    and _token_similarity(joined, t, config, japanese) >= 0.9
+                    and _token_similarity(joined, t, config, key) >= 0.9
                     for t in long_targets
                 )
             ):
@@ -266,9 +302,9 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         c, skeletal = _as_skeleton(c), True
     elif c.method in SKELETON_METHODS and q.method not in SKELETON_METHODS:
         q, skeletal = _as_skeleton(q), True
-    japanese = q.method.startswith("ja") or c.method.startswith("ja")
-    qt = _merge_runs(list(q.tokens), list(c.tokens), config, japanese)
-    ct = _merge_runs(list(c.tokens), qt, config, japanese)
+    loose = _sound_key(q, c, config)
+    qt = _merge_runs(list(q.tokens), list(c.tokens), config, loose)
+    ct = _merge_runs(list(c.tokens), qt, config, loose)
     acronyms_c: set[int] = set()
     acronyms_q: set[int] = set()
     if q.method == c.method == "latin":  # transliterated tokens are not written initials
@@ -276,7 +312,6 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         ct, acronyms_c = _collapse_acronyms(qt, ct, whole)
         qt, acronyms_q = _collapse_acronyms(ct, qt, whole)
     pairs: list[tuple[float, int, int]] = []
-    loose = japanese and config.loose_japanese
     floor, initial = config.min_token_similarity, config.initial_similarity
     if "zh-wg" in (q.method, c.method):
         # The Wade-Giles key is already lossy (b/p, j/zh/ch merged): only whole syllable
