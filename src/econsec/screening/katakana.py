@@ -9,8 +9,8 @@ This reading undoes those additions by general rules, not word lists:
   ウォ wo, ヴァ va, シェ she, ジェ je, チェ che, ツァ tsa);
 - the vowel u after a consonant is dropped when another consonant or the end of the word
   follows (プロム → prom), in the first syllable only where English has such an onset (st, br,
-  pr: スター → star); o after t or d is dropped at the end of the word (ルド → ld);
-- ー after a is read r (スター star, ウォルマート walmart), at the end of a word er
+  pr: スター → star); o after t or d is dropped at the end of the word or before r (ルド → ld, トリ → tri);
+- ー after u is read oo (グーグル google); ー after a is read r (スター star, ウォルマート walmart), at the end of a word er
   (ダイムラー daimler); after other vowels it is dropped; ッ is dropped (the next consonant
   is not doubled, as in most English spellings).
 The matcher still compares the result loosely (l/r, b/v), see ``names.japanese_key``.
@@ -86,6 +86,8 @@ def back_transliterate(word: str) -> str:
         if syl == "ー":
             if out and out[-1].endswith("a"):
                 out[-1] = out[-1][:-1] + "er" if not following else out[-1] + "r"
+            elif out and out[-1].endswith("u") and len(out[-1]) >= 2:
+                out[-1] = out[-1][:-1] + "oo"  # グーグル → google, ブーツ → boots
             continue
         if following == "ー":
             out.append(syl)
@@ -96,7 +98,8 @@ def back_transliterate(word: str) -> str:
             # English onsets: consonant + r (br, pr, gr…) and s + consonant (st, sp, sb…).
             drop = consonant_u and before_consonant and (following[0] == "r" or syl in ("su", "zu"))
         elif syl in ("to", "do"):
-            drop = not following  # an o added after a final t or d: ルド → ld
+            # An o added after t or d at the end or before r: ルド → ld, トリ → tri.
+            drop = not following or following[0] == "r"
         else:
             drop = consonant_u and (before_consonant or not following)
         out.append(syl[:-1] if drop else syl)

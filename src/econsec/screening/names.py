@@ -16,7 +16,14 @@ from rapidfuzz.distance import Levenshtein
 
 from econsec.screening.nicknames import nickname_map
 from econsec.screening.normalise import NameForm, generic_words, name_forms
-from econsec.screening.transliterate import SKELETON_METHODS, skeleton
+from econsec.screening.transliterate import (
+    SKELETON_METHODS,
+    is_han,
+    is_hangul,
+    organisation_types,
+    place_tokens,
+    skeleton,
+)
 
 ALGORITHM = "name-align-v1"
 
@@ -57,6 +64,19 @@ class NameConfig:
     # An abbreviation and the words it abbreviates (PLA / People's Liberation Army): strong,
     # but weaker than the words themselves.
     acronym_similarity: float = 0.9
+    # Names read from Japanese, Chinese or Korean script (issue 17). A personal name there is a
+    # surname and a given name of one or two characters each; a romanisation one letter away
+    # is another name (佐藤 Sato / Kato), not a variant, once the sound key has absorbed the
+    # real spelling variants. A token pair's shortfall from 1.0 is multiplied by this.
+    east_asian_person_strictness: float = 2.5
+    # Two organisations that share their name but each carry a word the other lacks are two
+    # companies of one group (Mitsubishi Electric / Mitsubishi Heavy Industries).
+    conflicting_words_factor: float = 0.8
+    # A word of the list entry that the query lacks, in an organisation name, when it is a
+    # business-line word (University / University of Technology).
+    unmatched_generic_factor: float = 0.9
+    # Place names are optional qualifiers of organisation names (Hangzhou Hikvision / 海康威视).
+    place_weight: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -92,7 +112,11 @@ def japanese_key(token: str) -> str:
     Japanese has no l/r or b/v distinction, writes final y as i (ソニー sonii → soni ≈ sony),
     and adds a vowel after final consonants (パナソニック panasonikku ≈ panasonic).
     """
-    key = token.replace("ph", "f").replace("ck", "k").replace("th", "s").replace("x", "ks")
+    key = token.replace("xx", "x").replace("ph", "f").replace("ck", "k").replace("th", "s")
+    key = key.replace("x", "ks")
+    # Spellings of sounds katakana writes one way: pf (Pfizer ファイザー), zh (Prigozhin プリゴジン),
+    # ay (Raytheon レイセオン), and ti, which katakana writes チ in Russian names (Putin プーチン).
+    key = key.replace("pf", "f").replace("zh", "j").replace("ay", "ei").replace("chi", "ti")
     key = key.replace("l", "r").replace("v", "b").replace("qu", "ku")
     key = "".join("k" if c == "c" and key[i + 1 : i + 2] != "h" else c for i, c in enumerate(key))
     if key.endswith("y"):
@@ -317,6 +341,13 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         # The Wade-Giles key is already lossy (b/p, j/zh/ch merged): only whole syllable
         # groups that agree count, or "hsin" would meet "hsifu".
         floor = 1.0
+    # A personal name written in kanji, hanzi or hangul (not a foreign name in katakana).
+    east_asian = kind == "person" and any(
+        f.method.split("+")[0] in ("ja", "ja-unidic", "zh", "ko")
+        and any(is_han(ch) or is_hangul(ch) for ch in f.original)
+        for f in (q, c)
+    )
+    strict = config.east_asian_person_strictness if east_asian else 1.0
     nick_sim = config.nickname_similarity
     nicknames = nickname_map() if kind in ("person", "unknown") else {}
     none: frozenset[str] = frozenset()
@@ -327,6 +358,8 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
                 sim = nick_sim
             elif sim == 1.0 and (i in acronyms_q or j in acronyms_c):
                 sim = config.acronym_similarity
+            if strict > 1.0 and sim < 0.95:  # 0.95: what the sound key gives a true variant
+                sim = max(0.0, 1.0 - strict * (1.0 - sim))
             if sim >= floor:
                 pairs.append((sim, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
@@ -337,8 +370,11 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
     numerator = 0.0
     denominator = 0.0
     generic = generic_words()
+    places = place_tokens() if kind != "person" else frozenset()
 
     def size(token: str) -> float:
+        if token in places:
+            return len(token) * config.place_weight
         return len(token) * (config.generic_weight if token in generic else 1.0)
 
     for sim, i, j in pairs:
@@ -353,13 +389,20 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         matched.append(TokenMatch(qt[i], ct[j], round(sim, 4)))
     rest_q = tuple(t for i, t in enumerate(qt) if i not in used_q)
     rest_c = tuple(t for j, t in enumerate(ct) if j not in used_c)
-    middle = kind == "person" and _extra_parts_only(qt, ct, kept_pairs, config.weak_pair_similarity)
+    # East Asian personal names have no middle names or patronymics: an extra part is another
+    # person, on either side.
+    middle = (
+        kind == "person"
+        and not east_asian
+        and _extra_parts_only(qt, ct, kept_pairs, config.weak_pair_similarity)
+    )
+    candidate_weight = 1.0 if east_asian else config.unmatched_candidate_weight
     if middle:
         extra = sum(size(t) for t in rest_q + rest_c)
         denominator += config.middle_name_weight * extra
     else:
         denominator += config.unmatched_query_weight * sum(size(t) for t in rest_q)
-        denominator += config.unmatched_candidate_weight * sum(size(t) for t in rest_c)
+        denominator += candidate_weight * sum(size(t) for t in rest_c)
     score = numerator / denominator if denominator else 0.0
     features = {"token_alignment": round(score, 4)}
     if middle:
@@ -373,16 +416,28 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
     if skeletal:
         score *= config.skeleton_factor
         features["consonant_skeleton"] = config.skeleton_factor
-    significant = [t for t in rest_q if len(t) > 2 and t not in generic]
+    significant = [t for t in rest_q if len(t) > 2 and t not in generic and t not in places]
     if significant:
         factor = config.unmatched_query_factor ** len(significant)
         score *= factor
         features["unmatched_query_parts"] = round(factor, 4)
-    significant = [t for t in rest_c if len(t) > 2 and t not in generic]
+    significant = [t for t in rest_c if len(t) > 2 and t not in generic and t not in places]
     if significant:
-        factor = config.unmatched_candidate_factor ** len(significant)
+        base = config.unmatched_query_factor if east_asian else config.unmatched_candidate_factor
+        factor = base ** len(significant)
         score *= factor
         features["unmatched_candidate_parts"] = round(factor, 4)
+    if kind != "person" and matched:
+        kinds = organisation_types()
+        described_q = [t for t in rest_q if len(t) > 2 and t not in places and t not in kinds]
+        described_c = [t for t in rest_c if len(t) > 2 and t not in places and t not in kinds]
+        if described_q and described_c:
+            score *= config.conflicting_words_factor
+            features["conflicting_words"] = config.conflicting_words_factor
+        elif described_c and all(t in generic for t in described_c):
+            factor = config.unmatched_generic_factor ** len(described_c)
+            score *= factor
+            features["unmatched_candidate_words"] = round(factor, 4)
     weak = sum(1 for m in matched if m.similarity < config.weak_pair_similarity)
     if weak:
         score *= config.weak_pair_factor**weak

@@ -21,7 +21,13 @@ from rapidfuzz.distance import Levenshtein
 
 from econsec.screening.chinese import wade_giles_key
 from econsec.screening.numbers import fold_numbers
-from econsec.screening.transliterate import cjk_words, english_variants, fold_japanese, readings
+from econsec.screening.transliterate import (
+    cjk_words,
+    english_variants,
+    fold_japanese,
+    organisation_types,
+    readings,
+)
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -163,6 +169,7 @@ def generic_words() -> frozenset[str]:
     """Canonical English corporate words (the values of the corporate-word dictionary)."""
     words = {w for value in cjk_words().values() for w in value.split()}
     words.update(english_variants().values())
+    words.update(organisation_types())
     return frozenset(words - {"japan"})
 
 

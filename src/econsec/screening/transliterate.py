@@ -67,6 +67,12 @@ def english_variants() -> dict[str, str]:
 
 
 @cache
+def organisation_types() -> frozenset[str]:
+    """Words naming the kind of body (university, institute, group…), data/corporate_words."""
+    return frozenset(_corporate_words().get("organisation_types", []))
+
+
+@cache
 def _place_data() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((_DATA / "place_names.yaml").read_text("utf-8"))
     return data
