@@ -133,7 +133,7 @@ def japanese_key(token: str) -> str:
 
 
 _KO_KEY_STEPS = (
-    ("eui", "ui"), ("ui", "i"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ae", "e"),
+    ("oi", "oe"), ("eui", "ui"), ("ui", "i"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ae", "e"),
     ("ch", "j"), ("sh", "s"), ("c", "k"), ("g", "k"), ("b", "p"), ("d", "t"), ("l", "r"),
     ("x", "ks"), ("o", "u"),
 )  # fmt: skip
@@ -221,7 +221,7 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, key: str)
             if joined in targets or (
                 left[i] not in targets
                 and any(
-                    t[0] == joined[0]
+                    (t[0] == joined[0] or bool(key))  # sound keys may change the first letter
                     and abs(len(t) - len(joined)) <= 1 + len(t) // 8
                     and _token_similarity(joined, t, config, key) >= 0.9
                     for t in long_targets

@@ -408,6 +408,9 @@ def _hangul_syllable(ch: str) -> str:
 def _hangul_word(word: str, *, first: bool) -> str:
     if first and len(word) >= 2 and word[0] in _KO_SURNAMES:
         return _KO_SURNAMES[word[0]] + " " + "".join(_hangul_syllable(c) for c in word[1:])
+    if first and len(word) == 3 and all(is_hangul(c) for c in word):
+        # Most Korean personal names are a one-syllable surname and a two-syllable given name.
+        return _hangul_syllable(word[0]) + " " + "".join(_hangul_syllable(c) for c in word[1:])
     return "".join(_hangul_syllable(c) if is_hangul(c) else c for c in word)
 
 
