@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from econsec.screening.entity import ListEntity
+from econsec.screening.identifiers import strong_identifiers
 from econsec.screening.names import ALGORITHM, NameConfig, NameResult, TokenMatch, compare_forms
 from econsec.screening.normalise import NameForm, name_forms
 
@@ -25,6 +26,9 @@ class ScreeningConfig:
     country_mismatch_penalty: float = 0.08
     kind_mismatch_penalty: float = 0.15
     identifier_match_score: float = 0.99
+    # Both sides carry a valid corporate number or LEI of the same scheme and they differ:
+    # check digits make a typo unlikely, so this speaks strongly against the name match.
+    identifier_conflict_penalty: float = 0.3
     name: NameConfig = field(default_factory=NameConfig)
 
     def threshold_for(self, list_name: str) -> float:
@@ -111,7 +115,30 @@ def qualify(
     subject_ids = {_identifier_key(i) for i in subject.identifiers} - {""}
     entity_ids = {_identifier_key(i) for i in entity.identifiers} - {""}
     shared_ids = subject_ids & entity_ids
-    if shared_ids:
+    subject_strong = strong_identifiers(subject.identifiers)
+    entity_strong = strong_identifiers(entity.identifiers)
+    decided = False
+    for scheme in sorted(subject_strong.keys() & entity_strong.keys()):
+        same = subject_strong[scheme] & entity_strong[scheme]
+        if same:
+            # A valid strong identifier in common decides, whatever the names say.
+            raised = max(score, config.identifier_match_score)
+            detail = f"{scheme} {', '.join(sorted(same))}"
+            features.append(Feature("strong_identifier_match", raised - score, detail))
+            score, decided = raised, True
+            break
+    if not decided:
+        for scheme in sorted(subject_strong.keys() & entity_strong.keys()):
+            detail = (
+                f"{scheme} {', '.join(sorted(subject_strong[scheme]))} / "
+                f"{', '.join(sorted(entity_strong[scheme]))}"
+            )
+            features.append(
+                Feature("identifier_conflict", -config.identifier_conflict_penalty, detail)
+            )
+            score -= config.identifier_conflict_penalty
+            break
+    if shared_ids and not decided:
         raised = max(score, config.identifier_match_score)
         features.append(Feature("identifier_match", raised - score, ", ".join(sorted(shared_ids))))
         score = raised
