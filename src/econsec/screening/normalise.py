@@ -209,7 +209,8 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
         split = [t for raw in raw_tokens for t in _punctuation_to_space(fold_latin(raw)).split()]
         tokens: list[str] = []
         # Numbers first: "1st" and "44th" are ordinals, not obfuscated letters.
-        for token in fold_numbers(split):
+        # Number words are English, French, German, Spanish: romaji "ten" (天) is no number.
+        for token in fold_numbers(split) if method in ("latin", "ru", "el") else split:
             token = _fold_token(token)
             tokens.append(variants.get(token, token))
         tokens, latin_forms = _strip_latin_forms(tokens)
