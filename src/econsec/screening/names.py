@@ -431,7 +431,10 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         kinds = organisation_types()
         described_q = [t for t in rest_q if len(t) > 2 and t not in places and t not in kinds]
         described_c = [t for t in rest_c if len(t) > 2 and t not in places and t not in kinds]
-        if described_q and described_c:
+        # Two different places left over are two different bodies (Beijing / Nanjing
+        # University of Aeronautics), though one place alone is an optional qualifier.
+        other_places = any(t in places for t in rest_q) and any(t in places for t in rest_c)
+        if (described_q and described_c) or other_places:
             score *= config.conflicting_words_factor
             features["conflicting_words"] = config.conflicting_words_factor
         elif described_c and all(t in generic for t in described_c):

@@ -14,6 +14,7 @@ from econsec.screening.entity import ListEntity
 from econsec.screening.identifiers import strong_identifiers
 from econsec.screening.names import ALGORITHM, NameConfig, NameResult, TokenMatch, compare_forms
 from econsec.screening.normalise import NameForm, name_forms
+from econsec.screening.transliterate import glossary_steps
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class Match:
     unmatched: tuple[str, ...]
     features: tuple[Feature, ...]
     algorithm: str = ALGORITHM
+    # The readings that met ("query: ja-kana gasprom") and the glossary steps behind a
+    # translated one ("电子 → electronics"), so a reviewer sees how a script was crossed.
+    steps: tuple[str, ...] = ()
 
     def explain(self) -> list[str]:
         """Plain lines for reports and the CLI (values, not prose, so both languages share it)."""
@@ -83,6 +87,7 @@ class Match:
             f"name {self.name_score:.3f} [{self.transliteration}] "
             f"'{self.subject_name}' ~ '{self.matched_name}'"
         ]
+        lines += [f"  {step}" for step in self.steps]
         lines += [f"  {m.query} = {m.candidate} ({m.similarity:.2f})" for m in self.tokens]
         if self.unmatched:
             lines.append("  unmatched: " + ", ".join(self.unmatched))
@@ -98,6 +103,17 @@ def name_kind(subject_kind: str, entity_kind: str) -> str:
 
 def _identifier_key(value: str) -> str:
     return re.sub(r"[^0-9a-z]", "", value.casefold())
+
+
+def _steps(result: NameResult) -> tuple[str, ...]:
+    steps: list[str] = []
+    for side, form in (("query", result.query_form), ("candidate", result.candidate_form)):
+        if form is None or form.method == "latin":
+            continue
+        steps.append(f"{side}: {form.method} {' '.join(form.tokens)}")
+        if "words" in form.method and form.original:
+            steps += glossary_steps(form.original)
+    return tuple(steps)
 
 
 def qualify(
@@ -160,6 +176,7 @@ def qualify(
         )
         score -= config.kind_mismatch_penalty
     return Match(
+        steps=_steps(name_result),
         list_name=list_name,
         entity_id=entity.entity_id,
         entity_name=entity.name,

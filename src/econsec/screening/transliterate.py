@@ -276,7 +276,7 @@ def _tagger() -> Any:
     except ImportError:  # the optional dictionary reading is simply absent
         return None
     try:
-        return fugashi.Tagger()  # type: ignore[no-untyped-call]
+        return fugashi.Tagger()
     except RuntimeError:  # no dictionary installed
         return None
 
@@ -813,6 +813,22 @@ def katakana_reading(text: str) -> tuple[str, ...]:
                 run = ""
             run += ch if ch != " " else ""
     return tuple(t for t in tokens if t)
+
+
+@lru_cache(maxsize=50_000)
+def glossary_steps(original: str) -> tuple[str, ...]:
+    """The glossary and place-name steps a translated reading of ``original`` took
+    ("电子 → electronics", "北京 → beijing (place)"), for the match explanation."""
+    places = place_words()
+    words = cjk_words()
+    steps: list[str] = []
+    for variant in dict.fromkeys((original, to_simplified(original))):
+        for piece, key in _segment_words(variant):
+            if key in places:
+                steps.append(f"{piece} → {places[key]} (place)")
+            elif key:
+                steps.append(f"{piece} → {words[key]}")
+    return tuple(dict.fromkeys(steps))
 
 
 def segments_flag(segment: str) -> bool:
