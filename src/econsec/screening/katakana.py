@@ -96,7 +96,10 @@ def back_transliterate(word: str) -> str:
         consonant_u = len(syl) >= 2 and syl.endswith("u") and syl[-2] not in _VOWELS
         if k == 0:
             # English onsets: consonant + r (br, pr, gr…) and s + consonant (st, sp, sb…).
-            drop = consonant_u and before_consonant and (following[0] == "r" or syl in ("su", "zu"))
+            drop = before_consonant and (
+                (consonant_u and (following[0] == "r" or syl in ("su", "zu")))
+                or (syl in ("to", "do") and following[0] == "r")  # tr, dr: トラック truck
+            )
         elif syl in ("to", "do"):
             # An o added after t or d at the end or before r: ルド → ld, トリ → tri.
             drop = not following or following[0] == "r"

@@ -206,7 +206,8 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, key: str)
     targets = set(right)
     long_targets = [t for t in targets if len(t) > 4]
     shortest = min(len(t) for t in left)
-    if not any(len(t) >= 2 * shortest for t in targets):
+    # (A sound key may make a merged run a letter longer than its partner: min+soo / minsu.)
+    if not any(len(t) >= 2 * shortest - (1 if key else 0) for t in targets):
         return left  # no token on the other side is long enough to be two of ours
     out: list[str] = []
     i = 0
@@ -446,7 +447,10 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         score *= config.weak_pair_factor**weak
         features["weak_pairs"] = round(config.weak_pair_factor**weak, 4)
     order = [j for _, _, j in sorted(kept_pairs, key=lambda p: p[1])]
-    if order != sorted(order):
+    # A translated reading follows the source language's word order (中国…大学 / University
+    # of … China), so order says nothing there.
+    translated = "+words" in q.method or "+words" in c.method
+    if order != sorted(order) and not translated:
         k = order.index(min(order))
         rotated = order[k:] + order[:k]
         factor = config.rotation_factor if rotated == sorted(order) else config.reorder_factor
