@@ -148,3 +148,9 @@ def test_explanation_names_readings_and_glossary_steps() -> None:
     assert "  电子 → electronics" in lines
     assert "  北京 → beijing (place)" in lines
     assert match.score >= THRESHOLD
+
+
+def test_three_syllable_hangul_word_is_also_read_whole() -> None:
+    methods = [tokens for tokens, method in readings("코오롱") if method == "ko"]
+    assert ("ko", "orong") in methods and ("koorong",) in methods
+    assert score("코오롱", "Kolon", "organisation") >= THRESHOLD

@@ -449,6 +449,7 @@ def _hangul_readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     plain: list[str] = []
     translated: list[str] = []
     initials: list[str] = []
+    whole: list[str] = []
     spelt = False
     for index, word in enumerate(text.split()):
         if not any(is_hangul(c) for c in word):
@@ -460,6 +461,9 @@ def _hangul_readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
         if len(pieces) == 1 and not pieces[0][1]:
             # A word without glossary words: a personal name or a company's own name.
             reading = _hangul_word(word, first=index == 0)
+            # The split into surname and given name may be wrong (포스코 is POSCO, a
+            # company), so the word is also kept whole.
+            whole.append(reading.replace(" ", "") if word[0] not in _KO_SURNAMES else reading)
             plain.extend(reading.split())
             translated.extend(reading.split())
             letters = _hangul_initials(word)
@@ -482,6 +486,9 @@ def _hangul_readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
             spelt = spelt or letters is not None
             initials.extend(words[key].split() if key else [letters or sound])
     out: list[tuple[tuple[str, ...], str]] = [(tuple(plain), "ko")]
+    joined = tuple(t for w in whole for t in w.split())
+    if len(whole) == len(text.split()) and joined != tuple(plain):
+        out.append((joined, "ko"))
     if translated != plain:
         out.append((tuple(translated), "ko+words"))
     if spelt and initials not in (plain, translated):
