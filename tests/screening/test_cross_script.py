@@ -154,3 +154,17 @@ def test_three_syllable_hangul_word_is_also_read_whole() -> None:
     methods = [tokens for tokens, method in readings("코오롱") if method == "ko"]
     assert ("ko", "orong") in methods and ("koorong",) in methods
     assert score("코오롱", "Kolon", "organisation") >= THRESHOLD
+
+
+def test_japanese_key_spelling_conventions() -> None:
+    from econsec.screening.names import japanese_key
+
+    assert japanese_key("ricoh") == japanese_key("riko")  # long o written oh
+    assert japanese_key("itoh") == japanese_key("ito")
+    assert (
+        japanese_key("xiaomi") == japanese_key("shaomi")
+        or score("シャオミ", "Xiaomi", "organisation") >= THRESHOLD
+    )  # pinyin xi is katakana シ
+    assert score("シー・ジンピン", "Xi Jinping", "person") >= THRESHOLD
+    # The katakana conjunction is the Latin &.
+    assert score("ジョンソン・エンド・ジョンソン", "Johnson & Johnson", "organisation") >= 0.9

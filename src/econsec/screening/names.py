@@ -112,11 +112,20 @@ def japanese_key(token: str) -> str:
     Japanese has no l/r or b/v distinction, writes final y as i (ソニー sonii → soni ≈ sony),
     and adds a vowel after final consonants (パナソニック panasonikku ≈ panasonic).
     """
+    # A word-initial xi is pinyin (Xiaomi シャオミ, Xi シー), which katakana writes with sh.
+    token = "sh" + token[1:] if token.startswith("xi") else token
     key = token.replace("xx", "x").replace("ph", "f").replace("ck", "k").replace("th", "s")
     key = key.replace("x", "ks")
     # Spellings of sounds katakana writes one way: pf (Pfizer ファイザー), zh (Prigozhin プリゴジン),
     # ay (Raytheon レイセオン), and ti, which katakana writes チ in Russian names (Putin プーチン).
     key = key.replace("pf", "f").replace("zh", "j").replace("ay", "ei").replace("chi", "ti")
+    # Japanese long o is also written oh before a consonant or at the end (Ricoh, Itoh, Ohno).
+    key = "".join(
+        ""
+        if ch == "h" and key[i - 1 : i] == "o" and (key[i + 1 : i + 2] or "-") not in "aeiouy"
+        else ch
+        for i, ch in enumerate(key)
+    )
     key = key.replace("l", "r").replace("v", "b").replace("qu", "ku")
     key = "".join("k" if c == "c" and key[i + 1 : i + 2] != "h" else c for i, c in enumerate(key))
     if key.endswith("y"):

@@ -799,12 +799,17 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(result)
 
 
+_KATAKANA_AND = frozenset({"アンド", "エンド"})
+
+
 def katakana_reading(text: str) -> tuple[str, ...]:
     """The name with its katakana words back-transliterated (see :mod:`katakana`); kanji words
     translated through the glossary or read in Hepburn, other text kept."""
     tokens: list[str] = []
     words = _glossary()
     for word in text.replace("・", " ").replace("゠", " ").split():
+        if word in _KATAKANA_AND:
+            continue  # ジョンソン・エンド・ジョンソン: the conjunction, written & in Latin
         run = ""
         for ch in word + " ":
             if run and (is_katakana(ch) != is_katakana(run[0]) or ch == " "):
