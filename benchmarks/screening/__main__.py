@@ -6,7 +6,9 @@
 (b) accuracy: precision/recall/F1 on nomenklatura's labelled name pairs, threshold chosen by
     5-fold cross-validation, beside nomenklatura's logic-v2 frozen scores;
 (c) cross-script: recall on watchman's cross-script pairs;
-(d) false positives: yente's synthetic true negatives against the full 2019 SDN list.
+(d) false positives: yente's synthetic true negatives against the full 2019 SDN list;
+(e) labelled cross-script pairs (ja/zh/ko/ru against Latin, matches and hard non-matches) kept
+    in benchmarks/screening/data with their provenance: precision, recall and F1 by script.
 Reads ../shared/data/external (or ECONSEC_SHARED_DATA); says so and skips a part when absent.
 """
 
@@ -317,14 +319,51 @@ def false_positives(data: Path) -> None:
         )
 
 
+# --- (e) labelled cross-script pairs -----------------------------------------------------------
+
+LABELLED = Path(__file__).resolve().parent / "data" / "cross_script_pairs.csv"
+
+
+def labelled(path: Path = LABELLED, verbose: bool = False) -> None:
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    threshold = DEFAULT_CONFIG.threshold
+    by_script: dict[str, list[tuple[float, bool]]] = {}
+    scored: list[tuple[float, bool]] = []
+    errors: list[str] = []
+    for row in rows:
+        result = compare_names(row["query"], row["candidate"], kind=row["kind"])
+        item = (result.score, row["match"] == "1")
+        scored.append(item)
+        by_script.setdefault(row["script"], []).append(item)
+        if (result.score >= threshold) != item[1]:
+            kind = "missed" if item[1] else "false match"
+            errors.append(
+                f"  {kind}: {row['query']} ~ {row['candidate']} {result.score:.2f} "
+                f"[{result.transliteration}] {' '.join(result.query_form.tokens) if result.query_form else ''}"
+            )
+    p, r, f = _prf(scored, threshold)
+    positives = sum(1 for _, m in scored if m)
+    print(
+        f"[labelled] {path.name}: {len(rows)} pairs ({positives} matches, {len(rows) - positives} non-matches) at {threshold}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f}"
+    )
+    for script, items in sorted(by_script.items()):
+        p, r, f = _prf(items, threshold)
+        print(f"[labelled]   {script:9} {len(items):4} pairs: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    if verbose:
+        print("\n".join(errors))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.screening")
     parser.add_argument(
-        "--part", choices=["all", "throughput", "accuracy", "cross", "fp"], default="all"
+        "--part",
+        choices=["all", "throughput", "accuracy", "cross", "fp", "labelled"],
+        default="all",
     )
     parser.add_argument("--entities", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--verbose", action="store_true", help="list the labelled set's errors")
     args = parser.parse_args(argv)
     data = shared_data()
     print(f"shared data: {data}" + ("" if data.exists() else " (absent)"))
@@ -332,6 +371,8 @@ def main(argv: list[str] | None = None) -> None:
         accuracy(data)
     if args.part in ("all", "cross"):
         cross_script(data)
+    if args.part in ("all", "labelled"):
+        labelled(verbose=args.verbose)
     if args.part in ("all", "fp"):
         false_positives(data)
     if args.part in ("all", "throughput"):

@@ -159,3 +159,22 @@ def test_user_list_without_name_column(tmp_path: Path) -> None:
     with pytest.raises(ListLoadError) as caught:
         load_list(path, list_name="x", source_format="user")
     assert caught.value.key == "screening.load.missing_columns"
+
+
+def test_eu_consolidated_xml(tmp_path: Path) -> None:
+    path = FIXTURES / "eu_sample.xml"
+    loaded = load_list(path, list_name="eu_fsf")
+    assert loaded.source_format == "eu" and str(loaded.version_date) == "2024-02-01"
+    person, company = loaded.entities
+    assert person.entity_id == "9001" and person.kind == "person"
+    assert person.aliases == ("Иван Петрович Тестов",) and person.countries == ("ru",)
+    assert person.identifiers == ("7512345678",) and person.programmes == ("RUS",)
+    assert company.kind == "organisation" and company.countries == ("hk",)
+    assert company.aliases == ("测试电子贸易有限公司",)
+    assert company.addresses == ("1 Test Road, Hong Kong, HONG KONG",)
+    broken = tmp_path / "eu.xml"
+    text = path.read_text(encoding="utf-8").replace('logicalId="9002"', 'logicalId=""')
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(ListLoadError) as caught:
+        load_list(broken, list_name="eu_fsf")
+    assert "sanctionEntity[2]" in caught.value.message("en")

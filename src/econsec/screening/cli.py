@@ -36,7 +36,9 @@ def _actor(actor: str | None) -> str:
 def lists_load(
     path: Annotated[Path, typer.Argument(help="List file or OFAC folder")],
     name: Annotated[str, typer.Option("--name", help="List name, e.g. ofac_sdn, meti_eul")],
-    fmt: Annotated[str | None, typer.Option("--format", help="ftm, ofac, csl, un or user")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="ftm, ofac, csl, un, eu, user or meti_eul")
+    ] = None,
     version_date: Annotated[
         str | None, typer.Option("--date", help="Version date YYYY-MM-DD")
     ] = None,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from econsec.screening.entity import ListEntity
+from econsec.screening.identifiers import strong_identifiers
 from econsec.screening.names import compare_forms, japanese_key
 from econsec.screening.normalise import NameForm, name_forms
 from econsec.screening.scoring import (
@@ -26,6 +27,7 @@ from econsec.screening.scoring import (
     Subject,
     name_kind,
     qualify,
+    score_entity,
 )
 from econsec.screening.transliterate import SKELETON_METHODS, skeleton
 
@@ -81,6 +83,9 @@ class ScreeningIndex:
     name_strings: list[tuple[str, ...]]  # each form's tokens joined by spaces (prefilter)
     postings: dict[str, npt.NDArray[np.int32]]
     max_df: int
+    # "scheme:value" of each valid corporate number or LEI → entity positions, so a subject
+    # whose identifier is listed is found whatever its name (identifiers.py).
+    strong_ids: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -92,10 +97,14 @@ class ScreeningIndex:
         name_text: list[str] = []
         forms_out: list[tuple[NameForm, ...]] = []
         postings: dict[str, list[int]] = defaultdict(list)
+        strong_ids: dict[str, list[int]] = defaultdict(list)
         for list_name, items in lists:
             for entity in items:
                 position = len(entities)
                 entities.append((list_name, entity))
+                for scheme, values in strong_identifiers(entity.identifiers).items():
+                    for value in values:
+                        strong_ids[f"{scheme}:{value}"].append(position)
                 for name in entity.all_names():
                     forms = name_forms(name)
                     if not forms:
@@ -117,6 +126,7 @@ class ScreeningIndex:
             strings,
             arrays,
             max_df,
+            dict(strong_ids),
         )
 
     def _prefilter(
@@ -205,6 +215,12 @@ class ScreeningIndex:
                 current = best.get(position)
                 if current is None or match.score > current.score:
                     best[position] = match
+        for scheme, values in strong_identifiers(subject.identifiers).items():
+            for value in values:
+                for position in self.strong_ids.get(f"{scheme}:{value}", []):
+                    if position not in best:
+                        list_name, entity = self.entities[position]
+                        best[position] = score_entity(subject, entity, list_name, config)
         out = [
             m
             for m in best.values()

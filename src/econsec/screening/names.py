@@ -16,7 +16,14 @@ from rapidfuzz.distance import Levenshtein
 
 from econsec.screening.nicknames import nickname_map
 from econsec.screening.normalise import NameForm, generic_words, name_forms
-from econsec.screening.transliterate import SKELETON_METHODS, skeleton
+from econsec.screening.transliterate import (
+    SKELETON_METHODS,
+    is_han,
+    is_hangul,
+    organisation_types,
+    place_tokens,
+    skeleton,
+)
 
 ALGORITHM = "name-align-v1"
 
@@ -57,6 +64,19 @@ class NameConfig:
     # An abbreviation and the words it abbreviates (PLA / People's Liberation Army): strong,
     # but weaker than the words themselves.
     acronym_similarity: float = 0.9
+    # Names read from Japanese, Chinese or Korean script (issue 17). A personal name there is a
+    # surname and a given name of one or two characters each; a romanisation one letter away
+    # is another name (佐藤 Sato / Kato), not a variant, once the sound key has absorbed the
+    # real spelling variants. A token pair's shortfall from 1.0 is multiplied by this.
+    east_asian_person_strictness: float = 2.5
+    # Two organisations that share their name but each carry a word the other lacks are two
+    # companies of one group (Mitsubishi Electric / Mitsubishi Heavy Industries).
+    conflicting_words_factor: float = 0.8
+    # A word of the list entry that the query lacks, in an organisation name, when it is a
+    # business-line word (University / University of Technology).
+    unmatched_generic_factor: float = 0.9
+    # Place names are optional qualifiers of organisation names (Hangzhou Hikvision / 海康威视).
+    place_weight: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -92,7 +112,20 @@ def japanese_key(token: str) -> str:
     Japanese has no l/r or b/v distinction, writes final y as i (ソニー sonii → soni ≈ sony),
     and adds a vowel after final consonants (パナソニック panasonikku ≈ panasonic).
     """
-    key = token.replace("ph", "f").replace("ck", "k").replace("th", "s").replace("x", "ks")
+    # A word-initial xi is pinyin (Xiaomi シャオミ, Xi シー), which katakana writes with sh.
+    token = "sh" + token[1:] if token.startswith("xi") else token
+    key = token.replace("xx", "x").replace("ph", "f").replace("ck", "k").replace("th", "s")
+    key = key.replace("x", "ks")
+    # Spellings of sounds katakana writes one way: pf (Pfizer ファイザー), zh (Prigozhin プリゴジン),
+    # ay (Raytheon レイセオン), and ti, which katakana writes チ in Russian names (Putin プーチン).
+    key = key.replace("pf", "f").replace("zh", "j").replace("ay", "ei").replace("chi", "ti")
+    # Japanese long o is also written oh before a consonant or at the end (Ricoh, Itoh, Ohno).
+    key = "".join(
+        ""
+        if ch == "h" and key[i - 1 : i] == "o" and (key[i + 1 : i + 2] or "-") not in "aeiouy"
+        else ch
+        for i, ch in enumerate(key)
+    )
     key = key.replace("l", "r").replace("v", "b").replace("qu", "ku")
     key = "".join("k" if c == "c" and key[i + 1 : i + 2] != "h" else c for i, c in enumerate(key))
     if key.endswith("y"):
@@ -108,20 +141,56 @@ def japanese_key(token: str) -> str:
     return key
 
 
-def _token_similarity(a: str, b: str, config: NameConfig, japanese: bool) -> float:
+_KO_KEY_STEPS = (
+    ("oi", "oe"), ("eui", "ui"), ("ui", "i"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ae", "e"),
+    ("ch", "j"), ("sh", "s"), ("c", "k"), ("g", "k"), ("b", "p"), ("d", "t"), ("l", "r"),
+    ("x", "ks"), ("o", "u"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def korean_key(token: str) -> str:
+    """A lossy sound key that lets Revised Romanisation, McCune–Reischauer and customary Korean
+    spellings meet: ㅓ is written eo, o or u (Jeong/Jong/Jung, Seong/Sung), plain stops k/g, p/b,
+    t/d and j/ch alternate (Pak/Bak, Pong/Bong), l/r are one sound (Lee/Ri), and English-style
+    spellings add h or r after a vowel (Ahn, Oh, Park)."""
+    key = token
+    for old, new in _KO_KEY_STEPS:
+        key = key.replace(old, new)
+    out: list[str] = []
+    for i, ch in enumerate(key):
+        following = key[i + 1 : i + 2]
+        after_vowel = bool(out) and out[-1] in "aeiou"
+        if ch in "hr" and after_vowel and (not following or following not in "aeiouwy"):
+            continue  # Ahn, Oh, Park
+        if out and out[-1] == ch:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+_SOUND_KEYS = {"ja": japanese_key, "ko": korean_key}
+
+
+def _sound_key(q: NameForm, c: NameForm, config: NameConfig) -> str:
+    """Which sound key compares the two forms: "ja" or "ko" when one side was read from that
+    script, "" for plain spelling."""
+    methods = (q.method, c.method)
+    if config.loose_japanese and any(m.startswith("ja") for m in methods):
+        return "ja"
+    if any(m.startswith("ko") for m in methods):
+        return "ko"
+    return ""
+
+
+def _token_similarity(a: str, b: str, config: NameConfig, key: str) -> float:
     if a == b:
         return 1.0
-    return _cached_similarity(
-        a,
-        b,
-        japanese and config.loose_japanese,
-        config.initial_similarity,
-        config.min_token_similarity,
-    )
+    return _cached_similarity(a, b, key, config.initial_similarity, config.min_token_similarity)
 
 
 @lru_cache(maxsize=1 << 20)
-def _cached_similarity(a: str, b: str, loose: bool, initial: float, floor: float) -> float:
+def _cached_similarity(a: str, b: str, loose: str, initial: float, floor: float) -> float:
     if not (a.isalpha() and b.isalpha()) and (
         any(c.isdigit() for c in a) or any(c.isdigit() for c in b)
     ):
@@ -134,19 +203,20 @@ def _cached_similarity(a: str, b: str, loose: bool, initial: float, floor: float
         return 0.0
     sim = Levenshtein.normalized_similarity(a, b)
     if loose and sim < 1.0:
-        ka, kb = japanese_key(a), japanese_key(b)
-        sim = max(sim, 0.95 * Levenshtein.normalized_similarity(ka, kb))
+        key = _SOUND_KEYS[loose]
+        sim = max(sim, 0.95 * Levenshtein.normalized_similarity(key(a), key(b)))
     return sim
 
 
-def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese: bool) -> list[str]:
+def _merge_runs(left: list[str], right: list[str], config: NameConfig, key: str) -> list[str]:
     """Join adjacent tokens of ``left`` that together spell one token of ``right``."""
     if len(left) < 2:
         return left
     targets = set(right)
     long_targets = [t for t in targets if len(t) > 4]
     shortest = min(len(t) for t in left)
-    if not any(len(t) >= 2 * shortest for t in targets):
+    # (A sound key may make a merged run a letter longer than its partner: min+soo / minsu.)
+    if not any(len(t) >= 2 * shortest - (1 if key else 0) for t in targets):
         return left  # no token on the other side is long enough to be two of ours
     out: list[str] = []
     i = 0
@@ -161,9 +231,9 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, japanese:
             if joined in targets or (
                 left[i] not in targets
                 and any(
-                    t[0] == joined[0]
+                    (t[0] == joined[0] or bool(key))  # sound keys may change the first letter
                     and abs(len(t) - len(joined)) <= 1 + len(t) // 8
-                    and _token_similarity(joined, t, config, japanese) >= 0.9
+                    and _token_similarity(joined, t, config, key) >= 0.9
                     for t in long_targets
                 )
             ):
@@ -266,9 +336,9 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         c, skeletal = _as_skeleton(c), True
     elif c.method in SKELETON_METHODS and q.method not in SKELETON_METHODS:
         q, skeletal = _as_skeleton(q), True
-    japanese = q.method.startswith("ja") or c.method.startswith("ja")
-    qt = _merge_runs(list(q.tokens), list(c.tokens), config, japanese)
-    ct = _merge_runs(list(c.tokens), qt, config, japanese)
+    loose = _sound_key(q, c, config)
+    qt = _merge_runs(list(q.tokens), list(c.tokens), config, loose)
+    ct = _merge_runs(list(c.tokens), qt, config, loose)
     acronyms_c: set[int] = set()
     acronyms_q: set[int] = set()
     if q.method == c.method == "latin":  # transliterated tokens are not written initials
@@ -276,12 +346,18 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         ct, acronyms_c = _collapse_acronyms(qt, ct, whole)
         qt, acronyms_q = _collapse_acronyms(ct, qt, whole)
     pairs: list[tuple[float, int, int]] = []
-    loose = japanese and config.loose_japanese
     floor, initial = config.min_token_similarity, config.initial_similarity
     if "zh-wg" in (q.method, c.method):
         # The Wade-Giles key is already lossy (b/p, j/zh/ch merged): only whole syllable
         # groups that agree count, or "hsin" would meet "hsifu".
         floor = 1.0
+    # A personal name written in kanji, hanzi or hangul (not a foreign name in katakana).
+    east_asian = kind == "person" and any(
+        f.method.split("+")[0] in ("ja", "ja-unidic", "zh", "ko")
+        and any(is_han(ch) or is_hangul(ch) for ch in f.original)
+        for f in (q, c)
+    )
+    strict = config.east_asian_person_strictness if east_asian else 1.0
     nick_sim = config.nickname_similarity
     nicknames = nickname_map() if kind in ("person", "unknown") else {}
     none: frozenset[str] = frozenset()
@@ -292,6 +368,8 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
                 sim = nick_sim
             elif sim == 1.0 and (i in acronyms_q or j in acronyms_c):
                 sim = config.acronym_similarity
+            if strict > 1.0 and sim < 0.95:  # 0.95: what the sound key gives a true variant
+                sim = max(0.0, 1.0 - strict * (1.0 - sim))
             if sim >= floor:
                 pairs.append((sim, i, j))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
@@ -302,8 +380,11 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
     numerator = 0.0
     denominator = 0.0
     generic = generic_words()
+    places = place_tokens() if kind != "person" else frozenset()
 
     def size(token: str) -> float:
+        if token in places:
+            return len(token) * config.place_weight
         return len(token) * (config.generic_weight if token in generic else 1.0)
 
     for sim, i, j in pairs:
@@ -318,13 +399,20 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         matched.append(TokenMatch(qt[i], ct[j], round(sim, 4)))
     rest_q = tuple(t for i, t in enumerate(qt) if i not in used_q)
     rest_c = tuple(t for j, t in enumerate(ct) if j not in used_c)
-    middle = kind == "person" and _extra_parts_only(qt, ct, kept_pairs, config.weak_pair_similarity)
+    # East Asian personal names have no middle names or patronymics: an extra part is another
+    # person, on either side.
+    middle = (
+        kind == "person"
+        and not east_asian
+        and _extra_parts_only(qt, ct, kept_pairs, config.weak_pair_similarity)
+    )
+    candidate_weight = 1.0 if east_asian else config.unmatched_candidate_weight
     if middle:
         extra = sum(size(t) for t in rest_q + rest_c)
         denominator += config.middle_name_weight * extra
     else:
         denominator += config.unmatched_query_weight * sum(size(t) for t in rest_q)
-        denominator += config.unmatched_candidate_weight * sum(size(t) for t in rest_c)
+        denominator += candidate_weight * sum(size(t) for t in rest_c)
     score = numerator / denominator if denominator else 0.0
     features = {"token_alignment": round(score, 4)}
     if middle:
@@ -338,22 +426,40 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
     if skeletal:
         score *= config.skeleton_factor
         features["consonant_skeleton"] = config.skeleton_factor
-    significant = [t for t in rest_q if len(t) > 2 and t not in generic]
+    significant = [t for t in rest_q if len(t) > 2 and t not in generic and t not in places]
     if significant:
         factor = config.unmatched_query_factor ** len(significant)
         score *= factor
         features["unmatched_query_parts"] = round(factor, 4)
-    significant = [t for t in rest_c if len(t) > 2 and t not in generic]
+    significant = [t for t in rest_c if len(t) > 2 and t not in generic and t not in places]
     if significant:
-        factor = config.unmatched_candidate_factor ** len(significant)
+        base = config.unmatched_query_factor if east_asian else config.unmatched_candidate_factor
+        factor = base ** len(significant)
         score *= factor
         features["unmatched_candidate_parts"] = round(factor, 4)
+    if kind != "person" and matched:
+        kinds = organisation_types()
+        described_q = [t for t in rest_q if len(t) > 2 and t not in places and t not in kinds]
+        described_c = [t for t in rest_c if len(t) > 2 and t not in places and t not in kinds]
+        # Two different places left over are two different bodies (Beijing / Nanjing
+        # University of Aeronautics), though one place alone is an optional qualifier.
+        other_places = any(t in places for t in rest_q) and any(t in places for t in rest_c)
+        if (described_q and described_c) or other_places:
+            score *= config.conflicting_words_factor
+            features["conflicting_words"] = config.conflicting_words_factor
+        elif described_c and all(t in generic for t in described_c):
+            factor = config.unmatched_generic_factor ** len(described_c)
+            score *= factor
+            features["unmatched_candidate_words"] = round(factor, 4)
     weak = sum(1 for m in matched if m.similarity < config.weak_pair_similarity)
     if weak:
         score *= config.weak_pair_factor**weak
         features["weak_pairs"] = round(config.weak_pair_factor**weak, 4)
     order = [j for _, _, j in sorted(kept_pairs, key=lambda p: p[1])]
-    if order != sorted(order):
+    # A translated reading follows the source language's word order (中国…大学 / University
+    # of … China), so order says nothing there.
+    translated = "+words" in q.method or "+words" in c.method
+    if order != sorted(order) and not translated:
         k = order.index(min(order))
         rotated = order[k:] + order[:k]
         factor = config.rotation_factor if rotated == sorted(order) else config.reorder_factor

@@ -21,7 +21,13 @@ from rapidfuzz.distance import Levenshtein
 
 from econsec.screening.chinese import wade_giles_key
 from econsec.screening.numbers import fold_numbers
-from econsec.screening.transliterate import cjk_words, english_variants, fold_japanese, readings
+from econsec.screening.transliterate import (
+    cjk_words,
+    english_variants,
+    fold_japanese,
+    organisation_types,
+    readings,
+)
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -163,6 +169,7 @@ def generic_words() -> frozenset[str]:
     """Canonical English corporate words (the values of the corporate-word dictionary)."""
     words = {w for value in cjk_words().values() for w in value.split()}
     words.update(english_variants().values())
+    words.update(organisation_types())
     return frozenset(words - {"japan"})
 
 
@@ -202,7 +209,8 @@ def name_forms(name: str) -> tuple[NameForm, ...]:
         split = [t for raw in raw_tokens for t in _punctuation_to_space(fold_latin(raw)).split()]
         tokens: list[str] = []
         # Numbers first: "1st" and "44th" are ordinals, not obfuscated letters.
-        for token in fold_numbers(split):
+        # Number words are English, French, German, Spanish: romaji "ten" (天) is no number.
+        for token in fold_numbers(split) if method in ("latin", "ru", "el") else split:
             token = _fold_token(token)
             tokens.append(variants.get(token, token))
         tokens, latin_forms = _strip_latin_forms(tokens)

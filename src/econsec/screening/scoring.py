@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from econsec.screening.entity import ListEntity
+from econsec.screening.identifiers import strong_identifiers
 from econsec.screening.names import ALGORITHM, NameConfig, NameResult, TokenMatch, compare_forms
 from econsec.screening.normalise import NameForm, name_forms
+from econsec.screening.transliterate import glossary_steps
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class ScreeningConfig:
     country_mismatch_penalty: float = 0.08
     kind_mismatch_penalty: float = 0.15
     identifier_match_score: float = 0.99
+    # Both sides carry a valid corporate number or LEI of the same scheme and they differ:
+    # check digits make a typo unlikely, so this speaks strongly against the name match.
+    identifier_conflict_penalty: float = 0.3
     name: NameConfig = field(default_factory=NameConfig)
 
     def threshold_for(self, list_name: str) -> float:
@@ -72,6 +77,9 @@ class Match:
     unmatched: tuple[str, ...]
     features: tuple[Feature, ...]
     algorithm: str = ALGORITHM
+    # The readings that met ("query: ja-kana gasprom") and the glossary steps behind a
+    # translated one ("电子 → electronics"), so a reviewer sees how a script was crossed.
+    steps: tuple[str, ...] = ()
 
     def explain(self) -> list[str]:
         """Plain lines for reports and the CLI (values, not prose, so both languages share it)."""
@@ -79,6 +87,7 @@ class Match:
             f"name {self.name_score:.3f} [{self.transliteration}] "
             f"'{self.subject_name}' ~ '{self.matched_name}'"
         ]
+        lines += [f"  {step}" for step in self.steps]
         lines += [f"  {m.query} = {m.candidate} ({m.similarity:.2f})" for m in self.tokens]
         if self.unmatched:
             lines.append("  unmatched: " + ", ".join(self.unmatched))
@@ -96,6 +105,17 @@ def _identifier_key(value: str) -> str:
     return re.sub(r"[^0-9a-z]", "", value.casefold())
 
 
+def _steps(result: NameResult) -> tuple[str, ...]:
+    steps: list[str] = []
+    for side, form in (("query", result.query_form), ("candidate", result.candidate_form)):
+        if form is None or form.method == "latin":
+            continue
+        steps.append(f"{side}: {form.method} {' '.join(form.tokens)}")
+        if "words" in form.method and form.original:
+            steps += glossary_steps(form.original)
+    return tuple(steps)
+
+
 def qualify(
     subject: Subject,
     entity: ListEntity,
@@ -111,7 +131,30 @@ def qualify(
     subject_ids = {_identifier_key(i) for i in subject.identifiers} - {""}
     entity_ids = {_identifier_key(i) for i in entity.identifiers} - {""}
     shared_ids = subject_ids & entity_ids
-    if shared_ids:
+    subject_strong = strong_identifiers(subject.identifiers)
+    entity_strong = strong_identifiers(entity.identifiers)
+    decided = False
+    for scheme in sorted(subject_strong.keys() & entity_strong.keys()):
+        same = subject_strong[scheme] & entity_strong[scheme]
+        if same:
+            # A valid strong identifier in common decides, whatever the names say.
+            raised = max(score, config.identifier_match_score)
+            detail = f"{scheme} {', '.join(sorted(same))}"
+            features.append(Feature("strong_identifier_match", raised - score, detail))
+            score, decided = raised, True
+            break
+    if not decided:
+        for scheme in sorted(subject_strong.keys() & entity_strong.keys()):
+            detail = (
+                f"{scheme} {', '.join(sorted(subject_strong[scheme]))} / "
+                f"{', '.join(sorted(entity_strong[scheme]))}"
+            )
+            features.append(
+                Feature("identifier_conflict", -config.identifier_conflict_penalty, detail)
+            )
+            score -= config.identifier_conflict_penalty
+            break
+    if shared_ids and not decided:
         raised = max(score, config.identifier_match_score)
         features.append(Feature("identifier_match", raised - score, ", ".join(sorted(shared_ids))))
         score = raised
@@ -133,6 +176,7 @@ def qualify(
         )
         score -= config.kind_mismatch_penalty
     return Match(
+        steps=_steps(name_result),
         list_name=list_name,
         entity_id=entity.entity_id,
         entity_name=entity.name,

@@ -187,6 +187,7 @@ def _record_match(
         "matched_name": match.matched_name,
         "algorithm": match.algorithm,
         "features": [asdict(f) for f in match.features],
+        "steps": list(match.steps),
     }
     hit = Hit.objects.filter(
         subject_ref=subject.ref, list_name=match.list_name, entity_id=match.entity_id, via="name"

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from econsec.screening.katakana import back_transliterate, is_katakana
+
 _DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -59,8 +61,43 @@ def cjk_words() -> dict[str, str]:
 
 @cache
 def english_variants() -> dict[str, str]:
-    """English inflections folded onto the canonical word (industries → industry)."""
-    return dict(_corporate_words()["english_variants"])
+    """English inflections folded onto the canonical word (industries → industry), and older
+    or other spellings of place names (Peking → beijing)."""
+    return {**_corporate_words()["english_variants"], **_place_data()["latin"]}
+
+
+@cache
+def organisation_types() -> frozenset[str]:
+    """Words naming the kind of body (university, institute, group…), data/corporate_words."""
+    return frozenset(_corporate_words().get("organisation_types", []))
+
+
+@cache
+def _place_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((_DATA / "place_names.yaml").read_text("utf-8"))
+    return data
+
+
+@cache
+def place_words() -> dict[str, str]:
+    """CJK place name → its English form (data/place_names.yaml)."""
+    return {
+        fold_japanese(unicodedata.normalize("NFKC", k)): v for k, v in _place_data()["cjk"].items()
+    }
+
+
+@cache
+def place_tokens() -> frozenset[str]:
+    """The English place tokens: optional qualifiers of organisation names."""
+    tokens = {t for v in place_words().values() for t in v.split()}
+    tokens.update(t for v in _place_data()["latin"].values() for t in v.split())
+    return frozenset(tokens)
+
+
+@cache
+def _glossary() -> dict[str, str]:
+    """Corporate words and place names: what a CJK run is segmented with."""
+    return {**place_words(), **cjk_words()}
 
 
 # --- script detection ---------------------------------------------------------------------------
@@ -150,40 +187,71 @@ def _pinyin(chunk: str) -> list[str]:
     return [s for s in lazy_pinyin(chunk) if s.strip()]
 
 
-def _segment_words(run: str) -> list[tuple[str, bool]]:
-    """Split a CJK run into (piece, is_dictionary_word), longest dictionary match first."""
-    words = cjk_words()
+def _segment_words(run: str, words: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Split a CJK run into (piece, glossary key or ""), longest dictionary match first;
+    ``words`` maps a spelling to its glossary key (by default the glossary itself)."""
+    words = words if words is not None else _identity_glossary()
     longest = max((len(k) for k in words), default=1)
-    pieces: list[tuple[str, bool]] = []
+    pieces: list[tuple[str, str]] = []
     buffer = ""
     i = 0
     while i < len(run):
         for size in range(min(longest, len(run) - i), 0, -1):
             if run[i : i + size] in words:
                 if buffer:
-                    pieces.append((buffer, False))
+                    pieces.append((buffer, ""))
                     buffer = ""
-                pieces.append((run[i : i + size], True))
+                pieces.append((run[i : i + size], words[run[i : i + size]]))
                 i += size
                 break
         else:
             buffer += run[i]
             i += 1
     if buffer:
-        pieces.append((buffer, False))
+        pieces.append((buffer, ""))
     return pieces
 
 
+@cache
+def _identity_glossary() -> dict[str, str]:
+    return {k: k for k in _glossary()}
+
+
+@cache
+def _katakana_glossary() -> dict[str, str]:
+    """Katakana glossary words as written (with ー and ヴ), mapped to their folded keys."""
+    return {
+        unicodedata.normalize("NFKC", k): fold_japanese(unicodedata.normalize("NFKC", k))
+        for k in _corporate_words()["cjk"]
+        if all(is_katakana(c) for c in unicodedata.normalize("NFKC", k))
+    }
+
+
+@cache
+def _simplified() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=100_000)
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters as simplified (OpenCC t2s): 華為 → 华为."""
+    return str(_simplified().convert(text))
+
+
 def _cjk_readings(run: str, *, japanese: bool, chinese: bool) -> list[tuple[list[str], str]]:
-    words = cjk_words()
-    pieces = _segment_words(run)
+    words = _glossary()
     readings: list[tuple[list[str], str]] = []
     for lang, wanted in (("ja", japanese), ("zh", chinese)):
         if not wanted:
             continue
+        # Chinese is read in simplified characters, so one glossary entry serves both scripts.
+        pieces = _segment_words(run if lang == "ja" else to_simplified(run))
         plain: list[str] = []
         translated: list[str] = []
-        for piece, known in pieces:
+        for piece, key in pieces:
+            known = bool(key)
             # Pinyin syllables of one run are joined into one token (华为 → huawei), as
             # romanised Chinese names are usually written; the matcher can still split them.
             sound = _romaji(piece) if lang == "ja" else ["".join(_pinyin(piece))]
@@ -192,7 +260,46 @@ def _cjk_readings(run: str, *, japanese: bool, chinese: bool) -> list[tuple[list
         readings.append((plain, lang))
         if translated != plain:
             readings.append((translated, f"{lang}+words"))
+        if lang == "ja":
+            # A second Japanese reading from a name dictionary (UniDic): pykakasi reads 孫正義
+            # as "mago seigi", UniDic as "son masayoshi"; each is a separate form.
+            for tokens, method in _unidic_readings(run):
+                if tokens != plain and tokens != translated:
+                    readings.append((tokens, method))
     return readings
+
+
+@cache
+def _tagger() -> Any:
+    try:
+        import fugashi
+    except ImportError:  # the optional dictionary reading is simply absent
+        return None
+    try:
+        return fugashi.Tagger()
+    except RuntimeError:  # no dictionary installed
+        return None
+
+
+def _unidic_readings(run: str) -> list[tuple[list[str], str]]:
+    """The run read word by word through UniDic (fugashi), in Hepburn; corporate words and
+    place names translated as in the pykakasi reading."""
+    tagger = _tagger()
+    if tagger is None or not any(is_han(c) for c in run):
+        return []
+    words = _glossary()
+    plain: list[str] = []
+    translated: list[str] = []
+    for word in tagger(run):
+        kana = word.feature.kana or word.surface
+        sound = _romaji(str(kana))
+        plain.extend(sound)
+        surface = str(word.surface)
+        translated.extend(words[surface].split() if surface in words else sound)
+    out = [(plain, "ja-unidic")]
+    if translated != plain:
+        out.append((translated, "ja-unidic+words"))
+    return out
 
 
 # --- Hangul (Revised Romanisation, simplified) ----------------------------------------------
@@ -301,7 +408,92 @@ def _hangul_syllable(ch: str) -> str:
 def _hangul_word(word: str, *, first: bool) -> str:
     if first and len(word) >= 2 and word[0] in _KO_SURNAMES:
         return _KO_SURNAMES[word[0]] + " " + "".join(_hangul_syllable(c) for c in word[1:])
+    if first and len(word) == 3 and all(is_hangul(c) for c in word):
+        # Most Korean personal names are a one-syllable surname and a two-syllable given name.
+        return _hangul_syllable(word[0]) + " " + "".join(_hangul_syllable(c) for c in word[1:])
     return "".join(_hangul_syllable(c) if is_hangul(c) else c for c in word)
+
+
+# Latin letters as their names are written in Hangul (엘지 = LG, 에스케이 = SK): company names
+# that are initials are written out this way.
+_KO_LETTERS = {
+    "에이": "a", "비": "b", "씨": "c", "디": "d", "이": "e", "에프": "f", "지": "g", "에이치": "h",
+    "아이": "i", "제이": "j", "케이": "k", "엘": "l", "엠": "m", "엔": "n", "오": "o", "피": "p",
+    "큐": "q", "알": "r", "에스": "s", "티": "t", "유": "u", "브이": "v", "더블유": "w",
+    "엑스": "x", "와이": "y", "제트": "z",
+}  # fmt: skip
+
+
+def _hangul_initials(word: str) -> str | None:
+    """The word read as spelt-out Latin letters (엘지 → lg), or None when it is not one."""
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        for size in (3, 2, 1):
+            if word[i : i + size] in _KO_LETTERS:
+                out.append(_KO_LETTERS[word[i : i + size]])
+                i += size
+                break
+        else:
+            return None
+    return "".join(out) if len(out) >= 2 else None
+
+
+def _hangul_readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Readings of a Hangul name: Revised Romanisation (with customary surnames for a name that
+    starts with one), the same with corporate words and place names translated (삼성전자 →
+    samseong electronics), and initials spelt out in Hangul (엘지전자 → lg electronics).
+    Spelling variants between RR, McCune–Reischauer and customary spellings (Sung/seong,
+    Pak/bak, Choe/choi) are left to the matcher's Korean sound key (``names.korean_key``)."""
+    words = _glossary()
+    plain: list[str] = []
+    translated: list[str] = []
+    initials: list[str] = []
+    whole: list[str] = []
+    spelt = False
+    for index, word in enumerate(text.split()):
+        if not any(is_hangul(c) for c in word):
+            plain.append(word)
+            translated.append(word)
+            initials.append(word)
+            continue
+        pieces = _segment_words(word)
+        if len(pieces) == 1 and not pieces[0][1]:
+            # A word without glossary words: a personal name or a company's own name.
+            reading = _hangul_word(word, first=index == 0)
+            # The split into surname and given name may be wrong (포스코 is POSCO, a
+            # company), so the word is also kept whole.
+            whole.append(reading.replace(" ", "") if word[0] not in _KO_SURNAMES else reading)
+            plain.extend(reading.split())
+            translated.extend(reading.split())
+            letters = _hangul_initials(word)
+            if letters is None:
+                # Initials that open a name (에스케이하이닉스 → sk hynix).
+                for cut in range(len(word) - 1, 1, -1):
+                    head = _hangul_initials(word[:cut])
+                    if head is not None:
+                        rest = "".join(_hangul_syllable(c) for c in word[cut:] if is_hangul(c))
+                        letters = f"{head} {rest}"
+                        break
+            initials.extend((letters or reading).split())
+            spelt = spelt or letters is not None
+            continue
+        for piece, key in pieces:
+            sound = "".join(_hangul_syllable(c) if is_hangul(c) else c for c in piece)
+            plain.append(sound)
+            translated.extend(words[key].split() if key else [sound])
+            letters = None if key else _hangul_initials(piece)
+            spelt = spelt or letters is not None
+            initials.extend(words[key].split() if key else [letters or sound])
+    out: list[tuple[tuple[str, ...], str]] = [(tuple(plain), "ko")]
+    joined = tuple(t for w in whole for t in w.split())
+    if len(whole) == len(text.split()) and joined != tuple(plain):
+        out.append((joined, "ko"))
+    if translated != plain:
+        out.append((tuple(translated), "ko+words"))
+    if spelt and initials not in (plain, translated):
+        out.append((tuple(initials), "ko+letters"))
+    return tuple(out)
 
 
 # --- Cyrillic and Greek -------------------------------------------------------------------------
@@ -547,11 +739,7 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     has_han = any(is_han(c) for c in text)
     if not (has_kana or has_han):
         if any(is_hangul(c) for c in text):
-            words = text.split()
-            out = " ".join(_hangul_word(w, first=i == 0) for i, w in enumerate(words))
-            # Customary spellings write eo/eu as o/u (정은 → Jong Un), so offer both.
-            simple = out.replace("eo", "o").replace("eu", "u")
-            return ((tuple(out.split()), "ko"), (tuple(simple.split()), "ko"))
+            return _hangul_readings(text)
         if any(is_cyrillic(c) for c in text):
             return ((tuple(_table(text, _CYRILLIC).split()), "ru"),)
         if any(is_arabic(c) for c in text):
@@ -567,6 +755,7 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
         if script is not None:
             return ((tuple(_by_table(text, letters).split()), script),)
         return ((tuple(text.split()), "latin"),)
+    kana_reading = katakana_reading(text) if any(is_katakana(c) for c in text) else None
     text = fold_japanese(text)
     japanese, chinese = True, not has_kana
     # Split into CJK runs and other text; each CJK run gets its readings, other text is kept.
@@ -581,7 +770,8 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
         segment += ch
     if segment:
         segments.append((segment, segments_flag(segment)))
-    methods = ["ja", "ja+words"] + (["zh", "zh+words"] if chinese else [])
+    methods = ["ja", "ja+words", "ja-unidic", "ja-unidic+words"]
+    methods += ["zh", "zh+words"] if chinese else []
     for method in methods:
         variants[method] = []
     for seg, cjk in segments:
@@ -591,8 +781,14 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
             continue
         got = dict((m, toks) for toks, m in _cjk_readings(seg, japanese=japanese, chinese=chinese))
         for method in methods:
+            # A segment without a reading of this method takes the nearest one it has.
             base = method.split("+")[0]
-            variants[method].extend(got.get(method, got.get(base, [])))
+            fallback = got.get(base.split("-")[0], [])
+            words = got.get("ja+words", fallback) if method == "ja-unidic+words" else fallback
+            variants[method].extend(got.get(method, got.get(base, words)))
+    if kana_reading:
+        methods.append("ja-kana")
+        variants["ja-kana"] = list(kana_reading)
     seen: set[tuple[str, ...]] = set()
     result: list[tuple[tuple[str, ...], str]] = []
     for method in methods:
@@ -601,6 +797,50 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
             seen.add(toks)
             result.append((toks, method))
     return tuple(result)
+
+
+_KATAKANA_AND = frozenset({"アンド", "エンド"})
+
+
+def katakana_reading(text: str) -> tuple[str, ...]:
+    """The name with its katakana words back-transliterated (see :mod:`katakana`); kanji words
+    translated through the glossary or read in Hepburn, other text kept."""
+    tokens: list[str] = []
+    words = _glossary()
+    for word in text.replace("・", " ").replace("゠", " ").split():
+        if word in _KATAKANA_AND:
+            continue  # ジョンソン・エンド・ジョンソン: the conjunction, written & in Latin
+        run = ""
+        for ch in word + " ":
+            if run and (is_katakana(ch) != is_katakana(run[0]) or ch == " "):
+                if is_katakana(run[0]):
+                    for piece, known in _segment_words(run, _katakana_glossary()):
+                        tokens.extend(
+                            words[known].split() if known else [back_transliterate(piece)]
+                        )
+                else:
+                    folded = fold_japanese(run)
+                    for piece, found in _segment_words(folded):
+                        tokens.extend(words[piece].split() if found else _romaji(piece))
+                run = ""
+            run += ch if ch != " " else ""
+    return tuple(t for t in tokens if t)
+
+
+@lru_cache(maxsize=50_000)
+def glossary_steps(original: str) -> tuple[str, ...]:
+    """The glossary and place-name steps a translated reading of ``original`` took
+    ("电子 → electronics", "北京 → beijing (place)"), for the match explanation."""
+    places = place_words()
+    words = cjk_words()
+    steps: list[str] = []
+    for variant in dict.fromkeys((original, to_simplified(original))):
+        for piece, key in _segment_words(variant):
+            if key in places:
+                steps.append(f"{piece} → {places[key]} (place)")
+            elif key:
+                steps.append(f"{piece} → {words[key]}")
+    return tuple(dict.fromkeys(steps))
 
 
 def segments_flag(segment: str) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from econsec.screening.entity import ListLoadError, LoadedList
 
-FORMATS = ("ftm", "ofac", "csl", "un", "user")
+FORMATS = ("ftm", "ofac", "csl", "un", "eu", "user", "meti_eul")
 
 
 def file_sha256(paths: list[Path]) -> str:
@@ -31,9 +31,12 @@ def guess_format(path: Path) -> str:
     if name.endswith((".jsonl", ".ftm.json", ".ijson")):
         return "ftm"
     if name.endswith(".xml"):
-        return "un"
+        xml_head = path.read_bytes()[:4000] if path.is_file() else b""
+        return "eu" if b"fpi/fsd/export" in xml_head or b"<export" in xml_head else "un"
     if name.endswith((".xlsx", ".xlsm")):
-        return "user"
+        from econsec.screening.loaders.meti_eul import looks_like_eul
+
+        return "meti_eul" if looks_like_eul(path) else "user"
     if name.endswith(".csv"):
         head = path.read_text(encoding="utf-8-sig", errors="replace")[:2000].lower()
         first = head.splitlines()[0] if head else ""
@@ -50,7 +53,7 @@ def load_list(
     dataset: str | None = None,
 ) -> LoadedList:
     """Parse ``path`` in ``source_format`` (guessed from the name when omitted)."""
-    from econsec.screening.loaders import csl, ftm, ofac, un_xml, user_list
+    from econsec.screening.loaders import csl, eu_xml, ftm, meti_eul, ofac, un_xml, user_list
 
     fmt = source_format or guess_format(path)
     loaders: dict[str, Callable[..., LoadedList]] = {
@@ -58,7 +61,9 @@ def load_list(
         "ofac": ofac.load,
         "csl": csl.load,
         "un": un_xml.load,
+        "eu": eu_xml.load,
         "user": user_list.load,
+        "meti_eul": meti_eul.load,
     }
     if fmt not in loaders:
         raise ListLoadError("screening.load.unknown_format", source=path.name)

@@ -16,6 +16,20 @@ from econsec.screening.entity import ListEntity, ListLoadError, LoadedList
 from econsec.screening.loaders.common import parse_date
 
 
+def safe_root(path: Path) -> Any:
+    """The root element, parsed without DTDs or entities; errors located in the file."""
+    source = path.name
+    try:
+        return SafeET.parse(str(path), forbid_dtd=True).getroot()
+    except DefusedXmlException as exc:
+        raise ListLoadError("screening.load.xml_forbidden", source=source, detail=str(exc)) from exc
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise ListLoadError(
+            "screening.load.bad_xml", source=source, line=line, detail=str(exc)
+        ) from exc
+
+
 def _text(element: Any, tag: str) -> str:
     child = element.find(tag)
     return (child.text or "").strip() if child is not None and child.text else ""
@@ -64,15 +78,7 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
     from econsec.screening.loaders import file_sha256
 
     source = path.name
-    try:
-        root = SafeET.parse(str(path), forbid_dtd=True).getroot()
-    except DefusedXmlException as exc:
-        raise ListLoadError("screening.load.xml_forbidden", source=source, detail=str(exc)) from exc
-    except ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else None
-        raise ListLoadError(
-            "screening.load.bad_xml", source=source, line=line, detail=str(exc)
-        ) from exc
+    root = safe_root(path)
     if root.tag != "CONSOLIDATED_LIST":
         raise ListLoadError("screening.load.un_root", source=source, found=root.tag)
     entities: list[ListEntity] = []

@@ -11,7 +11,7 @@ from econsec.screening.countries import to_iso2
 from econsec.screening.entity import ListEntity, ListLoadError, LoadedList
 from econsec.screening.loaders.common import csv_rows, parse_date, read_text, split_multi
 
-_HEADERS = {
+HEADERS = {
     "id": ("id", "no", "no.", "番号", "entity_id"),
     "name": (
         "name",
@@ -25,10 +25,26 @@ _HEADERS = {
     ),
     "aliases": ("aliases", "alias", "別名", "also known as", "aka"),
     "kind": ("kind", "種別", "type"),
-    "countries": ("country", "countries", "国名", "国名・地域名", "国・地域", "country or region"),
+    "countries": (
+        "country",
+        "countries",
+        "国名",
+        "国名・地域名",
+        "国名、地域名",
+        "国・地域",
+        "country or region",
+    ),
     "addresses": ("address", "addresses", "住所", "所在地"),
     "identifiers": ("identifiers", "identifier", "識別番号", "法人番号"),
-    "programmes": ("programme", "program", "reason", "懸念区分", "理由", "type of wmd"),
+    "programmes": (
+        "programme",
+        "program",
+        "reason",
+        "懸念区分",
+        "理由",
+        "type of wmd",
+        "type of concern",
+    ),
     "listed_on": ("listed_on", "listing date", "掲載日", "date"),
 }
 _KINDS = {
@@ -49,7 +65,7 @@ def _header_map(header: list[str], source: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, title in enumerate(header):
         key = " ".join(str(title or "").replace("\n", " ").split()).casefold()
-        for field, names in _HEADERS.items():
+        for field, names in HEADERS.items():
             if key in names and field not in found:
                 found[field] = index
     if "name" not in found:
@@ -59,7 +75,7 @@ def _header_map(header: list[str], source: str) -> dict[str, int]:
     return found
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -81,7 +97,7 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
 
     source = path.name
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        rows = _xlsx_rows(path)
+        rows = xlsx_rows(path)
     else:
         rows = list(csv_rows(read_text(path.read_bytes(), source), source))
     if not rows:
