@@ -15,6 +15,7 @@ from typing import Any
 
 from econsec.exposure.results import ElementLoss, ExposureReport, ProductResult
 from econsec.i18n import LANGUAGES, t
+from econsec.reference.labels import category_label, mineral_label, tag_label
 from econsec.reports.actions import recommend
 from econsec.reports.model import (
     BI,
@@ -101,8 +102,14 @@ def _finite(x: float) -> float:
     return x if math.isfinite(x) else 0.0
 
 
-def _short_tag(tag: str) -> str:
-    return tag.rsplit(":", 1)[-1]
+def _tags_label(tags: Sequence[str]) -> Bilingual:
+    return {lang: ", ".join(tag_label(x, lang) for x in tags) for lang in LANGUAGES}
+
+
+def _category_label(key: str, mineral: bool) -> Bilingual:
+    """A critical-product category (by id) or a mineral (by tag) in both languages."""
+    name = mineral_label if mineral else category_label
+    return {lang: name(key, lang) for lang in LANGUAGES}
 
 
 def _loss_rows(losses: Sequence[ElementLoss], kind_label: Bilingual) -> list[list[Any]]:
@@ -341,7 +348,7 @@ def assemble(
             columns=[
                 col("item", CODE),
                 col("name"),
-                col("tags"),
+                col("tags", BI),
                 col("supplier", CODE),
                 col("country", CODE),
                 col("sole", BI),
@@ -350,7 +357,7 @@ def assemble(
                 [
                     i,
                     n,
-                    ", ".join(_short_tag(t) for t in tags),
+                    _tags_label(tags),
                     sup,
                     cty,
                     both("reports.yes" if sole else "reports.no"),
@@ -368,14 +375,18 @@ def assemble(
                 col("site", CODE),
                 col("item", CODE),
                 col("name"),
-                col("category"),
+                col("category", BI),
                 col("input_share", PCT),
             ],
             rows=[
-                [p.site_id, p.item_id, p.item_name, _short_tag(tag), share]
+                [p.site_id, p.item_id, p.item_name, _category_label(tag, mineral), share]
                 for p in report.products[:top]
-                for tag, share in sorted(
-                    [*p.critical_products.items(), *p.minerals.items()], key=lambda kv: -kv[1]
+                for tag, share, mineral in sorted(
+                    [
+                        *((k, v, False) for k, v in p.critical_products.items()),
+                        *((k, v, True) for k, v in p.minerals.items()),
+                    ],
+                    key=lambda kv: -kv[1],
                 )
             ],
             note=both("reports.note.critical_exposure"),

@@ -95,7 +95,12 @@ def cell_html(cell: Cell, lang: str) -> str:
             return f'<span class="pill ok">{escape(t("web.yes", lang))}</span>'
         return f'<span class="pill warn">{escape(t("web.no", lang))}</span>'
     if kind == "tags":
-        return "".join(f'<span class="tag">{escape(str(tag))}</span>' for tag in text)
+        from econsec.reference.labels import tag_label
+
+        return "".join(
+            f'<span class="tag" title="{escape(str(tag))}">{escape(tag_label(str(tag), lang))}</span>'
+            for tag in text
+        )
     body = escape(str(text))
     if cell.url:
         css = ' class="code"' if kind == "code" else ""
