@@ -81,7 +81,9 @@ def test_every_tag_unit_and_enum_value_in_use_has_a_label() -> None:
     missing = sorted(tag for tag in tags if not tag_has_label(tag))
     assert not missing, f"tags without a ja/en label: {missing}"
     units = {str(row["unit"]) for row in tables["items"]}
-    assert not units - set(labels["units"]), f"units without a label: {units - set(labels['units'])}"
+    assert not units - set(labels["units"]), (
+        f"units without a label: {units - set(labels['units'])}"
+    )
     schema = yaml.safe_load((SRC / "valuechain" / "schema.yaml").read_text(encoding="utf-8"))
     for sheet in schema["sheets"]:
         for column in sheet["columns"]:
