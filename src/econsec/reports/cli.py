@@ -3,7 +3,7 @@ results, the same report the web page's job builds."""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +17,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     html = "html"
     pdf = "pdf"
     xlsx = "xlsx"
