@@ -284,7 +284,7 @@ def hits_list(
             h.list_name,
             f"{h.entity_id} {h.entity_name}",
             f"{h.score:.3f}",
-            h.via,
+            t(f"screening.web.via.{h.via}", lang),
             t(f"screening.status.{h.status}", lang),
         )
     console.print(table)
