@@ -34,9 +34,10 @@ def demo(
     lang = normalise_lang(lang)
     open_store()
     load_demo(lang)
-    exposure_id = _exposure(lang)
+    report, exposure_id = _exposure()
     chain = _scenarios(lang)
-    sweep_id = _sweep(chain, lang)
+    sweep_id, sweep_payload = _sweep(chain, lang)
+    _headline(report, sweep_payload, lang)
     _lists(lang)
     _assessment(exposure_id, sweep_id, chain.version, lang)
     console.print(t("demo.ready", lang, seconds=f"{time.monotonic() - started:.0f}"))
@@ -47,30 +48,40 @@ def register(app: typer.Typer) -> None:
     app.command()(demo)
 
 
-def _exposure(lang: str) -> str:
-    """Print the headline sites; returns the stored exposure result's id."""
+def _exposure() -> tuple[Any, str]:
+    """The stored exposure report (computed once) and its stored result's id."""
     from econsec.exposure.models import ExposureResult
     from econsec.reports.gather import compute_exposure, stored_exposure
 
     report = stored_exposure() or compute_exposure()
-    losses = report.losses.get("site", [])
-    ranked = sorted(losses, key=lambda loss: -loss.margin_per_week)[:5]
-    console.print(t("demo.exposure.title", lang))
-    for loss in ranked:
+    row = ExposureResult.objects.filter(data_version=report.data_version).order_by("-id").first()
+    return report, str(row.pk) if row is not None else report.data_version
+
+
+def _headline(report: Any, sweep: dict[str, Any], lang: str) -> None:
+    """The five most urgent single points of failure, ranked by time and value at risk."""
+    from econsec.exposure.ranking import rank_losses
+
+    ranked = rank_losses(report.losses.get("site", []), sweep.get("rows") or [], report.currency)
+    console.print(t("demo.exposure.title_time", lang))
+    for r in ranked[:5]:
+        loss = r.loss
         console.print(
             t(
-                "demo.exposure.line",
+                "demo.exposure.line_time",
                 lang,
                 site=loss.element_id,
                 name=loss.name,
                 country=loss.country,
                 products=len(loss.products),
-                margin=f"{loss.margin_per_week:,.0f}",
+                tts="∞" if r.tts_weeks is None else f"{r.tts_weeks:.1f}",
+                ttr="—" if r.ttr_weeks is None else f"{r.ttr_weeks:g}",
+                margin=f"{r.value_at_risk or 0:,.0f}",
                 currency=report.currency,
             )
         )
-    row = ExposureResult.objects.filter(data_version=report.data_version).order_by("-id").first()
-    return str(row.pk) if row is not None else report.data_version
+        for reason in r.reasons[1:]:  # why it ranks above a structurally identical site
+            console.print("    " + reason.text(lang))
 
 
 def _scenarios(lang: str) -> Any:
@@ -107,8 +118,8 @@ def _scenarios(lang: str) -> Any:
     return chain
 
 
-def _sweep(chain: Any, lang: str) -> str:
-    """Run (once) and store the site sweep; returns the stored result's id."""
+def _sweep(chain: Any, lang: str) -> tuple[str, dict[str, Any]]:
+    """Run (once) and store the site sweep; returns the stored result's id and payload."""
     from econsec.demo_steps import site_sweep
     from econsec.stress.models import Result
 
@@ -127,7 +138,7 @@ def _sweep(chain: Any, lang: str) -> str:
             )
         )
     row = Result.objects.filter(kind="sweep", data_version=chain.version).order_by("-id").first()
-    return str(row.pk) if row is not None else ""
+    return (str(row.pk) if row is not None else ""), payload
 
 
 def _lists(lang: str) -> None:

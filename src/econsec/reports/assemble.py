@@ -13,7 +13,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from econsec.exposure.results import ElementLoss, ExposureReport, ProductResult
+from econsec.exposure.ranking import RankedLoss, rank_losses
+from econsec.exposure.results import ExposureReport, ProductResult
 from econsec.i18n import LANGUAGES, t
 from econsec.reference.labels import category_label, mineral_label, tag_label
 from econsec.reports.actions import recommend
@@ -112,17 +113,38 @@ def _category_label(key: str, mineral: bool) -> Bilingual:
     return {lang: name(key, lang) for lang in LANGUAGES}
 
 
-def _loss_rows(losses: Sequence[ElementLoss], kind_label: Bilingual) -> list[list[Any]]:
-    return [
-        [kind_label, e.element_id, e.name, e.country, len(e.products), e.revenue_per_week,
-         e.margin_per_week]
-        for e in losses
-    ]  # fmt: skip
+def _sweep_rows(sweep: Mapping[str, Any] | None, by: str) -> list[Mapping[str, Any]]:
+    if not sweep or sweep.get("by", by) != by:
+        return []
+    return list(sweep.get("rows") or [])
+
+
+def _ranked_row(r: RankedLoss, kind_label: Bilingual) -> list[Any]:
+    e = r.loss
+    cover: Bilingual | None = None
+    if r.swept:
+        cover = both(
+            "reports.cell.cover_recovery",
+            tts="∞" if r.tts_weeks is None else f"{r.tts_weeks:.1f}",
+            ttr="—" if r.ttr_weeks is None else f"{r.ttr_weeks:g}",
+        )
+    why = {lang: " ".join(x.text(lang) for x in r.reasons) for lang in LANGUAGES}
+    return [kind_label, e.element_id, e.name, e.country, len(e.products), e.margin_per_week,
+            cover, r.value_at_risk, why]  # fmt: skip
 
 
 def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str) -> Figure | None:
     if sweep and sweep.get("rows"):
         row = sweep["rows"][0]
+        # The headline and the top of the single-point-of-failure table agree: both rank by
+        # time against recovery and value at risk, and the card says why.
+        ranked = rank_losses(report.losses.get("site", []), _sweep_rows(sweep, "site"), cur)
+        if ranked and ranked[0].swept:
+            row = next((r for r in sweep["rows"] if r["id"] == ranked[0].loss.element_id), row)
+        why = [
+            {lang: x.text(lang) for lang in LANGUAGES}
+            for x in (ranked[0].reasons if ranked and ranked[0].swept else ())
+        ]
         return Figure(
             id="worst_rei",
             label=both("reports.fig.worst_rei"),
@@ -135,7 +157,8 @@ def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str
                     margin=Money(float(row.get("lost_margin") or 0), cur),
                     ttr=Num(float(row.get("ttr_weeks") or 0), 0),
                     entities=int(sweep.get("entities", len(sweep["rows"]))),
-                )
+                ),
+                *why,
             ],
             section="spof",
         )
@@ -248,9 +271,14 @@ def assemble(
     )
 
     # -- single points of failure -------------------------------------------------------------
-    spof_rows = _loss_rows(report.losses.get("site", [])[:top], both("exposure.kind.site"))
-    spof_rows += _loss_rows(report.losses.get("org", [])[: max(5, top // 3)],
-                            both("exposure.kind.org"))  # fmt: skip
+    # Sites ranked by time against recovery and value at risk (exposure/ranking.py); the
+    # organisations keep their structural order (the sweep disrupts sites).
+    ranked = rank_losses(report.losses.get("site", []), _sweep_rows(sweep, "site"), cur)
+    spof_rows = [_ranked_row(r, both("exposure.kind.site")) for r in ranked[:top]]
+    spof_rows += [
+        _ranked_row(r, both("exposure.kind.org"))
+        for r in rank_losses(report.losses.get("org", [])[: max(5, top // 3)], [], cur)
+    ]
     tables.append(
         Table(
             id="spof",
@@ -261,11 +289,13 @@ def assemble(
                 col("name"),
                 col("country", CODE),
                 col("products_stopped", NUM),
-                col("revenue", MONEY),
                 col("margin", MONEY),
+                col("cover_recovery", BI),
+                col("value_at_risk", MONEY),
+                col("why_rank", BI),
             ],
             rows=spof_rows,
-            note=both("reports.note.spof"),
+            note=both("reports.note.spof_time"),
         )
     )
     rei = _worst_rei(report, sweep, cur)
