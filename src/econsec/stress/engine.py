@@ -67,6 +67,8 @@ class Outcome:
     """How many times the certificate failed and the restricted programme was widened."""
     fell_back: bool = False
     """True when a restricted programme was infeasible and the whole programme was solved."""
+    reached_items: frozenset[int] = frozenset()
+    """Items made or held at nodes the disruption reaches (the parts it can make scarce)."""
 
     @property
     def excess_lost_margin(self) -> float:
@@ -577,6 +579,7 @@ class Engine:
             normal_lost_margin=normal,
             rounds=runner.rounds,
             fell_back=runner.fell_back,
+            reached_items=frozenset(int(i) for i in np.unique(chain.node_item[reached])),
         )
 
     def _normal_lost(self, horizon_weeks: float) -> FloatArray:
