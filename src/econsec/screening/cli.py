@@ -330,6 +330,9 @@ def hits_dismiss(
 
 
 def register(app: typer.Typer) -> None:
+    from econsec.screening.fetch_cli import register as register_fetch
+
+    register_fetch(lists_app)
     app.add_typer(lists_app, name="lists")
     app.add_typer(hits_app, name="hits")
     app.command("screen")(screen)
