@@ -196,3 +196,18 @@ def test_the_fetch_job_fails_visibly_and_keeps_what_it_loaded(served: tuple[Path
     assert failed.value.key == "screening.fetch.job_failed"
     assert failed.value.params["names"] == "gone"
     assert service.current_version("meti_eul") is not None
+
+
+@pytest.mark.django_db
+def test_the_worker_scheduler_queues_the_fetch_when_due(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from econsec.web.models import Job
+    from econsec.web.scheduler import run_due
+
+    monkeypatch.setenv("ECONSEC_LIST_SOURCES", str(tmp_path / "sources.yaml"))
+    assert run_due() == []  # no schedule set: nothing queued
+    fetching.save_config({"schedule": {"every_hours": 12}})
+    queued = run_due()
+    assert len(queued) == 1 and Job.objects.get(pk=queued[0]).kind == "screening.lists_fetch"
+    assert run_due() == []  # queued once, not again on the next poll
