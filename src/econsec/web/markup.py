@@ -32,7 +32,7 @@ class Cell(NamedTuple):
 
     text: Any
     url: str = ""
-    kind: str = "text"  # text | num | code | pct | bool | tags | msg | html (already markup)
+    kind: str = "text"  # text | num | code | pct | bool | unit | tags | msg | html (already markup)
 
 
 NUMERIC = frozenset({"num", "pct"})  # right-aligned under a right-aligned heading
@@ -94,6 +94,10 @@ def cell_html(cell: Cell, lang: str) -> str:
         if text:
             return f'<span class="pill ok">{escape(t("web.yes", lang))}</span>'
         return f'<span class="pill warn">{escape(t("web.no", lang))}</span>'
+    if kind == "unit":
+        from econsec.reference.labels import unit_label
+
+        return escape(unit_label(str(text), lang))
     if kind == "tags":
         from econsec.reference.labels import tag_label
 

@@ -56,6 +56,14 @@ def tag_label(tag: str) -> str:
 
 
 @register.filter
+def unit_label(unit: str) -> str:
+    """A unit's label in the active language (``pcs`` → 個)."""
+    from econsec.reference.labels import unit_label as label_of
+
+    return label_of(str(unit), _lang())
+
+
+@register.filter
 def bilingual(texts: dict[str, str] | None) -> str:
     """Pick the active language from a ``{"ja": …, "en": …}`` dict."""
     if not texts:
