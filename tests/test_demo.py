@@ -84,6 +84,9 @@ def test_after_the_demo_every_capability_has_figures(tmp_path: Path) -> None:
     ]
     assert not found, found
     assert "アンチモン" in exposure.output and "半導体" in exposure.output
+    # With the stored sweep, the CLI ranks single points of failure by time and says why.
+    assert "単一障害点(在庫が尽きる時期と復旧までに失われる利益の順)" in exposure.output
+    assert "構造上は同じ" in exposure.output
 
     out = tmp_path / "report.pdf"
     report = runner.invoke(app, ["report", "--lang", "ja", "--format", "pdf", "--out", str(out)])
