@@ -16,7 +16,7 @@ from typing import Any
 from econsec.exposure.ranking import RankedLoss, rank_losses
 from econsec.exposure.results import ExposureReport, ProductResult
 from econsec.i18n import LANGUAGES, t
-from econsec.reference.labels import category_label, mineral_label, tag_label
+from econsec.reference.labels import category_label, country_label, mineral_label, tag_label
 from econsec.reports.actions import recommend
 from econsec.reports.model import (
     BI,
@@ -309,17 +309,18 @@ def assemble(
     if foreign:
         c, s = foreign[0]
         loss = by_country.get(c)
+        named = {lang: country_label(c, lang) for lang in LANGUAGES}
         figures.append(
             Figure(
                 id="top_country",
                 label=both("reports.fig.top_country"),
                 value=s,
-                display=same(f"{c} {s * 100:.0f}%"),
+                display={lang: f"{named[lang]} {s * 100:.0f}%" for lang in LANGUAGES},
                 reasons=[
-                    both("reports.reason.top_country", country=c, share=Pct(s)),
+                    both("reports.reason.top_country", country=named, share=Pct(s)),
                     both(
                         "reports.reason.country_stop",
-                        country=c,
+                        country=named,
                         products=len(loss.products) if loss else 0,
                         revenue=Money(loss.revenue_per_week if loss else 0.0, cur),
                     ),
@@ -513,7 +514,10 @@ def assemble(
                         name=assessment.name,
                         date=assessment.date,
                         maturity=Num(assessment.maturity or 0.0, 1),
-                        status=assessment.status,
+                        status={
+                            lang: t(f"guideline.web.status.{assessment.status}", lang)
+                            for lang in LANGUAGES
+                        },
                     )
                 ],
                 section="summary",
