@@ -35,3 +35,72 @@ def test_every_message_id_used_in_the_code_exists() -> None:
             if key not in known:
                 missing.append(f"{path.relative_to(SRC)}: {key}")
     assert not missing, missing
+
+
+# -- data labels: the words of the reference data and the demo company ---------------------------
+
+
+def _both(texts: object, where: str) -> None:
+    assert isinstance(texts, dict), where
+    for lang in LANGUAGES:
+        assert str(texts.get(lang) or "").strip(), f"{where} lacks {lang}"
+
+
+def test_every_data_label_has_both_languages() -> None:
+    from econsec.reference.labels import data_labels
+    from econsec.reference.minerals import minerals
+    from econsec.reference.products import critical_products
+
+    labels = data_labels()
+    for section in ("tags", "units"):
+        for key, texts in labels[section].items():
+            _both(texts, f"labels.yaml {section}.{key}")
+    for field_name, values in labels["enums"].items():
+        for value, texts in values.items():
+            _both(texts, f"labels.yaml enums.{field_name}.{value}")
+    for product in critical_products():
+        _both(dict(product.names), product.id)
+    for tag, mineral in minerals().items():
+        _both(dict(mineral.names), f"minerals.yaml {tag}")
+
+
+def test_every_tag_unit_and_enum_value_in_use_has_a_label() -> None:
+    import yaml
+
+    from econsec.reference.labels import data_labels, tag_has_label
+    from econsec.reference.minerals import minerals
+    from econsec.reference.products import critical_products
+    from econsec.valuechain.generators.demo import demo_company
+
+    labels = data_labels()
+    tags = {tag for product in critical_products() for tag in product.tags}
+    tags |= {alias for mineral in minerals().values() for alias in mineral.aliases}
+    tables = demo_company()
+    for row in tables["items"]:
+        tags |= {*row.get("critical_tags", ()), *row.get("mineral_tags", ())}
+    missing = sorted(tag for tag in tags if not tag_has_label(tag))
+    assert not missing, f"tags without a ja/en label: {missing}"
+    units = {str(row["unit"]) for row in tables["items"]}
+    assert not units - set(labels["units"]), (
+        f"units without a label: {units - set(labels['units'])}"
+    )
+    schema = yaml.safe_load((SRC / "valuechain" / "schema.yaml").read_text(encoding="utf-8"))
+    for sheet in schema["sheets"]:
+        for column in sheet["columns"]:
+            if column.get("type") != "enum":
+                continue
+            field_name = f"{sheet['name']}.{column['name']}"
+            known = set(labels["enums"].get(field_name) or ())
+            assert set(column["values"]) <= known, f"{field_name}: {set(column['values']) - known}"
+
+
+def test_labels_replace_slugs_in_japanese() -> None:
+    from econsec.reference.labels import category_label, mineral_label, tag_label
+
+    assert tag_label("permanent_magnets", "ja") == "永久磁石"
+    assert tag_label("rare_earths", "ja") == "レアアース（希土類）"
+    assert tag_label("dysprosium", "en") == "Dysprosium"
+    assert category_label("urn:econsec:jp-critical-product:semiconductors", "ja") == "半導体"
+    assert category_label("advanced-electronic-components", "ja") == "先端電子部品"
+    assert mineral_label("antimony", "ja") == "アンチモン"
+    assert tag_label("our_own_word", "ja") == "our_own_word"  # a user's own tag stays as given

@@ -9,6 +9,9 @@ Exit codes: 0 success, 1 the input had errors (nothing written), 2 usage error.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+from typing import Annotated, Any
 
 import typer
 
@@ -28,6 +31,7 @@ _CAPABILITIES = [
     "econsec.screening.cli",
     "econsec.guideline.cli",
     "econsec.exposure.cli",
+    "econsec.reports.cli",
     "econsec.web.cli",
 ]
 
@@ -40,8 +44,78 @@ def _register_all() -> None:
 _register_all()
 
 
+@app.callback()
+def _top(
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="ja or en (default: from the locale)")
+    ] = None,
+) -> None:
+    # ``econsec --lang ja COMMAND`` sets the language for the command too.
+    if lang:
+        os.environ["ECONSEC_LANG"] = lang
+
+
+def _command_name(info: typer.models.CommandInfo) -> str:
+    callback = info.callback
+    return info.name or (callback.__name__.replace("_", "-") if callback else "")
+
+
+def localise(lang: str) -> None:
+    """Top-level help, its panel titles and every top-level command's summary in ``lang``."""
+    from typer import rich_utils
+
+    from econsec.i18n import t
+
+    app.info.help = t("cli.help.app", lang)
+    for info in app.registered_commands:
+        info.help = t(f"cli.help.{_command_name(info)}", lang)
+    for group in app.registered_groups:
+        help_text = t(f"cli.help.{group.name}", lang)
+        group.help = help_text
+        if group.typer_instance is not None:
+            group.typer_instance.info.help = help_text
+    rich_utils.OPTIONS_PANEL_TITLE = t("cli.help.panel.options", lang)
+    rich_utils.COMMANDS_PANEL_TITLE = t("cli.help.panel.commands", lang)
+    rich_utils.ARGUMENTS_PANEL_TITLE = t("cli.help.panel.arguments", lang)
+    rich_utils.ERRORS_PANEL_TITLE = t("cli.help.panel.error", lang)
+    rich_utils.RICH_HELP = t("cli.help.try", lang)
+
+
+def lang_from_argv(argv: list[str]) -> str:
+    """The language asked for with ``--lang X`` / ``--lang=X`` anywhere, else the locale's."""
+    from econsec.i18n import normalise_lang
+
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalise_lang(argv[i + 1])
+        if arg.startswith("--lang="):
+            return normalise_lang(arg.split("=", 1)[1])
+    return normalise_lang(None)
+
+
+def localised_command(lang: str) -> Any:
+    """The top-level click command with all of its help in ``lang``."""
+    from econsec.i18n import t
+
+    localise(lang)
+    command = typer.main.get_command(app)
+    for param in command.params:
+        if param.name == "lang":
+            param.help = t("cli.help.lang", lang)  # type: ignore[attr-defined]
+    plain = command.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        option = plain(ctx)
+        if option is not None:
+            option.help = t("cli.help.help", lang)
+        return option
+
+    command.get_help_option = help_option  # type: ignore[method-assign]
+    return command
+
+
 def main() -> None:
-    app()
+    localised_command(lang_from_argv(sys.argv[1:]))()
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ class Registry:
     api_routers: list[tuple[str, str]] = field(default_factory=list)
     headlines: list[Ref] = field(default_factory=list)
     warmers: list[Warmer] = field(default_factory=list)
+    schedules: list[Ref] = field(default_factory=list)
 
 
 registry = Registry()
@@ -121,6 +122,12 @@ def register_headline(ref: Ref) -> None:
     """``headline(request, lang)`` returns the dashboard's status line (plain text) or None."""
     if ref not in registry.headlines:
         registry.headlines.append(ref)
+
+
+def register_schedule(ref: Ref) -> None:
+    """``due()`` returns the jobs (kind, params) to queue now; the job worker polls it."""
+    if ref not in registry.schedules:
+        registry.schedules.append(ref)
 
 
 def register_warmer(warmer: Warmer) -> None:

@@ -47,7 +47,7 @@ def test_summary_figures_carry_their_reasons(exposure: ExposureReport) -> None:
     assert "¥300/week" in figs["products_at_risk"].reasons[0]["en"]
     assert "300円/週" in figs["products_at_risk"].reasons[0]["ja"]
     assert figs["top_country"].value == pytest.approx(0.475)
-    assert "CN" in figs["top_country"].display["en"]
+    assert figs["top_country"].display == {"ja": "中国 48%", "en": "China 48%"}
     assert "¥400/week" in figs["top_country"].reasons[1]["en"]  # the country loss row
     assert figs["single_source_critical"].value == 1
     # No sweep stored: the structural index, S4 = its margin / the worst margin = 1.

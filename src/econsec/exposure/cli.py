@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -118,8 +118,51 @@ def render(
             for row in rows[: _TABLE_TOP * 3]:
                 table.add_row(*(str(v) for v in row))
             console.print(table)
+        _time_ranked(report, lang, console)
     if out is not None:
         Console(stderr=True).print(t("exposure.cli.written", lang, path=out))
+
+
+def _stored_site_sweep(version: str) -> list[dict[str, Any]]:
+    """The rows of the latest stored site sweep of ``version`` (none when not swept)."""
+    from django.apps import apps
+
+    # ``exposure --demo`` analyses without a store (Django unconfigured, or no database access
+    # at all): then there is simply no sweep, whatever the reason the lookup fails.
+    try:
+        result = apps.get_model("stress", "Result")
+        row = (
+            result.objects.filter(kind="sweep", sweep_by="site", data_version=version)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    except Exception:
+        return []
+    return list((row.payload or {}).get("rows") or []) if row is not None else []
+
+
+def _time_ranked(report: Any, lang: str, console: Console) -> None:
+    """Single points of failure ranked by cover against recovery (exposure/ranking.py)."""
+    from econsec.exposure.ranking import rank_losses
+
+    ranked = rank_losses(
+        report.losses.get("site", []), _stored_site_sweep(report.data_version), report.currency
+    )
+    if not ranked:
+        return
+    table = Table(title=t("exposure.table.spof_time", lang), show_lines=True)
+    for key in ("element", "name", "products", "cover_recovery", "value_at_risk", "why"):
+        table.add_column(t(f"exposure.col.rank_{key}", lang), overflow="fold")
+    for r in ranked[:_TABLE_TOP]:
+        cover = "" if not r.swept else f"{_weeks(r.tts_weeks)} / {_weeks(r.ttr_weeks)}"
+        value = "" if r.value_at_risk is None else f"{r.value_at_risk:,.0f}"
+        why = " / ".join(x.text(lang) for x in r.reasons)
+        table.add_row(r.loss.element_id, r.loss.name, str(len(r.loss.products)), cover, value, why)
+    console.print(table)
+
+
+def _weeks(x: float | None) -> str:
+    return "∞" if x is None else f"{x:.1f}"
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from econsec.exposure.results import ExposureReport
 from econsec.i18n import t
+from econsec.reference.labels import country_label
 
 SECTIONS = ("products", "losses", "suppliers", "slots", "items", "warnings")
 
@@ -45,7 +46,9 @@ def section_rows(
                                "margin", "nodes_lost")]  # fmt: skip
         for kind, losses in report.losses.items():
             for e in losses[:top]:
-                rows.append([t(f"exposure.kind.{kind}", lang), e.element_id, e.name, e.country,
+                # A country's "name" is its code; show the country's name instead.
+                name = country_label(e.element_id, lang) if kind == "country" else e.name
+                rows.append([t(f"exposure.kind.{kind}", lang), e.element_id, name, e.country,
                              len(e.products), round(e.revenue_per_week),
                              round(e.margin_per_week), e.nodes_lost])  # fmt: skip
     elif section == "suppliers":

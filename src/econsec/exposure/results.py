@@ -8,7 +8,38 @@ from typing import Any
 from econsec.exposure.problems import ExposureWarning
 from econsec.i18n import t
 
-RESULT_SCHEMA = 1
+# 2: critical categories and minerals in reasons are stored as [slug, figures…] lists and get
+# their ja/en labels when the reason is rendered.
+RESULT_SCHEMA = 2
+LISTED = 3
+"""How many names a reason lists before "(+n)"."""
+
+
+def listed(names: list[str]) -> str:
+    shown = ", ".join(names[:LISTED])
+    return shown + (f" (+{len(names) - LISTED})" if len(names) > LISTED else "")
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _labelled(params: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """Slugs in a reason's figures replaced by their labels in ``lang``."""
+    from econsec.reference.labels import category_label, country_label, mineral_label
+
+    out = dict(params)
+    categories = params.get("categories")
+    if isinstance(categories, list):
+        out["categories"] = listed([f"{category_label(c, lang)} {pct(s)}" for c, s in categories])
+    found = params.get("minerals")
+    if isinstance(found, list):
+        out["minerals"] = listed(
+            [f"{mineral_label(m, lang)} (HHI {h:.2f}, {pct(s)})" for m, h, s in found]
+        )
+    if isinstance(params.get("country"), str):
+        out["country"] = country_label(params["country"], lang)
+    return out
 
 
 @dataclass(frozen=True)
@@ -21,7 +52,7 @@ class Reason:
 
     def text(self, lang: str | None = None) -> str:
         """The reason in ``lang`` with its figures filled in."""
-        return t(self.code, lang, **self.params)
+        return t(self.code, lang, **_labelled(self.params, lang))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from econsec.exposure.results import Reason
+from econsec.exposure.results import Reason, listed, pct
 
 COUNTRY_SHARE_FLOOR = 0.25
 COUNTRY_POINTS = 30.0
@@ -21,7 +21,6 @@ SOLE_POINTS_EACH, SOLE_CAP = 5.0, 10.0
 CRITICAL_POINTS_EACH, CRITICAL_CAP = 5.0, 10.0
 MINERAL_POINTS_EACH, MINERAL_CAP = 5.0, 10.0
 CONCERN_POINTS = 20.0
-_LIST = 3
 
 
 @dataclass
@@ -45,13 +44,7 @@ class ScoreInputs:
     concern_share: float = 0.0
 
 
-def _names(names: list[str]) -> str:
-    shown = ", ".join(names[:_LIST])
-    return shown + (f" (+{len(names) - _LIST})" if len(names) > _LIST else "")
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+_names, _pct = listed, pct
 
 
 def score_product(x: ScoreInputs) -> tuple[float, list[Reason]]:
@@ -88,7 +81,7 @@ def score_product(x: ScoreInputs) -> tuple[float, list[Reason]]:
                 "exposure.reason.critical_product",
                 {
                     "count": len(ranked),
-                    "categories": _names([f"{k.rsplit(':', 1)[-1]} {_pct(v)}" for k, v in ranked]),
+                    "categories": [[k, v] for k, v in ranked],
                 },
                 min(CRITICAL_CAP, CRITICAL_POINTS_EACH * len(ranked)),
             )
@@ -104,9 +97,7 @@ def score_product(x: ScoreInputs) -> tuple[float, list[Reason]]:
                 "exposure.reason.concentrated_mineral",
                 {
                     "count": len(concentrated),
-                    "minerals": _names(
-                        [f"{m} (HHI {h:.2f}, {_pct(s)})" for m, s, h in concentrated]
-                    ),
+                    "minerals": [[m, h, s] for m, s, h in concentrated],
                     "threshold": f"{x.mineral_threshold:.2f}",
                 },
                 min(MINERAL_CAP, MINERAL_POINTS_EACH * len(concentrated)),

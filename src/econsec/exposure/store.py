@@ -6,7 +6,7 @@ import hashlib
 import json
 from importlib.metadata import PackageNotFoundError, version
 
-from econsec.exposure.results import ExposureReport
+from econsec.exposure.results import RESULT_SCHEMA, ExposureReport
 
 KIND_REPORT = "report"
 
@@ -52,4 +52,8 @@ def load_report(
         econsec_version=econsec_version(),
         options_key=options_key(options),
     ).first()
-    return ExposureReport.from_json(row.result) if row is not None else None
+    if row is None:
+        return None
+    report = ExposureReport.from_json(row.result)
+    # A report stored in an older shape is recomputed rather than shown half-labelled.
+    return report if report.schema == RESULT_SCHEMA else None

@@ -307,7 +307,9 @@ def import_framework_cmd(
 
 @assess.command("score")
 def score_cmd(
-    campaign: Annotated[int, typer.Argument(help="Campaign id")],
+    campaign: Annotated[
+        int | None, typer.Argument(help="Campaign id (default: the latest campaign)")
+    ] = None,
     gaps: Annotated[int, typer.Option(help="How many top gaps to list")] = 10,
     lang: LangOption = None,
 ) -> None:
@@ -320,13 +322,22 @@ def score_cmd(
     from econsec.guideline.errors import GuidelineError
     from econsec.guideline.scoring import gap_list
 
+    if campaign is None:
+        from econsec.guideline.models import Campaign
+
+        latest = Campaign.objects.order_by("-id").first()
+        if latest is None:
+            _fail([t("guideline.cli.no_campaign", lang)])
+            return
+        campaign = latest.pk
     try:
         row = get_campaign(campaign)
     except GuidelineError as exc:
         _fail([exc.message(lang)])
         return
     fw, card = campaign_scorecard(row)
-    table = Table(title=t("guideline.cli.score_title", lang, name=row.name, status=row.status))
+    status = t(f"guideline.web.status.{row.status}", lang)
+    table = Table(title=t("guideline.cli.score_title", lang, name=row.name, status=status))
     for key in ("group", "implementation", "maturity", "coverage", "na"):
         table.add_column(t(f"guideline.cli.col.{key}", lang))
     for area in fw.areas:

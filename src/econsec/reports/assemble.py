@@ -13,8 +13,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from econsec.exposure.results import ElementLoss, ExposureReport, ProductResult
+from econsec.exposure.ranking import RankedLoss, rank_losses
+from econsec.exposure.results import ExposureReport, ProductResult
 from econsec.i18n import LANGUAGES, t
+from econsec.reference.labels import category_label, country_label, mineral_label, tag_label
 from econsec.reports.actions import recommend
 from econsec.reports.model import (
     BI,
@@ -101,21 +103,48 @@ def _finite(x: float) -> float:
     return x if math.isfinite(x) else 0.0
 
 
-def _short_tag(tag: str) -> str:
-    return tag.rsplit(":", 1)[-1]
+def _tags_label(tags: Sequence[str]) -> Bilingual:
+    return {lang: ", ".join(tag_label(x, lang) for x in tags) for lang in LANGUAGES}
 
 
-def _loss_rows(losses: Sequence[ElementLoss], kind_label: Bilingual) -> list[list[Any]]:
-    return [
-        [kind_label, e.element_id, e.name, e.country, len(e.products), e.revenue_per_week,
-         e.margin_per_week]
-        for e in losses
-    ]  # fmt: skip
+def _category_label(key: str, mineral: bool) -> Bilingual:
+    """A critical-product category (by id) or a mineral (by tag) in both languages."""
+    name = mineral_label if mineral else category_label
+    return {lang: name(key, lang) for lang in LANGUAGES}
+
+
+def _sweep_rows(sweep: Mapping[str, Any] | None, by: str) -> list[Mapping[str, Any]]:
+    if not sweep or sweep.get("by", by) != by:
+        return []
+    return list(sweep.get("rows") or [])
+
+
+def _ranked_row(r: RankedLoss, kind_label: Bilingual) -> list[Any]:
+    e = r.loss
+    cover: Bilingual | None = None
+    if r.swept:
+        cover = both(
+            "reports.cell.cover_recovery",
+            tts="∞" if r.tts_weeks is None else f"{r.tts_weeks:.1f}",
+            ttr="—" if r.ttr_weeks is None else f"{r.ttr_weeks:g}",
+        )
+    why = {lang: " ".join(x.text(lang) for x in r.reasons) for lang in LANGUAGES}
+    return [kind_label, e.element_id, e.name, e.country, len(e.products), e.margin_per_week,
+            cover, r.value_at_risk, why]  # fmt: skip
 
 
 def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str) -> Figure | None:
     if sweep and sweep.get("rows"):
         row = sweep["rows"][0]
+        # The headline and the top of the single-point-of-failure table agree: both rank by
+        # time against recovery and value at risk, and the card says why.
+        ranked = rank_losses(report.losses.get("site", []), _sweep_rows(sweep, "site"), cur)
+        if ranked and ranked[0].swept:
+            row = next((r for r in sweep["rows"] if r["id"] == ranked[0].loss.element_id), row)
+        why = [
+            {lang: x.text(lang) for lang in LANGUAGES}
+            for x in (ranked[0].reasons if ranked and ranked[0].swept else ())
+        ]
         return Figure(
             id="worst_rei",
             label=both("reports.fig.worst_rei"),
@@ -128,7 +157,8 @@ def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str
                     margin=Money(float(row.get("lost_margin") or 0), cur),
                     ttr=Num(float(row.get("ttr_weeks") or 0), 0),
                     entities=int(sweep.get("entities", len(sweep["rows"]))),
-                )
+                ),
+                *why,
             ],
             section="spof",
         )
@@ -241,9 +271,14 @@ def assemble(
     )
 
     # -- single points of failure -------------------------------------------------------------
-    spof_rows = _loss_rows(report.losses.get("site", [])[:top], both("exposure.kind.site"))
-    spof_rows += _loss_rows(report.losses.get("org", [])[: max(5, top // 3)],
-                            both("exposure.kind.org"))  # fmt: skip
+    # Sites ranked by time against recovery and value at risk (exposure/ranking.py); the
+    # organisations keep their structural order (the sweep disrupts sites).
+    ranked = rank_losses(report.losses.get("site", []), _sweep_rows(sweep, "site"), cur)
+    spof_rows = [_ranked_row(r, both("exposure.kind.site")) for r in ranked[:top]]
+    spof_rows += [
+        _ranked_row(r, both("exposure.kind.org"))
+        for r in rank_losses(report.losses.get("org", [])[: max(5, top // 3)], [], cur)
+    ]
     tables.append(
         Table(
             id="spof",
@@ -254,11 +289,13 @@ def assemble(
                 col("name"),
                 col("country", CODE),
                 col("products_stopped", NUM),
-                col("revenue", MONEY),
                 col("margin", MONEY),
+                col("cover_recovery", BI),
+                col("value_at_risk", MONEY),
+                col("why_rank", BI),
             ],
             rows=spof_rows,
-            note=both("reports.note.spof"),
+            note=both("reports.note.spof_time"),
         )
     )
     rei = _worst_rei(report, sweep, cur)
@@ -272,17 +309,18 @@ def assemble(
     if foreign:
         c, s = foreign[0]
         loss = by_country.get(c)
+        named = {lang: country_label(c, lang) for lang in LANGUAGES}
         figures.append(
             Figure(
                 id="top_country",
                 label=both("reports.fig.top_country"),
                 value=s,
-                display=same(f"{c} {s * 100:.0f}%"),
+                display={lang: f"{named[lang]} {s * 100:.0f}%" for lang in LANGUAGES},
                 reasons=[
-                    both("reports.reason.top_country", country=c, share=Pct(s)),
+                    both("reports.reason.top_country", country=named, share=Pct(s)),
                     both(
                         "reports.reason.country_stop",
-                        country=c,
+                        country=named,
                         products=len(loss.products) if loss else 0,
                         revenue=Money(loss.revenue_per_week if loss else 0.0, cur),
                     ),
@@ -341,7 +379,7 @@ def assemble(
             columns=[
                 col("item", CODE),
                 col("name"),
-                col("tags"),
+                col("tags", BI),
                 col("supplier", CODE),
                 col("country", CODE),
                 col("sole", BI),
@@ -350,7 +388,7 @@ def assemble(
                 [
                     i,
                     n,
-                    ", ".join(_short_tag(t) for t in tags),
+                    _tags_label(tags),
                     sup,
                     cty,
                     both("reports.yes" if sole else "reports.no"),
@@ -368,14 +406,18 @@ def assemble(
                 col("site", CODE),
                 col("item", CODE),
                 col("name"),
-                col("category"),
+                col("category", BI),
                 col("input_share", PCT),
             ],
             rows=[
-                [p.site_id, p.item_id, p.item_name, _short_tag(tag), share]
+                [p.site_id, p.item_id, p.item_name, _category_label(tag, mineral), share]
                 for p in report.products[:top]
-                for tag, share in sorted(
-                    [*p.critical_products.items(), *p.minerals.items()], key=lambda kv: -kv[1]
+                for tag, share, mineral in sorted(
+                    [
+                        *((k, v, False) for k, v in p.critical_products.items()),
+                        *((k, v, True) for k, v in p.minerals.items()),
+                    ],
+                    key=lambda kv: -kv[1],
                 )
             ],
             note=both("reports.note.critical_exposure"),
@@ -472,7 +514,10 @@ def assemble(
                         name=assessment.name,
                         date=assessment.date,
                         maturity=Num(assessment.maturity or 0.0, 1),
-                        status=assessment.status,
+                        status={
+                            lang: t(f"guideline.web.status.{assessment.status}", lang)
+                            for lang in LANGUAGES
+                        },
                     )
                 ],
                 section="summary",

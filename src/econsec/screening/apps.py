@@ -22,6 +22,9 @@ class ScreeningConfig(AppConfig):
         r.register_urls(f"{web}.urls")
         r.register_api("/screening", f"{web}.api.router")
         r.register_job_kind("screening.screen_all", f"{web}.job.screen_all")
+        # Keeping lists current: the fetch job and the administrator's schedule for it.
+        r.register_job_kind("screening.lists_fetch", "econsec.screening.fetch.fetch_job")
+        r.register_schedule("econsec.screening.fetch.scheduled")
         for order, (label, url_name) in enumerate(_NAV, start=60):
             r.register_nav(r.NavEntry(label, url_name, "read", order))
         r.register_card(

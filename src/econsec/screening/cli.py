@@ -286,7 +286,7 @@ def hits_list(
             h.list_name,
             f"{h.entity_id} {h.entity_name}",
             f"{h.score:.3f}",
-            h.via,
+            t(f"screening.web.via.{h.via}", lang),
             t(f"screening.status.{h.status}", lang),
         )
     console.print(table)
@@ -332,6 +332,9 @@ def hits_dismiss(
 
 
 def register(app: typer.Typer) -> None:
+    from econsec.screening.fetch_cli import register as register_fetch
+
+    register_fetch(lists_app)
     app.add_typer(lists_app, name="lists")
     app.add_typer(hits_app, name="hits")
     app.command("screen")(screen)

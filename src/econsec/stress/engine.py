@@ -70,6 +70,8 @@ class Outcome:
     full_service_weeks: float | None = None
     """How long *every* demand row is met in full, asked for where some demand is short even in
     normal times (TTS measures only the demand normal times meet); None when not asked."""
+    reached_items: frozenset[int] = frozenset()
+    """Items made or held at nodes the disruption reaches (the parts it can make scarce)."""
 
     @property
     def excess_lost_margin(self) -> float:
@@ -601,6 +603,7 @@ class Engine:
             normal_lost_margin=normal,
             rounds=runner.rounds,
             fell_back=runner.fell_back,
+            reached_items=frozenset(int(i) for i in np.unique(chain.node_item[reached])),
         )
 
     def _normal_lost(self, horizon_weeks: float) -> FloatArray:

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from econsec.i18n import t
+from econsec.stress.allocation import allocation_explanations, takers_payload
 from econsec.stress.engine import Engine, Outcome
 from econsec.stress.errors import StressError
 from econsec.stress.lp import solver_version
@@ -136,6 +137,11 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
     demand = chain.demand_per_week * outcome.horizon_weeks
     items = chain.node_item[chain.demand_node]
     served = engine.prog.served
+    index = {item_id: k for k, item_id in enumerate(chain.item_ids)}
+    bottlenecks = {index[b["item"]] for b in outcome.binding if b.get("item") in index}
+    takers = takers_payload(
+        chain, lost, demand, np.asarray(margin), outcome.reached_items, bottlenecks
+    )
     products = []
     for item in sorted(set(items.tolist()), key=lambda i: chain.item_ids[i]):
         rows = items == item
@@ -151,6 +157,7 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
                 "lost_units": float(lost[rows].sum()),
                 "lost_revenue": float(lost[rows] @ price[rows]),
                 "lost_margin": float(lost[rows] @ margin[rows]),
+                "parts_taken_by": takers.get(chain.item_ids[item], []),
             }
         )
     markets = []
@@ -165,7 +172,7 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
                 "lost_margin": float(lost[rows] @ margin[rows]),
             }
         )
-    explanations = explain(outcome, chain.currency, served)
+    explanations = explain(outcome, chain.currency, served) + allocation_explanations(products)
     return {
         **provenance(chain.version),
         "scenario_hash": scenario.hash,

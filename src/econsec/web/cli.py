@@ -39,7 +39,7 @@ def worker() -> None:
     open_store()
     from django.core.management import call_command
 
-    call_command("db_worker", reload=False, verbosity=1)
+    call_command("econsec_worker", reload=False, verbosity=1)
 
 
 def create_user(

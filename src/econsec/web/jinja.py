@@ -29,6 +29,8 @@ _macros: dict[tuple[str, str], Any] = {}
 
 def environment(**options: Any) -> Environment:
     """The environment Django's Jinja2 backend uses (``TEMPLATES`` in settings)."""
+    from econsec.reference.labels import tag_label, unit_label
+
     from .markup import query_string  # markup renders through this module
 
     dirs = [
@@ -46,6 +48,8 @@ def environment(**options: Any) -> Environment:
     env.filters["t"] = t
     env.filters["num"] = format_number
     env.filters["pct"] = format_percent
+    env.filters["tag"] = tag_label
+    env.filters["unit"] = unit_label
     return env
 
 

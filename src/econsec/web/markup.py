@@ -30,7 +30,7 @@ class Cell(NamedTuple):
 
     text: Any
     url: str = ""
-    kind: str = "text"  # text | num | code | pct | bool | tags | msg | html (already markup)
+    kind: str = "text"  # text | num | code | pct | bool | unit | tags | msg | html (already markup)
 
 
 # What Django's reverse() leaves unquoted in a path (RFC 3986 sub-delimiters and ~:@); "/" is

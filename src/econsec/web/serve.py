@@ -30,7 +30,8 @@ def worker_process() -> Iterator[subprocess.Popen[bytes]]:
     """Run the task worker (django-tasks database backend) for as long as the block lasts."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "econsec.web.settings"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "django", "db_worker", "--no-reload", "--verbosity", "0"], env=env
+        [sys.executable, "-m", "django", "econsec_worker", "--no-reload", "--verbosity", "0"],
+        env=env,
     )
     owner = os.getpid()
     try:

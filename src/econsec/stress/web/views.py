@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from econsec.i18n import t
 from econsec.reference.countries import country_name, is_country
+from econsec.reference.labels import tag_label
 from econsec.stress.errors import StressError
 from econsec.stress.models import Result, Scenario
 from econsec.stress.scenario import scenario_from_document
@@ -194,7 +195,9 @@ def targets(request: HttpRequest) -> JsonResponse:
         options = list(zip(chain.item_ids, chain.item_names, strict=True))
     elif kind in ("critical_tags", "mineral_tags"):
         tags = chain.item_critical_tags if kind == "critical_tags" else chain.item_mineral_tags
-        options = [(tag, tag) for tag in sorted({tag for ts in tags for tag in ts})]
+        options = [
+            (tag, tag_label(tag, lang)) for tag in sorted({tag for ts in tags for tag in ts})
+        ]
     else:
         return JsonResponse(
             {"error": t("stress.web.targets.bad_kind", lang, value=kind)}, status=400

@@ -309,7 +309,7 @@ SPECS: dict[str, ListSpec] = {
             _link("web:item", i["item_id"], i["item_id"], script, "code"),
             _link("web:item", i["item_id"], i["name"], script),
             Cell(f"web.kind.{i['kind']}", kind="msg"),
-            Cell(i["unit"]),
+            Cell(i["unit"], kind="unit"),
             Cell([*(i["critical_tags"] or ()), *(i["mineral_tags"] or ())], kind="tags"),
         ],
         search=_text_search(Item, "item_id", "name", "name_en"),

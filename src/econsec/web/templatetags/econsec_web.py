@@ -48,6 +48,22 @@ def when(value: datetime | date | None) -> str:
 
 
 @register.filter
+def tag_label(tag: str) -> str:
+    """An item tag's label in the active language (the slug stays in the data)."""
+    from econsec.reference.labels import tag_label as label_of
+
+    return label_of(str(tag), _lang())
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """A unit's label in the active language (``pcs`` → 個)."""
+    from econsec.reference.labels import unit_label as label_of
+
+    return label_of(str(unit), _lang())
+
+
+@register.filter
 def bilingual(texts: dict[str, str] | None) -> str:
     """Pick the active language from a ``{"ja": …, "en": …}`` dict."""
     if not texts:

@@ -1,0 +1,79 @@
+"""The board report as one self-contained HTML file (what ``econsec report --format html``
+writes): the same sections as the report page, no server, scripts or outside files needed."""
+
+from __future__ import annotations
+
+from html import escape
+
+from econsec.i18n import t
+from econsec.reports.display import display_table
+from econsec.reports.model import BoardReport
+
+_STYLE = """
+body{font-family:"Noto Sans JP","Hiragino Sans","Yu Gothic",sans-serif;margin:2rem;color:#1d2733}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccd}
+.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{border:1px solid #ccd;padding:.6rem;width:16rem}
+.label{font-size:.85rem;color:#556}.value{font-size:1.4rem;font-weight:bold;display:block}
+.note{font-size:.8rem;color:#556;display:block}table{border-collapse:collapse;margin:.5rem 0}
+td,th{border:1px solid #ccd;padding:.2rem .4rem;font-size:.85rem;vertical-align:top}
+td.num{text-align:right}.muted{color:#667}
+"""
+
+
+def _table(table: dict[str, object]) -> str:
+    columns = table["columns"]
+    rows = table["rows"]
+    assert isinstance(columns, list) and isinstance(rows, list)
+    head = "".join(f"<th>{escape(str(c['label']))}</th>" for c in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{' class=num' if cell['num'] else ''}>{escape(str(cell['text']))}</td>"
+            for cell in row
+        )
+        + "</tr>"
+        for row in rows
+    )
+    note = f'<p class="muted">{escape(str(table["note"]))}</p>' if table["note"] else ""
+    return (
+        f'<section id="{escape(str(table["id"]))}"><h2>{escape(str(table["title"]))}</h2>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}</section>"
+    )
+
+
+def board_html(report: BoardReport, lang: str) -> str:
+    """The whole report in ``lang`` as an HTML document."""
+    parts = [
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{escape(t('reports.title', lang))}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{escape(t('reports.title', lang))}</h1>",
+        '<p class="muted">'
+        + escape(
+            t("reports.subtitle", lang, version=report.data_version[:12], when=report.created_at)
+        )
+        + "</p>",
+        f"<h2>{escape(t('reports.section.summary', lang))}</h2><div class=cards>",
+    ]
+    for figure in report.summary:
+        notes = "".join(f'<span class="note">{escape(r[lang])}</span>' for r in figure.reasons)
+        parts.append(
+            f'<div class="card"><span class="label">{escape(figure.label[lang])}</span>'
+            f'<span class="value">{escape(figure.display[lang])}</span>{notes}</div>'
+        )
+    parts.append("</div>")
+    for table in report.tables:
+        parts.append(_table(display_table(table, lang, report.currency)))
+    parts.append(f"<h2>{escape(t('reports.section.scenarios', lang))}</h2>")
+    if report.scenarios_missing:
+        parts.append(f"<p>{escape(report.scenarios_missing[lang])}</p>")
+    for scenario in report.scenarios:
+        items = "".join(f"<li>{escape(e[lang])}</li>" for e in scenario.explanations)
+        parts.append(f"<h3>{escape(scenario.name[lang])}</h3><ul>{items}</ul>")
+    parts.append(f"<h2>{escape(t('reports.section.method', lang))}</h2>")
+    parts.append(f"<p>{escape(t('reports.method', lang))}</p>")
+    if report.notes:
+        parts.append(f"<h3>{escape(t('reports.section.notes', lang))}</h3><ul>")
+        parts.extend(f"<li>{escape(n[lang])}</li>" for n in report.notes)
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
