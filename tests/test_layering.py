@@ -21,7 +21,15 @@ from econsec.registry import registry, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "econsec"
-CAPABILITIES = ("valuechain", "exposure", "stress", "screening", "guideline", "reports")
+CAPABILITIES = (
+    "valuechain",
+    "exposure",
+    "stress",
+    "screening",
+    "guideline",
+    "reports",
+    "governance",
+)
 # Modules that serve HTTP: only a capability's web/ and the shell may use them.
 WEB_MODULES = ("django.http", "django.urls", "django.shortcuts", "django.template", "django.views")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"

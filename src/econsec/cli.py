@@ -28,6 +28,7 @@ _CAPABILITIES = [
     "econsec.screening.cli",
     "econsec.guideline.cli",
     "econsec.exposure.cli",
+    "econsec.governance.cli",
     "econsec.web.cli",
 ]
 
