@@ -33,6 +33,9 @@ def demo(
     load_demo(lang)
     _exposure(lang)
     _scenarios(lang)
+    from econsec.governance.demo import create_demo_risks
+
+    create_demo_risks(SCENARIOS)
     finish(lang=lang, serve=serve)
 
 

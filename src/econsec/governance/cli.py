@@ -106,5 +106,141 @@ def log_cmd(
     console.print(table)
 
 
+risk_app = typer.Typer(help="Risk register / リスク台帳", no_args_is_help=True)
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+@risk_app.command("list")
+def risk_list(lang: LangOption = None) -> None:
+    """The register: impact from the linked stress results, inherent and residual ratings."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.governance.models import Risk
+    from econsec.governance.risks import rate
+
+    rated = [rate(r) for r in Risk.objects.all()]
+    if not rated:
+        console.print(t("governance.risk.empty", lang))
+        return
+    # Figures in a compact table; the texts (title, owner, source) on a line each below it,
+    # so nothing is cut on an 80-column terminal.
+    table = Table()
+    for key in ("code", "impact", "inherent", "residual", "treatment", "review"):
+        table.add_column(t(f"governance.risk.col.{key}", lang), no_wrap=True)
+    lines = []
+    for r in rated:
+        risk = r.risk
+        impact = _money(r.impact.money)
+        if r.impact.stale and r.impact.source.startswith("stress"):
+            impact += " " + t("governance.risk.stale", lang)
+        table.add_row(
+            risk.code,
+            impact,
+            f"{risk.likelihood}×{r.inherent_impact or '-'} = {r.inherent or '-'}",
+            str(r.residual or "-"),
+            t(f"governance.risk.treatment.{risk.treatment}", lang),
+            str(risk.next_review or "-"),
+        )
+        title = risk.title_ja if lang == "ja" else risk.title_en
+        source = risk.link_label or r.impact.source or "-"
+        lines.append(
+            t(
+                "governance.risk.line",
+                lang,
+                code=risk.code,
+                title=title,
+                owner=risk.owner or "-",
+                source=source,
+            )
+        )
+    console.print(table)
+    for line in lines:
+        console.print(line, markup=False)
+
+
+@risk_app.command("add")
+def risk_add(
+    code: Annotated[str, typer.Argument(help="Risk code, e.g. R-010")],
+    title_ja: Annotated[str, typer.Option("--title-ja")],
+    title_en: Annotated[str, typer.Option("--title-en")],
+    owner: Annotated[str, typer.Option()] = "",
+    area: Annotated[str, typer.Option(help="Guideline area / item")] = "",
+    scenario: Annotated[
+        Path | None, typer.Option(help="Link to a stress scenario YAML (impact from its results)")
+    ] = None,
+    impact: Annotated[float | None, typer.Option(help="Entered impact (money)")] = None,
+    likelihood: Annotated[int, typer.Option(help="1-5")] = 3,
+    treatment: Annotated[str, typer.Option(help="mitigate, avoid or transfer")] = "mitigate",
+    actor: Annotated[str, typer.Option(help="Who is adding it")] = "",
+    lang: LangOption = None,
+) -> None:
+    """Add a risk to the register (recorded in the audit trail)."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.governance import risks
+    from econsec.governance.errors import GovernanceError
+
+    linked = None
+    if scenario is not None:
+        if not scenario.exists():
+            err_console.print(t("governance.risk.no_scenario", lang, path=str(scenario)))
+            raise typer.Exit(EXIT_INPUT_ERRORS)
+        from econsec.stress.api import load_scenario
+
+        linked = load_scenario(str(scenario))
+    try:
+        risks.create(
+            code, actor=actor, link_scenario=linked, title_ja=title_ja, title_en=title_en,
+            owner=owner, area=area, entered_impact=impact, likelihood=likelihood,
+            treatment=treatment,
+        )  # fmt: skip
+    except GovernanceError as exc:
+        err_console.print(exc.message(lang), markup=False)
+        raise typer.Exit(EXIT_INPUT_ERRORS) from exc
+    console.print(t("governance.risk.added", lang, code=code))
+
+
+@risk_app.command("accept")
+def risk_accept(
+    code: Annotated[str, typer.Argument()],
+    user: Annotated[str, typer.Option("--user", help="The approving user (an administrator)")],
+    reason: Annotated[str, typer.Option("--reason")],
+    lang: LangOption = None,
+) -> None:
+    """Accept a risk: the approving user must be an administrator (or the configured approver)."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from django.contrib.auth.models import User
+
+    from econsec.governance import risks
+    from econsec.governance.errors import GovernanceError
+    from econsec.governance.models import Risk
+
+    risk = Risk.objects.filter(code=code).first()
+    if risk is None:
+        err_console.print(t("governance.risk.not_found", lang, code=code))
+        raise typer.Exit(EXIT_INPUT_ERRORS)
+    account = User.objects.filter(username=user).first()
+    is_admin = account is not None and (
+        account.is_superuser or account.groups.filter(name="administrator").exists()
+    )
+    try:
+        risks.accept(risk, approver=user, is_administrator=is_admin, reason=reason)
+    except GovernanceError as exc:
+        err_console.print(exc.message(lang), markup=False)
+        raise typer.Exit(EXIT_INPUT_ERRORS) from exc
+    console.print(t("governance.risk.accepted", lang, code=code, who=user))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
+    app.add_typer(risk_app, name="risk")

@@ -36,3 +36,44 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class Risk(models.Model):
+    """One entry of the risk register.
+
+    A risk linked to a stress scenario (``link_kind`` "scenario", ``link_ref`` the scenario's
+    content hash) takes its impact from the latest stored result of that scenario on the current
+    data version, so it follows every re-import; an unlinked risk carries an entered figure.
+    Ratings are 1–5 for likelihood and impact; the rating is their product.
+    """
+
+    TREATMENTS = ("mitigate", "accept", "avoid", "transfer")
+    LINKS = ("", "scenario")
+
+    code = models.CharField(max_length=40, unique=True)
+    title_ja = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300)
+    description_ja = models.TextField(blank=True, default="")
+    description_en = models.TextField(blank=True, default="")
+    area = models.CharField(max_length=100, blank=True, default="")  # guideline area / item
+    owner = models.CharField(max_length=200, blank=True, default="")
+    causes = models.TextField(blank=True, default="")
+    consequences = models.TextField(blank=True, default="")
+    link_kind = models.CharField(max_length=20, blank=True, default="")
+    link_ref = models.CharField(max_length=300, blank=True, default="")
+    link_label = models.CharField(max_length=300, blank=True, default="")
+    entered_impact = models.FloatField(null=True, blank=True)  # money, when nothing links
+    likelihood = models.PositiveSmallIntegerField(default=3)
+    residual_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    residual_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    treatment = models.CharField(max_length=10, default="mitigate")
+    acceptance_requested_by = models.CharField(max_length=200, blank=True, default="")
+    accepted_by = models.CharField(max_length=200, blank=True, default="")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    review_every_days = models.PositiveIntegerField(default=90)
+    next_review = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
