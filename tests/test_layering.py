@@ -121,7 +121,9 @@ def test_everything_registered_resolves() -> None:
         *(ref for warmer in registry.warmers for ref in (warmer.version, warmer.warm)),
         *(router for _, router in registry.api_routers),
     ]
-    assert len(registry.url_modules) == len(CAPABILITIES)
+    # Every capability with pages registers them (governance has none yet).
+    with_pages = [c for c in CAPABILITIES if (SRC / c / "web" / "urls.py").exists()]
+    assert len(registry.url_modules) == len(with_pages) >= 6
     assert {prefix for prefix, _ in registry.api_routers} >= {"/valuechain", "/stress"}
     for ref in refs:
         assert resolve(ref) is not None, ref
