@@ -241,6 +241,45 @@ def risk_accept(
     console.print(t("governance.risk.accepted", lang, code=code, who=user))
 
 
+@risk_app.command("export")
+def risk_export(
+    path: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx)")],
+    lang: LangOption = None,
+) -> None:
+    """Write the register to a workbook (row 1 keys, row 2 labels, data from row 3)."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.governance.risk_xlsx import export
+
+    count = export(path, lang)
+    console.print(t("governance.xlsx.exported", lang, count=count, path=str(path)), markup=False)
+
+
+@risk_app.command("import")
+def risk_import(
+    path: Annotated[Path, typer.Argument(help="Workbook (.xlsx) in the export's layout")],
+    actor: Annotated[str, typer.Option(help="Who is importing")] = "",
+    lang: LangOption = None,
+) -> None:
+    """Create and change risks from a workbook: all or nothing, every problem located."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.governance.risk_xlsx import ImportProblems, import_workbook
+
+    try:
+        created, changed = import_workbook(path, actor=actor)
+    except ImportProblems as exc:
+        for problem in exc.problems:
+            err_console.print(problem.message(lang), markup=False, soft_wrap=True)
+        err_console.print(t("governance.xlsx.nothing_written", lang, count=len(exc.problems)))
+        raise typer.Exit(EXIT_INPUT_ERRORS) from exc
+    console.print(t("governance.xlsx.imported", lang, created=created, changed=changed))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(risk_app, name="risk")

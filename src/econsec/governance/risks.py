@@ -88,7 +88,7 @@ def rate(risk: Risk) -> Rated:
     return Rated(risk, impact, level, inherent, residual)
 
 
-def _check(fields: dict[str, Any]) -> None:
+def check(fields: dict[str, Any]) -> None:
     for name in ("likelihood", "residual_likelihood", "residual_impact"):
         value = fields.get(name)
         if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
@@ -117,7 +117,7 @@ def create(code: str, *, actor: str, link_scenario: Any = None, **fields: Any) -
     unknown = set(fields) - set(_EDITABLE)
     if unknown:
         raise GovernanceError("governance.risk.unknown_field", field=", ".join(sorted(unknown)))
-    _check(fields)
+    check(fields)
     risk = Risk(code=code, **fields)
     if link_scenario is not None:
         risk.link_kind, risk.link_ref = "scenario", link_scenario.hash
@@ -141,7 +141,7 @@ def change(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> Risk:
     unknown = set(fields) - set(_EDITABLE)
     if unknown:
         raise GovernanceError("governance.risk.unknown_field", field=", ".join(sorted(unknown)))
-    _check(fields)
+    check(fields)
     if fields.get("treatment") == "accept" and risk.treatment != "accept":
         raise GovernanceError("governance.risk.accept_needs_approval", code=risk.code)
     before = _snapshot(risk)
