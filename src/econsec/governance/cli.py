@@ -280,6 +280,45 @@ def risk_import(
     console.print(t("governance.xlsx.imported", lang, created=created, changed=changed))
 
 
+kri_app = typer.Typer(help="Key risk indicators / 重要リスク指標", no_args_is_help=True)
+_COLOUR = {"green": "green", "amber": "yellow", "red": "red"}
+
+
+def _reason(key: str, reason: dict[str, object], lang: str) -> str:
+    values = {k: ("-" if v in (None, "") else f"{v:g}" if isinstance(v, float) else v)
+              for k, v in reason.items()}  # fmt: skip
+    return t(f"governance.kri.reason.{key}", lang, **values)
+
+
+@kri_app.command("list")
+def kri_list(lang: LangOption = None) -> None:
+    """Compute every indicator now (stored, for the trend) and show colours and reasons."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.governance.kri import compute_all
+
+    readings = compute_all()
+    table = Table()
+    for key in ("indicator", "value", "status", "trend"):
+        table.add_column(t(f"governance.kri.col.{key}", lang))
+    for r in readings:
+        colour = _COLOUR[r.status]
+        table.add_row(
+            t(f"governance.kri.name.{r.key}", lang),
+            f"{r.value:g}",
+            f"[{colour}]● {t(f'governance.kri.status.{r.status}', lang)}[/{colour}]",
+            "-" if r.previous is None else f"{r.previous:g}",
+        )
+    console.print(table)
+    for r in readings:
+        for reason in r.reasons[:10]:
+            line = t(f"governance.kri.name.{r.key}", lang) + " — " + _reason(r.key, reason, lang)
+            console.print(line, markup=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(risk_app, name="risk")
+    app.add_typer(kri_app, name="kri")

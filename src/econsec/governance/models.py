@@ -77,3 +77,18 @@ class Risk(models.Model):
 
     class Meta:
         ordering = ["code"]
+
+
+class KriValue(models.Model):
+    """One computed value of a key risk indicator (the trend is the series of them)."""
+
+    key = models.CharField(max_length=60)
+    value = models.FloatField()
+    status = models.CharField(max_length=5)  # green, amber, red
+    reasons = models.JSONField(default=list)
+    data_version = models.CharField(max_length=64, blank=True, default="")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key", "-computed_at", "-id"]
+        indexes = [models.Index(fields=["key", "computed_at"])]
