@@ -57,3 +57,23 @@ def test_overdue_reviews_and_old_hits_with_thresholds(db: None, settings: Any) -
     result = runner.invoke(app, ["kri", "list", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "red" in result.output and "R-3 (owner o" in result.output
+
+
+def test_critical_items_with_fewer_than_two_qualified_sources_by_hand(
+    demo_results: dict[str, Any],  # noqa: F811
+) -> None:
+    from econsec.valuechain.models import Item, SupplyLink
+
+    # Brute force over every stored link, organisation by organisation.
+    expected = []
+    for item in Item.objects.order_by("item_id"):
+        links = SupplyLink.objects.filter(item=item)
+        if not links.exists() or not (item.critical_tags or item.mineral_tags):
+            continue
+        orgs = {link.supplier_site.organisation_id for link in links if link.qualified}
+        if len(orgs) < 2:
+            expected.append(item.item_id)
+    assert expected  # the demo company has such items
+    readings = {r.key: r for r in kri.compute_all()}
+    r = readings["critical_single_source"]
+    assert [x["item"] for x in r.reasons] == expected and r.value == len(expected)

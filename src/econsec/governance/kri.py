@@ -74,7 +74,30 @@ def _reviews_overdue(now: dt.datetime, version: str) -> tuple[float, Reasons]:
     return float(len(reasons)), reasons
 
 
+def _critical_single_source(now: dt.datetime, version: str) -> tuple[float, Reasons]:
+    """Bought-in critical items (特定重要物資 or critical-mineral tag) with fewer than two
+    qualified supplier organisations."""
+    from econsec.valuechain.models import Item, SupplyLink
+
+    sources: dict[int, set[int]] = {}
+    bought: set[int] = set()
+    rows = SupplyLink.objects.values_list("item_id", "supplier_site__organisation_id", "qualified")
+    for item, org, qualified in rows.iterator(chunk_size=10_000):
+        bought.add(item)
+        if qualified:
+            sources.setdefault(item, set()).add(org)
+    reasons = []
+    items = Item.objects.filter(pk__in=bought).order_by("item_id")
+    for pk, item_id, name, critical, minerals in items.values_list(
+        "pk", "item_id", "name", "critical_tags", "mineral_tags"
+    ):
+        if (critical or minerals) and len(sources.get(pk, ())) < 2:
+            reasons.append({"item": item_id, "name": name, "qualified": len(sources.get(pk, ()))})
+    return float(len(reasons)), reasons
+
+
 DEFINITIONS = (
+    Definition("critical_single_source", 1, 5, _critical_single_source),
     Definition("stress_tts_below_ttr", 1, 2, _stress_tts_below_ttr),
     Definition("open_hits_older", 1, 5, _open_hits_older),
     Definition("reviews_overdue", 1, 3, _reviews_overdue),
