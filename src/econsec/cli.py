@@ -32,6 +32,7 @@ _CAPABILITIES = [
     "econsec.guideline.cli",
     "econsec.exposure.cli",
     "econsec.reports.cli",
+    "econsec.governance.cli",
     "econsec.web.cli",
 ]
 

@@ -40,6 +40,9 @@ def demo(
     _headline(report, sweep_payload, lang)
     _lists(lang)
     _assessment(exposure_id, sweep_id, chain.version, lang)
+    from econsec.governance.demo import create_demo_risks
+
+    create_demo_risks(SCENARIOS)
     console.print(t("demo.ready", lang, seconds=f"{time.monotonic() - started:.0f}"))
     finish(lang=lang, serve=serve)
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "econsec.screening",
     "econsec.exposure",
     "econsec.reports",
+    "econsec.governance",
 ]
 
 MIDDLEWARE = [

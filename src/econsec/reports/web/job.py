@@ -5,6 +5,7 @@ on the job's result so the HTML page renders without recomputing anything."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,19 @@ def board_report_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
         progress(0.6 + 0.4 * done / steps, "reports.job.xlsx")
         (out / file_name("xlsx", lang)).write_bytes(board_workbook(report, lang))
         done += 1
+    from econsec import trail
+
+    actor = getattr(getattr(job, "created_by", None), "username", "") or ""
+    trail.record(
+        "report.generated",
+        f"report:{job.pk}",
+        actor=actor,
+        data_version=report.data_version,
+        files={
+            name: hashlib.sha256((out / name).read_bytes()).hexdigest()
+            for name in sorted(file_name(k, lang) for k in ("pdf", "xlsx") for lang in LANGUAGES)
+        },
+    )
     return {
         "report": report.to_json(),
         "data_version": report.data_version,

@@ -1,0 +1,189 @@
+"""The risk register: add and change risks, rate them, approve acceptance, keep the history.
+
+Every change is appended to the audit trail (``risk.created``, ``risk.changed`` with the fields
+before and after, ``risk.accepted``), which is the register's history. A risk linked to a
+stress scenario takes its impact from the latest stored result of that scenario on the current
+data version (read when asked for, so it follows every re-import).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from econsec.governance.chain import append
+from econsec.governance.errors import GovernanceError
+from econsec.governance.models import AuditEvent, Risk
+
+# Lost margin (money) at or above each threshold gives impact 2, 3, 4, 5 (below the first: 1).
+DEFAULT_IMPACT_BANDS = (1e7, 1e8, 1e9, 1e10)
+_EDITABLE = (
+    "title_ja", "title_en", "description_ja", "description_en", "area", "owner", "causes",
+    "consequences", "entered_impact", "likelihood", "residual_likelihood", "residual_impact",
+    "treatment", "review_every_days", "next_review",
+)  # fmt: skip
+
+
+def impact_bands() -> tuple[float, ...]:
+    return tuple(getattr(settings, "ECONSEC_RISK_IMPACT_BANDS", DEFAULT_IMPACT_BANDS))
+
+
+def impact_level(money: float | None, bands: tuple[float, ...] | None = None) -> int | None:
+    """1–5 from a money impact by the configured bands (None when there is no figure)."""
+    if money is None:
+        return None
+    return 1 + sum(1 for threshold in bands or impact_bands() if money >= threshold)
+
+
+@dataclass(frozen=True)
+class Impact:
+    """A risk's impact figure and where it came from."""
+
+    money: float | None
+    source: str  # "stress:<result id>", "entered" or ""
+    data_version: str
+    stale: bool  # from a result on an older data version (none for the current one)
+
+
+def linked_impact(risk: Risk) -> Impact:
+    if risk.link_kind != "scenario":
+        source = "entered" if risk.entered_impact is not None else ""
+        return Impact(risk.entered_impact, source, "", False)
+    from econsec.stress.models import Result
+    from econsec.valuechain.store_io import current_version
+
+    version = current_version()
+    results = Result.objects.filter(kind="scenario", scenario_hash=risk.link_ref)
+    result = results.filter(data_version=version).order_by("-created_at", "-id").first()
+    stale = result is None
+    if result is None:
+        result = results.order_by("-created_at", "-id").first()
+    if result is None:
+        return Impact(risk.entered_impact, "entered" if risk.entered_impact else "", "", True)
+    money = float(result.payload.get("lost_margin", 0.0))
+    return Impact(money, f"stress:{result.pk}", result.data_version, stale)
+
+
+@dataclass(frozen=True)
+class Rated:
+    risk: Risk
+    impact: Impact
+    inherent_impact: int | None
+    inherent: int | None
+    residual: int | None
+
+
+def rate(risk: Risk) -> Rated:
+    impact = linked_impact(risk)
+    level = impact_level(impact.money)
+    inherent = None if level is None else risk.likelihood * level
+    res_l = risk.residual_likelihood or risk.likelihood
+    res_i = risk.residual_impact or level
+    residual = None if res_i is None else res_l * res_i
+    return Rated(risk, impact, level, inherent, residual)
+
+
+def check(fields: dict[str, Any]) -> None:
+    for name in ("likelihood", "residual_likelihood", "residual_impact"):
+        value = fields.get(name)
+        if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
+            raise GovernanceError("governance.risk.bad_level", field=name, value=value)
+    treatment = fields.get("treatment")
+    if treatment is not None and treatment not in Risk.TREATMENTS:
+        allowed = ", ".join(Risk.TREATMENTS)
+        raise GovernanceError("governance.risk.bad_treatment", value=treatment, allowed=allowed)
+    impact = fields.get("entered_impact")
+    if impact is not None and (not isinstance(impact, int | float) or impact < 0):
+        raise GovernanceError("governance.risk.bad_impact", value=impact)
+
+
+def _snapshot(risk: Risk) -> dict[str, Any]:
+    return {name: getattr(risk, name) for name in _EDITABLE}
+
+
+def create(code: str, *, actor: str, link_scenario: Any = None, **fields: Any) -> Risk:
+    """Add a risk; ``link_scenario`` (a stress Scenario) links it to that scenario's results."""
+    if not code.strip():
+        raise GovernanceError("governance.risk.code_required")
+    if Risk.objects.filter(code=code).exists():
+        raise GovernanceError("governance.risk.exists", code=code)
+    if not fields.get("title_ja") or not fields.get("title_en"):
+        raise GovernanceError("governance.risk.title_required")
+    unknown = set(fields) - set(_EDITABLE)
+    if unknown:
+        raise GovernanceError("governance.risk.unknown_field", field=", ".join(sorted(unknown)))
+    check(fields)
+    risk = Risk(code=code, **fields)
+    if link_scenario is not None:
+        risk.link_kind, risk.link_ref = "scenario", link_scenario.hash
+        risk.link_label = link_scenario.name("en")[:300]
+    if risk.treatment == "accept":
+        # Acceptance is a decision of its own (accept()); a new risk starts as mitigate.
+        risk.treatment = "mitigate"
+    if risk.next_review is None:
+        risk.next_review = timezone.localdate() + dt.timedelta(days=risk.review_every_days)
+    with transaction.atomic():
+        risk.save()
+        append(
+            "risk.created", f"risk:{code}", actor=actor,
+            detail={"fields": _snapshot(risk), "link": [risk.link_kind, risk.link_ref]},
+        )  # fmt: skip
+    return risk
+
+
+def change(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> Risk:
+    """Change fields of a risk; the audit trail keeps what they were and what they became."""
+    unknown = set(fields) - set(_EDITABLE)
+    if unknown:
+        raise GovernanceError("governance.risk.unknown_field", field=", ".join(sorted(unknown)))
+    check(fields)
+    if fields.get("treatment") == "accept" and risk.treatment != "accept":
+        raise GovernanceError("governance.risk.accept_needs_approval", code=risk.code)
+    before = _snapshot(risk)
+    for name, value in fields.items():
+        setattr(risk, name, value)
+    after = _snapshot(risk)
+    diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if not diff:
+        return risk
+    with transaction.atomic():
+        risk.save()
+        append("risk.changed", f"risk:{risk.code}", actor=actor, reason=reason, detail=diff)
+    return risk
+
+
+def accept(risk: Risk, *, approver: str, is_administrator: bool, reason: str) -> Risk:
+    """Accept a risk: only an administrator (or the configured approver) may, with a reason."""
+    configured = getattr(settings, "ECONSEC_RISK_APPROVER", "")
+    if not (is_administrator or (configured and approver == configured)):
+        raise GovernanceError("governance.risk.accept_forbidden", who=approver)
+    if not reason.strip():
+        raise GovernanceError("governance.risk.reason_required")
+    with transaction.atomic():
+        risk.treatment = "accept"
+        risk.accepted_by, risk.accepted_at = approver, timezone.now()
+        risk.save()
+        append("risk.accepted", f"risk:{risk.code}", actor=approver, reason=reason)
+    return risk
+
+
+def history(risk: Risk) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(object_ref=f"risk:{risk.code}").order_by("seq"))
+
+
+def heat_map(rated: list[Rated], residual: bool = False) -> list[list[list[str]]]:
+    """5 × 5 cells [likelihood-1][impact-1] with the codes of the risks in each."""
+    cells: list[list[list[str]]] = [[[] for _ in range(5)] for _ in range(5)]
+    for r in rated:
+        level = (r.risk.residual_impact or r.inherent_impact) if residual else r.inherent_impact
+        likelihood = (
+            (r.risk.residual_likelihood or r.risk.likelihood) if residual else r.risk.likelihood
+        )
+        if level is not None:
+            cells[likelihood - 1][level - 1].append(r.risk.code)
+    return cells
