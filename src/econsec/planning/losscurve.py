@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from econsec.planning.errors import PlanningError
 from econsec.stress.engine import Engine
-from econsec.stress.parametric import ttr_with_slope
+from econsec.stress.parametric import ParametricTTR
 from econsec.stress.scenario import Disruption
 
 FloatArray = npt.NDArray[np.float64]
@@ -72,9 +72,7 @@ def _pieces(engine: Engine, dis: Disruption, max_weeks: float) -> FloatArray:
     return np.concatenate([[0.0], inside, [max_weeks]])
 
 
-def _piece(
-    engine: Engine, dis: Disruption, a: float, b: float
-) -> tuple[FloatArray, FloatArray, int]:
+def _piece(solver: ParametricTTR, a: float, b: float) -> tuple[FloatArray, FloatArray, int]:
     """Breakpoints of the piece (a, b], every alternative qualified by ``a`` admitted."""
     solves = 0
 
@@ -85,7 +83,7 @@ def _piece(
             raise PlanningError("planning.curve.no_convergence", start=a, end=b)
         if x <= 0:
             return 0.0, 0.0  # nothing is lost over no time; L ≥ 0 makes 0 a supporting slope
-        return ttr_with_slope(engine, dis, x, alternatives_through=a)
+        return solver.at(x, a)
 
     fa, ga = point(a)
     fb, gb = point(b)
@@ -119,11 +117,12 @@ def _piece(
 def _build(engine: Engine, dis: Disruption, max_weeks: float) -> tuple[LossCurve, int]:
     edges = _pieces(engine, dis, max_weeks)
     xs, ys, solves = [], [], 0
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        x, y, n = _piece(engine, dis, float(a), float(b))
-        xs.append(x)
-        ys.append(y)
-        solves += n
+    with ParametricTTR(engine, dis) as solver:
+        for a, b in zip(edges[:-1], edges[1:], strict=True):
+            x, y, n = _piece(solver, float(a), float(b))
+            xs.append(x)
+            ys.append(y)
+            solves += n
     return LossCurve(max_weeks, edges, xs, ys, None, solves), solves
 
 
