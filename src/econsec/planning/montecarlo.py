@@ -143,14 +143,18 @@ class Distribution:
 
 
 def loss_statistics(annual: FloatArray) -> dict[str, float]:
-    """EAL, and VaR / CVaR at 95 % and 99 %: the quantile and the mean of the worst (1−α)."""
+    """EAL, and VaR / CVaR at 95 % and 99 %.
+
+    VaR is the α-quantile (the smallest loss at least α of the years stay within); CVaR the mean
+    of the worst ⌈(1 − α)·n⌉ years.
+    """
     n = annual.size
     ordered = np.sort(annual)
     out = {"eal": float(annual.mean()) if n else 0.0}
     for level in LEVELS:
         tail = max(1, math.ceil((1.0 - level) * n - 1e-9))
         pct = int(round(level * 100))
-        out[f"var{pct}"] = float(ordered[n - tail]) if n else 0.0
+        out[f"var{pct}"] = float(ordered[max(0, math.ceil(level * n - 1e-9) - 1)]) if n else 0.0
         out[f"cvar{pct}"] = float(ordered[n - tail :].mean()) if n else 0.0
     return out
 
