@@ -40,7 +40,9 @@ def test_safety_stock_is_stock_in_the_programme(chain) -> None:  # type: ignore[
         None,
     )
     if row is None:
-        inventory.append({"site_id": "TOHO-HMM", "item_id": "C-MAG-NDFEB-DY", "on_hand_units": 5000.0})
+        inventory.append(
+            {"site_id": "TOHO-HMM", "item_id": "C-MAG-NDFEB-DY", "on_hand_units": 5000.0}
+        )
     else:
         row["on_hand_units"] = float(row["on_hand_units"]) + 5000.0
     by_hand = compile_tables(tables)

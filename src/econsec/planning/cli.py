@@ -15,7 +15,8 @@ from econsec.i18n import normalise_lang, t
 console = Console()
 err_console = Console(stderr=True)
 plan_app = typer.Typer(
-    help="Measures as investments: loss distributions, measures / 対策への投資", no_args_is_help=True
+    help="Measures as investments: loss distributions, measures / 対策への投資",
+    no_args_is_help=True,
 )
 LangOption = Annotated[str | None, typer.Option("--lang", help="ja or en")]
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
@@ -142,7 +143,12 @@ def simulate_cmd(
     for key in ("eal", "var95", "cvar95", "var99", "cvar99"):
         console.print(f"{t('planning.stat.' + key, lang)}: {result[key]:,.0f} {chain.currency}")
     table = Table(title=t("planning.cli.contributions", lang))
-    for key in ("planning.col.risk", "planning.col.frequency", "planning.col.eal", "planning.col.defaults"):
+    for key in (
+        "planning.col.risk",
+        "planning.col.frequency",
+        "planning.col.eal",
+        "planning.col.defaults",
+    ):
         table.add_column(t(key, lang))
     for r in result["risks"]:
         table.add_row(

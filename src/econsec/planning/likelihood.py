@@ -36,8 +36,8 @@ import numpy.typing as npt
 import yaml
 
 from econsec.planning.errors import PlanningError
-from econsec.stress.scenario import Disruption, Scenario, load_scenario, resolve
 from econsec.stress.errors import StressError
+from econsec.stress.scenario import Disruption, Scenario, load_scenario, resolve
 from econsec.stress.sweep import sweep_specs
 from econsec.valuechain.compiled import CompiledChain
 

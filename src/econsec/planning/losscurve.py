@@ -15,6 +15,7 @@ so each piece keeps its own points and a duration d in (qᵢ, qᵢ₊₁] reads 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,7 +119,7 @@ def _build(engine: Engine, dis: Disruption, max_weeks: float) -> tuple[LossCurve
     edges = _pieces(engine, dis, max_weeks)
     xs, ys, solves = [], [], 0
     with ParametricTTR(engine, dis) as solver:
-        for a, b in zip(edges[:-1], edges[1:], strict=True):
+        for a, b in itertools.pairwise(edges):
             x, y, n = _piece(solver, float(a), float(b))
             xs.append(x)
             ys.append(y)

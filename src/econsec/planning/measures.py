@@ -133,9 +133,7 @@ def parse_measure(entry: Any, where: str) -> Measure:
             continue
         raw = entry[name]
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise PlanningError(
-                "planning.measure.not_a_number", where=where, field=name, value=raw
-            )
+            raise PlanningError("planning.measure.not_a_number", where=where, field=name, value=raw)
         number = float(raw)
         if not math.isfinite(number) or number < 0:
             raise PlanningError("planning.measure.negative", where=where, field=name, value=raw)
@@ -177,10 +175,12 @@ class _Index:
         self.item = {s: i for i, s in enumerate(chain.item_ids)}
         self.choke = {s: i for i, s in enumerate(chain.chokepoint_ids)}
         self.slot = {
-            (int(s), int(i)): k for k, (s, i) in enumerate(zip(chain.slot_site, chain.slot_item))
+            (int(s), int(i)): k
+            for k, (s, i) in enumerate(zip(chain.slot_site, chain.slot_item, strict=False))
         }
         self.node = {
-            (int(s), int(i)): n for n, (s, i) in enumerate(zip(chain.node_site, chain.node_item))
+            (int(s), int(i)): n
+            for n, (s, i) in enumerate(zip(chain.node_site, chain.node_item, strict=False))
         }
 
     def site_of(self, m: Measure, name: str) -> int:
@@ -198,8 +198,10 @@ class _Index:
 
     def links(self, m: Measure) -> tuple[int, int, npt.NDArray[np.int64]]:
         """(slot, supplier node, links supplier → slot) of a measure naming a supply link."""
-        site, item, supplier = self.site_of(m, "site"), self.item_of(m), self.site_of(
-            m, "supplier_site"
+        site, item, supplier = (
+            self.site_of(m, "site"),
+            self.item_of(m),
+            self.site_of(m, "supplier_site"),
         )
         slot = self.slot.get((site, item), -1)
         node = self.node.get((supplier, item), -1)

@@ -4,7 +4,7 @@ A simulated year draws, for every risk, how many times it happens (Poisson with 
 frequency), when (a start week, uniform over the year) and for how long (its duration
 distribution, capped at ``max_weeks``). Occurrences whose windows overlap, of the same risk or
 not, are one joint event: their disruptions combined, lasting from the first start to the last
-end, solved as one TTR programme (its own loss curve). An event's loss counts in the year it
+end (capped at ``max_weeks`` like any duration), solved as one TTR programme (its own loss curve). An event's loss counts in the year it
 starts. Each event's loss is shared among its risks in proportion to what each would have cost
 alone, so the risks' contributions add up to the expected annual loss.
 
@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-
-from concurrent.futures import Executor
 
 from econsec.planning.curves import Key, build_curves, disruption_of
 from econsec.planning.likelihood import Risk
@@ -50,6 +49,7 @@ class Events:
     duration: FloatArray
     cluster: IntArray  # per occurrence, its joint event (occurrences sorted by year, start)
     capped: int  # durations cut at max_weeks
+    max_weeks: float
 
     def joint_keys(self) -> list[Key]:
         """Risk sets of joint events with more than one risk (each needs its own curve)."""
@@ -107,7 +107,7 @@ def draw(risks: Sequence[Risk], years: int, seed: int, max_weeks: float) -> Even
     new = np.ones(year.size, dtype=bool)
     new[1:] = (offset[1:] + start[1:] > ends[:-1]) | (year[1:] != year[:-1])
     cluster = np.cumsum(new) - 1
-    return Events(years, year, risk, start, duration, cluster.astype(np.int64), capped)
+    return Events(years, year, risk, start, duration, cluster.astype(np.int64), capped, max_weeks)
 
 
 LossOf = Callable[[Key, FloatArray], FloatArray]
@@ -153,7 +153,7 @@ def loss_statistics(annual: FloatArray) -> dict[str, float]:
     out = {"eal": float(annual.mean()) if n else 0.0}
     for level in LEVELS:
         tail = max(1, math.ceil((1.0 - level) * n - 1e-9))
-        pct = int(round(level * 100))
+        pct = round(level * 100)
         out[f"var{pct}"] = float(ordered[max(0, math.ceil(level * n - 1e-9) - 1)]) if n else 0.0
         out[f"cvar{pct}"] = float(ordered[n - tail :].mean()) if n else 0.0
     return out
@@ -170,8 +170,15 @@ def exceedance(annual: FloatArray, points: int = 200) -> list[tuple[float, float
     return [(float(x), float(m) / n) for x, m in zip(losses, more, strict=True)]
 
 
-def simulate(risks: Sequence[Risk], events: Events, loss_of: LossOf, seed: int) -> Distribution:
-    """Annual losses of the drawn events, and each risk's contribution."""
+def simulate(
+    risks: Sequence[Risk], events: Events, loss_of: LossOf, seed: int, *, joint: bool = True
+) -> Distribution:
+    """Annual losses of the drawn events, and each risk's contribution.
+
+    ``joint=False`` adds overlapping occurrences' stand-alone losses instead of solving them
+    together: an approximation (it misses, e.g., two redundant suppliers down at once), only
+    for risk sets whose overlaps are too many to solve (the report says which was used).
+    """
     n_risks = len(risks)
     alone = np.zeros(events.risk.size)
     for i in range(n_risks):
@@ -179,12 +186,13 @@ def simulate(risks: Sequence[Risk], events: Events, loss_of: LossOf, seed: int) 
         if at.any():
             alone[at] = loss_of((i,), events.duration[at])
     loss = alone.copy()  # an occurrence alone costs its own curve's value
-    joint = 0
-    for members in events._members():
-        joint += 1
+    n_joint = 0
+    for members in events._members() if joint else []:
+        n_joint += 1
         key = tuple(sorted({int(r) for r in events.risk[members]}))
         first = float(events.start[members].min())
         span = float((events.start[members] + events.duration[members]).max()) - first
+        span = min(span, events.max_weeks)  # a joint event is capped like a single one
         total = float(loss_of(key, np.array([span]))[0])
         weights = alone[members]
         share = weights / weights.sum() if weights.sum() > 0 else np.full(members.size, 1.0)
@@ -194,9 +202,7 @@ def simulate(risks: Sequence[Risk], events: Events, loss_of: LossOf, seed: int) 
     annual = np.bincount(events.year, weights=loss, minlength=events.years)
     contribution = np.bincount(events.risk, weights=loss, minlength=n_risks) / max(events.years, 1)
     n_events = int(events.cluster.max()) + 1 if events.cluster.size else 0
-    return Distribution(
-        events.years, seed, annual, contribution, n_events, joint, events.capped
-    )
+    return Distribution(events.years, seed, annual, contribution, n_events, joint, events.capped)
 
 
 def summary(dist: Distribution, risks: Sequence[Risk], top: int = 20) -> dict[str, Any]:
@@ -259,13 +265,14 @@ def loss_distribution(
     engine: Engine | None = None,
     executor: Executor | None = None,
     dask_client: Any = None,
+    joint: bool = True,
 ) -> tuple[Distribution, dict[Key, LossCurve]]:
     """Draw, build the loss curves it needs (one per risk, one per joint set), simulate."""
     events = draw(risks, years, seed, max_weeks)
     used = sorted({(int(i),) for i in np.unique(events.risk)})
-    keys = [*used, *events.joint_keys()]
+    keys = [*used, *(events.joint_keys() if joint else [])]
     curves = build_curves(
         chain, list(risks), keys, max_weeks, engine=engine, executor=executor,
         dask_client=dask_client,
     )  # fmt: skip
-    return simulate(risks, events, curve_loss(curves), seed), curves
+    return simulate(risks, events, curve_loss(curves), seed, joint=joint), curves
