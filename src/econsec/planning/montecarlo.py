@@ -186,9 +186,9 @@ def simulate(
         if at.any():
             alone[at] = loss_of((i,), events.duration[at])
     loss = alone.copy()  # an occurrence alone costs its own curve's value
-    n_joint = 0
-    for members in events._members() if joint else []:
-        n_joint += 1
+    clusters = events._members() if joint else []
+    n_joint = len(clusters)
+    for members in clusters:
         key = tuple(sorted({int(r) for r in events.risk[members]}))
         first = float(events.start[members].min())
         span = float((events.start[members] + events.duration[members]).max()) - first
@@ -199,10 +199,10 @@ def simulate(
         if weights.sum() <= 0:
             share /= members.size
         loss[members] = total * share
-    annual = np.bincount(events.year, weights=loss, minlength=events.years)
+    annual = np.bincount(events.year, weights=loss, minlength=events.years).astype(np.float64)
     contribution = np.bincount(events.risk, weights=loss, minlength=n_risks) / max(events.years, 1)
     n_events = int(events.cluster.max()) + 1 if events.cluster.size else 0
-    return Distribution(events.years, seed, annual, contribution, n_events, joint, events.capped)
+    return Distribution(events.years, seed, annual, contribution, n_events, n_joint, events.capped)
 
 
 def summary(dist: Distribution, risks: Sequence[Risk], top: int = 20) -> dict[str, Any]:
