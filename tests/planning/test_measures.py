@@ -12,7 +12,7 @@ from econsec.i18n import t
 from econsec.planning.errors import PlanningError
 from econsec.planning.likelihood import parse_risks
 from econsec.planning.measures import Measure, apply_measures, parse_measures
-from econsec.planning.suggest import suggest
+from econsec.planning.suggest import suggest, worst_sites
 from econsec.stress.api import load_scenario
 from econsec.stress.engine import Engine
 from econsec.stress.scenario import resolve
@@ -121,3 +121,13 @@ def test_defaults_are_marked(chain) -> None:  # type: ignore[no-untyped-def]
     risks = parse_risks(doc, chain, "risks.yaml", EXAMPLES).risks
     assert risks[0].defaults == ("duration",) and risks[0].provenance
     assert all(r.defaults == ("frequency", "duration") for r in risks[1:])
+
+
+def test_suggestions_cover_the_taiwan_foundry(chain) -> None:  # type: ignore[no-untyped-def]
+    # The site sweep's worst sites include the Taiwanese foundry making the MCU dies; its
+    # suggestion (MCU die stock at the assembler) lengthens the time to survive.
+    sites = worst_sites(chain, 5)
+    assert "site TJSC-HC down" in [s.name("en") for s in sites]
+    found = suggest(chain, [s for s in sites if s.name("en") == "site TJSC-HC down"])
+    best = max(found, key=lambda s: s["tts_after"])
+    assert best["measure"]["item"].startswith("D-MCU") and best["tts_after"] > best["tts_before"]

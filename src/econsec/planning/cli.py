@@ -70,10 +70,9 @@ def suggest_cmd(
 ) -> None:
     """For every scenario with TTS < TTR: the binding parts and the stock or source that helps."""
     from econsec.planning.errors import PlanningError
-    from econsec.planning.suggest import suggest
-    from econsec.stress.api import Engine, load_scenario, sweep
+    from econsec.planning.suggest import suggest, worst_sites
+    from econsec.stress.api import Engine, load_scenario
     from econsec.stress.errors import StressError
-    from econsec.stress.scenario import scenario_from_document
 
     lang = normalise_lang(lang)
     files = scenario_files or sorted(EXAMPLES.glob("*.yaml"))
@@ -81,14 +80,7 @@ def suggest_cmd(
         chain = _chain(lang)
         scenarios = [load_scenario(str(f)) for f in files]
         if sites > 0:
-            rows = [r for r in sweep(chain, "site")["rows"] if r.get("material")][:sites]
-            for r in rows:
-                doc = {
-                    "name": f"site {r['id']} down",
-                    "duration_weeks": r["ttr_weeks"],
-                    "events": [{"kind": "disruption", "sites": [r["id"]]}],
-                }
-                scenarios.append(scenario_from_document(doc, f"sweep site {r['id']}"))
+            scenarios += worst_sites(chain, sites)
         found = suggest(chain, scenarios, engine=Engine(chain))
     except (PlanningError, StressError) as exc:
         raise _fail(exc, lang) from exc

@@ -18,9 +18,25 @@ import numpy as np
 
 from econsec.planning.errors import PlanningError
 from econsec.planning.measures import CostParameters, Measure, apply_measures
-from econsec.stress.api import Engine
-from econsec.stress.scenario import Scenario, resolve
+from econsec.stress.api import Engine, sweep
+from econsec.stress.scenario import Scenario, resolve, scenario_from_document
 from econsec.valuechain.compiled import CompiledChain
+
+
+def worst_sites(chain: CompiledChain, n: int) -> list[Scenario]:
+    """The ``n`` sites of the site sweep with the highest risk index and TTS < TTR, as scenarios."""
+    rows = [r for r in sweep(chain, "site")["rows"] if r.get("material")][:n]
+    return [
+        scenario_from_document(
+            {
+                "name": f"site {r['id']} down",
+                "duration_weeks": r["ttr_weeks"],
+                "events": [{"kind": "disruption", "sites": [r["id"]]}],
+            },
+            f"sweep site {r['id']}",
+        )
+        for r in rows
+    ]
 
 
 def _cut_slots(chain: CompiledChain, scenario: Scenario) -> list[int]:
