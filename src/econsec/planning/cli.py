@@ -152,5 +152,44 @@ def simulate_cmd(
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
 
 
+@plan_app.command("case")
+def case_cmd(
+    risks_file: Annotated[Path, typer.Argument(help="Risks YAML (frequencies, durations)")],
+    measures_file: Annotated[Path, typer.Argument(help="Measures YAML")],
+    years: Annotated[int, typer.Option(help="Simulated years")] = 2_000,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    horizon: Annotated[int, typer.Option(help="Horizon in years")] = 10,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the case as JSON")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Investment case of the measures: EAL before/after, NPV, payback, ROI, tornado (±50 %)."""
+    from econsec.planning.errors import PlanningError
+    from econsec.planning.investment import investment_case
+    from econsec.planning.likelihood import load_risks
+    from econsec.planning.measures import apply_measures, load_measures
+
+    lang = normalise_lang(lang)
+    try:
+        chain = _chain(lang)
+        risks = load_risks(risks_file, chain)
+        applied = apply_measures(chain, load_measures(measures_file))
+        case = investment_case(
+            chain, applied, risks.risks, max_weeks=risks.max_weeks, years=years, seed=seed,
+            horizon_years=horizon,
+        )  # fmt: skip
+    except PlanningError as exc:
+        raise _fail(exc, lang) from exc
+    for key in ("eal_before", "eal_after", "one_off_cost", "annual_cost", "npv"):
+        console.print(f"{t('planning.case.' + key, lang)}: {case[key]:,.0f} {chain.currency}")
+    payback = case["payback_years"]
+    console.print(
+        f"{t('planning.case.payback', lang)}: {'—' if payback is None else f'{payback:.1f}'}"
+    )
+    for row in case["tornado"]:
+        console.print(f"  {row['factor']} ±50 %: NPV {row['low']:,.0f} … {row['high']:,.0f}")
+    if out:
+        out.write_text(json.dumps(case, ensure_ascii=False, indent=1), "utf-8")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(plan_app, name="plan")
