@@ -67,3 +67,20 @@ def test_statistics_by_hand() -> None:
     assert s["var95"] == 10.0  # the 95th smallest of 100
     assert s["cvar95"] == pytest.approx((20 + 30 + 40 + 50 + 100) / 5)
     assert s["var99"] == 50.0 and s["cvar99"] == 100.0
+
+
+def test_process_pool_gives_identical_curves() -> None:
+    from econsec.planning.curves import local_pool
+
+    chain = compile_tables(random_tables(8))
+    risks = _risks()
+    keys = [(i,) for i in range(len(risks))] + [(0, 6), (1, 2)]
+    here = build_curves(chain, risks, keys, 30.0)
+    pool = local_pool(chain, risks, 2)
+    try:
+        there = build_curves(chain, risks, keys, 30.0, executor=pool, chunk=3)
+    finally:
+        pool.shutdown()
+    for k in keys:
+        assert all(np.array_equal(a, b) for a, b in zip(here[k].xs, there[k].xs, strict=True))
+        assert all(np.array_equal(a, b) for a, b in zip(here[k].ys, there[k].ys, strict=True))
