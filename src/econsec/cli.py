@@ -27,6 +27,7 @@ _CAPABILITIES = [
     "econsec.valuechain.cli",
     "econsec.demo",
     "econsec.stress.cli",
+    "econsec.planning.cli",
     "econsec.valuechain.generators.cli",
     "econsec.screening.cli",
     "econsec.guideline.cli",

@@ -1,0 +1,1 @@
+"""Measures as investments: loss distributions, mitigation measures, the investment case."""

@@ -1,0 +1,195 @@
+"""`econsec plan measures|suggest|simulate`: measures as investments (docs/decisions/0100)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from econsec.i18n import normalise_lang, t
+
+console = Console()
+err_console = Console(stderr=True)
+plan_app = typer.Typer(
+    help="Measures as investments: loss distributions, measures / 対策への投資",
+    no_args_is_help=True,
+)
+LangOption = Annotated[str | None, typer.Option("--lang", help="ja or en")]
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
+
+
+def _chain(lang: str) -> Any:
+    from econsec.stress.cli import _chain as stored_chain
+
+    return stored_chain(lang)
+
+
+def _fail(exc: Exception, lang: str) -> typer.Exit:
+    message = exc.message(lang) if hasattr(exc, "message") else str(exc)
+    err_console.print(message)
+    return typer.Exit(1)
+
+
+@plan_app.command("measures")
+def measures_cmd(
+    measures_file: Annotated[Path, typer.Argument(help="Measures YAML")],
+    lang: LangOption = None,
+) -> None:
+    """Check a measures file against the stored chain and show each measure's annual cost."""
+    from econsec.planning.errors import PlanningError
+    from econsec.planning.measures import CostParameters, apply_measures, load_measures
+
+    lang = normalise_lang(lang)
+    params = CostParameters()
+    try:
+        measures = load_measures(measures_file)
+        applied = apply_measures(_chain(lang), measures, params)
+    except PlanningError as exc:
+        raise _fail(exc, lang) from exc
+    table = Table(title=t("planning.cli.measures", lang))
+    for key in ("planning.col.id", "planning.col.kind", "planning.col.target", "planning.col.cost"):
+        table.add_column(t(key, lang))
+    for m in applied.measures:
+        target = "/".join(x for x in (m.supplier_site, m.site, m.item, m.chokepoint) if x)
+        table.add_row(m.id, m.kind, target, f"{m.annualised(params):,.0f}")
+    console.print(table)
+
+
+@plan_app.command("suggest")
+def suggest_cmd(
+    scenario_files: Annotated[
+        list[Path] | None, typer.Argument(help="Scenario YAML files (default: the examples)")
+    ] = None,
+    sites: Annotated[int, typer.Option(help="Also the N worst sites of the site sweep")] = 5,
+    out: Annotated[Path | None, typer.Option("--out", help="Write suggestions as JSON")] = None,
+    lang: LangOption = None,
+) -> None:
+    """For every scenario with TTS < TTR: the binding parts and the stock or source that helps."""
+    from econsec.planning.errors import PlanningError
+    from econsec.planning.suggest import suggest, worst_sites
+    from econsec.stress.api import Engine, load_scenario
+    from econsec.stress.errors import StressError
+
+    lang = normalise_lang(lang)
+    files = scenario_files or sorted(EXAMPLES.glob("*.yaml"))
+    try:
+        chain = _chain(lang)
+        scenarios = [load_scenario(str(f)) for f in files]
+        if sites > 0:
+            scenarios += worst_sites(chain, sites)
+        found = suggest(chain, scenarios, engine=Engine(chain))
+    except (PlanningError, StressError) as exc:
+        raise _fail(exc, lang) from exc
+    table = Table(title=t("planning.cli.suggestions", lang))
+    for key in (
+        "planning.col.scenario", "planning.col.id", "planning.col.tts_before",
+        "planning.col.tts_after", "planning.col.loss_after", "planning.col.cost",
+    ):  # fmt: skip
+        table.add_column(t(key, lang))
+    for s in found:
+        after = "∞" if s["tts_after"] == float("inf") else f"{s['tts_after']:.1f}"
+        table.add_row(
+            s["scenario"], s["measure"]["id"], f"{s['tts_before']:.1f}", after,
+            f"{s['lost_margin_after']:,.0f}", f"{s['annualised_cost']:,.0f}",
+        )  # fmt: skip
+    console.print(table)
+    if out:
+        out.write_text(json.dumps(found, ensure_ascii=False, indent=1, default=str), "utf-8")
+
+
+@plan_app.command("simulate")
+def simulate_cmd(
+    risks_file: Annotated[Path, typer.Argument(help="Risks YAML (frequencies, durations)")],
+    years: Annotated[int, typer.Option(help="Simulated years")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes (0: here)")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the summary as JSON")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Monte Carlo loss distribution: EAL, VaR and CVaR at 95/99 %, each risk's share."""
+    from econsec.planning.curves import local_pool
+    from econsec.planning.errors import PlanningError
+    from econsec.planning.likelihood import load_risks
+    from econsec.planning.montecarlo import loss_distribution, summary
+
+    lang = normalise_lang(lang)
+    try:
+        chain = _chain(lang)
+        risks = load_risks(risks_file, chain)
+        pool = local_pool(chain, risks.risks, workers) if workers > 0 else None
+        try:
+            dist, _ = loss_distribution(
+                chain, risks.risks, years=years, seed=seed, max_weeks=risks.max_weeks,
+                executor=pool,
+            )  # fmt: skip
+        finally:
+            if pool is not None:
+                pool.shutdown()
+    except PlanningError as exc:
+        raise _fail(exc, lang) from exc
+    result = summary(dist, risks.risks)
+    for key in ("eal", "var95", "cvar95", "var99", "cvar99"):
+        console.print(f"{t('planning.stat.' + key, lang)}: {result[key]:,.0f} {chain.currency}")
+    table = Table(title=t("planning.cli.contributions", lang))
+    for key in (
+        "planning.col.risk",
+        "planning.col.frequency",
+        "planning.col.eal",
+        "planning.col.defaults",
+    ):
+        table.add_column(t(key, lang))
+    for r in result["risks"]:
+        table.add_row(
+            r["label"], f"{r['frequency_per_year']:.3f}", f"{r['eal_contribution']:,.0f}",
+            ", ".join(r["defaults"]),
+        )  # fmt: skip
+    console.print(table)
+    if out:
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+
+
+@plan_app.command("case")
+def case_cmd(
+    risks_file: Annotated[Path, typer.Argument(help="Risks YAML (frequencies, durations)")],
+    measures_file: Annotated[Path, typer.Argument(help="Measures YAML")],
+    years: Annotated[int, typer.Option(help="Simulated years")] = 2_000,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    horizon: Annotated[int, typer.Option(help="Horizon in years")] = 10,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the case as JSON")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Investment case of the measures: EAL before/after, NPV, payback, ROI, tornado (±50 %)."""
+    from econsec.planning.errors import PlanningError
+    from econsec.planning.investment import investment_case
+    from econsec.planning.likelihood import load_risks
+    from econsec.planning.measures import apply_measures, load_measures
+
+    lang = normalise_lang(lang)
+    try:
+        chain = _chain(lang)
+        risks = load_risks(risks_file, chain)
+        applied = apply_measures(chain, load_measures(measures_file))
+        case = investment_case(
+            chain, applied, risks.risks, max_weeks=risks.max_weeks, years=years, seed=seed,
+            horizon_years=horizon,
+        )  # fmt: skip
+    except PlanningError as exc:
+        raise _fail(exc, lang) from exc
+    for key in ("eal_before", "eal_after", "one_off_cost", "annual_cost", "npv"):
+        console.print(f"{t('planning.case.' + key, lang)}: {case[key]:,.0f} {chain.currency}")
+    payback = case["payback_years"]
+    console.print(
+        f"{t('planning.case.payback', lang)}: {'—' if payback is None else f'{payback:.1f}'}"
+    )
+    for row in case["tornado"]:
+        console.print(f"  {row['factor']} ±50 %: NPV {row['low']:,.0f} … {row['high']:,.0f}")
+    if out:
+        out.write_text(json.dumps(case, ensure_ascii=False, indent=1), "utf-8")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(plan_app, name="plan")

@@ -1,0 +1,24 @@
+"""`econsec plan --help` lists its commands; a bad measures file exits 1 with a located error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from econsec.cli import app
+
+
+def test_plan_help_lists_commands() -> None:
+    result = CliRunner().invoke(app, ["plan", "--help"])
+    assert result.exit_code == 0
+    for command in ("measures", "suggest", "simulate", "case"):
+        assert command in result.output
+
+
+def test_bad_measures_file_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "m.yaml"
+    bad.write_text("measures:\n  - {id: a, kind: teleport}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["plan", "measures", str(bad), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "measures[0]" in result.output + (result.stderr if result.stderr_bytes else "")
