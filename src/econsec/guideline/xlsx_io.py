@@ -6,6 +6,8 @@ row 2 the column labels in the chosen language, data from row 3. Item-level fiel
 owner, due date, item comment) repeat on every question row of the item; on import the
 non-blank values of one item must agree. A blank cell leaves the stored value unchanged.
 Sheet ``about`` names the framework and campaign so answers cannot land on the wrong one.
+Cells are written through :mod:`econsec.tabular` (no text runs as a formula) and read back
+with :func:`econsec.tabular.restore`.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from econsec import tabular
 from econsec.guideline.frameworks import Framework
 from econsec.guideline.interchange_errors import ImportProblems, Located
 from econsec.guideline.scoring import Result
@@ -84,12 +87,10 @@ def export_workbook(
     lang = normalise_lang(lang)
     answers = answers or {}
     items = items or {}
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    ws.append(list(COLUMNS))
-    ws.append([t(f"guideline.xlsx.col.{c}", lang) for c in COLUMNS])
+    wb = tabular.new_workbook()
+    ws = tabular.add_sheet(wb, SHEET)
+    tabular.append(ws, COLUMNS)
+    tabular.append(ws, [t(f"guideline.xlsx.col.{c}", lang) for c in COLUMNS])
     for area, item, question in framework.questions():
         result, q_comment = answers.get(question.id, ("", ""))
         item_data = items.get(item.id, {})
@@ -97,7 +98,8 @@ def export_workbook(
             f"{level}: {framework.maturity_text(item, level).get(lang)}" for level in range(5)
         )
         due = item_data.get("due_date")
-        ws.append(
+        tabular.append(
+            ws,
             [
                 area.id,
                 item.id,
@@ -113,7 +115,7 @@ def export_workbook(
                 item_data.get("owner") or None,
                 due,
                 item_data.get("comment") or None,
-            ]
+            ],
         )
     key_font = Font(color="808080", size=8)
     for col_index, key in enumerate(COLUMNS, start=1):
@@ -141,7 +143,7 @@ def export_workbook(
     ws.add_data_validation(dv)
     ws.add_data_validation(mv)
     ws.freeze_panes = "D3"
-    about = wb.create_sheet(ABOUT)
+    about = tabular.add_sheet(wb, ABOUT)
     meta = {
         "framework_id": framework.id,
         "framework_version": framework.version,
@@ -150,10 +152,10 @@ def export_workbook(
         **(campaign_meta or {}),
     }
     for key, value in meta.items():
-        about.append([key, value])
+        tabular.append(about, [key, value])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 80
-    wb.save(path)
+    tabular.save(wb, path)
 
 
 def _text(value: Any) -> str:
@@ -161,6 +163,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        return tabular.restore(value.strip())
     return str(value).strip()
 
 
