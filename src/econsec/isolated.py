@@ -2,33 +2,49 @@
 
 A reader that is asked for more memory than the machine has does not raise: calamine (Rust)
 aborts the whole process, and Python may be killed by the kernel. Readers of user files
-therefore run through :func:`call`, in a fresh interpreter whose address space is capped
+therefore run through :func:`call`, in a child process whose address space is capped
 (``RLIMIT_AS``) and which is killed after a deadline, so that a hostile or broken file ends as
 :class:`ChildFailed` — which each caller reports as a located message — and the server, job
 worker or command that asked lives on. :mod:`econsec.workbook_guard` refuses the known ways
 of asking for too much before any child starts; this is the backstop for the unknown ones.
 
-The function and its arguments travel to the child by pickle (a module-level function, plain
-data), the result or the exception it raised comes back the same way. The child is started
-with ``python -m econsec.isolated`` rather than multiprocessing, so no ``__main__`` module of
-the parent (a server, a test runner) is imported again.
+Children come from multiprocessing's fork server: one clean, single-threaded process started
+on first use with the readers already imported, which forks a child per call in milliseconds
+(starting a fresh interpreter each time cost about a second). The function and its arguments
+travel by pickle (a module-level function, plain data); the result or the exception it raised
+comes back the same way. What the child writes to stderr (a Rust allocation failure, a
+traceback) is kept in a file and used to say why it died.
 """
 
 from __future__ import annotations
 
-import importlib
+import contextlib
+import multiprocessing
 import os
 import pickle
 import signal
-import subprocess
 import sys
+import tempfile
+import threading
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 MEMORY_BYTES = int(os.environ.get("ECONSEC_READER_MEMORY_MB", "3072")) * 1024 * 1024
 SECONDS = float(os.environ.get("ECONSEC_READER_SECONDS", "600"))
+# Imported once in the fork server, so that each child starts with them loaded.
+PRELOAD = [
+    "econsec.valuechain.intake.readers",
+    "econsec.screening.loaders.user_list",
+    "econsec.guideline.xlsx_io",
+    "econsec.guideline.checklist_import",
+    "python_calamine",
+]
+_lock = threading.Lock()
+_context: BaseContext | None = None
 
 
 class ChildFailed(Exception):
@@ -44,9 +60,37 @@ class ChildFailed(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_failed, (self.reason, self.detail, self.memory_mb, self.seconds))
 
+    @property
+    def key(self) -> str:
+        """The message id saying what happened to the reader of a file."""
+        return {"memory": "workbook.too_costly", "time": "workbook.too_slow"}.get(
+            self.reason, "workbook.reader_failed"
+        )
+
+    def fields(self, file: str) -> dict[str, Any]:
+        """The message's parameters for ``file``."""
+        return {
+            "file": file, "limit": self.memory_mb, "seconds": int(self.seconds),
+            "reason": self.detail,
+        }  # fmt: skip
+
 
 def _failed(reason: str, detail: str, memory_mb: int, seconds: float) -> ChildFailed:
     return ChildFailed(reason, detail, memory=memory_mb * 1024 * 1024, seconds=seconds)
+
+
+def _get_context() -> BaseContext:
+    global _context
+    with _lock:
+        if _context is None:
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                server = multiprocessing.get_context("forkserver")
+                # Only these: not the parent's __main__ (a server, a test runner).
+                server.set_forkserver_preload(PRELOAD)
+                _context = server
+            else:  # Windows: a fresh interpreter per call
+                _context = multiprocessing.get_context("spawn")
+        return _context
 
 
 def call(
@@ -63,30 +107,34 @@ def call(
     """
     memory = MEMORY_BYTES if memory is None else memory
     seconds = SECONDS if seconds is None else seconds
-    payload = pickle.dumps((memory, func.__module__, func.__qualname__, args, kwargs))
-    env = {
-        **os.environ,
-        # The child finds econsec (and everything else) where this process does.
-        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-        # One thread each: numerical libraries reserve address space per thread.
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "RUST_BACKTRACE": "0",
-    }
+    context = _get_context()
+    receive, send = context.Pipe(duplex=False)
+    handle, log = tempfile.mkstemp(prefix="econsec-reader-", suffix=".log")
+    os.close(handle)
+    child = context.Process(  # type: ignore[attr-defined]
+        target=_child, args=(send, log, memory, func, args, kwargs), name="econsec-reader"
+    )
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "econsec.isolated"],
-            input=payload,
-            capture_output=True,
-            timeout=seconds,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:  # run() has killed the child
-        raise ChildFailed("time", memory=memory, seconds=seconds) from exc
-    if done.returncode != 0 or not done.stdout:
-        raise _death(done.returncode, done.stderr, memory, seconds)
-    outcome, value = pickle.loads(done.stdout)
+        child.start()
+        send.close()  # the child holds the only writer now: its death reads as end of file
+        data = None
+        if receive.poll(seconds):
+            with contextlib.suppress(EOFError):  # the child died without answering
+                data = receive.recv_bytes()
+        else:
+            child.kill()
+            child.join()
+            raise ChildFailed("time", memory=memory, seconds=seconds)
+        child.join()
+        if data is None:
+            raise _death(child.exitcode or 0, _read(log), memory, seconds)
+        outcome, value = pickle.loads(data)
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+            child.join()
+        os.unlink(log)
     if outcome == "ok":
         return value  # type: ignore[no-any-return]
     if outcome == "raised":
@@ -94,22 +142,34 @@ def call(
     raise ChildFailed(outcome, str(value), memory=memory, seconds=seconds)
 
 
-def _death(code: int, stderr: bytes, memory: int, seconds: float) -> ChildFailed:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
-    text = "\n".join(lines)
+def _read(path: str) -> str:
+    with open(path, "rb") as handle:
+        return handle.read(64 * 1024).decode("utf-8", "replace")
+
+
+def _death(code: int, text: str, memory: int, seconds: float) -> ChildFailed:
     # Rust reports a failed allocation before it aborts; the kernel's OOM killer sends SIGKILL.
     out_of_memory = "memory allocation" in text or "MemoryError" in text or code == -signal.SIGKILL
+    lines = text.strip().splitlines()
     detail = lines[0][:300] if lines else f"exit status {code}"
     return ChildFailed(
         "memory" if out_of_memory else "crash", detail, memory=memory, seconds=seconds
     )
 
 
-def _child() -> None:
-    """The child's side: read the call, cap memory, run it, write the outcome."""
-    result_fd = os.dup(1)
-    os.dup2(2, 1)  # anything the reader prints goes to stderr, not into the result
-    memory, module, name, args, kwargs = pickle.load(sys.stdin.buffer)
+def _child(
+    send: Connection,
+    log: str,
+    memory: int,
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> None:
+    """The child's side: keep stderr, cap memory, run the call, send the outcome."""
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    os.dup2(fd, 2)
+    os.dup2(fd, 1)  # anything the reader prints is kept with its errors
+    os.environ["RUST_BACKTRACE"] = "0"
     try:
         import resource
 
@@ -118,10 +178,7 @@ def _child() -> None:
     except (ImportError, ValueError, OSError):  # no rlimits here: the deadline still holds
         pass
     try:
-        target: Any = importlib.import_module(module)
-        for part in name.split("."):
-            target = getattr(target, part)
-        outcome: tuple[str, Any] = ("ok", target(*args, **kwargs))
+        outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))
     except MemoryError:
         outcome = ("memory", "MemoryError")
     except BaseException as exc:
@@ -133,9 +190,6 @@ def _child() -> None:
         data = pickle.dumps(("memory", "MemoryError"))
     except Exception as exc:
         data = pickle.dumps(("crash", f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})"))
-    with os.fdopen(result_fd, "wb") as out:
-        out.write(data)
-
-
-if __name__ == "__main__":
-    _child()
+    send.send_bytes(data)
+    send.close()
+    sys.stdout.flush()

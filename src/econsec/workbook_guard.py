@@ -177,10 +177,18 @@ class WorkbookRefused(ValueError):
         match = self.cell and _REF.fullmatch(self.cell.encode())
         return match.group(1).decode() if match else None
 
+    def fields(self) -> dict[str, Any]:
+        """Everything the message needs: to rebuild it in another error type."""
+        return {
+            **self.params,
+            "file": self.file,
+            "sheet": self.sheet or "",
+            "cell": self.cell or "",
+        }
+
     def message(self, lang: str | None = None) -> str:
         """The problem in ``lang``, naming the file, sheet and cell it concerns."""
-        fields = {"file": self.file, "sheet": self.sheet or "", "cell": self.cell or ""}
-        return t(self.key, lang, **{**self.params, **fields})
+        return t(self.key, lang, **self.fields())
 
 
 def _refused(

@@ -78,20 +78,15 @@ def xlsx_limits() -> Limits:
 
 def refused(exc: WorkbookRefused) -> Issue:
     """A refusal of the workbook guard as an intake issue (sheet, row, column when it has them)."""
-    params = {**exc.params, "file": exc.file, "cell": exc.cell or ""}
+    params = exc.fields()
     value = params.pop("value", exc.cell or exc.file)
+    params.pop("sheet")
     return error(exc.key, exc.sheet, exc.row, exc.column, value, **params)
 
 
 def child_failed(exc: isolated.ChildFailed, name: str) -> Issue:
     """A reader that died or overran, as an issue naming the file."""
-    key = {"memory": "workbook.too_costly", "time": "workbook.too_slow"}.get(
-        exc.reason, "workbook.reader_failed"
-    )
-    return error(
-        key, value=name, file=name, limit=exc.memory_mb, seconds=int(exc.seconds),
-        reason=exc.detail,
-    )  # fmt: skip
+    return error(exc.key, value=name, **exc.fields(name))
 
 
 def _read_xlsx(path: Path, book: RawBook) -> None:
