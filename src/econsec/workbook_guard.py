@@ -245,7 +245,23 @@ def inspect(path: Path, limits: Limits, *, name: str | None = None) -> Package:
     return package
 
 
-def _check_archive(archive: zipfile.ZipFile, file: str, limits: Limits) -> None:
+def check_package(path: Path, limits: Limits, *, name: str | None = None) -> None:
+    """The checks that hold for any Office Open XML file (docx, pptx, xlsx) that is only
+    stored, not read: a zip bomb, duplicate parts, XML entity declarations."""
+    file = name or path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive, file, limits, workbook=False)
+            for part in archive.namelist():
+                if part.endswith((".xml", ".rels", ".vml")):
+                    _check_xml_part(archive, part, file)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as exc:
+        raise WorkbookRefused("workbook.damaged", file=file, reason=str(exc)) from exc
+
+
+def _check_archive(
+    archive: zipfile.ZipFile, file: str, limits: Limits, *, workbook: bool = True
+) -> None:
     total = 0
     seen: set[str] = set()
     for info in archive.infolist():
@@ -262,7 +278,7 @@ def _check_archive(archive: zipfile.ZipFile, file: str, limits: Limits) -> None:
         raise WorkbookRefused(
             "workbook.too_large_unpacked", file=file, size=total, limit=limits.max_uncompressed
         )
-    if "xl/workbook.xml" not in seen:
+    if workbook and "xl/workbook.xml" not in seen:
         raise WorkbookRefused("workbook.not_xlsx", file=file)
 
 
