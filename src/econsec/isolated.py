@@ -45,6 +45,7 @@ PRELOAD = [
 ]
 _lock = threading.Lock()
 _context: BaseContext | None = None
+_last = threading.local()
 
 
 class ChildFailed(Exception):
@@ -108,6 +109,7 @@ def call(
     memory = MEMORY_BYTES if memory is None else memory
     seconds = SECONDS if seconds is None else seconds
     context = _get_context()
+    _last.peak = None
     receive, send = context.Pipe(duplex=False)
     handle, log = tempfile.mkstemp(prefix="econsec-reader-", suffix=".log")
     os.close(handle)
@@ -128,7 +130,7 @@ def call(
         child.join()
         if data is None:
             raise _death(child.exitcode or 0, _read(log), memory, seconds)
-        outcome, value = pickle.loads(data)
+        outcome, value, _last.peak = pickle.loads(data)
     finally:
         receive.close()
         if child.is_alive():
@@ -140,6 +142,20 @@ def call(
     if outcome == "raised":
         raise value
     raise ChildFailed(outcome, str(value), memory=memory, seconds=seconds)
+
+
+def last_peak_bytes() -> int | None:
+    """The peak resident memory of this thread's last child that answered (for logs, tests)."""
+    return getattr(_last, "peak", None)
+
+
+def _peak() -> int:
+    try:
+        import resource
+    except ImportError:
+        return 0
+    kilobytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kilobytes * (1 if sys.platform == "darwin" else 1024)  # macOS counts in bytes
 
 
 def _read(path: str) -> str:
@@ -184,12 +200,13 @@ def _child(
     except BaseException as exc:
         outcome = ("raised", exc)
     try:
-        data = pickle.dumps(outcome)
+        data = pickle.dumps((*outcome, _peak()))
         pickle.loads(data)  # an exception that cannot be rebuilt would fail in the parent
     except MemoryError:
-        data = pickle.dumps(("memory", "MemoryError"))
+        data = pickle.dumps(("memory", "MemoryError", _peak()))
     except Exception as exc:
-        data = pickle.dumps(("crash", f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})"))
+        reason = f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})"
+        data = pickle.dumps(("crash", reason, _peak()))
     send.send_bytes(data)
     send.close()
     sys.stdout.flush()

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import unescape
 
+from econsec.characters import describe
 from econsec.i18n import t
 
 MAX_FORMULAS = 20
@@ -62,6 +63,13 @@ _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["\']([^"\']*)["\
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']""")
 _RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# Characters XML 1.0 does not allow, raw or as references: some readers pass them on (a NUL in
+# a name), others stop with an error that names no cell.
+_CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
+_ILLEGAL = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+    rb"|&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));"
+)
 
 
 @dataclass(frozen=True)
@@ -338,6 +346,8 @@ def _check_xml_part(archive: zipfile.ZipFile, part: str, file: str) -> None:
                 first = False
             if _DECLARATION.search(tail + chunk):
                 raise WorkbookRefused("workbook.xml_entities", file=file, part=part)
+            if _illegal_at(tail + chunk) >= 0:
+                raise WorkbookRefused("workbook.control_character_part", file=file, part=part)
             tail = chunk[-16:]
 
 
@@ -375,6 +385,31 @@ def _chunks(stream: IO[bytes], sheet: SheetExtent, file: str) -> Any:
         yield tail
 
 
+def _illegal_at(body: bytes) -> int:
+    """Where ``body`` holds a character XML forbids (-1: nowhere); cheap when it holds none."""
+    if len(body.translate(None, _CONTROL_BYTES)) == len(body) and b"&#" not in body:
+        return -1
+    found = _ILLEGAL.search(body)
+    return found.start() if found else -1
+
+
+def _refuse_illegal(body: bytes, at: int, sheet: SheetExtent, file: str) -> None:
+    start = body.rfind(b'<c r="', 0, at)
+    ref = _CELL.match(body, start) if start >= 0 else None
+    cell = (ref.group(1) + ref.group(2)).decode() if ref else ""
+    raise WorkbookRefused(
+        "workbook.control_character", file=file, sheet=sheet.name, cell=cell or "?",
+        char=describe(_illegal_char(body, at)),
+    )  # fmt: skip
+
+
+def _illegal_char(body: bytes, at: int) -> str:
+    if body[at : at + 2] != b"&#":
+        return chr(body[at])
+    number = body[at + 2 : body.index(b";", at)].decode("ascii")
+    return chr(int(number[1:], 16) if number[:1] in "xX" else int(number))
+
+
 def _fast_scan(stream: IO[bytes], sheet: SheetExtent, file: str) -> bool:
     """Extent and formulas of a sheet written in the canonical form; False when the sheet
     uses another form (the exact scan then reads it)."""
@@ -399,6 +434,9 @@ def _fast_scan(stream: IO[bytes], sheet: SheetExtent, file: str) -> bool:
             sheet.reached(max(map(int, set(rows))), 0)
         if _FORMULA.search(body):
             _formulas_in(body, sheet)
+        at = _illegal_at(body)
+        if at >= 0:
+            _refuse_illegal(body, at, sheet, file)
     return True
 
 
@@ -432,6 +470,9 @@ def _exact_scan(stream: IO[bytes], sheet: SheetExtent, file: str) -> None:
     sheet.formulas.clear()
     sheet.formula_count = 0
     for body in _chunks(stream, sheet, file):
+        at = _illegal_at(body)
+        if at >= 0:
+            _refuse_illegal(body, at, sheet, file)
         for match in _TAG.finditer(body):
             kind, attrs = match.group(1), match.group(2)
             ref = _REF_ATTR.search(attrs)
