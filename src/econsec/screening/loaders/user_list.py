@@ -2,7 +2,8 @@
 internal block list. Headers may be English or Japanese (METI's own column titles work).
 
 A workbook is checked by :mod:`econsec.workbook_guard` and read in a child process with a
-memory limit (:mod:`econsec.isolated`); a CSV file's size is checked before it is read. Cells
+memory limit (:mod:`econsec.isolated`); a CSV file's size is checked before it is read and its
+rows and columns against the same limits. Cells
 with formulas, control or invisible characters are refused with their place.
 """
 
@@ -17,7 +18,7 @@ from econsec.characters import unwanted
 from econsec.screening.countries import to_iso2
 from econsec.screening.entity import ListEntity, ListLoadError, LoadedList
 from econsec.screening.loaders.common import csv_rows, parse_date, read_text, split_multi
-from econsec.workbook_guard import Limits, WorkbookRefused, inspect
+from econsec.workbook_guard import Limits, WorkbookRefused, cell_ref, column_letters, inspect
 
 # A kept copy of METI's End User List has about 700 rows; company block lists stay far below
 # the row limit.
@@ -112,6 +113,25 @@ def read_first_sheet(path: Path) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def _check_extent(rows: list[tuple[int, list[str]]], path: Path) -> None:
+    """A CSV file is held to the rows and columns a workbook may use."""
+    for line, row in rows:
+        used = len(row)
+        while used and not row[used - 1].strip():
+            used -= 1
+        params = {"file": path.name, "sheet": path.stem, "cell": cell_ref(line, max(used, 1))}
+        if line > LIMITS.max_rows:
+            raise ListLoadError(
+                "workbook.too_many_rows", source=path.name, line=line, limit=LIMITS.max_rows,
+                **params,
+            )  # fmt: skip
+        if used > LIMITS.max_columns:
+            raise ListLoadError(
+                "workbook.too_many_columns", source=path.name, line=line,
+                limit=LIMITS.max_columns, last=column_letters(LIMITS.max_columns), **params,
+            )  # fmt: skip
+
+
 def _check_characters(
     rows: list[tuple[int, list[str]]], id_column: int | None, source: str
 ) -> None:
@@ -145,6 +165,7 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
                 limit=LIMITS.max_bytes,
             )  # fmt: skip
         rows = list(csv_rows(read_text(path.read_bytes(), source), source))
+        _check_extent(rows, path)
     if not rows:
         raise ListLoadError("screening.load.empty", source=source)
     _, header = rows[0]
