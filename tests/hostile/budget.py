@@ -66,3 +66,31 @@ def measured() -> Iterator[Spent]:
         peaks["self"] = max(peaks["self"], me.memory_info().rss)
         spent.growth = peaks["self"] - base
         spent.child_peak = max(peaks["child"], isolated.last_peak_bytes() or 0)
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+    seconds: float
+    peak: int  # the largest sum of resident memory over the process and its descendants
+
+
+def run_measured(command: list[str], env: dict[str, str], timeout: float = 120) -> Run:
+    """Run ``command``, sampling the resident memory of its whole process tree."""
+    start = time.perf_counter()
+    process = psutil.Popen(command, env=env, stdout=-1, stderr=-2, text=True)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        with contextlib.suppress(psutil.Error):
+            total = process.memory_info().rss
+            for child in process.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    total += child.memory_info().rss
+        peak = max(peak, total)
+        if time.perf_counter() - start > timeout:
+            process.kill()
+        time.sleep(0.005)
+    output = process.stdout.read() if process.stdout else ""
+    return Run(process.returncode, output, time.perf_counter() - start, peak)
