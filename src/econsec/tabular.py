@@ -37,6 +37,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Characters XML 1.0 cannot carry: openpyxl refuses them, so a stray one would fail the export.
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PLAIN = (bool, int, float, Decimal, datetime, date, time, timedelta)
+_FIRST = frozenset("'").union(*FORMULA_STARTS)
 
 
 def neutralise(value: Any) -> Any:
@@ -57,13 +58,23 @@ def restore(text: str) -> str:
 def cell_value(value: Any) -> Any:
     """What a spreadsheet cell holds for ``value``: numbers, booleans and dates as they are
     (non-finite numbers empty: xlsx cannot hold them), everything else as inert text."""
-    if value is None:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
+    kind = type(value)
+    if kind is str:
+        return _inert_text(value)
+    if value is None or (kind is float and not math.isfinite(value)):
         return None
     if isinstance(value, _PLAIN):
         return value
-    return neutralise(_NOT_IN_XML.sub("\ufffd", str(value)))
+    return _inert_text(str(value))
+
+
+def _inert_text(text: str) -> str:
+    # Both tests below are cheap gates: this runs for every text cell of Ford-scale exports.
+    if not text.isprintable():
+        text = _NOT_IN_XML.sub("\ufffd", text)
+    if text[:1] in _FIRST and text.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 # ----------------------------------------------------------------------------------- CSV
