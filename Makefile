@@ -5,13 +5,24 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= $(ECONSEC_TEST_DATABASE_URL)
 
-.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser report-tools clean
+.PHONY: demo test lint typecheck test-sqlite test-postgres test-browser report-tools lock clean
 
-$(STAMP): pyproject.toml
+# Everything comes from requirements.lock, each file checked against its SHA-256; econsec itself
+# is then installed without dependencies or a separate build environment (the lock has the
+# build tools too), so nothing unpinned is downloaded.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Re-resolve requirements.lock from pyproject.toml (newest allowed versions, with hashes).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	printf 'pip\nsetuptools>=77\nwheel\n' | $(BIN)/uv pip compile pyproject.toml - --extra dev \
+	  --generate-hashes --universal --python-version 3.11 --no-annotate --no-header > requirements.lock.new
+	{ head -3 requirements.lock; cat requirements.lock.new; } > requirements.lock.tmp  # keep the header
+	mv requirements.lock.tmp requirements.lock && rm requirements.lock.new
 
 demo: $(STAMP)
 	$(BIN)/econsec demo

@@ -325,7 +325,7 @@ def test_bad_mapping_and_unreadable_file(tmp_path: Path) -> None:
     assert wheres == ["map.yaml: columns", "map.yaml: header_row"]
     not_xlsx = tmp_path / "x.xlsx"
     not_xlsx.write_text("hello", encoding="utf-8")
-    assert _problems(not_xlsx)[0][1] == "guideline.checklist.unreadable"
+    assert _problems(not_xlsx)[0][1] == "workbook.not_xlsx"
     path = _book(tmp_path / "s.xlsx", JA_HEAD, JA_ROWS)
     assert _problems(path, sheet="Other")[0][1] == "guideline.checklist.no_sheet"
     japanese_name = _book(tmp_path / "チェック.xlsx", JA_HEAD, JA_ROWS)

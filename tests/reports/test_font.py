@@ -35,3 +35,24 @@ def test_a_configured_font_is_used_as_given(
     chosen = tmp_path / "house.ttf"
     monkeypatch.setenv("ECONSEC_PDF_FONT", str(chosen))
     assert japanese_font() == chosen
+
+
+def test_a_changed_source_font_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from econsec.reports import font
+
+    assert font.verified_source() == source_font()  # the installed wheel's font is the known one
+    changed = tmp_path / "NotoSansJP-Regular.otf"
+    data = bytearray(source_font().read_bytes())
+    data[-1] ^= 1
+    changed.write_bytes(bytes(data))
+    monkeypatch.delenv("ECONSEC_PDF_FONT", raising=False)
+    monkeypatch.setenv("ECONSEC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(font, "source_font", lambda: changed)
+    font._converted.cache_clear()
+    try:
+        with pytest.raises(font.FontChanged) as caught:
+            font.japanese_font()
+        assert "SHA-256" in caught.value.message("en") and "改ざん" in caught.value.message("ja")
+        assert not (tmp_path / "cache").exists()  # nothing converted from it
+    finally:
+        font._converted.cache_clear()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from econsec.stress.results import export, neutralise
+from econsec.stress.results import export
+from econsec.tabular import neutralise
 
 EVIL = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "plain", "ok-=", 3.5, -2.0]
 

@@ -24,7 +24,7 @@ def error_of(text: str) -> StressError:
 
 def test_malformed_yaml_names_the_line() -> None:
     err = error_of("name: x\nduration_weeks: 3\nevents: [\n  {kind: disruption\n")
-    assert err.key == "stress.scenario.bad_yaml"
+    assert err.key == "yaml.syntax"
     assert "s.yaml" in err.message("en") and "line" in err.message("en")
     assert "行目" in err.message("ja")
 

@@ -188,13 +188,13 @@ CASES: dict[str, tuple[Callable[[Path], Path], Expect]] = {
         Expect("valuechain.cell.required", "items", 2, "unit"),
     ),
     "workbook without data rows": (_empty_workbook, Expect("valuechain.file.no_rows")),
-    "0-byte xlsx": (_raw(b""), Expect("valuechain.file.empty")),
-    "wrong file type": (_raw(b"%PDF-1.7\n%binary\n"), Expect("valuechain.file.not_xlsx")),
+    "0-byte xlsx": (_raw(b""), Expect("workbook.empty")),
+    "wrong file type": (_raw(b"%PDF-1.7\n%binary\n"), Expect("workbook.not_xlsx")),
     "zip that is not a workbook": (
         _raw(_zip_of({"word/document.xml": "<w/>"})),
-        Expect("valuechain.file.not_xlsx"),
+        Expect("workbook.not_xlsx"),
     ),
-    "zip bomb": (_zip_bomb, Expect("valuechain.file.zip_bomb")),
+    "zip bomb": (_zip_bomb, Expect("workbook.zip_bomb")),
     "formula instead of a value": (
         _cells(_formula),
         Expect("valuechain.file.formula", "inventory", 2, "C"),

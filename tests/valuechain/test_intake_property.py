@@ -81,7 +81,9 @@ def test_mutated_workbooks_import_cleanly_or_not_at_all(
                 assert outcome.validation.errors
                 for issue in outcome.validation.errors:
                     assert issue.message("ja") and issue.message("en")
-                    assert issue.sheet is not None or issue.code.startswith("valuechain.file.")
+                    assert issue.sheet is not None or issue.code.startswith(
+                        ("valuechain.file.", "workbook.")
+                    )
                     if issue.code.startswith("valuechain.cell."):
                         assert issue.row is not None and issue.column is not None
                 assert read_tables() == before and current_version() == before_version

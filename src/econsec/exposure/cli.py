@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from econsec import tabular
 from econsec.exposure.analyse import Options, analyse
 from econsec.exposure.export import SECTIONS, section_rows
 from econsec.exposure.problems import ExposureError
@@ -87,26 +87,18 @@ def render(
             out.write_text(text, encoding="utf-8")
     elif fmt == "csv":
         head, rows = section_rows(report, section, lang)
-        handle = out.open("w", encoding="utf-8-sig", newline="") if out else sys.stdout
-        writer = csv.writer(handle)
-        writer.writerow(head)
-        writer.writerows(rows)
-        if out:
-            handle.close()
+        if out is not None:
+            tabular.write_csv(out, head, rows)
+        else:
+            writer = tabular.csv_writer(sys.stdout)
+            writer.writerow(head)
+            writer.writerows(rows)
     elif fmt == "xlsx":
         if out is None:
             raise typer.BadParameter(t("exposure.cli.needs_out", lang, format=fmt))
-        from openpyxl import Workbook
-
-        book = Workbook()
-        book.remove(book.worksheets[0])
-        for name in SECTIONS:
-            sheet = book.create_sheet(name)
-            head, rows = section_rows(report, name, lang)
-            sheet.append(head)
-            for row in rows:
-                sheet.append(row)
-        book.save(out)
+        out.write_bytes(
+            tabular.write_xlsx((name, *section_rows(report, name, lang)) for name in SECTIONS)
+        )
     else:
         for name in ("products", "losses", "suppliers", "warnings"):
             head, rows = section_rows(report, name, lang, top=_TABLE_TOP)

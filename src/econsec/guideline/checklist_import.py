@@ -34,6 +34,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from econsec import isolated
+from econsec.characters import unwanted
 from econsec.guideline.checklist_mapping import (
     IMPORTANCE_LEVELS,
     TEXT_FIELDS,
@@ -53,8 +55,17 @@ from econsec.guideline.frameworks import (
 )
 from econsec.guideline.interchange_errors import ImportProblems, Located
 from econsec.i18n import t
+from econsec.workbook_guard import Limits, WorkbookRefused, inspect
 
 HEADER_SCAN_ROWS = 20
+# Official checklists run to a few hundred rows; an auditor's own, a few thousand.
+LIMITS = Limits(
+    max_bytes=20 * 1024 * 1024,
+    max_uncompressed=400 * 1024 * 1024,
+    max_rows=50_000,
+    max_columns=256,
+    max_cells=4_000_000,
+)
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _DATA = resources.files("econsec.guideline") / "data" / "checklist"
 
@@ -332,6 +343,13 @@ class _Reader:
         for name in TEXT_FIELDS:
             for column in self.by_field.get(name, []):
                 text = cell_text(values[column.index]) if column.index < len(values) else ""
+                hit = unwanted(text)
+                if hit is not None:
+                    self.problem(
+                        number, name, "text.unwanted_character", column.lang,
+                        field=column.label, char=hit[1], position=hit[0],
+                    )  # fmt: skip
+                    return None
                 if text and column.lang:
                     texts.setdefault(name, {})[column.lang] = text
         identifier = _clean_id(raw_id)
@@ -666,8 +684,34 @@ def import_checklist(
 
     ``mapping`` says which columns hold what (None: guess everything from the headings);
     ``sheet`` and ``header_row`` override the mapping's. Raises :class:`ImportProblems` listing
-    every problem with its sheet, row, column and value.
+    every problem with its sheet, row, column and value. The file is checked by
+    :mod:`econsec.workbook_guard` first and read in a child process with a memory limit.
     """
+    try:
+        inspect(path, LIMITS)
+    except WorkbookRefused as exc:
+        raise ImportProblems(path.name, [Located("", exc.key, exc.fields())]) from exc
+    try:
+        return isolated.call(
+            read_checklist, path, mapping, framework_id=framework_id, version=version,
+            edition=edition, sheet=sheet, header_row=header_row, mapping_source=mapping_source,
+        )  # fmt: skip
+    except isolated.ChildFailed as exc:
+        raise ImportProblems(path.name, [Located("", exc.key, exc.fields(path.name))]) from exc
+
+
+def read_checklist(
+    path: Path,
+    mapping: ChecklistMapping | None = None,
+    *,
+    framework_id: str | None = None,
+    version: int | None = None,
+    edition: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    mapping_source: str = "mapping",
+) -> ChecklistImport:
+    """:func:`import_checklist` after the file checks (runs in a child process)."""
     mapping = mapping or ChecklistMapping()
     source = path.name
     try:

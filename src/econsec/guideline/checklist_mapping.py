@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from econsec import safe_yaml
 from econsec.guideline.frameworks import LANGUAGES
 from econsec.guideline.interchange_errors import ImportProblems, Located
 
@@ -163,10 +164,12 @@ def mapping_from_dict(raw: Any, source: str = "mapping.yaml") -> ChecklistMappin
 
 
 def load_mapping(path: Path) -> ChecklistMapping:
-    """Read and validate a mapping YAML file."""
+    """Read and validate a mapping YAML file (:mod:`econsec.safe_yaml`)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = safe_yaml.load_file(path)
+    except safe_yaml.YamlRefused as exc:
+        raise ImportProblems(path.name, [Located("", exc.key, exc.fields())]) from exc
+    except OSError as exc:
         raise ImportProblems(
             path.name,
             [Located(path.name, "guideline.checklist.unreadable", {"detail": str(exc)})],

@@ -185,11 +185,16 @@ def import_cmd(
 
     lang = normalise_lang(lang)
     open_store()
+    from econsec import safe_yaml
     from econsec.guideline.assessment_io import import_campaign
     from econsec.guideline.campaigns import get_campaign, store_framework
     from econsec.guideline.ciso import import_library
     from econsec.guideline.errors import GuidelineError
-    from econsec.guideline.frameworks import FrameworkError, framework_from_dict
+    from econsec.guideline.frameworks import (
+        MAX_FRAMEWORK_BYTES,
+        FrameworkError,
+        framework_from_dict,
+    )
     from econsec.guideline.interchange_errors import ImportProblems
 
     try:
@@ -197,7 +202,7 @@ def import_cmd(
             changes = import_campaign(get_campaign(campaign), source, actor=actor)
             console.print(t("guideline.cli.imported_answers", lang, count=changes, id=campaign))
             return
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = safe_yaml.load_file(source, max_bytes=MAX_FRAMEWORK_BYTES)
         is_ciso = isinstance(raw, dict) and "objects" in raw
         fw = import_library(raw, source.name) if is_ciso else framework_from_dict(raw, source.name)
         store_framework(fw, "imported", actor=actor)
@@ -208,7 +213,9 @@ def import_cmd(
         _fail(exc.messages(lang))
     except GuidelineError as exc:
         _fail([exc.message(lang)])
-    except (OSError, yaml.YAMLError) as exc:
+    except safe_yaml.YamlRefused as exc:
+        _fail([exc.message(lang)])
+    except OSError as exc:
         _fail([t("guideline.cli.unreadable", lang, path=str(source), detail=str(exc))])
 
 

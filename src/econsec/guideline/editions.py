@@ -27,6 +27,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from econsec import safe_yaml
 from econsec.guideline.frameworks import Framework
 from econsec.guideline.interchange_errors import ImportProblems, Located
 from econsec.guideline.scoring import Result
@@ -151,10 +152,12 @@ def edition_mapping_from_dict(raw: Any, source: str = "mapping.yaml") -> Edition
 
 
 def load_edition_mapping(path: Path) -> EditionMapping:
-    """Read and validate an edition mapping YAML file."""
+    """Read and validate an edition mapping YAML file (:mod:`econsec.safe_yaml`)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = safe_yaml.load_file(path)
+    except safe_yaml.YamlRefused as exc:
+        raise ImportProblems(path.name, [Located("", exc.key, exc.fields())]) from exc
+    except OSError as exc:
         raise ImportProblems(
             path.name, [Located(path.name, "guideline.edition.unreadable", {"detail": str(exc)})]
         ) from exc

@@ -3,7 +3,10 @@
 Files are stored once under ``<data dir>/evidence/<first two hex>/<sha256>`` and re-hashed on
 every read, so a file altered on disk is detected instead of being served as evidence. Only
 document and image types that auditors commonly receive are accepted, and the first bytes must
-match the extension (a renamed executable is refused).
+match the extension (a renamed executable is refused). Office files are checked as packages
+(no zip bomb, no XML entity declarations) before they are kept, since whoever opens the
+evidence later would pay for them; names, titles and links with control or invisible
+characters (a right-to-left override can make ``evil.exe`` read as ``exe.pdf``) are refused.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.utils import timezone
 
+from econsec.characters import unwanted
 from econsec.guideline.campaigns import EDITABLE, framework_of, log_event
 from econsec.guideline.errors import GuidelineError
 from econsec.guideline.frameworks import capabilities
 from econsec.guideline.models import Campaign, Evidence
+from econsec.workbook_guard import Limits, WorkbookRefused, check_package
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 _OOXML = b"PK\x03\x04"
@@ -42,6 +47,22 @@ ALLOWED: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
     "md": ("text/markdown", None),
 }
 _CHUNK = 1 << 20
+# Office files unpack to ten or twenty times their size; far more is a zip bomb.
+_PACKAGE_LIMITS = Limits(
+    max_bytes=DEFAULT_MAX_BYTES * 8,
+    max_uncompressed=1024**3,
+    max_rows=0,
+    max_columns=0,
+    max_cells=0,
+)
+
+
+def _check_text(field: str, text: str) -> None:
+    found = unwanted(text)
+    if found is not None:
+        raise GuidelineError(
+            "text.unwanted_character", field=field, char=found[1], position=found[0]
+        )
 
 
 def max_bytes() -> int:
@@ -116,6 +137,8 @@ def add_file(
 ) -> Evidence:
     """Store an uploaded file as evidence: type and size checked, hashed while copied."""
     _check_editable(campaign, item_id, question_id)
+    _check_text("file", file_name)
+    _check_text("title", title)
     limit = max_bytes()
     head = stream.read(4096)
     content_type = _check_type(file_name, head)
@@ -138,6 +161,11 @@ def add_file(
                 chunk = stream.read(_CHUNK)
         if size == 0:
             raise GuidelineError("guideline.evidence.empty", name=file_name)
+        if ALLOWED[Path(file_name).suffix.lower().lstrip(".")][1] == (_OOXML,):
+            try:
+                check_package(Path(tmp_name), _PACKAGE_LIMITS, name=file_name)
+            except WorkbookRefused as exc:
+                raise GuidelineError(exc.key, **exc.fields()) from exc
         sha = digest.hexdigest()
         target = _path_for(sha)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -192,6 +220,8 @@ def add_link(
 ) -> Evidence:
     """Cite a document by URL (http or https only)."""
     _check_editable(campaign, item_id, question_id)
+    _check_text("url", url)
+    _check_text("title", title)
     parsed = urlparse(url.strip())
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise GuidelineError("guideline.evidence.bad_url", url=url)
@@ -221,6 +251,7 @@ def add_analysis_reference(
 ) -> Evidence:
     """Cite a stored econsec analysis result: capability + result id + the data version it ran on."""
     _check_editable(campaign, item_id, question_id)
+    _check_text("title", title)
     if capability not in capabilities():
         raise GuidelineError(
             "guideline.evidence.unknown_capability",

@@ -23,12 +23,15 @@ from typing import Any
 import jsonschema
 import yaml
 
+from econsec import safe_yaml
 from econsec.i18n import normalise_lang, t
 
 SCHEMA_TAG = "econsec.guideline.framework/1"
 IMPORTANCE_WEIGHT = {"high": 3, "medium": 2, "low": 1}
 MATURITY_LEVELS = (0, 1, 2, 3, 4)
 LANGUAGES = ("ja", "en")
+# The bundled guideline is about 200 KB; CISO Assistant libraries run to a few MB.
+MAX_FRAMEWORK_BYTES = 8 * 1024 * 1024
 _DATA = resources.files("econsec.guideline") / "data"
 
 
@@ -445,17 +448,20 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
 
 
 def load_framework(path: Path | str) -> Framework:
-    """Read and validate one framework YAML file."""
+    """Read and validate one framework YAML file (:mod:`econsec.safe_yaml`)."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise FrameworkError(
-            path.name, [Issue("(file)", "guideline.framework.bad_yaml", {"detail": str(exc)})]
-        ) from exc
+        raw = safe_yaml.load_file(path, max_bytes=MAX_FRAMEWORK_BYTES)
+    except safe_yaml.YamlRefused as exc:
+        raise FrameworkError(path.name, [yaml_issue(exc)]) from exc
     if not isinstance(raw, dict):
         raise FrameworkError(path.name, [Issue("(root)", "guideline.framework.not_mapping", {})])
     return framework_from_dict(raw, path.name)
+
+
+def yaml_issue(exc: safe_yaml.YamlRefused) -> Issue:
+    """A refused YAML file as a framework issue (the message names line and column)."""
+    return Issue("(file)", exc.key, exc.fields())
 
 
 @cache

@@ -36,5 +36,8 @@ class ImportProblems(ValueError):
         self.problems = problems
         super().__init__(f"{source}: {len(problems)} problem(s)")
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle rebuilds it from both arguments
+        return (ImportProblems, (self.source, self.problems))
+
     def messages(self, lang: str | None = None) -> list[str]:
         return [f"{self.source}: {p.message(lang)}" for p in self.problems]

@@ -6,6 +6,8 @@ row 2 the column labels in the chosen language, data from row 3. Item-level fiel
 owner, due date, item comment) repeat on every question row of the item; on import the
 non-blank values of one item must agree. A blank cell leaves the stored value unchanged.
 Sheet ``about`` names the framework and campaign so answers cannot land on the wrong one.
+Cells are written through :mod:`econsec.tabular` (no text runs as a formula) and read back
+with :func:`econsec.tabular.restore`.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from econsec import isolated, tabular
+from econsec.characters import unwanted
 from econsec.guideline.frameworks import Framework
 from econsec.guideline.interchange_errors import ImportProblems, Located
 from econsec.guideline.scoring import Result
 from econsec.i18n import normalise_lang, t
+from econsec.workbook_guard import Limits, WorkbookRefused, inspect
 
 SHEET = "assessment"
 ABOUT = "about"
@@ -53,6 +58,15 @@ REQUIRED = (
 )
 _WIDTH = {"question": 60, "typical_evidence": 40, "maturity_guide": 45, "item": 28, "area": 22}
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+# A questionnaire has one row per question (the bundled guideline: 40); checked before reading.
+LIMITS = Limits(
+    max_bytes=10 * 1024 * 1024,
+    max_uncompressed=200 * 1024 * 1024,
+    max_rows=20_000,
+    max_columns=64,
+    max_cells=1_000_000,
+)
+_FREE_TEXT = ("question_comment", "owner", "item_comment")
 
 
 def result_label(result: Result, lang: str | None) -> str:
@@ -84,12 +98,10 @@ def export_workbook(
     lang = normalise_lang(lang)
     answers = answers or {}
     items = items or {}
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    ws.append(list(COLUMNS))
-    ws.append([t(f"guideline.xlsx.col.{c}", lang) for c in COLUMNS])
+    wb = tabular.new_workbook()
+    ws = tabular.add_sheet(wb, SHEET)
+    tabular.append(ws, COLUMNS)
+    tabular.append(ws, [t(f"guideline.xlsx.col.{c}", lang) for c in COLUMNS])
     for area, item, question in framework.questions():
         result, q_comment = answers.get(question.id, ("", ""))
         item_data = items.get(item.id, {})
@@ -97,7 +109,8 @@ def export_workbook(
             f"{level}: {framework.maturity_text(item, level).get(lang)}" for level in range(5)
         )
         due = item_data.get("due_date")
-        ws.append(
+        tabular.append(
+            ws,
             [
                 area.id,
                 item.id,
@@ -113,7 +126,7 @@ def export_workbook(
                 item_data.get("owner") or None,
                 due,
                 item_data.get("comment") or None,
-            ]
+            ],
         )
     key_font = Font(color="808080", size=8)
     for col_index, key in enumerate(COLUMNS, start=1):
@@ -141,7 +154,7 @@ def export_workbook(
     ws.add_data_validation(dv)
     ws.add_data_validation(mv)
     ws.freeze_panes = "D3"
-    about = wb.create_sheet(ABOUT)
+    about = tabular.add_sheet(wb, ABOUT)
     meta = {
         "framework_id": framework.id,
         "framework_version": framework.version,
@@ -150,10 +163,10 @@ def export_workbook(
         **(campaign_meta or {}),
     }
     for key, value in meta.items():
-        about.append([key, value])
+        tabular.append(about, [key, value])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 80
-    wb.save(path)
+    tabular.save(wb, path)
 
 
 def _text(value: Any) -> str:
@@ -161,7 +174,22 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str):
+        return tabular.restore(value.strip())
     return str(value).strip()
+
+
+def _unwanted_characters(row: dict[str, Any], where: Any) -> list[Located]:
+    found = []
+    for key in REQUIRED:  # the columns read; the rest is the questionnaire's own text
+        value = row.get(key)
+        hit = unwanted(value, identifier=key not in _FREE_TEXT) if isinstance(value, str) else None
+        if hit is not None:
+            found.append(
+                Located(where(key), "text.unwanted_character",
+                        {"field": key, "char": hit[1], "position": hit[0]})
+            )  # fmt: skip
+    return found
 
 
 def read_workbook(
@@ -171,8 +199,33 @@ def read_workbook(
 
     Returns (question id → (result or None = unchanged, comment or None = unchanged),
     item id → {field: value} with only the fields given). Raises :class:`ImportProblems`
-    listing every located problem.
+    listing every located problem. The file is checked by :mod:`econsec.workbook_guard`
+    first (size, extent, formulas) and parsed in a child process with a memory limit.
     """
+    source = path.name
+    try:
+        package = inspect(path, LIMITS)
+    except WorkbookRefused as exc:
+        raise ImportProblems(source, [Located("", exc.key, exc.fields())]) from exc
+    if package.formulas:
+        raise ImportProblems(
+            source,
+            [
+                Located("", "workbook.formula",
+                        {"file": source, "sheet": sheet, "cell": f.cell, "value": f.text})
+                for sheet, f in package.formulas
+            ],
+        )  # fmt: skip
+    try:
+        return isolated.call(parse_workbook, framework, path, campaign_id)
+    except isolated.ChildFailed as exc:
+        raise ImportProblems(source, [Located("", exc.key, exc.fields(source))]) from exc
+
+
+def parse_workbook(
+    framework: Framework, path: Path, campaign_id: int | None = None
+) -> tuple[dict[str, tuple[Result | None, str | None]], dict[str, dict[str, Any]]]:
+    """:func:`read_workbook` after the file checks (runs in a child process)."""
     source = path.name
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -183,6 +236,9 @@ def read_workbook(
     problems: list[Located] = []
     if SHEET not in wb.sheetnames:
         raise ImportProblems(source, [Located(source, "guideline.xlsx.no_sheet", {"sheet": SHEET})])
+    for sheet in wb.worksheets:
+        # Read-only mode pads every row to the declared <dimension>: use the cells present.
+        sheet.reset_dimensions()
     if ABOUT in wb.sheetnames:
         meta = {_text(r[0]): r[1] for r in wb[ABOUT].iter_rows(values_only=True) if r and r[0]}
         if _text(meta.get("framework_id")) not in ("", framework.id):
@@ -223,6 +279,10 @@ def read_workbook(
 
         qid, iid = _text(get("question_id")), _text(get("item_id"))
         if not qid and not iid and all(v is None for v in values):
+            continue
+        bad = _unwanted_characters(row, where)
+        if bad:
+            problems.extend(bad)
             continue
         if qid not in framework.question_index:
             problems.append(

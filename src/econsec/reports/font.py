@@ -5,6 +5,10 @@ econsec, Noto Sans JP from the ``pylopdf-fonts-jp`` wheel (SIL OFL 1.1), is an O
 with PostScript (CFF) outlines, so on first use its outlines are converted to quadratic curves
 with fontTools (the recipe of fontTools' ``otf2ttf`` snippet) and the result is kept in the
 user's cache directory. ``ECONSEC_PDF_FONT`` names a TrueType file to use instead.
+
+The source file's SHA-256 is checked against the value recorded for the pinned wheel before it
+is used: a font that differs (a tampered or substituted package) is refused, not embedded in
+board reports (decision 0090).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from pathlib import Path
 import platformdirs
 
 FONT_NAME = "NotoSansJP"
+# NotoSansJP-Regular.otf of pylopdf-fonts-jp 0.1.1 (pinned in pyproject.toml and the lock file).
+SOURCE_SHA256 = "dff723ba59d57d136764a04b9b2d03205544f7cd785a711442d6d2d085ac5073"
 # Cubic-to-quadratic tolerance in font units (1,000 per em): far below a printed pixel.
 MAX_ERROR = 1.0
 
@@ -41,10 +47,36 @@ def japanese_font() -> Path:
     return Path(configured) if configured else _converted()
 
 
+class FontChanged(RuntimeError):
+    """The installed source font is not the one econsec was released with."""
+
+    def __init__(self, path: Path, actual: str) -> None:
+        self.path = path
+        self.actual = actual
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        from econsec.i18n import t
+
+        return t(
+            "reports.font.changed", lang, path=str(self.path), expected=SOURCE_SHA256,
+            actual=self.actual,
+        )  # fmt: skip
+
+
+def verified_source() -> Path:
+    """:func:`source_font`, after checking its SHA-256 against :data:`SOURCE_SHA256`."""
+    source = source_font()
+    actual = hashlib.sha256(source.read_bytes()).hexdigest()
+    if actual != SOURCE_SHA256:
+        raise FontChanged(source, actual)
+    return source
+
+
 @cache
 def _converted() -> Path:
-    source = source_font()
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+    source = verified_source()
+    digest = SOURCE_SHA256[:12]
     target = cache_dir() / "fonts" / f"{FONT_NAME}-{digest}.ttf"
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)

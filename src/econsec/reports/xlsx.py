@@ -1,55 +1,32 @@
-"""xlsx exports of report tables, with formula injection neutralised.
-
-A cell whose text starts with ``=``, ``+``, ``-`` or ``@`` (or a tab / carriage return, which some
-spreadsheet programs strip before reading a formula) would run as a formula when opened. Such
-text is written as an explicit string cell with a leading apostrophe, so it shows as typed and
-never evaluates. Numbers stay numbers.
-"""
+"""xlsx exports of report tables, written through :mod:`econsec.tabular` (formula injection
+neutralised: text that a spreadsheet would run is written with a leading apostrophe, numbers
+stay numbers)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from io import BytesIO
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from econsec import tabular
 from econsec.reports.model import BI, BoardReport, Table
+from econsec.tabular import neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["board_workbook", "neutralise", "sheet_title", "write_tables"]
 _BAD_SHEET_CHARS = set("[]:*?/\\")
 
 
-def neutralise(text: str) -> str:
-    """``=1+1`` → ``'=1+1``; other text unchanged."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def cell_value(value: Any, lang: str) -> Any:
-    """What to write for ``value``: numbers as numbers, everything else as safe text."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return value if math.isfinite(value) else None
+def _in(lang: str, value: Any) -> Any:
+    """A bilingual label in ``lang``; numbers as numbers, anything else as its text (the
+    spreadsheet writer makes it inert)."""
     if isinstance(value, dict) and lang in value:
-        return neutralise(str(value[lang]))
-    return neutralise(str(value))
-
-
-def _put(sheet: Worksheet, row: int, column: int, value: Any) -> None:
-    cell: Cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        # Set the type explicitly: openpyxl would otherwise treat a leading "=" as a formula.
-        cell.value = value
-        cell.data_type = "s"
-    else:
-        cell.value = value
+        return str(value[lang])
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
@@ -69,13 +46,12 @@ def write_rows(
     taken: set[str],
 ) -> Worksheet:  # fmt: skip
     """One sheet: a bold header, then ``rows`` made safe."""
-    sheet = book.create_sheet(sheet_title(title, taken))
+    sheet = tabular.add_sheet(book, sheet_title(title, taken))
     for c, text in enumerate(head, start=1):
-        _put(sheet, 1, c, cell_value(text, lang))
-        sheet.cell(row=1, column=c).font = Font(bold=True)
+        tabular.put(sheet, 1, c, _in(lang, text)).font = Font(bold=True)
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
-            _put(sheet, r, c, cell_value(value, lang))
+            tabular.put(sheet, r, c, _in(lang, value))
     sheet.freeze_panes = "A2"
     return sheet
 
@@ -97,16 +73,13 @@ def write_tables(
     info: Sequence[tuple[str, Any]] = (),
 ) -> bytes:
     """Write ``(title, header, rows)`` tables as one workbook; returns the bytes too."""
-    book = Workbook()
-    book.remove(book.worksheets[0])
+    book = tabular.new_workbook()
     taken: set[str] = set()
     for title, head, rows in tables:
         write_rows(book, title, head, rows, lang, taken)
     if info:
         write_rows(book, "info", ["key", "value"], info, lang, taken)
-    buffer = BytesIO()
-    book.save(buffer)
-    data = buffer.getvalue()
+    data = tabular.to_bytes(book)
     if out is not None:
         out.write(data)
     return data

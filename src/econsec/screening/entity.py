@@ -73,8 +73,17 @@ class ListLoadError(ValueError):
         self.params = params
         super().__init__(self.message("en"))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # keyword-only arguments: pickle needs help
+        return (_list_load_error, (self.key, self.source, self.line, self.params))
+
     def message(self, lang: str | None = None) -> str:
         where = t("screening.load.where_line", lang, source=self.source, line=self.line)
         if self.line is None:
             where = t("screening.load.where_file", lang, source=self.source)
         return f"{where}: {t(self.key, lang, **self.params)}"
+
+
+def _list_load_error(
+    key: str, source: str, line: int | None, params: dict[str, Any]
+) -> ListLoadError:
+    return ListLoadError(key, source=source, line=line, **params)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -15,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from econsec import tabular
 from econsec.i18n import t
 from econsec.stress.allocation import allocation_explanations, takers_payload
 from econsec.stress.engine import Engine, Outcome
@@ -227,25 +226,6 @@ def _table(payload: dict[str, Any], lang: str | None) -> tuple[list[str], list[l
     return header, rows
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, made inert; other values unchanged.
-
-    Text starting with ``=``, ``+``, ``-``, ``@`` (or a tab or line break before one) gets a
-    leading apostrophe (OWASP's advice on CSV injection); numbers stay numbers. Ids, names and
-    scenario titles come from user data.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _inert(row: list[Any]) -> list[Any]:
-    return [neutralise(v) for v in row]
-
-
 EXPORT_SUFFIXES = (".json", ".csv", ".xlsx")
 
 
@@ -270,47 +250,28 @@ def check_export_path(path: Path) -> None:
 def export(payload: dict[str, Any], path: Path, lang: str | None = None) -> Path:
     """Write a scenario or sweep result as .json, .csv or .xlsx (chosen by the suffix).
 
-    Spreadsheet cells are neutralised (:func:`neutralise`); JSON keeps the values as they are.
+    Spreadsheet cells are made inert (:mod:`econsec.tabular`); JSON keeps the values as they are.
     """
     suffix = path.suffix.lower()
     if suffix == ".json":
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     elif suffix == ".csv":
         header, rows = _table(payload, lang)
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(_inert(header))
-        writer.writerows(_inert(row) for row in rows)
-        path.write_text(buf.getvalue(), encoding="utf-8-sig")
+        tabular.write_csv(path, header, rows)
     elif suffix == ".xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        assert ws is not None
         header, rows = _table(payload, lang)
-        ws.append(_inert(header))
-        for row in rows:
-            ws.append(_inert(row))
+        tables: list[tuple[str, list[Any], list[list[Any]]]] = [("Sheet", header, rows)]
         if "markets" in payload:
-            mk = wb.create_sheet(t("stress.col.market", lang)[:31])
-            mk.append([t("stress.col.market", lang), t("stress.col.lost_units", lang),
-                       t("stress.col.lost_revenue", lang), t("stress.col.lost_margin", lang)])  # fmt: skip
-            for m in payload["markets"]:
-                mk.append(
-                    _inert([m["market"], m["lost_units"], m["lost_revenue"], m["lost_margin"]])
-                )
-        info = wb.create_sheet("provenance")
-        for key in (
-            "data_version",
-            "scenario_hash",
-            "solver_version",
-            "econsec_version",
-            "created_at",
-        ):
-            if key in payload:
-                info.append(_inert([key, payload[key]]))
-        wb.save(path)
+            market = t("stress.col.market", lang)
+            tables.append(
+                (market, [market, t("stress.col.lost_units", lang),
+                          t("stress.col.lost_revenue", lang), t("stress.col.lost_margin", lang)],
+                 [[m["market"], m["lost_units"], m["lost_revenue"], m["lost_margin"]]
+                  for m in payload["markets"]])
+            )  # fmt: skip
+        keys = ("data_version", "scenario_hash", "solver_version", "econsec_version", "created_at")
+        tables.append(("provenance", [], [[k, payload[k]] for k in keys if k in payload]))
+        path.write_bytes(tabular.write_xlsx(tables))
     else:
         raise StressError("stress.export.bad_suffix", path=str(path), suffix=suffix or "-")
     return path

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from econsec import safe_yaml
 from econsec.stress.errors import StressError
 from econsec.valuechain.compiled import CompiledChain
 
@@ -27,6 +28,10 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 EVENT_KINDS = ("disruption", "export_restriction", "chokepoint_closure", "sanction")
+# Size caps, checked before anything else: a scenario is written by hand or by a form.
+MAX_BYTES = 256 * 1024
+MAX_EVENTS = 1_000
+MAX_IDS_PER_EVENT = 10_000
 _LIST_FIELDS = (
     "sites",
     "orgs",
@@ -80,7 +85,13 @@ class Scenario:
         return label(name, lang)
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.document, allow_unicode=True, sort_keys=False)
+        # Without anchors and aliases: the safe loader refuses them when the text is read back.
+        return yaml.dump(self.document, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False)
+
+
+class _PlainDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def canonical(document: dict[str, Any]) -> dict[str, Any]:
@@ -133,19 +144,37 @@ def _path_text(path: list[str | int]) -> str:
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
-    """Parse and validate scenario YAML; raise :class:`StressError` naming file, line and field."""
+    """Parse and validate scenario YAML; raise :class:`StressError` naming file, line and field.
+
+    The text is read with :mod:`econsec.safe_yaml` (size cap, no aliases, node cap) and each
+    event's id lists are held to :data:`MAX_IDS_PER_EVENT` before the schema is checked."""
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise StressError(
-            "stress.scenario.bad_yaml",
-            source=source,
-            line=(mark.line + 1) if mark else "?",
-            problem=str(getattr(exc, "problem", exc)),
-        ) from exc
+        data, node = safe_yaml.load(text, source=source, max_bytes=MAX_BYTES)
+    except safe_yaml.YamlRefused as exc:
+        raise StressError(exc.key, **exc.fields()) from exc
+    _check_counts(data, source, node)
     return scenario_from_document(data, source, node)
+
+
+def _check_counts(data: Any, source: str, node: yaml.Node | None) -> None:
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list):
+        return
+    if len(events) > MAX_EVENTS:
+        raise StressError(
+            "stress.scenario.too_many_events", source=source, line=_line_of(node, ["events"]) or "?",
+            count=len(events), limit=MAX_EVENTS,
+        )  # fmt: skip
+    for n, event in enumerate(events):
+        for key in _LIST_FIELDS:
+            ids = event.get(key) if isinstance(event, dict) else None
+            if isinstance(ids, list) and len(ids) > MAX_IDS_PER_EVENT:
+                path: list[str | int] = ["events", n, key]
+                raise StressError(
+                    "stress.scenario.too_many_ids", source=source,
+                    line=_line_of(node, path) or "?", field=_path_text(path), count=len(ids),
+                    limit=MAX_IDS_PER_EVENT,
+                )  # fmt: skip
 
 
 def scenario_from_document(
@@ -190,9 +219,14 @@ def _numbers(data: Any, path: list[str | int]) -> list[tuple[list[str | int], fl
 
 
 def load_scenario(path: str) -> Scenario:
-    """Read and validate a scenario YAML file."""
-    with open(path, encoding="utf-8") as fh:
-        return parse_scenario(fh.read(), source=str(path))
+    """Read and validate a scenario YAML file (its size checked before it is read)."""
+    from pathlib import Path
+
+    try:
+        text = safe_yaml.read_text(Path(path), max_bytes=MAX_BYTES)
+    except safe_yaml.YamlRefused as exc:
+        raise StressError(exc.key, **{**exc.fields(), "source": str(path)}) from exc
+    return parse_scenario(text, source=str(path))
 
 
 @dataclass

@@ -47,15 +47,11 @@ def _show_issues(issues: list[Issue], lang: str, limit: int = MAX_SHOWN) -> None
 
 
 def _write_report(issues: list[Issue], lang: str, path: Path) -> None:
-    import csv
+    from econsec.tabular import write_csv
 
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(
-            fh, fieldnames=["severity", "code", "sheet", "row", "column", "value", "message"]
-        )
-        writer.writeheader()
-        for issue in issues:
-            writer.writerow(issue.as_dict(lang))
+    fields = ["severity", "code", "sheet", "row", "column", "value", "message"]
+    rows = ([issue.as_dict(lang)[f] for f in fields] for issue in issues)
+    write_csv(path, fields, rows)
 
 
 def template(

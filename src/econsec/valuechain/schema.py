@@ -63,9 +63,19 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How far a workbook may reach: columns and rows per sheet, cells over all sheets."""
+
+    max_columns: int
+    max_rows: int
+    max_cells: int
+
+
+@dataclass(frozen=True)
 class Schema:
     version: int
     sheets: tuple[Sheet, ...]
+    limits: Limits
 
     def sheet(self, name: str) -> Sheet:
         for s in self.sheets:
@@ -122,4 +132,5 @@ def load_schema() -> Schema:
         )
         for s in raw["sheets"]
     )
-    return Schema(version=int(raw["version"]), sheets=sheets)
+    limits = Limits(**{k: int(v) for k, v in raw["limits"].items()})
+    return Schema(version=int(raw["version"]), sheets=sheets, limits=limits)

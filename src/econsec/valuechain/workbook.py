@@ -1,30 +1,29 @@
 """Writing value-chain tables to the workbook format (xlsx or a folder of CSVs), and the template.
 
 Row 1 of every data sheet holds the column ids of schema.yaml; the instructions sheet explains
-each column in Japanese and English. Text is always written as text, never as a formula, so a
-name such as ``=HYPERLINK(...)`` stays inert in Excel (formula injection) and round-trips intact.
+each column in Japanese and English. Every cell goes through :mod:`econsec.tabular`, so a name
+such as ``=HYPERLINK(...)`` is written inert (with a leading apostrophe, in xlsx and CSV alike)
+and the reader restores it exactly.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from econsec import tabular
 from econsec.i18n import LANGUAGES, t
 from econsec.valuechain.schema import Column, Schema, Sheet, Tables, load_schema
 
 INSTRUCTIONS_SHEET = "instructions"
 LIST_SEPARATOR = ";"
-_FORMULA_START = ("=", "+", "-", "@")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
@@ -48,26 +47,17 @@ def cell_value(column: Column, value: Any) -> Any:
 def _write_sheet(
     wb: Workbook, sheet: Sheet, rows: Iterable[dict[str, Any]], progress: Progress | None
 ) -> None:
-    ws = wb.create_sheet(sheet.name)
+    ws = tabular.add_sheet(wb, sheet.name)
     header = []
     for column in sheet.columns:
-        cell = WriteOnlyCell(ws, column.name)
+        cell = tabular.styled_cell(ws, column.name)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         header.append(cell)
-    ws.append(header)
+    tabular.append(ws, header)
     columns = sheet.columns
     for n, row in enumerate(rows, start=1):
-        out: list[Any] = []
-        for column in columns:
-            value = cell_value(column, row.get(column.name))
-            if isinstance(value, str) and value.startswith(_FORMULA_START):
-                cell = WriteOnlyCell(ws, value)
-                cell.data_type = "s"
-                out.append(cell)
-            else:
-                out.append(value)
-        ws.append(out)
+        tabular.append(ws, [cell_value(column, row.get(column.name)) for column in columns])
         if progress is not None and n % 10000 == 0:
             progress(10000)
 
@@ -85,11 +75,11 @@ def write_workbook(
     complete list of its rows, so a partial workbook must leave the other sheets out.
     """
     schema = schema or load_schema()
-    wb = Workbook(write_only=True)
+    wb = tabular.new_workbook(write_only=True)
     for sheet in schema.sheets:
         if sheet.name in tables:
             _write_sheet(wb, sheet, tables[sheet.name], progress)
-    wb.save(path)
+    tabular.save(wb, path)
 
 
 def write_csv_folder(tables: Tables, folder: Path, *, schema: Schema | None = None) -> None:
@@ -102,31 +92,22 @@ def write_csv_folder(tables: Tables, folder: Path, *, schema: Schema | None = No
     for sheet in schema.sheets:
         if sheet.name not in tables:
             continue
-        with (folder / f"{sheet.name}.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(sheet.column_names)
-            for row in tables.get(sheet.name, []):
-                out = []
-                for column in sheet.columns:
-                    value = cell_value(column, row.get(column.name))
-                    if isinstance(value, str) and value.startswith(_FORMULA_START):
-                        value = "'" + value
-                    out.append("" if value is None else value)
-                writer.writerow(out)
+        tabular.write_csv(
+            folder / f"{sheet.name}.csv",
+            sheet.column_names,
+            ([cell_value(c, row.get(c.name)) for c in sheet.columns] for row in tables[sheet.name]),
+        )
 
 
 def write_template(path: Path, *, schema: Schema | None = None) -> None:
     """An empty workbook: instructions (ja/en), headers and Excel data validation per column."""
     schema = schema or load_schema()
-    wb = Workbook()
-    default = wb.active
-    assert default is not None
-    wb.remove(default)
-    _instructions(wb.create_sheet(INSTRUCTIONS_SHEET), schema)
+    wb = tabular.new_workbook()
+    _instructions(tabular.add_sheet(wb, INSTRUCTIONS_SHEET), schema)
     for sheet in schema.sheets:
-        ws = wb.create_sheet(sheet.name)
+        ws = tabular.add_sheet(wb, sheet.name)
         for col_idx, column in enumerate(sheet.columns, start=1):
-            cell = ws.cell(row=1, column=col_idx, value=column.name)
+            cell = tabular.put(ws, 1, col_idx, column.name)
             cell.font = _HEADER_FONT
             cell.fill = _HEADER_FILL
             ws.column_dimensions[cell.column_letter].width = max(14, len(column.name) + 4)
@@ -136,7 +117,7 @@ def write_template(path: Path, *, schema: Schema | None = None) -> None:
                 validation.add(f"{letter}2:{letter}1048576")
                 ws.add_data_validation(validation)
         ws.freeze_panes = "A2"
-    wb.save(path)
+    tabular.save(wb, path)
 
 
 def _validation(column: Column, schema: Schema) -> DataValidation | None:
@@ -165,10 +146,11 @@ def _validation(column: Column, schema: Schema) -> DataValidation | None:
 
 
 def _instructions(ws: Worksheet, schema: Schema) -> None:
-    ws.append([t("valuechain.template.title", lang) for lang in LANGUAGES])
-    ws.append([t("valuechain.template.howto", lang) for lang in LANGUAGES])
-    ws.append([])
-    ws.append(
+    tabular.append(ws, [t("valuechain.template.title", lang) for lang in LANGUAGES])
+    tabular.append(ws, [t("valuechain.template.howto", lang) for lang in LANGUAGES])
+    tabular.append(ws, [])
+    tabular.append(
+        ws,
         [
             t("valuechain.template.col_sheet", "ja") + " / sheet",
             t("valuechain.template.col_column", "ja") + " / column",
@@ -178,12 +160,13 @@ def _instructions(ws: Worksheet, schema: Schema) -> None:
             t("valuechain.template.col_required", "ja") + " / required",
             "説明",
             "description",
-        ]
+        ],
     )
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for sheet in schema.sheets:
-        ws.append(
+        tabular.append(
+            ws,
             [
                 sheet.name,
                 "",
@@ -192,7 +175,7 @@ def _instructions(ws: Worksheet, schema: Schema) -> None:
                 "",
                 "",
                 *(sheet.help.get(lang, "") for lang in LANGUAGES),
-            ]
+            ],
         )
         for column in sheet.columns:
             kind = column.type
@@ -200,7 +183,8 @@ def _instructions(ws: Worksheet, schema: Schema) -> None:
                 kind += ": " + ", ".join(column.values)
             if column.ref:
                 kind += f" → {column.ref}"
-            ws.append(
+            tabular.append(
+                ws,
                 [
                     sheet.name,
                     column.name,
@@ -210,7 +194,7 @@ def _instructions(ws: Worksheet, schema: Schema) -> None:
                     "yes" if column.required else "",
                     "",
                     "",
-                ]
+                ],
             )
     for letter, width in zip("ABCDEFGH", (16, 24, 26, 30, 34, 10, 50, 50), strict=True):
         ws.column_dimensions[letter].width = width

@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 
 from .prepared import Prepared, int_marker, marker_for
@@ -33,14 +35,36 @@ def encode_cursor(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
+_INT64 = range(-(2**63), 2**63)
+_MAX_CURSOR = 4096
+
+
 def decode_cursor(cursor: str) -> tuple[Any, int] | None:
-    """The (value, pk) in ``cursor``, or None when it is malformed (treated as the first page)."""
+    """The (value, pk) in ``cursor``, or None when it does not decode cleanly to a plain value
+    and a 64-bit key (a tampered cursor starts at the first page instead of failing)."""
+    if len(cursor) > _MAX_CURSOR:
+        return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, pk = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        return value, int(pk)
-    except (ValueError, TypeError, binascii.Error, UnicodeError):
+    except (ValueError, TypeError, binascii.Error, UnicodeError, RecursionError):
         return None
+    if type(pk) is not int or pk not in _INT64 or not _plain(value):
+        return None
+    return value, pk
+
+
+def _plain(value: Any) -> bool:
+    """A sort value a database can compare: text, a finite number, a 64-bit integer, null."""
+    if value is None or isinstance(value, bool | str):
+        return True
+    if isinstance(value, int):
+        return value in _INT64
+    return isinstance(value, float) and math.isfinite(value)
+
+
+# What a field raises for a value it cannot take (a bad date raises ValidationError).
+_REFUSED = (TypeError, ValueError, OverflowError, ValidationError)
 
 
 def _beyond(field: str, value: Any, pk: int, descending: bool) -> Q:
@@ -59,11 +83,15 @@ def _checked(
 ) -> tuple[Any, int] | None:
     """``cursor`` if its value suits the sort field, else None (a tampered cursor starts at
     the first page instead of failing the request)."""
-    if cursor is None or field in ("pk", "id") or "__" in field:
+    if cursor is None or field in ("pk", "id"):
         return cursor
     try:
-        queryset.model._meta.get_field(field).get_prep_value(cursor[0])
-    except (TypeError, ValueError):
+        model = queryset.model
+        *path, last = field.split("__")
+        for part in path:  # a sort on a related row's field: check against that field
+            model = model._meta.get_field(part).related_model
+        model._meta.get_field(last).get_prep_value(cursor[0])
+    except (*_REFUSED, FieldDoesNotExist, AttributeError):
         return None
     return cursor
 
@@ -108,6 +136,8 @@ def paginate(
     backwards = bool(before) and not after
     raw_cursor = before if backwards else after
     cursor = _checked(queryset, field, decode_cursor(raw_cursor)) if raw_cursor else None
+    if cursor is None:  # no cursor, or one that does not decode cleanly: the first page
+        backwards = False
     walk_desc = descending != backwards
     rows = fetch(walk_desc, cursor) if fetch is not None else None
     if rows is None:
@@ -172,7 +202,7 @@ class PreparedPages:
                 model_field = self._base().model._meta.get_field(field)
                 try:  # as the ORM would pass it; a value it refuses goes the ORM's way
                     args = (model_field.get_prep_value(cursor[0]), cursor[1])
-                except (TypeError, ValueError):
+                except _REFUSED:
                     return None
             names = query.names()
             return [dict(zip(names, row, strict=True)) for row in query.rows(*args)]

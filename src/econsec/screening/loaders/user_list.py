@@ -1,5 +1,11 @@
 """A user-maintained list in xlsx or CSV: METI's End User List as the company keeps it, or an
-internal block list. Headers may be English or Japanese (METI's own column titles work)."""
+internal block list. Headers may be English or Japanese (METI's own column titles work).
+
+A workbook is checked by :mod:`econsec.workbook_guard` and read in a child process with a
+memory limit (:mod:`econsec.isolated`); a CSV file's size is checked before it is read and its
+rows and columns against the same limits. Cells
+with formulas, control or invisible characters are refused with their place.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,22 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
+from econsec import isolated
+from econsec.characters import unwanted
 from econsec.screening.countries import to_iso2
 from econsec.screening.entity import ListEntity, ListLoadError, LoadedList
 from econsec.screening.loaders.common import csv_rows, parse_date, read_text, split_multi
+from econsec.workbook_guard import Limits, WorkbookRefused, cell_ref, column_letters, inspect
+
+# A kept copy of METI's End User List has about 700 rows; company block lists stay far below
+# the row limit.
+LIMITS = Limits(
+    max_bytes=100 * 1024 * 1024,
+    max_uncompressed=1024**3,
+    max_rows=1_048_576,
+    max_columns=256,
+    max_cells=16_000_000,
+)
 
 HEADERS = {
     "id": ("id", "no", "no.", "番号", "entity_id"),
@@ -76,6 +95,25 @@ def _header_map(header: list[str], source: str) -> dict[str, int]:
 
 
 def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
+    try:
+        package = inspect(path, LIMITS)
+    except WorkbookRefused as exc:
+        raise ListLoadError(exc.key, source=path.name, **exc.fields()) from exc
+    first = package.sheets[0] if package.sheets else None
+    if first is not None and first.formulas:
+        formula = first.formulas[0]
+        raise ListLoadError(
+            "workbook.formula", source=path.name, file=path.name, sheet=first.name,
+            cell=formula.cell, value=formula.text,
+        )  # fmt: skip
+    try:
+        return isolated.call(read_first_sheet, path)
+    except isolated.ChildFailed as exc:
+        raise ListLoadError(exc.key, source=path.name, **exc.fields(path.name)) from exc
+
+
+def read_first_sheet(path: Path) -> list[tuple[int, list[str]]]:
+    """The first sheet's non-empty rows as text, numbered (run in a child: see xlsx_rows)."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -91,6 +129,43 @@ def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def _check_extent(rows: list[tuple[int, list[str]]], path: Path) -> None:
+    """A CSV file is held to the rows and columns a workbook may use."""
+    for line, row in rows:
+        used = len(row)
+        while used and not row[used - 1].strip():
+            used -= 1
+        params = {"file": path.name, "sheet": path.stem, "cell": cell_ref(line, max(used, 1))}
+        if line > LIMITS.max_rows:
+            raise ListLoadError(
+                "workbook.too_many_rows", source=path.name, line=line, limit=LIMITS.max_rows,
+                **params,
+            )  # fmt: skip
+        if used > LIMITS.max_columns:
+            raise ListLoadError(
+                "workbook.too_many_columns", source=path.name, line=line,
+                limit=LIMITS.max_columns, last=column_letters(LIMITS.max_columns), **params,
+            )  # fmt: skip
+
+
+def _check_characters(
+    rows: list[tuple[int, list[str]]], id_column: int | None, source: str
+) -> None:
+    for line, row in rows:
+        for index, cell in enumerate(row):
+            found = unwanted(cell, identifier=index == id_column)
+            if found is not None:
+                raise ListLoadError(
+                    "text.unwanted_character", source=source, line=line,
+                    field=_column_name(rows[0][1], index), char=found[1], position=found[0],
+                )  # fmt: skip
+
+
+def _column_name(header: list[str], index: int) -> str:
+    title = header[index].strip() if index < len(header) else ""
+    return title or f"#{index + 1}"
+
+
 def load(path: Path, *, list_name: str, version_date: date | None = None) -> LoadedList:
     """Load a user list (first sheet of an xlsx, or a CSV with a header row)."""
     from econsec.screening.loaders import file_sha256
@@ -99,11 +174,19 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         rows = xlsx_rows(path)
     else:
+        size = path.stat().st_size
+        if size > LIMITS.max_bytes:
+            raise ListLoadError(
+                "workbook.too_large", source=source, file=source, size=size,
+                limit=LIMITS.max_bytes,
+            )  # fmt: skip
         rows = list(csv_rows(read_text(path.read_bytes(), source), source))
+        _check_extent(rows, path)
     if not rows:
         raise ListLoadError("screening.load.empty", source=source)
     _, header = rows[0]
     columns = _header_map(header, source)
+    _check_characters(rows, columns.get("id"), source)
     entities: list[ListEntity] = []
     seen: dict[str, int] = {}
     for line, row in rows[1:]:

@@ -1,21 +1,21 @@
 """Stress results as CSV, XLSX or JSON downloads.
 
-Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage
-return before one) as a formula. Ids, names and scenario titles come from user data, so every
-text cell that starts so is prefixed with an apostrophe (OWASP's advice); numbers stay numbers.
+Ids, names and scenario titles come from user data: the spreadsheets are written through
+:mod:`econsec.tabular`, so no cell runs as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
+from econsec import tabular
 from econsec.i18n import t
 from econsec.stress.web.explain import render_explanations
+from econsec.tabular import neutralise
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+__all__ = ["CONTENT_TYPES", "neutralise", "tables", "to_csv", "to_json", "to_xlsx"]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -30,13 +30,6 @@ _PROVENANCE = (
     "econsec_version",
     "created_at",
 )
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula, made inert; others unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _tts(value: Any) -> Any:
@@ -97,29 +90,15 @@ def to_csv(payload: dict[str, Any], lang: str) -> bytes:
     """The main table (ranking or products) as UTF-8 CSV with a BOM (Excel reads it as UTF-8)."""
     _title, header, rows = tables(payload, lang)[0]
     buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([neutralise(v) for v in row])
+    writer = tabular.csv_writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
     return buf.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(payload: dict[str, Any], lang: str) -> bytes:
     """Every table on its own sheet, provenance last."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
-    for title, header, rows in tables(payload, lang):
-        ws = wb.create_sheet(title[:31])
-        ws.append([neutralise(h) for h in header])
-        for row in rows:
-            ws.append([neutralise(v) for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return tabular.write_xlsx(tables(payload, lang))
 
 
 def to_json(payload: dict[str, Any]) -> bytes:

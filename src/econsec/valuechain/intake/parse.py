@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from econsec.characters import unwanted
 from econsec.reference.countries import normalise_country
 from econsec.valuechain.intake.issues import Issue, error, warning
 from econsec.valuechain.intake.readers import RawSheet
@@ -23,8 +24,6 @@ _TRUE = {"yes", "y", "true", "1", "はい", "有", "あり", "○", "◯", "済"
 _FALSE = {"no", "n", "false", "0", "いいえ", "無", "なし", "×", "未", "未認定"}
 _LIST_SPLIT = re.compile(r"[;,、；，]")
 _MONEY_PLACES = Decimal("0.0001")
-# Control characters cannot be written back to a workbook, and are never meant in a name.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _fold(text: str) -> str:
@@ -108,13 +107,18 @@ def parse_cell(value: Any, column: Column, sheet: str, row: int, issues: list[Is
             issues.append(error("valuechain.cell.required", sheet, row, column.name, ""))
         return None
     try:
+        if kind in ("text", "ref", "list"):
+            found = unwanted(_text(value), identifier=kind != "text" or column.key)
+            if found is not None:
+                issues.append(
+                    error(
+                        "valuechain.cell.control", sheet, row, column.name, repr(value),
+                        char=found[1], position=found[0],
+                    )
+                )  # fmt: skip
+                return None
         if kind in ("text", "ref"):
             parsed: Any = _text(value)
-            if _CONTROL.search(parsed):
-                issues.append(
-                    error("valuechain.cell.control", sheet, row, column.name, repr(parsed))
-                )
-                return None
             if kind == "ref" or column.key:  # identifiers compare after width folding
                 parsed = unicodedata.normalize("NFKC", parsed).strip()
         elif kind == "number":

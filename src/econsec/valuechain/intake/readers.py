@@ -1,8 +1,12 @@
 """Read a workbook (xlsx) or a folder of CSV files into raw cells, refusing unsafe files.
 
-The xlsx path reads values with python-calamine (fast, streaming-friendly). Two things calamine
-does not show are checked on the raw package instead: formulas (a cell's cached result may be
-stale or missing, so we ask for values) and merged cells (they break the one-record-per-row rule).
+Before anything is read, the xlsx package is checked by :mod:`econsec.workbook_guard` (size,
+zip bomb, XML entities, each sheet's real extent against the schema's limits, formulas), and
+the CSV files' sizes against the limit. The reading itself — python-calamine for xlsx, the csv
+module for CSV — runs in a child process with a memory and time limit
+(:mod:`econsec.isolated`), so a file that still asks for too much ends as a located error and
+the process that asked lives on. Merged cells are refused (they break the one-record-per-row
+rule); formulas are refused (a cell's cached result may be stale or missing).
 """
 
 from __future__ import annotations
@@ -10,23 +14,19 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import python_calamine
-
+from econsec import isolated
+from econsec.tabular import restore
 from econsec.valuechain.intake.issues import Issue, error, warning
+from econsec.valuechain.schema import load_schema
+from econsec.workbook_guard import Limits, WorkbookRefused, cell_ref, column_letters, inspect
 
 MAX_FILE_BYTES = int(os.environ.get("ECONSEC_MAX_IMPORT_BYTES", 512 * 1024 * 1024))
-MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ECONSEC_MAX_UNCOMPRESSED_BYTES", 4 * 1024**3))
-# Spreadsheet XML compresses well, but not by a factor in the hundreds: that is a zip bomb.
-MAX_COMPRESSION_RATIO = 200
-MAX_LOCATED_FORMULAS = 20
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+MAX_UNCOMPRESSED_BYTES = int(os.environ.get("ECONSEC_MAX_UNCOMPRESSED_BYTES", 1024**3))
 
 
 @dataclass
@@ -64,37 +64,72 @@ def read_source(path: Path) -> RawBook:
     return book
 
 
+def xlsx_limits() -> Limits:
+    """What a value-chain workbook may span (schema.yaml) and weigh."""
+    limits = load_schema().limits
+    return Limits(
+        max_bytes=MAX_FILE_BYTES,
+        max_uncompressed=MAX_UNCOMPRESSED_BYTES,
+        max_rows=limits.max_rows,
+        max_columns=limits.max_columns,
+        max_cells=limits.max_cells,
+    )
+
+
+def refused(exc: WorkbookRefused) -> Issue:
+    """A refusal of the workbook guard as an intake issue (sheet, row, column when it has them)."""
+    params = exc.fields()
+    value = params.pop("value", exc.cell or exc.file)
+    params.pop("sheet")
+    return error(exc.key, exc.sheet, exc.row, exc.column, value, **params)
+
+
+def child_failed(exc: isolated.ChildFailed, name: str) -> Issue:
+    """A reader that died or overran, as an issue naming the file."""
+    return error(exc.key, value=name, **exc.fields(name))
+
+
 def _read_xlsx(path: Path, book: RawBook) -> None:
-    size = path.stat().st_size
-    if size == 0:
-        book.issues.append(error("valuechain.file.empty", value=path.name))
-        return
-    if size > MAX_FILE_BYTES:
-        book.issues.append(
-            error("valuechain.file.too_large", value=path.name, size=size, limit=MAX_FILE_BYTES)
-        )
-        return
-    if not zipfile.is_zipfile(path):
-        book.issues.append(error("valuechain.file.not_xlsx", value=path.name))
+    try:
+        package = inspect(path, xlsx_limits())
+    except WorkbookRefused as exc:
+        book.issues.append(refused(exc))
         return
     try:
-        with zipfile.ZipFile(path) as archive:
-            if not _safe_archive(archive, path, book):
-                return
-            formula_sheets = _sheets_with_formulas(archive)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        book.issues.append(error("valuechain.file.not_xlsx", value=path.name, reason=str(exc)))
+        sheets, issues = isolated.call(read_xlsx_cells, path)
+    except isolated.ChildFailed as exc:
+        book.issues.append(child_failed(exc, path.name))
         return
+    book.sheets.update(sheets)
+    book.issues.extend(issues)
+    for sheet, formula in package.formulas:
+        ref = _split_ref(formula.cell)
+        book.issues.append(error("valuechain.file.formula", sheet, ref[0], ref[1], formula.text))
+    if package.formula_count > len(package.formulas):
+        book.issues.append(error("valuechain.file.more_formulas", count=package.formula_count))
+
+
+def _split_ref(cell: str) -> tuple[int | None, str | None]:
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters) :]
+    return (int(digits) if digits else None), (letters or None)
+
+
+def read_xlsx_cells(path: Path) -> tuple[dict[str, RawSheet], list[Issue]]:
+    """Every sheet's cells with python-calamine (run in a child: see :func:`read_source`)."""
+    import python_calamine
+
+    sheets: dict[str, RawSheet] = {}
+    issues: list[Issue] = []
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for damaged files
-        book.issues.append(error("valuechain.file.unreadable", value=path.name, reason=str(exc)))
-        return
+        return sheets, [error("valuechain.file.unreadable", value=path.name, reason=str(exc))]
     try:
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-                book.issues.append(
+                issues.append(
                     error(
                         "valuechain.file.merged_cells",
                         sheet=name,
@@ -102,83 +137,13 @@ def _read_xlsx(path: Path, book: RawBook) -> None:
                         value=f"{_cell_ref(r0, c0)}:{_cell_ref(r1, c1)}",
                     )
                 )
-            rows = sheet.to_python(skip_empty_area=False)
-            rows = _trim(rows)
-            if not rows:
-                book.sheets[name] = RawSheet(name, [], [])
-                continue
-            book.sheets[name] = RawSheet(name, rows[0], rows[1:])
+            rows = _trim(
+                [[_restore(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            )
+            sheets[name] = RawSheet(name, rows[0], rows[1:]) if rows else RawSheet(name, [], [])
     finally:
         workbook.close()
-    if formula_sheets:
-        _locate_formulas(path, formula_sheets, book)
-
-
-def _safe_archive(archive: zipfile.ZipFile, path: Path, book: RawBook) -> bool:
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if ratio > MAX_COMPRESSION_RATIO and info.file_size > 1024 * 1024:
-            book.issues.append(
-                error("valuechain.file.zip_bomb", value=path.name, member=info.filename)
-            )
-            return False
-    if total > MAX_UNCOMPRESSED_BYTES:
-        book.issues.append(error("valuechain.file.zip_bomb", value=path.name, member="*"))
-        return False
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names:
-        book.issues.append(error("valuechain.file.not_xlsx", value=path.name))
-        return False
-    return True
-
-
-def _sheets_with_formulas(archive: zipfile.ZipFile) -> list[str]:
-    """Worksheet parts that contain at least one formula element (streamed, constant memory)."""
-    found = []
-    for name in archive.namelist():
-        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-            continue
-        with archive.open(name) as fh:
-            tail = b""
-            while chunk := fh.read(1 << 20):
-                if _FORMULA_TAG.search(tail + chunk):
-                    found.append(name)
-                    break
-                tail = chunk[-8:]
-    return found
-
-
-def _locate_formulas(path: Path, parts: list[str], book: RawBook) -> None:
-    """Name the cells holding formulas (openpyxl keeps formula text; calamine does not)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=False)
-    try:
-        located = 0
-        for ws in wb.worksheets:
-            for row in ws.iter_rows():
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if isinstance(value, str) and value.startswith("=") and cell.data_type == "f":
-                        book.issues.append(
-                            error(
-                                "valuechain.file.formula",
-                                sheet=ws.title,
-                                row=cell.row,
-                                column=getattr(cell, "column_letter", None),
-                                value=value,
-                            )
-                        )
-                        located += 1
-                        if located >= MAX_LOCATED_FORMULAS:
-                            book.issues.append(error("valuechain.file.more_formulas"))
-                            return
-    finally:
-        wb.close()
-    if located == 0:  # a formula part we could not pin to a cell: still refuse, and say so
-        book.issues.append(error("valuechain.file.formula", value=", ".join(parts)))
+    return sheets, issues
 
 
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
@@ -203,27 +168,75 @@ def _read_csv_folder(folder: Path, book: RawBook) -> None:
     if not files:
         book.issues.append(error("valuechain.file.no_csv", value=str(folder.name)))
         return
+    readable = []
     for file in files:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
             book.issues.append(
-                error("valuechain.file.too_large", value=file.name, size=size, limit=MAX_FILE_BYTES)
-            )
-            continue
-        raw = file.read_bytes()
-        text = _decode(raw)
-        if text is None:
-            book.issues.append(error("valuechain.file.encoding", sheet=file.stem, value=file.name))
-            continue
-        try:
-            rows = [[_uncsv(v) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
-        except csv.Error as exc:
-            book.issues.append(error("valuechain.file.bad_csv", sheet=file.stem, reason=str(exc)))
-            continue
-        rows = _trim(rows)
-        book.sheets[file.stem] = RawSheet(file.stem, rows[0] if rows else [], rows[1:])
+                error("workbook.too_large", value=file.name, file=file.name, size=size,
+                      limit=MAX_FILE_BYTES)
+            )  # fmt: skip
+        else:
+            readable.append(file)
+    try:
+        sheets, issues = isolated.call(read_csv_files, readable, xlsx_limits())
+    except isolated.ChildFailed as exc:
+        book.issues.append(child_failed(exc, folder.name))
+        return
+    book.sheets.update(sheets)
+    book.issues.extend(issues)
     if not book.sheets and not book.issues:
         book.issues.append(warning("valuechain.file.no_csv", value=str(folder.name)))
+
+
+def read_csv_files(files: list[Path], limits: Limits) -> tuple[dict[str, RawSheet], list[Issue]]:
+    """Each CSV file as the sheet named by its stem, held to the workbook's limits on rows and
+    columns (run in a child: see :func:`read_source`)."""
+    sheets: dict[str, RawSheet] = {}
+    issues: list[Issue] = []
+    for file in files:
+        text = _decode(file.read_bytes())
+        if text is None:
+            issues.append(error("valuechain.file.encoding", sheet=file.stem, value=file.name))
+            continue
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows: list[list[Any]] = []
+        try:
+            for row in reader:
+                rows.append([restore(v) for v in row])
+                problem = _beyond_limits(file, len(rows), row, limits)
+                if problem is not None:
+                    issues.append(problem)
+                    break
+        except csv.Error as exc:
+            issues.append(
+                error("valuechain.file.bad_csv", file.stem, reader.line_num, reason=str(exc))
+            )
+            continue
+        rows = _trim(rows)
+        sheets[file.stem] = RawSheet(file.stem, rows[0] if rows else [], rows[1:])
+    return sheets, issues
+
+
+def _beyond_limits(file: Path, number: int, row: list[str], limits: Limits) -> Issue | None:
+    """A CSV row past the last row or column a workbook may use, as a located error."""
+    if number > limits.max_rows:
+        return error(
+            "workbook.too_many_rows", file.stem, number, None, file.name, file=file.name,
+            cell=f"A{number}", limit=limits.max_rows,
+        )  # fmt: skip
+    if len(row) > limits.max_columns:
+        used = len(row)
+        while used and not row[used - 1].strip():
+            used -= 1
+        if used > limits.max_columns:
+            cell = cell_ref(number, used)
+            return error(
+                "workbook.too_many_columns", file.stem, number, column_letters(used), cell,
+                file=file.name, cell=cell, limit=limits.max_columns,
+                last=column_letters(limits.max_columns),
+            )  # fmt: skip
+    return None
 
 
 def _decode(raw: bytes) -> str | None:
@@ -236,8 +249,6 @@ def _decode(raw: bytes) -> str | None:
     return None
 
 
-def _uncsv(value: str) -> str:
-    """Undo the apostrophe that protects formula-like text in exported CSV."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
-        return value[1:]
-    return value
+def _restore(value: Any) -> Any:
+    """Undo the apostrophe that protects formula-like text in files econsec wrote."""
+    return restore(value) if value.__class__ is str and value[:1] == "'" else value

@@ -55,7 +55,8 @@ def validate_source(path: Path, stored: Tables | None = None) -> Validation:
             {}, {}, set(), [error("valuechain.file.unreadable", value=path.name, reason=repr(exc))]
         )
     issues = list(book.issues)
-    if any(i.is_error and i.sheet is None for i in issues):
+    # A file refused as a whole (even when the refusal names a sheet) has nothing to validate.
+    if any(i.is_error and (i.sheet is None or i.code.startswith("workbook.")) for i in issues):
         return Validation({}, {}, set(), issues)
     raws: dict[str, RawSheet] = {}
     for name, raw in book.sheets.items():
