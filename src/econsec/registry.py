@@ -76,6 +76,7 @@ class Registry:
     api_routers: list[tuple[str, str]] = field(default_factory=list)
     headlines: list[Ref] = field(default_factory=list)
     warmers: list[Warmer] = field(default_factory=list)
+    body_limits: dict[str, int | Ref] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -123,3 +124,13 @@ def register_headline(ref: Ref) -> None:
 def register_warmer(warmer: Warmer) -> None:
     if warmer not in registry.warmers:
         registry.warmers.append(warmer)
+
+
+def register_body_limit(view_name: str, limit: int | Ref) -> None:
+    """The largest request body (bytes) the view ``view_name`` ("web:upload", "api:import")
+    accepts; ``limit`` is a number or names a function returning one (read per request).
+
+    The shell refuses a larger body on its Content-Length before reading it; the view still
+    checks what it received.
+    """
+    registry.body_limits[view_name] = limit
