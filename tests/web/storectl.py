@@ -4,6 +4,7 @@
     python -m tests.web.storectl enqueue KIND [--upload PATH] [--param KEY=VALUE ...]
     python -m tests.web.storectl state JOB_ID
     python -m tests.web.storectl user NAME ROLE PASSWORD
+    python -m tests.web.storectl token USER_NAME
     python -m tests.web.storectl worker [econsec worker options]
 
 Each prints one line of JSON (except ``worker``, which is ``econsec worker`` with the test job
@@ -39,6 +40,8 @@ def main(argv: list[str]) -> None:
     user.add_argument("name")
     user.add_argument("role")
     user.add_argument("password")
+    token = sub.add_parser("token")
+    token.add_argument("name")
     args = parser.parse_args(argv)
 
     from econsec.store import open_store
@@ -63,6 +66,13 @@ def main(argv: list[str]) -> None:
         made = User.objects.create_user(args.name, password=args.password)
         made.groups.add(Group.objects.get(name=args.role))
         print(json.dumps({"id": made.pk}))
+    elif args.command == "token":
+        from django.contrib.auth.models import User
+
+        from econsec.web.models import ApiToken
+
+        _, raw = ApiToken.issue(User.objects.get(username=args.name), "test")
+        print(json.dumps({"token": raw}))
 
 
 if __name__ == "__main__":
