@@ -45,13 +45,11 @@ _RETRYABLE_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
 def database_busy(exc: BaseException | None) -> bool:
     """Whether ``exc`` says the database is busy with other work (worth retrying)."""
     while exc is not None:
-        if isinstance(exc, DatabaseError) or type(exc).__module__.startswith(
-            ("sqlite3", "psycopg")
-        ):
+        if getattr(exc, "sqlstate", None) in _RETRYABLE_SQLSTATES:  # psycopg's errors
+            return True
+        if isinstance(exc, DatabaseError) or type(exc).__module__ == "sqlite3":
             text = str(exc).lower()
             if "database is locked" in text or "database table is locked" in text:
-                return True
-            if getattr(exc, "sqlstate", None) in _RETRYABLE_SQLSTATES:
                 return True
         exc = exc.__cause__ or exc.__context__
     return False
