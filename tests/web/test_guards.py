@@ -185,3 +185,24 @@ def test_the_token_page_is_never_stored(client_for: Any) -> None:
     assert response.status_code == 200 and 'data-testid="new-token"' in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert "no-store" in client.get(reverse("web:tokens"))["Cache-Control"]
+
+
+def test_nul_characters_are_refused_in_text_but_not_in_files(client_for: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("analyst")
+    # PostgreSQL cannot store NUL: the API fuzz pass found it as a 500 in a list filter.
+    found = client.get("/api/screening/hits?list_name=a%00b", HTTP_ACCEPT_LANGUAGE="en")
+    assert found.status_code == 400 and "NUL" in found.json()["detail"]
+    body = b'{"framework": "x\\u0000", "name": "n"}'
+    posted = client.post("/api/assessment/campaigns", body, content_type="application/json")
+    assert posted.status_code == 400 and "NUL" in posted.json()["detail"]
+    # An escaped backslash before "u0000" is text, not a NUL.
+    body = b'{"framework": "x\\\\u0000", "name": "n"}'
+    posted = client.post("/api/assessment/campaigns", body, content_type="application/json")
+    assert posted.status_code != 400 or "NUL" not in posted.content.decode()
+    form = client.post(reverse("web:set_language"), {"language": "en\x00"})
+    assert form.status_code == 400
+    # A workbook is binary: NUL bytes in an uploaded file are its own business.
+    upload = SimpleUploadedFile("x.xlsx", b"PK\x03\x04\x00\x00\x00")
+    assert client.post(reverse("web:upload"), {"workbook": upload}).status_code == 302

@@ -9,6 +9,8 @@
   timeout fails with "database is locked", and PostgreSQL reports lock timeouts, deadlocks and
   serialisation failures. None is the request's fault and all pass: the answer is 503 with
   ``Retry-After`` and a message in the user's language, never a 500.
+- **NUL characters** in the path, query or a form/JSON body are refused (400): PostgreSQL
+  cannot store them, and no text in econsec has them.
 - **Content-Security-Policy** on every response (``ECONSEC_CSP``): scripts and styles only from
   this site's static files.
 
@@ -18,6 +20,7 @@ See docs/decisions/0092-hardening-the-server.md.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -141,6 +144,30 @@ def _content_length(request: HttpRequest) -> int:
         return 0  # Django reads no body it cannot size
 
 
+# A NUL character in JSON text: "\u0000" preceded by an even number of backslashes.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def carries_nul(request: HttpRequest) -> bool:
+    """Whether the request's text (path, query, form fields or JSON body) holds a NUL.
+
+    No field of econsec can hold one and PostgreSQL refuses to store it, so it is refused
+    here, the same way on every database. Uploaded files may hold anything.
+    """
+    if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if request.content_type == "application/json":
+        body = request.body
+        return b"\x00" in body or bool(_JSON_NUL.search(body))
+    if request.content_type in _FORMS:
+        # The fields are parsed now rather than by the CSRF check a moment later.
+        return any("\x00" in value for _, values in request.POST.lists() for value in values)
+    return False
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -152,6 +179,9 @@ class RequestGuardMiddleware:
             limit = body_limit(request)
             if size > limit:
                 response = too_large_response(request, size, limit)
+        if response is None and carries_nul(request):
+            lang = _language(request)
+            response = _error(request, 400, t("web.nul.title", lang), t("web.nul.message", lang))
         if response is None:
             response = self.get_response(request)
             if response.status_code == 500 and getattr(request, _BUSY_ATTR, False):
