@@ -71,9 +71,12 @@ def _write(worker_id: str, record: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def record_exit(worker_id: str, returncode: int) -> None:
-    """Note how a worker ended (its supervisor saw it), for the reason its jobs are failed with."""
-    record = read(worker_id) or {"pid": None, "host": host()}
+def record_exit(worker_id: str, returncode: int | None) -> None:
+    """Note that a worker ended, and how if known (its supervisor saw it), for the reason its
+    jobs are failed with. A worker that stopped cleanly removed its file: nothing to note."""
+    record = read(worker_id)
+    if record is None:
+        return
     record.pop("beat_age", None)
     record["exit"] = returncode
     _write(worker_id, record)
@@ -141,7 +144,9 @@ def how_it_ended(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return "web.job.worker_lost.signal", {"name": name}
     if isinstance(code, int):
         return "web.job.worker_lost.exit", {"code": code}
-    return "web.job.worker_lost.silent", {"seconds": int(STALE_SECONDS)}
+    if "exit" not in record and record.get("beat_age", 0.0) > STALE_SECONDS:
+        return "web.job.worker_lost.silent", {"seconds": int(STALE_SECONDS)}
+    return "web.job.worker_lost.ended", {}
 
 
 class Heartbeat:

@@ -103,7 +103,10 @@ class WorkerSupervisor:
                     code,
                     pause,
                 )
-                heartbeat.record_exit(self.worker_id, code)
+                # gunicorn's arbiter reaps every child of the server process, ours too, and
+                # the status it took reads 0 here: a 0 from a worker that did not stop
+                # cleanly (its file is still there) is an unknown end.
+                heartbeat.record_exit(self.worker_id, code or None)
                 self._restart_at = now + pause
             if now < self._restart_at:
                 return False
