@@ -7,6 +7,11 @@ core. ``processes > 1`` (POSIX): **gunicorn** with that many worker processes, e
 network warmed once in the parent before the workers fork, so every worker starts with the
 arrays already in (shared, copy-on-write) memory. See docs/decisions/0056-serving-processes.md.
 
+The job worker runs beside the server as a supervised child process, restarted when it dies
+(econsec.web.supervise). Both servers refuse request bodies over ``ECONSEC_MAX_REQUEST_BYTES``:
+waitress while reading, gunicorn through :func:`body_limit_guard`
+(docs/decisions/0092-hardening-the-server.md).
+
 A team server runs the same WSGI application under its own process manager and the worker as
 its own service (docs/decisions/0050-web-serving.md).
 """
