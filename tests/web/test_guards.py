@@ -201,8 +201,30 @@ def test_nul_characters_are_refused_in_text_but_not_in_files(client_for: Any) ->
     body = b'{"framework": "x\\\\u0000", "name": "n"}'
     posted = client.post("/api/assessment/campaigns", body, content_type="application/json")
     assert posted.status_code != 400 or "NUL" not in posted.content.decode()
-    form = client.post(reverse("web:set_language"), {"language": "en\x00"})
+    form = client.post(
+        reverse("web:set_language"),
+        "language=en%00",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert form.status_code == 400
     # A workbook is binary: NUL bytes in an uploaded file are its own business.
     upload = SimpleUploadedFile("x.xlsx", b"PK\x03\x04\x00\x00\x00")
     assert client.post(reverse("web:upload"), {"workbook": upload}).status_code == 302
+
+
+def test_a_nul_the_database_refuses_is_a_400(users: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A multipart form's text fields are not read ahead of the view; PostgreSQL's refusal of a
+    # NUL is answered as the guard would have answered it.
+    from django.db import DataError
+
+    from econsec.web import throttle
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+
+    monkeypatch.setattr(throttle, "locked_until", refuse)
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        reverse("web:login"), {"username": "a\x00b", "password": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400 and "NUL" in response.content.decode()

@@ -9,7 +9,7 @@
   timeout fails with "database is locked", and PostgreSQL reports lock timeouts, deadlocks and
   serialisation failures. None is the request's fault and all pass: the answer is 503 with
   ``Retry-After`` and a message in the user's language, never a 500.
-- **NUL characters** in the path, query or a form/JSON body are refused (400): PostgreSQL
+- **NUL characters** in text (path, query, form fields, JSON) are refused (400): PostgreSQL
   cannot store them, and no text in econsec has them.
 - **Content-Security-Policy** on every response (``ECONSEC_CSP``): scripts and styles only from
   this site's static files.
@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.html import escape
@@ -146,14 +146,15 @@ def _content_length(request: HttpRequest) -> int:
 
 # A NUL character in JSON text: "\u0000" preceded by an even number of backslashes.
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def carries_nul(request: HttpRequest) -> bool:
-    """Whether the request's text (path, query, form fields or JSON body) holds a NUL.
+    """Whether the request's path, query, urlencoded form or JSON body holds a NUL character.
 
     No field of econsec can hold one and PostgreSQL refuses to store it, so it is refused
-    here, the same way on every database. Uploaded files may hold anything.
+    here, the same way on every database. A multipart body is not read here (parsing it would
+    consume the stream a view may want raw); a NUL from one of its text fields is caught
+    when the database refuses it (:func:`nul_refused`). Uploaded files may hold anything.
     """
     if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
         return True
@@ -162,10 +163,24 @@ def carries_nul(request: HttpRequest) -> bool:
     if request.content_type == "application/json":
         body = request.body
         return b"\x00" in body or bool(_JSON_NUL.search(body))
-    if request.content_type in _FORMS:
-        # The fields are parsed now rather than by the CSRF check a moment later.
-        return any("\x00" in value for _, values in request.POST.lists() for value in values)
+    if request.content_type == "application/x-www-form-urlencoded":
+        body = request.body  # kept: the form is parsed from it later
+        return b"\x00" in body or b"%00" in body
     return False
+
+
+def nul_refused(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is PostgreSQL refusing a NUL character in text."""
+    while exc is not None:
+        if isinstance(exc, DataError) and "0x00" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def nul_response(request: HttpRequest) -> HttpResponse:
+    lang = _language(request)
+    return _error(request, 400, t("web.nul.title", lang), t("web.nul.message", lang))
 
 
 class RequestGuardMiddleware:
@@ -180,8 +195,7 @@ class RequestGuardMiddleware:
             if size > limit:
                 response = too_large_response(request, size, limit)
         if response is None and carries_nul(request):
-            lang = _language(request)
-            response = _error(request, 400, t("web.nul.title", lang), t("web.nul.message", lang))
+            response = nul_response(request)
         if response is None:
             response = self.get_response(request)
             if response.status_code == 500 and getattr(request, _BUSY_ATTR, False):
@@ -193,6 +207,8 @@ class RequestGuardMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
         if database_busy(exception):
             return busy_response(request)
+        if nul_refused(exception):
+            return nul_response(request)
         return None
 
 
