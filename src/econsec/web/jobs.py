@@ -271,12 +271,12 @@ def _lost_reason(record: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def reap_lost_jobs(labels: Iterable[str] | None = None) -> list[int]:
+def reap_lost_jobs(labels: Iterable[str] | None = None, *, unnamed: bool = False) -> list[int]:
     """Fail the running jobs whose worker is gone; returns their ids.
 
     ``labels``: only jobs of these workers (known to be gone); by default every running job
-    whose worker on this host shows no sign of life, and those that name no worker (recorded
-    before workers named themselves; only a worker starting up calls this, and it runs none).
+    whose worker on this host shows no sign of life. ``unnamed``: also those that name no
+    worker (recorded before workers named themselves) — for a worker that is starting up.
     """
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
@@ -286,6 +286,8 @@ def reap_lost_jobs(labels: Iterable[str] | None = None) -> list[int]:
         running = running.filter(worker__in=list(labels))
     reaped = []
     gone_workers: set[str] = set()
+    if not unnamed:
+        running = running.exclude(worker="")
     for job in running.only("pk", "worker", "upload", "task_id"):
         gone, record = heartbeat.worker_gone(job.worker) if job.worker else (True, {})
         if not gone:

@@ -80,10 +80,14 @@ def _signal_main() -> None:
     _thread.interrupt_main(signal.SIGTERM)
 
 
-def reap() -> None:
-    """Fail the jobs of workers that are gone, tidy their files and orphaned uploads."""
+def reap(*, starting: bool = False) -> None:
+    """Fail the jobs of workers that are gone, tidy their files and orphaned uploads.
+
+    ``starting``: also the running jobs that name no worker (left by a worker of an earlier
+    version, which no longer runs once this one starts in its place).
+    """
     try:
-        jobs.reap_lost_jobs()
+        jobs.reap_lost_jobs(unnamed=starting)
         heartbeat.sweep()
         jobs.sweep_uploads()
     except Exception:  # tidying must never stop the worker from working
@@ -115,7 +119,7 @@ def run(
     worker.configure_signals()
     beat.start()
     try:
-        reap()
+        reap(starting=True)
         worker.run()
     finally:
         beat.stop()
