@@ -44,3 +44,11 @@ def _engine_guard(request: pytest.FixtureRequest) -> None:
     engine = settings.DATABASES["default"]["ENGINE"]
     if url.startswith("postgres") and "postgresql" not in engine:
         pytest.exit(f"DATABASE_URL asks for PostgreSQL but Django uses {engine}", returncode=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_run_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Job progress and worker heartbeat files go to a folder of this test run."""
+    from django.conf import settings
+
+    settings.ECONSEC_RUN_DIR = tmp_path_factory.mktemp("run")

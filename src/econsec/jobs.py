@@ -23,3 +23,9 @@ class JobFailed(Exception):
         self.key = key
         self.params = params
         self.result = result or {}
+
+
+class JobInterrupted(BaseException):
+    """Raised into a running handler when its worker stops (a server shutdown past the grace
+    period). Not an ``Exception``: a handler's ``except Exception`` must not swallow it. The
+    handler's open transaction rolls back and the job is queued to run again."""

@@ -80,6 +80,7 @@ class Registry:
     headlines: list[Ref] = field(default_factory=list)
     warmers: list[Warmer] = field(default_factory=list)
     schedules: list[Ref] = field(default_factory=list)
+    body_limits: dict[str, int | Ref] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -133,3 +134,13 @@ def register_schedule(ref: Ref) -> None:
 def register_warmer(warmer: Warmer) -> None:
     if warmer not in registry.warmers:
         registry.warmers.append(warmer)
+
+
+def register_body_limit(view_name: str, limit: int | Ref) -> None:
+    """The largest request body (bytes) the view ``view_name`` ("web:upload", "api:import")
+    accepts; ``limit`` is a number or names a function returning one (read per request).
+
+    The shell refuses a larger body on its Content-Length before reading it; the view still
+    checks what it received.
+    """
+    registry.body_limits[view_name] = limit

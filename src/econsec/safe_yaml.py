@@ -12,7 +12,7 @@ grows with the square of the size. This loader refuses, each time naming the lin
 
 Numbers follow YAML 1.2 as well as 1.1: ``1e9`` and ``1.0e5`` are numbers (YAML 1.1's float
 pattern wants a dot and a signed exponent, so ``yaml.safe_load`` reads them as strings).
-See decision 0090.
+See decision 0093.
 """
 
 from __future__ import annotations

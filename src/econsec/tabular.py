@@ -10,7 +10,7 @@ export.
 
 econsec's own readers take the apostrophe off again (:func:`restore`), and text that already
 starts with apostrophes before a formula character gets one more, so a workbook that econsec
-writes and reads back keeps every value exactly (decision 0090).
+writes and reads back keeps every value exactly (decision 0093).
 
 A test fails when any module outside this one builds an openpyxl ``Workbook`` or a csv writer.
 """

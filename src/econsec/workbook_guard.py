@@ -20,7 +20,7 @@ a formula's cached result may be stale or missing.
 The scan reads each sheet's cell references with a regular expression over the raw bytes.
 That is sound because DOCTYPEs are refused (no entity can expand into markup), and anything
 unusual — namespace prefixes, attributes in another order, cells without a reference — sends
-the sheet through a slower, exact tag-by-tag scan instead. See decision 0090.
+the sheet through a slower, exact tag-by-tag scan instead. See decision 0093.
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ class GuidelineConfig(AppConfig):
         r.register_urls(f"{web}.urls")
         r.register_api("/assessment", f"{web}.api.router")
         r.register_nav(r.NavEntry("guideline.web.nav", "web:assessment_campaigns", "read", 60))
+        r.register_body_limit("web:assessment_evidence_add", f"{web}.views.evidence_body_limit")
+        r.register_body_limit("web:assessment_import", f"{web}.views.import_body_limit")
         r.register_card(
             r.DashboardCard(
                 "guideline.web.card", f"{web}.views.dashboard_figure", "read", 60, _DEPENDS

@@ -8,7 +8,7 @@ user's cache directory. ``ECONSEC_PDF_FONT`` names a TrueType file to use instea
 
 The source file's SHA-256 is checked against the value recorded for the pinned wheel before it
 is used: a font that differs (a tampered or substituted package) is refused, not embedded in
-board reports (decision 0090).
+board reports (decision 0093).
 """
 
 from __future__ import annotations

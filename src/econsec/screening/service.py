@@ -276,8 +276,11 @@ def screen_subjects(
                     [(v.screening_list.name, version_entities(v)) for v in versions]
                 )
             index = full_index
+        # Match first, then write: the write transaction (which on SQLite holds the only write
+        # lock) covers the writes only.
+        matches = list(index.screen(subject, config))
         with transaction.atomic():
-            for match in index.screen(subject, config):
+            for match in matches:
                 hit = _record_match(
                     subject, fp, match, prints[(match.list_name, match.entity_id)], now, actor
                 )

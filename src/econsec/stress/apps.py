@@ -27,3 +27,4 @@ class StressConfig(AppConfig):
             )
         )
         r.register_job_kind("stress.sweep", f"{web}.run.sweep_job")
+        r.register_body_limit("web:stress_new", f"{web}.views.body_limit")

@@ -54,6 +54,8 @@ class ValueChainConfig(AppConfig):
             )
         r.register_headline(f"{web}.cards.last_import")
         r.register_job_kind("valuechain.import", f"{web}.import_job.import_workbook")
+        for view in ("web:upload", "api:import"):
+            r.register_body_limit(view, f"{web}.upload.body_limit")
         r.register_warmer(
             r.Warmer("econsec.valuechain.store_io.current_version", f"{web}.views.warm_caches")
         )

@@ -32,14 +32,27 @@ def serve(
     serve_http(host, port, threads=threads, worker=worker, processes=processes)
 
 
-def worker() -> None:
+def worker(
+    grace: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds a running job may finish after a stop signal before it is interrupted "
+            "and queued again (default: ECONSEC_WORKER_GRACE_SECONDS, 30)"
+        ),
+    ] = None,
+    worker_id: Annotated[str | None, typer.Option(hidden=True)] = None,
+    parent: Annotated[int | None, typer.Option(hidden=True)] = None,
+) -> None:
     """Run the background-job worker only / バックグラウンドジョブのワーカーだけを起動します。"""
     from econsec.store import open_store
 
     open_store()
-    from django.core.management import call_command
+    import logging
 
-    call_command("econsec_worker", reload=False, verbosity=1)
+    from econsec.web.worker import run
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    run(worker_id=worker_id, parent=parent, grace=grace)
 
 
 def create_user(

@@ -42,11 +42,13 @@ class Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued"
         RUNNING = "running"
+        # Stopped by a server shutdown and queued again (econsec.web.worker).
+        INTERRUPTED = "interrupted"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
 
     kind = models.CharField(max_length=50)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0)
     progress_note = models.JSONField(default=dict)  # {"key": message id, "params": {...}}
     params = models.JSONField(default=dict)
@@ -60,6 +62,11 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)
     task_id = models.CharField(max_length=64, blank=True, default="")
+    # "host/worker id" of the worker running it (econsec.web.heartbeat), how many runs it had,
+    # and the uploaded file it consumes (removed when the job ends, however it ends).
+    worker = models.CharField(max_length=200, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    upload = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

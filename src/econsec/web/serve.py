@@ -7,6 +7,11 @@ core. ``processes > 1`` (POSIX): **gunicorn** with that many worker processes, e
 network warmed once in the parent before the workers fork, so every worker starts with the
 arrays already in (shared, copy-on-write) memory. See docs/decisions/0056-serving-processes.md.
 
+The job worker runs beside the server as a supervised child process, restarted when it dies
+(econsec.web.supervise). Both servers refuse request bodies over ``ECONSEC_MAX_REQUEST_BYTES``:
+waitress while reading, gunicorn through :func:`body_limit_guard`
+(docs/decisions/0092-hardening-the-server.md).
+
 A team server runs the same WSGI application under its own process manager and the worker as
 its own service (docs/decisions/0050-web-serving.md).
 """
@@ -16,35 +21,61 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
+
+from .supervise import Command, WorkerSupervisor, worker_command
+
 log = logging.getLogger(__name__)
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
 
 
 @contextmanager
-def worker_process() -> Iterator[subprocess.Popen[bytes]]:
-    """Run the task worker (django-tasks database backend) for as long as the block lasts."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "econsec.web.settings"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "django", "econsec_worker", "--no-reload", "--verbosity", "0"],
-        env=env,
-    )
-    owner = os.getpid()
+def worker_process(
+    command: Command = worker_command, *, env: dict[str, str] | None = None
+) -> Iterator[WorkerSupervisor]:
+    """Run the job worker for as long as the block lasts, restarting it when it dies."""
+    supervisor = WorkerSupervisor(command, env=env)
+    supervisor.start()
+    supervisor.watch()
     try:
-        yield proc
+        yield supervisor
     finally:
-        # Forked server workers leave this block too when they exit; only the parent that
-        # started the job worker stops it.
-        if os.getpid() == owner:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        supervisor.stop()
+
+
+def body_limit_guard(application: WSGIApp, limit: int) -> WSGIApp:
+    """Refuse a body over ``limit`` bytes (413) or of unknown length (411) before the
+    application sees it; waitress enforces the same limit while reading, gunicorn does not."""
+    from econsec.i18n import LANGUAGES, t
+
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        try:
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if size > limit or (chunked and not environ.get("CONTENT_LENGTH")):
+            status = "413 Content Too Large" if size > limit else "411 Length Required"
+            text = " / ".join(t("web.too_large.title", lang) for lang in LANGUAGES)
+            body = (text + "\n").encode("utf-8")
+            start_response(
+                status,
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(body))),
+                    ("Connection", "close"),
+                ],
+            )
+            return [body]
+        return application(environ, start_response)
+
+    return guarded
 
 
 def warm() -> None:
@@ -90,6 +121,11 @@ def _gunicorn(
                 "threads": threads,
                 "preload_app": True,
                 "keepalive": 5,
+                # Request line and headers: gunicorn's own limits, stated; the body limit is
+                # the WSGI guard's (body_limit_guard).
+                "limit_request_line": 8190,
+                "limit_request_fields": 100,
+                "limit_request_field_size": 8190,
                 "timeout": 120,
                 "graceful_timeout": 10,
                 "accesslog": None,
@@ -100,7 +136,7 @@ def _gunicorn(
                 self.cfg.set(key, value)
 
         def load(self) -> Callable[..., Any]:
-            return application
+            return body_limit_guard(application, settings.ECONSEC_MAX_REQUEST_BYTES)
 
     Server().run()
 
@@ -133,7 +169,14 @@ def serve(
 
         # waitress warns on every queued request; under load that is noise, not news.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        waitress_serve(application, host=host, port=port, threads=threads, ident="econsec")
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="econsec",
+            max_request_body_size=settings.ECONSEC_MAX_REQUEST_BYTES,
+        )
 
     if not multi:
         # A plain SIGTERM (service managers, `timeout`) must still stop the worker we started;

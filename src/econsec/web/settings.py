@@ -6,11 +6,14 @@ default, PostgreSQL (or any Django engine) when DATABASE_URL is set.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 import platformdirs
+
+from econsec.web.secret_key import installation_key
 
 
 def data_dir() -> Path:
@@ -28,10 +31,12 @@ DEBUG = os.environ.get("ECONSEC_DEBUG", "0") == "1"
 # Production is one switch (docs/decisions/0050-web-serving.md): ECONSEC_PRODUCTION=1 demands a
 # real secret key and turns on secure cookies, HSTS and the HTTPS redirect.
 PRODUCTION = os.environ.get("ECONSEC_PRODUCTION", "0") == "1"
-_DEV_KEY = "econsec-development-key-not-for-production"
-SECRET_KEY = os.environ.get("ECONSEC_SECRET_KEY", _DEV_KEY)
-if PRODUCTION and SECRET_KEY == _DEV_KEY:
+SECRET_KEY = os.environ.get("ECONSEC_SECRET_KEY", "")
+if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("ECONSEC_PRODUCTION=1 needs ECONSEC_SECRET_KEY (a long random string)")
+if not SECRET_KEY:
+    # Outside production each installation generates its own key (econsec.web.secret_key).
+    SECRET_KEY = installation_key(DATA_DIR)
 if PRODUCTION:
     DEBUG = False
 ALLOWED_HOSTS = [
@@ -72,6 +77,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it; a locked database
+    # anywhere below becomes a retryable 503 (econsec.web.guards).
+    "econsec.web.guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,11 +136,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the web server read while a background import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # WAL lets the web server read while a background import writes. Transactions begin
+    # IMMEDIATE: a transaction that read first and then wants to write would otherwise fail at
+    # once ("database is locked") when another writer got in between, without waiting; this
+    # way it waits up to the timeout at its start (docs/decisions/0092-hardening-the-server.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("ECONSEC_SQLITE_TIMEOUT", "30")),
+        }
     )
-    DATABASES["default"]["OPTIONS"]["timeout"] = 30
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,13 +183,42 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 # Uploaded workbooks go to a file on disk, not memory, above this size.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# The largest request body accepted at all, refused on its Content-Length before it is read
+# (econsec.web.guards); the embedded servers get the same limit. Pages that accept less
+# register their own limit (econsec.registry.register_body_limit).
+ECONSEC_MAX_REQUEST_BYTES = int(os.environ.get("ECONSEC_MAX_REQUEST_BYTES", str(64 * 1024 * 1024)))
+# Content-Security-Policy of every response: scripts and styles from this site's static files
+# only, nothing inline.
+ECONSEC_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Seconds a client is asked to wait (Retry-After) when the database is busy.
+ECONSEC_RETRY_AFTER_SECONDS = 5
 
 # Login throttling (econsec.web.throttle): failures per user name and client address.
 ECONSEC_LOGIN_MAX_FAILURES = int(os.environ.get("ECONSEC_LOGIN_MAX_FAILURES", "5"))
 ECONSEC_LOGIN_LOCK_SECONDS = int(os.environ.get("ECONSEC_LOGIN_LOCK_SECONDS", "300"))
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the
+# client; from anyone else the header is ignored.
+ECONSEC_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ECONSEC_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in ECONSEC_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise RuntimeError(f"ECONSEC_TRUSTED_PROXIES: {_proxy!r} is not an address") from exc
 
 # Background jobs run in a separate worker process (`econsec worker`) that polls the database,
 # so the embedded SQLite default needs no extra server (docs/decisions/0051-background-jobs.md).
+# Where the job worker keeps its heartbeat and running jobs their progress while their own
+# transaction hides it (econsec.web.worker); shared by the server and the worker.
+ECONSEC_RUN_DIR = Path(os.environ.get("ECONSEC_RUN_DIR") or DATA_DIR / "run")
+# Seconds a stopping worker lets its running job finish before interrupting it (the job is then
+# queued again).
+ECONSEC_WORKER_GRACE_SECONDS = float(os.environ.get("ECONSEC_WORKER_GRACE_SECONDS", "30"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("ECONSEC_TASK_BACKEND", "django_tasks_db.DatabaseBackend")

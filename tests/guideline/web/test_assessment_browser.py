@@ -11,7 +11,7 @@ import pytest
 
 from econsec.guideline.campaigns import create_campaign, framework_of
 from econsec.guideline.models import Evidence
-from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser, page, shot, sign_in, wait_until  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -44,8 +44,8 @@ def test_answer_with_keyboard_upload_evidence_and_see_scores(
     # Arrow key on the last answered question moves its result to the next choice (N/A).
     page.locator(f"input[name='q:{q[2]}']:checked").focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=overall-implementation]').textContent !== '—'"
+    wait_until(
+        page, "document.querySelector('[data-testid=overall-implementation]').textContent !== '—'"
     )
     page.wait_for_timeout(500)
     # done=1, partial=0.5; the N/A question is excluded: (1 + 0.5) / 2 = 75%
@@ -55,8 +55,8 @@ def test_answer_with_keyboard_upload_evidence_and_see_scores(
 
     # Maturity of the first item: the gap list changes without a reload.
     page.select_option(f"select[name='m:{first.id}']", "4")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=overall-maturity]').textContent === '4.0'"
+    wait_until(
+        page, "document.querySelector('[data-testid=overall-maturity]').textContent === '4.0'"
     )
     assert f"{first.id} " not in page.get_by_test_id("top-gaps").inner_text()
     assert page.get_by_test_id("top-gaps").inner_text() != gaps_before

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser, page, shot, sign_in, wait_until  # noqa: F401  (fixtures)
 
 from .test_screening_pages import screening_data
 
@@ -32,9 +32,7 @@ def test_search_review_and_screen_all(page: Any, users: Any) -> None:  # noqa: F
     page.goto(page.base + "/screening/hits/")
     page.click("[data-testid=screen-all-button]")
     page.wait_for_selector("[data-testid=job-status]")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=job-status]').textContent.trim() !== ''"
-    )
+    wait_until(page, "document.querySelector('[data-testid=job-status]').textContent.trim() !== ''")
     shot(page, "screening-job-ja")
     page.click("button[value=en]")
     page.goto(page.base + f"/screening/lists/test_list/versions/{made['v2']}/")

@@ -71,12 +71,28 @@ from econsec.guideline.trend import METRICS, TrendPoint, trend_series
 from econsec.guideline.web.chart import line_chart
 from econsec.i18n import t
 from econsec.web import formatting
+from econsec.web.guards import form_limit
 from econsec.web.language import request_language
 from econsec.web.roles import AUDIT, EDIT, READ, has_capability, role_required
 
 RESULTS = (Result.DONE, Result.PARTIAL, Result.NOT_DONE, Result.NA)
 TOP_GAPS = 5
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A filled-in assessment workbook is well under a megabyte; this leaves room for attachments
+# of notes and images while refusing anything that is plainly not one.
+ASSESSMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def evidence_body_limit() -> int:
+    """The largest evidence upload request (registered in apps.py)."""
+    return form_limit(max_bytes())
+
+
+def import_body_limit() -> int:
+    """The largest assessment-workbook upload request (registered in apps.py)."""
+    return form_limit(ASSESSMENT_MAX_BYTES)
+
+
 _frameworks: dict[str, Framework] = {}
 
 
@@ -840,6 +856,14 @@ def import_xlsx(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if not (upload.name or "").lower().endswith(".xlsx"):
         return _problem(
             request, campaign, [t("guideline.web.workbook_type", lang, name=upload.name)], 400
+        )
+    if (upload.size or 0) > ASSESSMENT_MAX_BYTES:
+        limit = f"{ASSESSMENT_MAX_BYTES // (1024 * 1024)} MB"
+        return _problem(
+            request,
+            campaign,
+            [t("guideline.web.workbook_too_big", lang, name=upload.name, limit=limit)],
+            400,
         )
     with tempfile.TemporaryDirectory() as folder:
         # Keep the user's file name for located messages; the folder is ours and private.

@@ -32,11 +32,19 @@ from econsec.stress.web import export, run
 from econsec.stress.web.chart import Bar, axis_max_for_tts, hbar_chart
 from econsec.stress.web.explain import render_explanations, row_explanation
 from econsec.web import jobs
+from econsec.web.guards import form_limit
 from econsec.web.language import request_language
 from econsec.web.models import Job
 from econsec.web.roles import EDIT, READ, has_capability, role_required
 
 MAX_YAML_BYTES = 256 * 1024
+
+
+def body_limit() -> int:
+    """The largest scenario form (a YAML file or pasted text; registered in apps.py)."""
+    return form_limit(2 * MAX_YAML_BYTES)
+
+
 RANKING_PAGE = 25
 TARGET_MATCHES = 20
 # Every field present: a template looking up a missing key such as "items" on a dict would

@@ -1,7 +1,5 @@
 """Value-chain endpoints: keyset-paged lists, one record by business key, workbook import."""
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,7 +10,6 @@ from ninja.files import UploadedFile
 
 from econsec.i18n import t
 from econsec.valuechain.models import BomLine, Item, Organisation, Site, SupplyLink
-from econsec.web import jobs
 from econsec.web.api.auth import require
 from econsec.web.api.schemas import ItemOut, JobOut, OrganisationOut, PageOut, SiteOut
 from econsec.web.language import request_language
@@ -20,7 +17,8 @@ from econsec.web.listing import PreparedPages, paginate
 from econsec.web.roles import EDIT, READ
 from econsec.web.views.jobs import job_state
 
-from .upload import ACCEPTED, MAX_BYTES, upload_dir
+from . import upload
+from .upload import ACCEPTED, MAX_BYTES
 
 router = Router(tags=["value chain"])
 MAX_LIMIT = 500
@@ -206,11 +204,4 @@ def start_import(request: HttpRequest, workbook: UploadedFile = File(...)) -> tu
         raise HttpError(400, t("web.upload.bad_type", lang, name=name))
     if (workbook.size or 0) > MAX_BYTES:
         raise HttpError(400, t("web.upload.too_big", lang, name=name, limit="50 MB"))
-    target = upload_dir() / f"{uuid.uuid4().hex}{Path(name).suffix.lower()}"
-    with target.open("wb") as out:
-        for chunk in workbook.chunks():
-            out.write(chunk)
-    job = jobs.enqueue(
-        "valuechain.import", user=request.user, params={"path": str(target), "name": name}
-    )
-    return 202, job_state(job, lang)
+    return 202, job_state(upload.start_import(workbook, request.user), lang)

@@ -53,34 +53,31 @@ def import_workbook(job: Job, progress: Callable[..., None]) -> dict[str, Any]:
     """Run the value-chain intake on the uploaded file; located errors fail the job."""
     from econsec.valuechain.intake.apply import file_sha256, validate_path, write
 
-    path = Path(str(job.params.get("path", "")))
+    path = Path(job.upload or str(job.params.get("path", "")))
     name = str(job.params.get("name", path.name))
     if not path.is_file():
         raise JobFailed("web.import.file_gone", name=name)
-    try:
-        progress(0.05, "web.import.validating")
-        validation = validate_path(path)
-        if not validation.ok:
-            errors = [i for i in validation.issues if i.is_error]
-            raise JobFailed(
-                "web.import.invalid",
-                result={"name": name, "errors": problem_rows(validation.issues)},
-                count=len(errors),
-            )
-        total = max(1, sum(len(rows) for rows in validation.tables.values()))
-        done_by_sheet: dict[str, int] = {}
+    # The upload is the job's (Job.upload): the shell removes it when the job ends, and keeps
+    # it when a server shutdown interrupts the job so that the job can run again.
+    progress(0.05, "web.import.validating")
+    validation = validate_path(path)
+    if not validation.ok:
+        errors = [i for i in validation.issues if i.is_error]
+        raise JobFailed(
+            "web.import.invalid",
+            result={"name": name, "errors": problem_rows(validation.issues)},
+            count=len(errors),
+        )
+    total = max(1, sum(len(rows) for rows in validation.tables.values()))
+    done_by_sheet: dict[str, int] = {}
 
-        def on_rows(sheet: str, rows_done: int) -> None:
-            done_by_sheet[sheet] = rows_done
-            progress(
-                0.3 + 0.7 * min(1.0, sum(done_by_sheet.values()) / total), "web.import.writing"
-            )
+    def on_rows(sheet: str, rows_done: int) -> None:
+        done_by_sheet[sheet] = rows_done
+        progress(0.3 + 0.7 * min(1.0, sum(done_by_sheet.values()) / total), "web.import.writing")
 
-        progress(0.3, "web.import.writing")
-        sha, size = file_sha256(path)
-        run = write(validation, source_name=name, sha256=sha, size=size, progress=on_rows)
-    finally:
-        path.unlink(missing_ok=True)
+    progress(0.3, "web.import.writing")
+    sha, size = file_sha256(path)
+    run = write(validation, source_name=name, sha256=sha, size=size, progress=on_rows)
     _compile_for_servers()
     warnings = [i for i in validation.issues if not i.is_error]
     return {

@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
+from typing import Any
 
-from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from econsec.i18n import t
 from econsec.web import jobs
+from econsec.web.guards import form_limit
 from econsec.web.language import request_language
+from econsec.web.models import Job
 from econsec.web.roles import EDIT, role_required
 
 ACCEPTED = (".xlsx", ".xlsm")
 MAX_BYTES = 50 * 1024 * 1024
 
 
-def upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def body_limit() -> int:
+    """The largest upload request (registered for the page and the API, apps.py)."""
+    return form_limit(MAX_BYTES)
+
+
+def start_import(upload: UploadedFile, user: Any) -> Job:  # type: ignore[type-arg]
+    """Store the workbook and queue its import (the page and the API)."""
+    target = jobs.save_upload(upload)
+    return jobs.enqueue(
+        "valuechain.import",
+        user=user,
+        params={"path": str(target), "name": upload.name},
+        upload=target,
+    )
 
 
 @role_required(EDIT)
@@ -38,15 +49,6 @@ def upload_workbook(request: HttpRequest) -> HttpResponse:
         elif (upload.size or 0) > MAX_BYTES:
             error = t("web.upload.too_big", lang, name=upload.name, limit="50 MB")
         else:
-            # A random name on disk: the user's file name is kept only as data.
-            target = upload_dir() / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()}"
-            with target.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            job = jobs.enqueue(
-                "valuechain.import",
-                user=request.user,
-                params={"path": str(target), "name": upload.name},
-            )
+            job = start_import(upload, request.user)
             return HttpResponseRedirect(reverse("web:job", args=[job.pk]))
     return render(request, "valuechain/upload.html", {"error": error}, status=400 if error else 200)

@@ -38,6 +38,22 @@ def pct(value: Any, digits: int = 1) -> str:
 
 
 @register.filter
+def width(value: Any, scale: float = 1.0) -> str:
+    """The ``w-N`` class that draws a bar N% wide, N = value × scale rounded into 0–100.
+
+    Widths are classes (app.css), not ``style`` attributes: the Content-Security-Policy allows
+    no inline styles.
+    """
+    try:
+        percent = float(value) * float(scale)
+    except (TypeError, ValueError):
+        percent = 0.0
+    if percent != percent:  # NaN
+        percent = 0.0
+    return f"w-{round(min(100.0, max(0.0, percent)))}"
+
+
+@register.filter
 def money(value: Any, currency: str) -> str:
     return formatting.format_money(value, currency, _lang())
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from econsec.i18n import t
 
+from ..jobs import live_progress
 from ..language import request_language
 from ..models import Job
 from ..roles import ADMIN, READ, has_capability, role_required
@@ -30,13 +31,13 @@ def _job_or_404(request: HttpRequest, job_id: int) -> Job:
 
 def job_state(job: Job, lang: str) -> dict[str, Any]:
     """What the status page shows, in ``lang`` (the same shape the API returns)."""
-    note = job.progress_note or {}
+    fraction, note = live_progress(job)
     return {
         "id": job.pk,
         "kind": job.kind,
         "status": job.status,
         "status_label": t(f"web.job.status.{job.status}", lang),
-        "progress": round(job.progress, 4),
+        "progress": round(fraction, 4),
         "note": t(note["key"], lang, **note.get("params", {})) if note.get("key") else "",
         "error": (job.error or {}).get(lang, ""),
         "result_url": job.result_url,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from ..models import ApiToken
 from ..roles import READ, role_required
 
 
+# The page shows a new token in clear once: no browser or proxy may keep a copy (no-store).
+@never_cache
 @role_required(READ)
 def tokens(request: HttpRequest) -> HttpResponse:
     new_token = ""
