@@ -39,9 +39,10 @@ WRITERS = {
     "valuechain/cli.py": "test_every_export_is_inert (validate --report)",
     "exposure/cli.py": "test_every_export_is_inert (exposure --format xlsx/csv)",
     "stress/results.py": "test_every_export_is_inert (stress result .csv/.xlsx)",
-    "web/views/stress_export.py": "test_every_export_is_inert (web stress downloads)",
+    "stress/web/export.py": "test_every_export_is_inert (web stress downloads)",
     "reports/xlsx.py": "test_every_export_is_inert (board and exposure workbooks)",
     "guideline/xlsx_io.py": "test_every_export_is_inert (assessment questionnaire)",
+    "governance/risk_xlsx.py": "test_every_export_is_inert (risk register)",
 }
 # Writers allowed to use openpyxl or csv directly, and why.
 RAW_WRITERS = {
@@ -158,9 +159,9 @@ def test_every_export_is_inert(evil_store: Tables, tmp_path: Path) -> None:
     from econsec.stress.api import run_scenario
     from econsec.stress.results import export
     from econsec.stress.scenario import parse_scenario
+    from econsec.stress.web import export as stress_export
     from econsec.valuechain.compile import compile_tables
     from econsec.valuechain.workbook import write_template, write_workbook
-    from econsec.web.views import stress_export
 
     found: dict[str, int] = {}
 
@@ -219,6 +220,16 @@ def test_every_export_is_inert(evil_store: Tables, tmp_path: Path) -> None:
         items={"X-1": {"owner": EVIL[3], "comment": EVIL[2], "due_date": dt.date(2026, 1, 1)}},
     )  # fmt: skip
     found["assessment xlsx"] = scan_xlsx(path.read_bytes())
+
+    # The risk register, with a risk whose texts start like formulas.
+    from econsec.governance import risk_xlsx
+    from econsec.governance.models import Risk
+
+    Risk.objects.create(
+        code="R-EVIL", title_ja=EVIL[0], title_en=EVIL[1], description_ja=EVIL[2], likelihood=3
+    )
+    risk_xlsx.export(tmp_path / "risks.xlsx", "ja")
+    found["risk register xlsx"] = scan_xlsx((tmp_path / "risks.xlsx").read_bytes())
 
     # Every export that carries user text carried the hostile text, inert. (The stress CSV is
     # the per-product table: ids and numbers; the mini chain gives no exposure warnings.)

@@ -65,7 +65,7 @@ def _scenario_from_file(tmp_path: Path) -> Callable[[str], Any]:
 @pytest.mark.parametrize("entry", ["file", "pasted", "api"])
 def test_hostile_scenario_yaml(case: str, entry: str, tmp_path: Path, db: Any) -> None:
     from econsec.stress.models import Scenario
-    from econsec.web.views.stress_run import parse_yaml
+    from econsec.stress.web.run import parse_yaml
 
     text, line = {**CASES, **SCENARIO_ONLY}[case]
     run: Callable[[str], Any] = {
@@ -122,7 +122,7 @@ def test_hostile_mapping_yaml(case: str, loader: Callable[[Path], Any], tmp_path
 def test_oversized_yaml_is_refused_before_it_is_parsed(entry: str, tmp_path: Path, db: Any) -> None:
     """The size is checked first (pasted text was not held to any limit): the error names the
     file and the limit."""
-    from econsec.web.views.stress_run import parse_yaml
+    from econsec.stress.web.run import parse_yaml
 
     path = tmp_path / "big.yaml"
     files.oversized(path, 9 * 1024 * 1024)  # over the largest YAML limit (frameworks: 8 MiB)

@@ -52,10 +52,6 @@ def test_non_finite_number_from_json_is_refused() -> None:
         scenario_from_document(doc, "api")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="YAML 1.1 reads 1e2 as text; the project-wide YAML loader will read it as a number",
-)
 def test_exponent_numbers_are_numbers() -> None:
     assert parse_scenario(f"name: x\nduration_weeks: 1e2\n{EVENTS}\n").duration_weeks == 100.0
     assert parse_scenario(f"name: x\nduration_weeks: 1.0e1\n{EVENTS}\n").duration_weeks == 10.0

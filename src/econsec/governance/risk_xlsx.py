@@ -14,13 +14,25 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font
+
+from econsec import tabular
 
 from econsec.governance import risks
 from econsec.governance.errors import GovernanceError
 from econsec.governance.models import Risk
 from econsec.i18n import t
+from econsec.workbook_guard import Limits, WorkbookRefused, inspect
+
+# A register has hundreds of risks, not tens of thousands.
+LIMITS = Limits(
+    max_bytes=10 * 1024 * 1024,
+    max_uncompressed=200 * 1024 * 1024,
+    max_rows=20_000,
+    max_columns=64,
+    max_cells=1_000_000,
+)
 
 SHEET = "risks"
 TEXT = ("title_ja", "title_en", "description_ja", "description_en", "area", "owner", "causes",
@@ -56,22 +68,25 @@ class ImportProblems(Exception):
 
 def export(path: Path, lang: str) -> int:
     """Write the register; returns the number of risks written."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    ws.append(list(COLUMNS))
-    ws.append([t(f"governance.xlsx.col.{c}", lang) for c in COLUMNS])
+    wb = tabular.new_workbook()
+    ws = tabular.add_sheet(wb, SHEET)
+    tabular.append(ws, list(COLUMNS))
+    tabular.append(ws, [t(f"governance.xlsx.col.{c}", lang) for c in COLUMNS])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     count = 0
     for risk in Risk.objects.all():
         r = risks.rate(risk)
         computed = {"impact": r.impact.money, "inherent": r.inherent, "residual": r.residual}
-        ws.append([computed[c] if c in computed else getattr(risk, c) for c in COLUMNS])
+        tabular.append(ws, [computed[c] if c in computed else getattr(risk, c) for c in COLUMNS])
         count += 1
-    wb.save(path)
+    tabular.save(wb, path)
     return count
+
+
+def _restored(value: Any) -> Any:
+    # Text the export made inert (a leading apostrophe) reads back as it was entered.
+    return tabular.restore(value) if isinstance(value, str) else value
 
 
 def _int(value: Any) -> int | None:
@@ -136,7 +151,18 @@ def _parse(values: dict[str, Any], row: int) -> tuple[dict[str, Any], list[Probl
 def read(path: Path) -> dict[str, dict[str, Any]]:
     """Parse and check the workbook: code → fields. Raises :class:`ImportProblems`."""
     try:
+        package = inspect(path, LIMITS)
+        if package.formulas:
+            sheet, formula = package.formulas[0]
+            raise ImportProblems(
+                [Problem(sheet, 0, formula.cell, formula.text, "workbook.formula",
+                         {"file": path.name, "sheet": sheet, "cell": formula.cell,
+                          "value": formula.text})]
+            )  # fmt: skip
         wb = load_workbook(path, read_only=True, data_only=True)
+    except WorkbookRefused as exc:
+        raise ImportProblems([Problem(exc.sheet or path.name, 0, exc.cell or "", None, exc.key,
+                                      exc.fields())]) from exc  # fmt: skip
     except Exception as exc:
         raise ImportProblems(
             [Problem(path.name, 0, "", None, "governance.xlsx.unreadable", {"detail": str(exc)})]
@@ -156,7 +182,11 @@ def read(path: Path) -> dict[str, dict[str, Any]]:
     parsed: dict[str, dict[str, Any]] = {}
     first_row: dict[str, int] = {}
     for row_number, raw in enumerate(rows, start=3):
-        values = {k: raw[i] if i < len(raw) else None for k, i in position.items() if k in IMPORTED}
+        values = {
+            k: _restored(raw[i]) if i < len(raw) else None
+            for k, i in position.items()
+            if k in IMPORTED
+        }
         if all(v is None or v == "" for v in values.values()):
             continue
         code = "" if values.get("code") is None else str(values["code"]).strip()
