@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from econsec import tabular
-
 from econsec.governance import risks
 from econsec.governance.errors import GovernanceError
 from econsec.governance.models import Risk
