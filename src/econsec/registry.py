@@ -70,6 +70,21 @@ class Warmer:
     warm: Ref
 
 
+@dataclass(frozen=True)
+class ReportSection:
+    """A section a capability adds to the board report.
+
+    ``build(data_version)`` returns an :class:`econsec.reports.model.Section` (figures already
+    rendered in both languages) or ``None`` when the capability has nothing to say yet. It runs
+    inside the report job, with the database available; ``order`` sorts the sections (a
+    section marked ``appendix`` goes after the main pages).
+    """
+
+    key: str
+    build: Ref
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
@@ -81,6 +96,7 @@ class Registry:
     warmers: list[Warmer] = field(default_factory=list)
     schedules: list[Ref] = field(default_factory=list)
     body_limits: dict[str, int | Ref] = field(default_factory=dict)
+    report_sections: list[ReportSection] = field(default_factory=list)
 
 
 registry = Registry()
@@ -144,3 +160,9 @@ def register_body_limit(view_name: str, limit: int | Ref) -> None:
     checks what it received.
     """
     registry.body_limits[view_name] = limit
+
+
+def register_report_section(section: ReportSection) -> None:
+    if all(s.key != section.key for s in registry.report_sections):
+        registry.report_sections.append(section)
+        registry.report_sections.sort(key=lambda s: s.order)

@@ -8,7 +8,7 @@ from typing import Any
 
 from econsec.exposure.results import ExposureReport
 from econsec.reports.assemble import Assessment, StoredScenario, assemble
-from econsec.reports.model import BoardReport
+from econsec.reports.model import BoardReport, Section
 from econsec.reports.text import Bilingual, same
 
 # The options the CLI stores its default analysis under (no groups, no concern group), so the
@@ -174,7 +174,7 @@ def build_board_report(
         exposure = compute_exposure()
     say(0.5, "reports.job.assembling")
     scenarios, sweep = stress_results(exposure.data_version)
-    return assemble(
+    report = assemble(
         exposure,
         item_tags=item_tags(),
         home=home_countries(),
@@ -184,3 +184,17 @@ def build_board_report(
         created_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         own=own_ids(),
     )
+    report.sections = contributed_sections(exposure.data_version)
+    return report
+
+
+def contributed_sections(version: str) -> list[Section]:
+    """The sections capabilities add through ``econsec.registry.register_report_section``."""
+    from econsec.registry import registry, resolve
+
+    sections = []
+    for entry in registry.report_sections:
+        section = resolve(entry.build)(version)
+        if section is not None:
+            sections.append(section)
+    return sections

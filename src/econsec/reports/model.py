@@ -68,6 +68,55 @@ class ScenarioLine:
     data_version: str
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A chart as data; the report renders it (HTML, PDF and xlsx alike).
+
+    ``kind`` and what ``data`` holds:
+
+    - ``"bar"``: ``{"labels": [Bilingual…], "values": [float…], "unit": Bilingual}``;
+    - ``"line"``: ``{"series": [{"name": Bilingual, "x": [..], "y": [..]}], "x_label":
+      Bilingual, "y_label": Bilingual}`` (trends, loss-exceedance curves, frontiers);
+    - ``"heatmap"``: ``{"rows": [Bilingual…], "cols": [Bilingual…], "values": [[float…]…]}``;
+    - ``"tts_ttr"``: ``{"labels": [Bilingual…], "tts": [float|None…], "ttr": [float…]}``;
+    - ``"svg"``: ``{"svg": str}``, a drawing made elsewhere (a map, a Sankey).
+
+    ``alt`` is the text alternative every chart carries.
+    """
+
+    id: str
+    kind: str
+    title: Bilingual
+    data: dict[str, Any]
+    alt: Bilingual
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section contributed by a capability (``econsec.registry.ReportSection``)."""
+
+    id: str
+    title: Bilingual
+    paragraphs: list[Bilingual] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    appendix: bool = False
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Section:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            paragraphs=list(data.get("paragraphs", [])),
+            tables=[
+                Table(**{**t, "columns": [Column(**c) for c in t["columns"]]})
+                for t in data.get("tables", [])
+            ],
+            charts=[Chart(**c) for c in data.get("charts", [])],
+            appendix=bool(data.get("appendix", False)),
+        )
+
+
 @dataclass
 class BoardReport:
     data_version: str
@@ -79,6 +128,7 @@ class BoardReport:
     scenarios_missing: Bilingual | None
     actions: list[Action]
     notes: list[Bilingual] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     schema: int = REPORT_SCHEMA
 
     def table(self, table_id: str) -> Table | None:
@@ -103,5 +153,6 @@ class BoardReport:
             scenarios_missing=data.get("scenarios_missing"),
             actions=[Action(**a) for a in data["actions"]],
             notes=list(data.get("notes", [])),
+            sections=[Section.from_json(x) for x in data.get("sections", [])],
             schema=int(data.get("schema", REPORT_SCHEMA)),
         )
