@@ -43,6 +43,10 @@ def demo(
     from econsec.governance.demo import create_demo_risks
 
     create_demo_risks(SCENARIOS)
+    from econsec.registry import registry, resolve
+
+    for _, step in registry.demo_steps:
+        resolve(step)(lang)
     console.print(t("demo.ready", lang, seconds=f"{time.monotonic() - started:.0f}"))
     finish(lang=lang, serve=serve)
 

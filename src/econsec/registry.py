@@ -97,6 +97,7 @@ class Registry:
     schedules: list[Ref] = field(default_factory=list)
     body_limits: dict[str, int | Ref] = field(default_factory=dict)
     report_sections: list[ReportSection] = field(default_factory=list)
+    demo_steps: list[tuple[int, Ref]] = field(default_factory=list)
 
 
 registry = Registry()
@@ -166,3 +167,12 @@ def register_report_section(section: ReportSection) -> None:
     if all(s.key != section.key for s in registry.report_sections):
         registry.report_sections.append(section)
         registry.report_sections.sort(key=lambda s: s.order)
+
+
+def register_demo_step(ref: Ref, order: int = 100) -> None:
+    """``step(lang)`` runs in ``econsec demo`` after the core steps (value chain, exposure,
+    scenarios, sweep, lists, assessment), in ``order``; it prints its own line and must be
+    idempotent (a second demo run finds its earlier result and does nothing)."""
+    if all(r != ref for _, r in registry.demo_steps):
+        registry.demo_steps.append((order, ref))
+        registry.demo_steps.sort(key=lambda e: e[0])
