@@ -200,6 +200,13 @@ def scenario_result(engine: Engine, scenario: Scenario, outcome: Outcome) -> dic
 
 
 # ---- exports ---------------------------------------------------------------------------
+def _tts_cell(row: dict[str, Any]) -> Any:
+    """ "inf" when unlimited; empty where no demand is met in normal times (TTS does not apply)."""
+    if row.get("tts_applies") is False:
+        return ""
+    return "inf" if row["tts_weeks"] is None else row["tts_weeks"]
+
+
 def _table(payload: dict[str, Any], lang: str | None) -> tuple[list[str], list[list[Any]]]:
     """The main table of a scenario result (per product) or of a sweep (per entity)."""
     if "rows" in payload:  # a sweep
@@ -209,7 +216,7 @@ def _table(payload: dict[str, Any], lang: str | None) -> tuple[list[str], list[l
             t("stress.col.rei", lang), t("stress.col.material", lang),
         ]  # fmt: skip
         rows = [
-            [r["kind"], r["id"], r["ttr_weeks"], "inf" if r["tts_weeks"] is None else r["tts_weeks"],
+            [r["kind"], r["id"], r["ttr_weeks"], _tts_cell(r),
              r["lost_margin"], r["lost_revenue"], r["rei"], r["material"]]
             for r in payload["rows"]
         ]  # fmt: skip
@@ -219,7 +226,7 @@ def _table(payload: dict[str, Any], lang: str | None) -> tuple[list[str], list[l
         t("stress.col.lost_revenue", lang), t("stress.col.lost_margin", lang),
     ]  # fmt: skip
     rows = [
-        [p["item"], "inf" if p["tts_weeks"] is None else p["tts_weeks"], p["lost_units"],
+        [p["item"], _tts_cell(p), p["lost_units"],
          p["lost_revenue"], p["lost_margin"]]
         for p in payload["products"]
     ]  # fmt: skip

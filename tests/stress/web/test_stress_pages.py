@@ -69,6 +69,16 @@ def scenario_payload(name: str = "Item <b>X</b>") -> dict[str, Any]:
                 "lost_revenue": 0.0,
                 "lost_margin": 0.0,
             },
+            {  # nothing of its demand is met even in normal times: TTS does not apply
+                "item": "GBX",
+                "name": "Gearbox",
+                "tts_weeks": None,
+                "tts_applies": False,
+                "demand_units": 5.0,
+                "lost_units": 5.0,
+                "lost_revenue": 50.0,
+                "lost_margin": 5.0,
+            },
         ],
         markets=[
             {
@@ -287,11 +297,14 @@ def test_result_page_escapes_user_text_and_exports_are_inert(db: Any, client_for
     html = client.get(reverse("web:stress_result", args=[result_id])).content.decode()
     assert "Item <b>X</b>" not in html and "Item &lt;b&gt;X&lt;/b&gt;" in html
     assert "無制限" in html  # the unlimited TTS of ENG
+    gearbox_row = html[html.index(">GBX<") :].split("</tr>")[0]
+    assert "無制限" not in gearbox_row and "—" in gearbox_row  # TTS does not apply to GBX
 
     csv_response = client.get(reverse("web:stress_export", args=[result_id, "csv"]))
     assert csv_response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
     assert rows[1][:3] == ["CAR", "Item <b>X</b>", "2.5"] and rows[2][2] == "∞"
+    assert rows[3][:3] == ["GBX", "Gearbox", "—"]
 
     from openpyxl import load_workbook
 

@@ -32,7 +32,11 @@ _PROVENANCE = (
 )
 
 
-def _tts(value: Any) -> Any:
+def _tts(row: dict[str, Any]) -> Any:
+    """∞ when unlimited; a dash where no demand is met in normal times (TTS does not apply)."""
+    if row.get("tts_applies") is False:
+        return "—"
+    value = row.get("tts_weeks")
     return "∞" if value is None else value
 
 
@@ -50,7 +54,7 @@ def tables(payload: dict[str, Any], lang: str) -> list[tuple[str, list[str], lis
         for rank, r in enumerate(payload["rows"], start=1):
             detail = r.get("detail") or {}
             rows.append(
-                [rank, r["kind"], r["id"], r["ttr_weeks"], _tts(r.get("tts_weeks")),
+                [rank, r["kind"], r["id"], r["ttr_weeks"], _tts(r),
                  r.get("lost_margin"), r.get("lost_revenue"), r.get("rei"), bool(r.get("material")),
                  " / ".join(render_explanations(detail.get("explanations", []), lang))]
             )  # fmt: skip
@@ -62,7 +66,7 @@ def tables(payload: dict[str, Any], lang: str) -> list[tuple[str, list[str], lis
             t("stress.col.lost_revenue", lang), t("stress.col.lost_margin", lang),
         ]  # fmt: skip
         rows = [
-            [p["item"], p["name"], _tts(p["tts_weeks"]), p["demand_units"], p["lost_units"],
+            [p["item"], p["name"], _tts(p), p["demand_units"], p["lost_units"],
              p["lost_revenue"], p["lost_margin"]]
             for p in payload["products"]
         ]  # fmt: skip
