@@ -28,7 +28,7 @@ from econsec.characters import describe, unwanted
 from econsec.i18n import t
 
 MAX_BYTES = 256 * 1024
-MAX_NODES = 100_000
+MAX_NODES = 50_000
 
 
 class YamlRefused(ValueError):
