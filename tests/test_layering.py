@@ -29,6 +29,11 @@ CAPABILITIES = (
     "guideline",
     "reports",
     "governance",
+    "planning",
+    "monitoring",
+    "technology",
+    "survey",
+    "visuals",
 )
 # Modules that serve HTTP: only a capability's web/ and the shell may use them.
 WEB_MODULES = ("django.http", "django.urls", "django.shortcuts", "django.template", "django.views")

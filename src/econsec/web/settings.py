@@ -74,6 +74,11 @@ INSTALLED_APPS = [
     "econsec.exposure",
     "econsec.reports",
     "econsec.governance",
+    "econsec.planning",
+    "econsec.monitoring",
+    "econsec.technology",
+    "econsec.survey",
+    "econsec.visuals",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Watching the world for events that touch the value chain."""

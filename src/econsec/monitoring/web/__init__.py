@@ -1,0 +1,1 @@
+"""The monitoring pages and API."""

@@ -1,0 +1,1 @@
+"""The planning pages and API."""

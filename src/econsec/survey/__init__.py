@@ -1,0 +1,1 @@
+"""Collecting the tiers a company does not know from its suppliers."""

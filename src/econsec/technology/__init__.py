@@ -1,0 +1,1 @@
+"""Core technology and its leakage routes."""

@@ -1,0 +1,1 @@
+"""The technology pages and API."""

@@ -1,0 +1,1 @@
+"""Maps, flows and networks of the value chain."""
