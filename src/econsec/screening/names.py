@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from econsec.screening.hanja import hangul_spellings
 from econsec.screening.nicknames import nickname_map
 from econsec.screening.normalise import NameForm, generic_words, name_forms
 from econsec.screening.transliterate import (
@@ -142,7 +143,7 @@ def japanese_key(token: str) -> str:
 
 
 _KO_KEY_STEPS = (
-    ("oi", "oe"), ("eui", "ui"), ("ui", "i"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ae", "e"),
+    ("woo", "u"), ("ai", "ae"), ("oi", "oe"), ("eui", "ui"), ("ui", "i"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ae", "e"),
     ("ch", "j"), ("sh", "s"), ("c", "k"), ("g", "k"), ("b", "p"), ("d", "t"), ("l", "r"),
     ("x", "ks"), ("o", "u"),
 )  # fmt: skip
@@ -208,15 +209,27 @@ def _cached_similarity(a: str, b: str, loose: str, initial: float, floor: float)
     return sim
 
 
+def _close_lengths(a: str, b: str, key: str) -> bool:
+    """Whether two spellings are near enough in length to be one word; under a sound key the
+    keys' lengths count (태우 is written taeu and tae-woo)."""
+    if abs(len(a) - len(b)) <= 1 + len(b) // 8:
+        return True
+    if key:
+        keyed = _SOUND_KEYS[key]
+        return abs(len(keyed(a)) - len(keyed(b))) <= 1 + len(b) // 8
+    return False
+
+
 def _merge_runs(left: list[str], right: list[str], config: NameConfig, key: str) -> list[str]:
     """Join adjacent tokens of ``left`` that together spell one token of ``right``."""
     if len(left) < 2:
         return left
     targets = set(right)
-    long_targets = [t for t in targets if len(t) > 4]
+    # (A sound key may make a merged run longer than its partner: min+soo / minsu,
+    # tae+woo / taeu.)
+    long_targets = [t for t in targets if len(t) > (3 if key else 4)]
     shortest = min(len(t) for t in left)
-    # (A sound key may make a merged run a letter longer than its partner: min+soo / minsu.)
-    if not any(len(t) >= 2 * shortest - (1 if key else 0) for t in targets):
+    if not any(len(t) >= 2 * shortest - (2 if key else 0) for t in targets):
         return left  # no token on the other side is long enough to be two of ours
     out: list[str] = []
     i = 0
@@ -232,7 +245,7 @@ def _merge_runs(left: list[str], right: list[str], config: NameConfig, key: str)
                 left[i] not in targets
                 and any(
                     (t[0] == joined[0] or bool(key))  # sound keys may change the first letter
-                    and abs(len(t) - len(joined)) <= 1 + len(t) // 8
+                    and _close_lengths(joined, t, key)
                     and _token_similarity(joined, t, config, key) >= 0.9
                     for t in long_targets
                 )
@@ -353,7 +366,7 @@ def _align(q: NameForm, c: NameForm, config: NameConfig, kind: str = "unknown") 
         floor = 1.0
     # A personal name written in kanji, hanzi or hangul (not a foreign name in katakana).
     east_asian = kind == "person" and any(
-        f.method.split("+")[0] in ("ja", "ja-unidic", "zh", "ko")
+        f.method.split("+")[0] in ("ja", "ja-unidic", "zh", "ko", "ko-hanja")
         and any(is_han(ch) or is_hangul(ch) for ch in f.original)
         for f in (q, c)
     )
@@ -488,6 +501,21 @@ def _holds(form: NameForm, words: tuple[str, ...]) -> bool:
     return any(w in joined for w in words)
 
 
+@lru_cache(maxsize=100_000)
+def same_script_cap(a: str, b: str) -> float:
+    """How far two names written in non-Latin scripts agree as written, squared: in kanji or
+    hangul one character is a whole syllable or word. A name in hanja is compared with a name
+    in hangul through its hangul spellings (盧泰愚 / 노태우 agree)."""
+    best = Levenshtein.normalized_similarity(a, b) ** 2
+    for x, y in ((a, b), (b, a)):
+        if any(is_han(ch) for ch in x) and not any(is_han(ch) for ch in y):
+            if any(is_hangul(ch) for ch in y):
+                for spelling in hangul_spellings(x):
+                    similar = Levenshtein.normalized_similarity(spelling.replace(" ", ""), y)
+                    best = max(best, similar**2)
+    return best
+
+
 def compare_forms(
     query: tuple[NameForm, ...],
     candidate: tuple[NameForm, ...],
@@ -502,8 +530,7 @@ def compare_forms(
     best = NameResult(score=0.0)
     cap = 1.0
     if query and candidate and query[0].original and candidate[0].original:
-        # Squared: in kanji or hangul one character is a whole syllable or word.
-        cap = Levenshtein.normalized_similarity(query[0].original, candidate[0].original) ** 2
+        cap = same_script_cap(query[0].original, candidate[0].original)
     for q in query:
         for c in candidate:
             if (q.method == "zh-wg" or c.method == "zh-wg") and not _WG_PARTNERS.issuperset(

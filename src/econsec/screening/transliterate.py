@@ -5,7 +5,8 @@ an explanation can say which transliteration matched. Japanese uses pykakasi (He
 corporate-word dictionary has translated words like 重工業 → "heavy industry"; Chinese uses
 pypinyin; Hangul, Cyrillic and Greek use small tables; Armenian, Georgian, Ge'ez, Khmer and Thai a
 letter table generated from anyascii (data/script_letters.csv). A run of Han characters without kana is
-ambiguous between Japanese and Chinese, so it gets both readings.
+ambiguous between Japanese, Chinese and Korean (hanja, read through Unihan's kHangul), so it gets
+all three readings.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from econsec.screening.hanja import hangul_spellings
 from econsec.screening.katakana import back_transliterate, is_katakana
 
 _DATA = Path(__file__).resolve().parent / "data"
@@ -756,7 +758,7 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
             return ((tuple(_by_table(text, letters).split()), script),)
         return ((tuple(text.split()), "latin"),)
     kana_reading = katakana_reading(text) if any(is_katakana(c) for c in text) else None
-    text = fold_japanese(text)
+    unfolded, text = text, fold_japanese(text)
     japanese, chinese = True, not has_kana
     # Split into CJK runs and other text; each CJK run gets its readings, other text is kept.
     variants: dict[str, list[str]] = {}
@@ -796,7 +798,42 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
         if toks and toks not in seen:
             seen.add(toks)
             result.append((toks, method))
+    if chinese:
+        # Han without kana may also be a Korean name in hanja (盧泰愚 노태우 Roh Tae-woo).
+        for toks, method in _hanja_readings(unfolded, text):
+            if toks not in seen:
+                seen.add(toks)
+                result.append((toks, method))
     return tuple(result)
+
+
+def _hanja_readings(unfolded: str, folded: str) -> list[tuple[tuple[str, ...], str]]:
+    """Readings of a name in hanja: each hangul spelling (see :mod:`hanja`) read as hangul is,
+    and the hanja words the glossary knows translated (大宇造船海洋 → daeu shipbuilding marine).
+    The translation is taken from the hanja, not from the hangul: hangul merges words that hanja
+    tell apart (조선 is 朝鮮 Korea and 造船 shipbuilding)."""
+    out: list[tuple[tuple[str, ...], str]] = []
+    for spelling in hangul_spellings(unfolded) or hangul_spellings(folded):
+        for toks, method in _hangul_readings(spelling):
+            if "+words" not in method:
+                out.append((toks, method.replace("ko", "ko-hanja", 1)))
+    words = _glossary()
+    for variant in dict.fromkeys((folded, to_simplified(folded))):
+        tokens: list[str] = []
+        known = False
+        for word in variant.split():
+            for piece, key in _segment_words(word):
+                if key:
+                    known = True
+                    tokens.extend(words[key].split())
+                    continue
+                spelt = hangul_spellings(piece)
+                if not spelt:
+                    return out
+                tokens.append("".join(_hangul_syllable(c) if is_hangul(c) else c for c in spelt[0]))
+        if known:
+            out.append((tuple(tokens), "ko-hanja+words"))
+    return out
 
 
 _KATAKANA_AND = frozenset({"アンド", "エンド"})
