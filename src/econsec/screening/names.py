@@ -508,11 +508,11 @@ def same_script_cap(a: str, b: str) -> float:
     in hangul through its hangul spellings (盧泰愚 / 노태우 agree)."""
     best = Levenshtein.normalized_similarity(a, b) ** 2
     for x, y in ((a, b), (b, a)):
-        if any(is_han(ch) for ch in x) and not any(is_han(ch) for ch in y):
-            if any(is_hangul(ch) for ch in y):
-                for spelling in hangul_spellings(x):
-                    similar = Levenshtein.normalized_similarity(spelling.replace(" ", ""), y)
-                    best = max(best, similar**2)
+        han_only = any(is_han(ch) for ch in x) and not any(is_han(ch) for ch in y)
+        if han_only and any(is_hangul(ch) for ch in y):
+            for spelling in hangul_spellings(x):
+                similar = Levenshtein.normalized_similarity(spelling.replace(" ", ""), y)
+                best = max(best, similar**2)
     return best
 
 
