@@ -143,7 +143,7 @@ def japanese_key(token: str) -> str:
 
 
 _KO_KEY_STEPS = (
-    ("woo", "u"), ("ai", "ae"), ("oi", "oe"), ("eui", "ui"), ("ui", "i"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ae", "e"),
+    ("woo", "u"), ("ai", "ae"), ("th", "t"), ("kh", "k"), ("ph", "p"), ("oi", "oe"), ("eui", "ui"), ("ui", "i"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ee", "i"), ("ae", "e"),
     ("ch", "j"), ("sh", "s"), ("c", "k"), ("g", "k"), ("b", "p"), ("d", "t"), ("l", "r"),
     ("x", "ks"), ("o", "u"),
 )  # fmt: skip
@@ -153,8 +153,9 @@ _KO_KEY_STEPS = (
 def korean_key(token: str) -> str:
     """A lossy sound key that lets Revised Romanisation, McCune–Reischauer and customary Korean
     spellings meet: ㅓ is written eo, o or u (Jeong/Jong/Jung, Seong/Sung), plain stops k/g, p/b,
-    t/d and j/ch alternate (Pak/Bak, Pong/Bong), l/r are one sound (Lee/Ri), and English-style
-    spellings add h or r after a vowel (Ahn, Oh, Park)."""
+    t/d and j/ch alternate (Pak/Bak, Pong/Bong), l/r are one sound (Lee/Ri), North Korea's
+    romanisation writes aspirates th/kh/ph (Thaek), customary spellings write 우 woo and ㅐ ai
+    (Tae-woo, Hyundai), and English-style spellings add h or r after a vowel (Ahn, Oh, Park)."""
     key = token
     for old, new in _KO_KEY_STEPS:
         key = key.replace(old, new)
