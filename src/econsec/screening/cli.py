@@ -37,7 +37,8 @@ def lists_load(
     path: Annotated[Path, typer.Argument(help="List file or OFAC folder")],
     name: Annotated[str, typer.Option("--name", help="List name, e.g. ofac_sdn, meti_eul")],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="ftm, ofac, csl, un, eu, user or meti_eul")
+        str | None,
+        typer.Option("--format", help="ftm, ofac, csl, un, eu, user, meti_eul, mof or cn_mofcom"),
     ] = None,
     version_date: Annotated[
         str | None, typer.Option("--date", help="Version date YYYY-MM-DD")

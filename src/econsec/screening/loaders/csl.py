@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date
 from pathlib import Path
 
@@ -23,10 +24,19 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
     if path.name.endswith(".gz"):
         import gzip
 
+        from econsec.screening.loaders import MAX_LIST_BYTES
+
         try:
-            data = gzip.decompress(data)
+            # Read one byte past the limit, so a gzip bomb is refused without unpacking it all.
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+                data = handle.read(MAX_LIST_BYTES + 1)
         except (OSError, EOFError) as exc:
             raise ListLoadError("screening.load.bad_gzip", source=source, detail=str(exc)) from exc
+        if len(data) > MAX_LIST_BYTES:
+            raise ListLoadError(
+                "workbook.too_large_unpacked", source=source, file=source,
+                size=f"> {MAX_LIST_BYTES}", limit=MAX_LIST_BYTES,
+            )  # fmt: skip
     rows = csv_rows(read_text(data, source), source)
     try:
         _, header = next(rows)

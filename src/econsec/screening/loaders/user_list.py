@@ -112,6 +112,46 @@ def xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
         raise ListLoadError(exc.key, source=path.name, **exc.fields(path.name)) from exc
 
 
+def xlsx_sheets(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+    """Every sheet's non-empty rows (name, numbered rows), under the same checks as
+    :func:`xlsx_rows`: a formula on any sheet is refused with its place."""
+    try:
+        package = inspect(path, LIMITS)
+    except WorkbookRefused as exc:
+        raise ListLoadError(exc.key, source=path.name, **exc.fields()) from exc
+    for sheet_name, formula in package.formulas:
+        raise ListLoadError(
+            "workbook.formula", source=path.name, file=path.name, sheet=sheet_name,
+            cell=formula.cell, value=formula.text,
+        )  # fmt: skip
+    try:
+        return isolated.call(read_all_sheets, path)
+    except isolated.ChildFailed as exc:
+        raise ListLoadError(exc.key, source=path.name, **exc.fields(path.name)) from exc
+
+
+def read_all_sheets(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+    """All sheets' non-empty rows as text, numbered (run in a child: see xlsx_sheets)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = [
+            (name, workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names
+        ]
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        raise ListLoadError("screening.load.bad_xlsx", source=path.name, detail=str(exc)) from exc
+    out = []
+    for name, sheet in sheets:
+        rows = []
+        for number, row in enumerate(sheet, start=1):
+            cells = ["" if v is None else str(v) for v in row]
+            if any(c.strip() for c in cells):
+                rows.append((number, cells))
+        out.append((name, rows))
+    return out
+
+
 def read_first_sheet(path: Path) -> list[tuple[int, list[str]]]:
     """The first sheet's non-empty rows as text, numbered (run in a child: see xlsx_rows)."""
     from python_calamine import CalamineWorkbook
