@@ -44,12 +44,15 @@ def guess_format(path: Path) -> str:
         xml_head = path.read_bytes()[:4000] if path.is_file() else b""
         return "eu" if b"fpi/fsd/export" in xml_head or b"<export" in xml_head else "un"
     if name.endswith((".xlsx", ".xlsm")):
+        from econsec.screening.loaders.cn_mofcom import looks_like_mofcom
         from econsec.screening.loaders.meti_eul import looks_like_eul
         from econsec.screening.loaders.mof import looks_like_mof
 
         if looks_like_eul(path):
             return "meti_eul"
-        return "mof" if looks_like_mof(path) else "user"
+        if looks_like_mof(path):
+            return "mof"
+        return "cn_mofcom" if looks_like_mofcom(path) else "user"
     if name.endswith(".txt"):
         from econsec.screening.loaders.cn_mofcom import looks_like_mofcom
 

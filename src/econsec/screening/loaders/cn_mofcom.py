@@ -51,6 +51,8 @@ _HEADERS = {
     "address": ("地址", "address"),
     "kind": ("类型", "type"),
 }
+# An announcement's longest line is a paragraph of its preamble; a longer one is no announcement.
+MAX_LINE = 5_000
 _KINDS = {"个人": "person", "person": "person", "individual": "person"}
 # "1. 中文名（English）；" — numbered entries; the English part may hold parentheses itself.
 _ENTRY = re.compile(r"^\s*[(（]?\d{1,4}\s*[)）.、]?\s*(?P<body>\S.*?)[；;。,，]?\s*$")
@@ -140,6 +142,11 @@ def _from_text(path: Path) -> tuple[list[ListEntity], date | None]:
     when = _iso(dates[-1]) if dates else ""
     entities: list[ListEntity] = []
     for line, raw in enumerate(text.splitlines(), start=1):
+        if len(raw) > MAX_LINE:
+            raise ListLoadError(
+                "screening.load.line_too_long", source=source, line=line, length=len(raw),
+                limit=MAX_LINE,
+            )  # fmt: skip
         _check(raw, source, line, "text")
         found = _ENTRY.match(raw)
         if not found or not raw.lstrip()[:1].isdigit():
@@ -214,7 +221,14 @@ def _from_table(path: Path) -> tuple[list[ListEntity], date | None]:
 
 
 def looks_like_mofcom(path: Path) -> bool:
-    """Whether a text file is a MOFCOM announcement or a CSV has its name columns."""
+    """Whether a text file is a MOFCOM announcement, or a table has its name columns."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        try:
+            rows = xlsx_rows(path)
+        except ListLoadError:
+            return False
+        titles = {" ".join(c.split()).casefold() for c in rows[0][1]} if rows else set()
+        return bool(titles & {"中文名称", "chinese name"})
     try:
         head = _decode(path.read_bytes()[:4000], path.name)
     except (ListLoadError, OSError):
