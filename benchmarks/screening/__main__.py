@@ -34,6 +34,20 @@ from econsec.screening.names import compare_names
 from econsec.screening.scoring import DEFAULT_CONFIG, Subject
 
 
+# Goals of issue 17, printed beside the figures they judge.
+GOALS = {
+    "labelled_f1": 0.90,
+    "nomenklatura_f1": 0.85,
+    "false_positive_rate": 0.01,
+    "names_per_second": 2000,
+}
+
+
+def _goal(value: float, goal: float, *, at_most: bool = False) -> str:
+    met = value <= goal if at_most else value >= goal
+    return f"(goal {'≤' if at_most else '≥'} {goal:g}: {'met' if met else 'missed'})"
+
+
 def shared_data() -> Path:
     configured = os.environ.get("ECONSEC_SHARED_DATA")
     if configured:
@@ -186,7 +200,7 @@ def throughput(data: Path, entities: int, queries: int, workers: int) -> None:
         f"[throughput] list: {total:,} entities ({len(flat):,} real from OFAC SDN 2019, OFAC non-SDN, US CSL 2022, UN 2026; rest synthetic), {len(index.name_text):,} names; index build {build_s:.1f} s"
     )
     print(
-        f"[throughput] {queries:,} names on {workers} worker processes: median {median:.2f} s over {len(runs)} runs -> {queries / median:,.0f} names/s ({hits} hits at default thresholds)"
+        f"[throughput] {queries:,} names on {workers} worker processes: median {median:.2f} s over {len(runs)} runs -> {queries / median:,.0f} names/s ({hits} hits at default thresholds) {_goal(queries / median, GOALS['names_per_second'])}"
     )
     print(
         f"[throughput] worker CPU time {cpu:.2f} s -> {queries / cpu:,.0f} names per CPU-second, i.e. {workers * queries / cpu:,.0f} names/s on {workers} unshared cores; load average before/after: {load_before} / {os.getloadavg()[0]:.2f}"
@@ -244,11 +258,11 @@ def accuracy(data: Path) -> None:
         predicted += [(1.0 if scored[i][0] >= th else 0.0, scored[i][1]) for i in fold]
     p, r, f = _prf(predicted, 0.5)
     print(
-        f"[accuracy] cases.csv, {len(rows)} pairs, names with the pair's kind (person/organisation/vessel): 5-fold CV thresholds {chosen} -> precision {p:.3f}, recall {r:.3f}, F1 {f:.3f}"
+        f"[accuracy] cases.csv, {len(rows)} pairs, names with the pair's kind (person/organisation/vessel): 5-fold CV thresholds {chosen} -> precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} {_goal(f, GOALS['nomenklatura_f1'])}"
     )
     p, r, f = _prf(scored, DEFAULT_CONFIG.threshold)
     print(
-        f"[accuracy] at the engine default threshold {DEFAULT_CONFIG.threshold}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f}"
+        f"[accuracy] at the engine default threshold {DEFAULT_CONFIG.threshold}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} {_goal(f, GOALS['nomenklatura_f1'])}"
     )
     frozen = list(csv.DictReader((folder / "logicv2-frozen.csv").open(encoding="utf-8")))
     lv2 = [(float(x["score"]), x["is_match"] == "true") for x in frozen]
@@ -315,7 +329,7 @@ def false_positives(data: Path) -> None:
             if q_hits and len(examples) < 3:
                 examples.append(f"{row['full_name']}~{q_hits[0].matched_name} {q_hits[0].score}")
         print(
-            f"[false-positives] {name}: {plain}/{len(rows)} = {plain / len(rows):.3f} name only; {qualified}/{len(rows)} = {qualified / len(rows):.3f} with kind and nationality; e.g. {'; '.join(examples)}"
+            f"[false-positives] {name}: {plain}/{len(rows)} = {plain / len(rows):.3f} name only {_goal(plain / len(rows), GOALS['false_positive_rate'], at_most=True)}; {qualified}/{len(rows)} = {qualified / len(rows):.3f} with kind and nationality; e.g. {'; '.join(examples)}"
         )
 
 
@@ -344,7 +358,7 @@ def labelled(path: Path = LABELLED, verbose: bool = False) -> None:
     p, r, f = _prf(scored, threshold)
     positives = sum(1 for _, m in scored if m)
     print(
-        f"[labelled] {path.name}: {len(rows)} pairs ({positives} matches, {len(rows) - positives} non-matches) at {threshold}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f}"
+        f"[labelled] {path.name}: {len(rows)} pairs ({positives} matches, {len(rows) - positives} non-matches) at {threshold}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} {_goal(f, GOALS['labelled_f1'])}"
     )
     for script, items in sorted(by_script.items()):
         p, r, f = _prf(items, threshold)
@@ -364,6 +378,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--verbose", action="store_true", help="list the labelled set's errors")
+    parser.add_argument(
+        "--pairs",
+        type=Path,
+        default=LABELLED,
+        help="labelled pairs to score (same columns as data/cross_script_pairs.csv), e.g. a held-out set",
+    )
     args = parser.parse_args(argv)
     data = shared_data()
     print(f"shared data: {data}" + ("" if data.exists() else " (absent)"))
@@ -372,7 +392,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.part in ("all", "cross"):
         cross_script(data)
     if args.part in ("all", "labelled"):
-        labelled(verbose=args.verbose)
+        labelled(args.pairs, verbose=args.verbose)
     if args.part in ("all", "fp"):
         false_positives(data)
     if args.part in ("all", "throughput"):
