@@ -33,7 +33,6 @@ from econsec.screening.loaders import load_list
 from econsec.screening.names import compare_names
 from econsec.screening.scoring import DEFAULT_CONFIG, Subject
 
-
 # Goals of issue 17, printed beside the figures they judge.
 GOALS = {
     "labelled_f1": 0.90,
