@@ -125,3 +125,18 @@ def test_korean_key_customary_spellings(a: str, b: str) -> None:
 
 def test_korean_key_keeps_won_and_eun_apart() -> None:
     assert korean_key("won") != korean_key("eun")
+
+
+def test_explanation_shows_the_hangul_spelling_and_glossary_steps() -> None:
+    from econsec.screening.entity import ListEntity
+    from econsec.screening.scoring import Subject, score_entity
+
+    entity = ListEntity(
+        entity_id="x", name="Daewoo Shipbuilding & Marine Engineering", kind="organisation"
+    )
+    match = score_entity(Subject("大宇造船海洋"), entity, "list")
+    lines = match.explain()
+    assert match.score >= THRESHOLD
+    assert any("ko-hanja+words" in line for line in lines), lines
+    assert "  大宇造船海洋 → 대우조선해양 (hanja)" in lines
+    assert "  造船 → shipbuilding" in lines

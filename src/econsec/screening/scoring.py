@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from econsec.screening.entity import ListEntity
+from econsec.screening.hanja import hangul_spellings
 from econsec.screening.identifiers import strong_identifiers
 from econsec.screening.names import ALGORITHM, NameConfig, NameResult, TokenMatch, compare_forms
 from econsec.screening.normalise import NameForm, name_forms
@@ -111,6 +112,9 @@ def _steps(result: NameResult) -> tuple[str, ...]:
         if form is None or form.method == "latin":
             continue
         steps.append(f"{side}: {form.method} {' '.join(form.tokens)}")
+        if form.method.startswith("ko-hanja") and form.original:
+            spellings = " / ".join(hangul_spellings(form.original))
+            steps.append(f"{form.original} → {spellings} (hanja)")
         if "words" in form.method and form.original:
             steps += glossary_steps(form.original)
     return tuple(steps)
