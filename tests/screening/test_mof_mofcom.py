@@ -98,6 +98,11 @@ def test_mof_entries_are_found_by_japanese_and_hanja_names(tmp_path: Path) -> No
     assert hit and hit[0].entity_id == "KPi.066"
 
 
+def test_mof_entry_repeated_on_a_sheet_is_one_entity(tmp_path: Path) -> None:
+    loaded = load_list(mof_workbook(tmp_path / "d.xlsx", [*PERSONS, PERSONS[0]]), list_name="m")
+    assert [e.name for e in loaded.entities].count("KIM Yong Chol") == 1
+
+
 def test_mof_ids_are_stable_across_revisions(tmp_path: Path) -> None:
     first = load_list(mof_workbook(tmp_path / "a.xlsx"), list_name="jp_mof")
     second = load_list(mof_workbook(tmp_path / "b.xlsx", PERSONS[::-1]), list_name="jp_mof")
@@ -211,15 +216,15 @@ def test_mofcom_table_needs_a_name_column(tmp_path: Path) -> None:
     assert caught.value.line == 1
 
 
-def test_mofcom_duplicate_entry_is_located(tmp_path: Path) -> None:
+def test_mofcom_entry_named_twice_is_one_entity(tmp_path: Path) -> None:
     path = tmp_path / "dup.csv"
     path.write_text(
         "中文名称,英文名称,清单\n甲公司,Jia Co,不可靠实体清单\n甲公司,Jia Co,不可靠实体清单\n",
         encoding="utf-8",
     )
-    with pytest.raises(ListLoadError) as caught:
-        load_list(path, list_name="cn", source_format="cn_mofcom")
-    assert caught.value.line == 3
+    loaded = load_list(path, list_name="cn", source_format="cn_mofcom")
+    assert len(loaded.entities) == 1
+    assert loaded.entities[0].source_line == 2
 
 
 def test_every_list_file_has_a_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

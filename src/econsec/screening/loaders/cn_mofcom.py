@@ -18,7 +18,8 @@ Fire Control）；"), and ends with the ministry's name and the date. Two layout
 
 The English name is the entity's name and the Chinese its alias (or the other way when only
 Chinese is given). Entries are keyed by country and names, not by the running number, which
-restarts in every announcement. The layout was built from the published announcements; it is
+restarts in every announcement; an entity named twice (on two lists, or in two announcements)
+is one entity with each list, listed on its first date. The layout was built from the published announcements; it is
 not an official schema, and a deviating file loads through the user-list importer.
 """
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -249,24 +251,12 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
         entities, when = _from_table(path)
     if not entities:
         raise ListLoadError("screening.load.empty", source=path.name)
-    seen: dict[str, int] = {}
     merged: dict[str, ListEntity] = {}
     for entity in entities:
         earlier = merged.get(entity.entity_id)
-        if earlier is not None and set(entity.programmes) <= set(earlier.programmes):
-            raise ListLoadError(
-                "screening.load.duplicate_id", source=path.name, line=entity.source_line,
-                value=entity.name, first=seen[entity.entity_id],
-            )  # fmt: skip
-        if earlier is not None:  # one entity on two lists (control list and UEL)
+        if earlier is not None:  # one entity named again, or on two lists (ECL and UEL)
             programmes = tuple(dict.fromkeys((*earlier.programmes, *entity.programmes)))
-            entity = ListEntity(
-                entity_id=earlier.entity_id, name=earlier.name, kind=earlier.kind,
-                aliases=earlier.aliases, countries=earlier.countries,
-                addresses=earlier.addresses, programmes=programmes,
-                listed_on=earlier.listed_on, source_line=earlier.source_line,
-            )  # fmt: skip
-        seen.setdefault(entity.entity_id, entity.source_line or 0)
+            entity = replace(earlier, programmes=programmes)
         merged[entity.entity_id] = entity
     return LoadedList(
         list_name, "cn_mofcom", tuple(merged.values()), version_date or when, file_sha256([path])

@@ -16,7 +16,8 @@ insufficient to identify, are left out), nationality as countries, passport and 
 the UN reference as identifiers, address, and the programme title. A person is told from an
 entity by the programme title (個人 / 団体) or, where it names neither, by a date of birth.
 An entry is keyed by its UN reference number, else by its names, so each revision loads as a
-version with a diff; an entry on several programmes' sheets is one entity with each programme.
+version with a diff; an entry found twice (on several programmes' sheets, or repeated on one)
+is one entity with each programme.
 Sheets without a 告示日付 header (cover notes) are skipped.
 """
 
@@ -135,7 +136,6 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
             " ".join(c.strip() for _, cells in rows[:position] for c in cells if c.strip())
             or sheet_name
         )
-        seen: dict[str, int] = {}
         for line, cells in rows[position + 1 :]:
 
             def values(
@@ -172,12 +172,6 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
                     :16
                 ]
             )
-            if key in seen:
-                raise ListLoadError(
-                    "screening.load.duplicate_id", source=source, line=line, value=key,
-                    first=seen[key],
-                )  # fmt: skip
-            seen[key] = line
             aliases = [*names[1:], *values("aliases")]
             birth = " ".join(values("birth_date"))
             identifiers = [*values("identifiers"), *([f"UN {reference}"] if reference else [])]
@@ -195,7 +189,7 @@ def load(path: Path, *, list_name: str, version_date: date | None = None) -> Loa
                 source_line=line,
             )
             earlier = entities.get(key)
-            if earlier is not None:  # listed under another programme too
+            if earlier is not None:  # listed twice, or under another programme too
                 programmes = tuple(dict.fromkeys((*earlier.programmes, section)))
                 entity = replace(earlier, programmes=programmes)
             entities[key] = entity
