@@ -168,3 +168,48 @@ def test_japanese_key_spelling_conventions() -> None:
     assert score("シー・ジンピン", "Xi Jinping", "person") >= THRESHOLD
     # The katakana conjunction is the Latin &.
     assert score("ジョンソン・エンド・ジョンソン", "Johnson & Johnson", "organisation") >= 0.9
+
+
+# --- stylised large kana and the Japanese key's labials --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("キヤノン", "キャノン"),  # large ヤ after キ
+        ("キユーピー", "キューピー"),
+        ("富士フイルム", "富士フィルム"),  # large イ after フ
+        ("ダイヤモンド", "ダイヤモンド"),  # イ is a vowel kana: ヤ stays large
+        ("ヤマハ", "ヤマハ"),  # ヤ at the start
+    ],
+)
+def test_stylised_large_kana(written: str, plain: str) -> None:
+    from econsec.screening.katakana import unstylise
+
+    assert unstylise(written) == plain
+
+
+def test_stylised_kana_adds_a_reading_and_keeps_the_written_one() -> None:
+    kana = [tokens for tokens, method in readings("リヤド") if method == "ja-kana"]
+    assert ("riyad",) in kana and ("ryad",) in kana
+    assert score("キヤノン", "Canon", "organisation") >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("shinbashi", "shimbashi"),  # ン before b sounds m
+        ("nanba", "namba"),
+        ("olimpus", "olympus"),  # y between consonants is an i sound
+    ],
+)
+def test_japanese_key_labials_and_y(a: str, b: str) -> None:
+    from econsec.screening.names import japanese_key
+
+    assert japanese_key(a) == japanese_key(b)
+
+
+def test_japanese_key_keeps_y_before_a_vowel() -> None:
+    from econsec.screening.names import japanese_key
+
+    assert japanese_key("kyoto") != japanese_key("kioto")

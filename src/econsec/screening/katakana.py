@@ -52,6 +52,25 @@ _MONO.update(_IRREGULAR)
 _VOWELS = frozenset("aiueo")
 
 
+# Company names long avoided small kana, so キヤノン is Canon (キャノン), キユーピー Kewpie and
+# 富士フイルム Fujifilm: a large ヤ, ユ, ヨ after a kana of the i column, or a large イ after フ,
+# may stand for the small one.
+_LARGE_SMALL = {"ヤ": "ャ", "ユ": "ュ", "ヨ": "ョ"}
+_I_COLUMN = frozenset("キシチニヒミリギジビピ")
+
+
+def unstylise(text: str) -> str:
+    """The text with large kana that may stand for small ones made small (キヤノン → キャノン)."""
+    out: list[str] = []
+    for ch in text:
+        if ch in _LARGE_SMALL and out and out[-1] in _I_COLUMN:
+            ch = _LARGE_SMALL[ch]
+        elif ch == "イ" and out and out[-1] == "フ":
+            ch = "ィ"
+        out.append(ch)
+    return "".join(out)
+
+
 def is_katakana(ch: str) -> bool:
     return 0x30A1 <= ord(ch) <= 0x30FA or ch == "ー"
 

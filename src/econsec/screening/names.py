@@ -9,6 +9,7 @@ transliteration.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -106,6 +107,10 @@ class NameResult:
         return "+".join(sorted(methods)) or "latin"
 
 
+_BEFORE_LABIAL = re.compile(r"n(?=[bmp])")
+_Y_AS_I = re.compile(r"(?<=[^aeiouy])y(?=[^aeiouy])")
+
+
 @lru_cache(maxsize=200_000)
 def japanese_key(token: str) -> str:
     """A lossy sound key that lets katakana romaji meet English spellings.
@@ -127,6 +132,10 @@ def japanese_key(token: str) -> str:
         else ch
         for i, ch in enumerate(key)
     )
+    # ン before b, m or p sounds m (Hepburn writes Shimbashi, English Olympus); a y between
+    # consonants is an i sound, which katakana writes イ (Olympus オリンパス).
+    key = _BEFORE_LABIAL.sub("m", key)
+    key = _Y_AS_I.sub("i", key)
     key = key.replace("l", "r").replace("v", "b").replace("qu", "ku")
     key = "".join("k" if c == "c" and key[i + 1 : i + 2] != "h" else c for i, c in enumerate(key))
     if key.endswith("y"):

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from econsec.screening.hanja import hangul_spellings
-from econsec.screening.katakana import back_transliterate, is_katakana
+from econsec.screening.katakana import back_transliterate, is_katakana, unstylise
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -798,6 +798,13 @@ def readings(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
         if toks and toks not in seen:
             seen.add(toks)
             result.append((toks, method))
+    if kana_reading:
+        # A second back-transliteration with stylised large kana read small (キヤノン → Canon).
+        plain = unstylise(unfolded)
+        small = katakana_reading(plain) if plain != unfolded else ()
+        if small and small not in seen:
+            seen.add(small)
+            result.append((small, "ja-kana"))
     if chinese:
         # Han without kana may also be a Korean name in hanja (盧泰愚 노태우 Roh Tae-woo).
         for toks, method in _hanja_readings(unfolded, text):
