@@ -8,7 +8,9 @@
 (c) cross-script: recall on watchman's cross-script pairs;
 (d) false positives: yente's synthetic true negatives against the full 2019 SDN list;
 (e) labelled cross-script pairs (ja/zh/ko/ru against Latin, matches and hard non-matches) kept
-    in benchmarks/screening/data with their provenance: precision, recall and F1 by script.
+    in benchmarks/screening/data with their provenance: precision, recall and F1 by script
+    (``--pairs FILE`` scores another file of the same columns, e.g. a held-out set).
+Each figure is printed beside issue 17's goal for it.
 Reads ../shared/data/external (or ECONSEC_SHARED_DATA); says so and skips a part when absent.
 """
 
