@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from econsec.exposure.ranking import RankedLoss
 from econsec.exposure.results import ElementLoss, ExposureReport
 from econsec.i18n import LANGUAGES
-from econsec.reference.labels import country_label, tag_label
+from econsec.reference.labels import category_label, country_label, tag_label
 from econsec.reports.model import Action, ScenarioLine
 from econsec.reports.text import Bilingual, Money, Num, both
 
@@ -30,6 +30,10 @@ def _f(x: float) -> float:
 
 def _country(code: str) -> Bilingual:
     return {lang: country_label(code, lang) for lang in LANGUAGES}
+
+
+def _tag(tag: str, lang: str) -> str:
+    return category_label(tag, lang) if tag.startswith("urn:") else tag_label(tag, lang)
 
 
 def _worst(ranked: Sequence[RankedLoss]) -> RankedLoss | None:
@@ -145,7 +149,7 @@ def recommend(
                     item=names,
                     supplier=loss.name,
                     categories={
-                        lang: ", ".join(dict.fromkeys(tag_label(x, lang) for x in labels))
+                        lang: ", ".join(dict.fromkeys(_tag(x, lang) for x in labels))
                         for lang in LANGUAGES
                     },
                 ),

@@ -116,7 +116,10 @@ def _finite(x: float) -> float:
 
 
 def _tags_label(tags: Sequence[str]) -> Bilingual:
-    return {lang: ", ".join(tag_label(x, lang) for x in tags) for lang in LANGUAGES}
+    def name(tag: str, lang: str) -> str:
+        return category_label(tag, lang) if tag.startswith("urn:") else tag_label(tag, lang)
+
+    return {lang: ", ".join(dict.fromkeys(name(x, lang) for x in tags)) for lang in LANGUAGES}
 
 
 def _category_label(key: str, mineral: bool) -> Bilingual:

@@ -80,8 +80,9 @@ def test_report_includes_stored_stress_results(client_for: Any, analysed_chain: 
     html = client.get(job.result_url).content.decode()
     assert 'data-testid="scenarios-missing"' not in html
     assert "Strait closed" in html and "¥9,600" in html
-    # 6-week gap, ¥9,600 of margin → ¥1,600/week motivates the action.
-    assert "¥1,600" in html
+    # The 6-week gap to recovery is an action, ranked by the ¥9,600 of margin it loses.
+    assert "cover the 6.0-week gap" in html
+    assert "Approve the top" in html  # a decision requested of the board
 
 
 def test_report_job_fails_with_reason_on_an_empty_store(client_for: Any, db: Any) -> None:
