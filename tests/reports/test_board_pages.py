@@ -88,7 +88,7 @@ def test_charts_hold_the_analyses_numbers(exposure: ExposureReport) -> None:
     assert site["ttr"] == [12.0]
     shares = country_exposure(exposure.products)
     assert charts["countries"].data["values"] == list(shares.values())
-    assert [x["en"] for x in charts["countries"].data["labels"]][0] == "China"
+    assert next(x["en"] for x in charts["countries"].data["labels"]) == "China"
     assert charts["maturity"].data["values"] == [2.25, 3.5]
 
 
@@ -113,7 +113,10 @@ def test_changes_since_the_previous_report(exposure: ExposureReport) -> None:
     board = _board(exposure, previous=previous)
     kinds = {c.kind: c for c in board.changes}  # type: ignore[attr-defined]
     assert set(kinds) >= {"same_data", "new_spof", "gone_spof", "figure", "action_closed"}
-    assert "旧工場" in kinds["gone_spof"].text["ja"] and "old action" in kinds["action_closed"].text["en"]
+    assert (
+        "旧工場" in kinds["gone_spof"].text["ja"]
+        and "old action" in kinds["action_closed"].text["en"]
+    )
     assert compare(first.to_json(), first)[-1].kind == "unchanged"  # type: ignore[attr-defined]
 
 

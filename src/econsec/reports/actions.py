@@ -39,7 +39,7 @@ def _tag(tag: str, lang: str) -> str:
 def _worst(ranked: Sequence[RankedLoss]) -> RankedLoss | None:
     """The swept site with the largest margin lost before recovery."""
     timed = [r for r in ranked if r.swept and r.value_at_risk is not None]
-    return max(timed, key=lambda r: (r.value_at_risk or 0.0), default=None)
+    return max(timed, key=lambda r: r.value_at_risk or 0.0, default=None)
 
 
 def _site_action(r: RankedLoss, cur: str) -> Action:
@@ -120,7 +120,9 @@ def recommend(
         ranked = rank_losses(report.losses.get("site", []), [], cur)
 
     # 1. Outside sites whose loss alone stops products: qualify an alternative source.
-    outside = [r for r in ranked if r.loss.element_id not in own and _f(r.loss.revenue_per_week) > 0]
+    outside = [
+        r for r in ranked if r.loss.element_id not in own and _f(r.loss.revenue_per_week) > 0
+    ]
     out.extend(_site_action(r, cur) for r in outside[:SPOF_ACTIONS])
 
     # 2. Critical items with one qualified source: second-source them, grouped by the sole

@@ -165,7 +165,9 @@ def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str
             id="worst_rei",
             label=both("reports.fig.worst_rei"),
             value=float(row.get("rei") or 0.0),
-            display=same(f"{site_name.get(row['id'], row['id'])} · REI {float(row.get('rei') or 0):.2f}"),
+            display=same(
+                f"{site_name.get(row['id'], row['id'])} · REI {float(row.get('rei') or 0):.2f}"
+            ),
             reasons=[
                 both(
                     "reports.reason.rei_sweep",
@@ -433,8 +435,12 @@ def assemble(
                 col("input_share", PCT),
             ],
             rows=[
-                [names.get(p.site_id, p.site_id), p.item_name, _category_label(tag, mineral),
-                 share]  # fmt: skip
+                [
+                    names.get(p.site_id, p.site_id),
+                    p.item_name,
+                    _category_label(tag, mineral),
+                    share,
+                ]
                 for p in report.products[:top]
                 for tag, share, mineral in sorted(
                     [
@@ -575,7 +581,9 @@ def assemble(
         [
             *rules.scenario_findings(with_products, cur),
             rules.site_finding(ranked, cur),
-            rules.country_finding(report.losses.get("country", []), home, len(report.products), cur),
+            rules.country_finding(
+                report.losses.get("country", []), home, len(report.products), cur
+            ),
             rules.critical_finding(len(critical), sum(1 for x in critical if x[5])),
             rules.maturity_finding(areas),
         ]

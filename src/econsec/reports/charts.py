@@ -30,7 +30,9 @@ def scenarios_that_matter(lines: Sequence[ScenarioLine]) -> list[ScenarioLine]:
     return (material or ranked[:1])[:SCENARIO_CHARTS]
 
 
-def product_tts_chart(index: int, line: ScenarioLine, products: Sequence[Mapping[str, Any]]) -> Chart:
+def product_tts_chart(
+    index: int, line: ScenarioLine, products: Sequence[Mapping[str, Any]]
+) -> Chart:
     """Per product: its time to survive (None: unlimited) against the scenario's recovery."""
     rows = [p for p in products if p.get("tts_applies", True)]
     # Shortest cover first: the products that stop first are what the board must see.
@@ -81,9 +83,7 @@ def site_cover_chart(ranked: Sequence[RankedLoss]) -> Chart | None:
 
 
 def _site_label(r: RankedLoss) -> Bilingual:
-    return {
-        lang: f"{r.loss.name} ({country_label(r.loss.country, lang)})" for lang in LANGUAGES
-    }
+    return {lang: f"{r.loss.name} ({country_label(r.loss.country, lang)})" for lang in LANGUAGES}
 
 
 def country_chart(shares: Mapping[str, float]) -> Chart | None:

@@ -66,7 +66,9 @@ def draw(chart: Chart, lang: str, width: float) -> Drawing:
     return _placeholder(chart, lang, width)
 
 
-def _frame(chart: Chart, lang: str, width: float, rows: int, row_h: float, legend: bool) -> tuple[Drawing, float]:
+def _frame(
+    chart: Chart, lang: str, width: float, rows: int, row_h: float, legend: bool
+) -> tuple[Drawing, float]:
     font = _font()
     top = TITLE_SIZE + 6 + (FONT_SIZE + 6 if legend else 0)
     height = top + rows * row_h + FONT_SIZE + 10
@@ -192,7 +194,9 @@ def chart_rows(chart: Chart, lang: str) -> tuple[list[str], list[list[Any]]]:
     if chart.kind == "tts_ttr":
         head = [t("reports.chart.label", lang), t("reports.chart.tts", lang),
                 t("reports.chart.ttr", lang)]  # fmt: skip
-        return head, [[lbl, s, r] for lbl, s, r in zip(labels, data["tts"], data["ttr"], strict=True)]
+        return head, [
+            [lbl, s, r] for lbl, s, r in zip(labels, data["tts"], data["ttr"], strict=True)
+        ]
     if chart.kind == "bar":
         head = [t("reports.chart.label", lang), data["unit"][lang]]
         return head, [[lbl, v] for lbl, v in zip(labels, data["values"], strict=True)]

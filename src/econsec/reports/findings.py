@@ -61,7 +61,9 @@ def scenario_findings(scenarios: Sequence[ScenarioProducts], currency: str) -> l
         ]  # fmt: skip
         if not stopping:
             continue
-        first = min(stopping, key=lambda p: (float(p["tts_weeks"]), -float(p.get("lost_margin") or 0)))
+        first = min(
+            stopping, key=lambda p: (float(p["tts_weeks"]), -float(p.get("lost_margin") or 0))
+        )
         out.append(
             Finding(
                 rule="scenario_product",

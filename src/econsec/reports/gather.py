@@ -103,8 +103,9 @@ def pending_acceptances() -> list[PendingAcceptance]:
     except (LookupError, DatabaseError):
         return []
     return [
-        PendingAcceptance(r.code, {"ja": r.title_ja or r.title_en, "en": r.title_en or r.title_ja},
-                          r.owner)  # fmt: skip
+        PendingAcceptance(
+            r.code, {"ja": r.title_ja or r.title_en, "en": r.title_en or r.title_ja}, r.owner
+        )
         for r in rows
     ]
 
@@ -190,8 +191,10 @@ def latest_assessment() -> Assessment | None:
         implementation=card.overall.implementation,
         maturity=card.overall.maturity,
         status=campaign.status,
-        areas=tuple(({"ja": n.get("ja") or n.get("en", ""), "en": n.get("en") or n.get("ja", "")}, m)
-                    for n, m in areas),  # fmt: skip
+        areas=tuple(
+            ({"ja": n.get("ja") or n.get("en", ""), "en": n.get("en") or n.get("ja", "")}, m)
+            for n, m in areas
+        ),
     )
 
 

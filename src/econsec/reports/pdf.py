@@ -146,8 +146,9 @@ def _styles(lang: str) -> dict[str, ParagraphStyle]:
         "num": ParagraphStyle("num", parent=base, fontSize=7.5, leading=10, alignment=2),
         "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=10, textColor=MUTED),
         "fig": ParagraphStyle("fig", parent=base, fontSize=16, leading=20, textColor=ACCENT),
-        "finding": ParagraphStyle("finding", parent=base, fontSize=11.5, leading=16,
-                                  spaceBefore=5, spaceAfter=1),  # fmt: skip
+        "finding": ParagraphStyle(
+            "finding", parent=base, fontSize=11.5, leading=16, spaceBefore=5, spaceAfter=1
+        ),
         "h2b": ParagraphStyle("h2b", parent=base, fontSize=9.5, leading=13, spaceBefore=3),
     }
 
@@ -231,7 +232,9 @@ def _charts(charts: list[Any], lang: str) -> list[Flowable]:
     return [grid]
 
 
-def _section(section: Section, lang: str, cur: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _section(
+    section: Section, lang: str, cur: str, st: dict[str, ParagraphStyle]
+) -> list[Flowable]:
     out: list[Flowable] = [_p(section.title[lang], st["h1"])]
     out.extend(_p(x[lang], st["base"]) for x in section.paragraphs)
     out.extend(_charts(list(section.charts), lang))
@@ -253,9 +256,9 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
         ),
         _p(t("reports.section.findings", lang), st["h1"]),
     ]
-    for i, f in enumerate(report.findings, start=1):
-        story.append(KeepTogether([_p(f"{i}. {f.text[lang]}", st["finding"]),
-                                   _p(f.meaning[lang], st["note"])]))  # fmt: skip
+    for i, finding in enumerate(report.findings, start=1):
+        story.append(KeepTogether([_p(f"{i}. {finding.text[lang]}", st["finding"]),
+                                   _p(finding.meaning[lang], st["note"])]))  # fmt: skip
     if report.decisions:
         story.append(_p(t("reports.section.decisions", lang), st["h1"]))
         for d in report.decisions:
@@ -307,6 +310,7 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
     if report.notes:
         story.append(_p(t("reports.section.notes", lang), st["h2"]))
         story.extend(_p("・" + n[lang], st["note"]) for n in report.notes[:10])
+
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(FONT_NAME, 7)

@@ -32,7 +32,6 @@ def board_report_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
     from econsec.reports.gather import build_board_report
     from econsec.reports.pdf import board_pdf
     from econsec.reports.xlsx import board_workbook
-
     from econsec.web.models import Job
 
     # Each report is stored on its job with its data version; the next one compares with it.

@@ -80,8 +80,7 @@ def report(request: HttpRequest, job_id: int) -> HttpResponse:
             ],
             "countries": bars(shares),
             "charts": [
-                {"id": c.id, "uri": svg_data_uri(c, lang), "alt": c.alt[lang]}
-                for c in board.charts
+                {"id": c.id, "uri": svg_data_uri(c, lang), "alt": c.alt[lang]} for c in board.charts
             ],
         },
     )
