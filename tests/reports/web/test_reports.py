@@ -98,3 +98,18 @@ def test_viewer_cannot_generate(client_for: Any, db: Any) -> None:
     assert client_for("viewer").post(reverse("web:report_generate")).status_code == 403
     page = client_for("viewer").get(reverse("web:reports")).content.decode()
     assert 'data-testid="report-generate"' not in page
+
+
+def test_second_report_shows_changes_since_the_first(client_for: Any, analysed_chain: Any) -> None:  # noqa: F811
+    first = _produce(client_for("analyst"))
+    second = _produce(client_for("analyst"))
+    assert first.status == second.status == Job.Status.SUCCEEDED
+    changes = [c["kind"] for c in second.result["report"]["changes"]]
+    assert [c["kind"] for c in first.result["report"]["changes"]] == ["first"]
+    assert changes == ["same_data", "unchanged"]
+    assert second.result["report"]["schema"] == 2
+    client = client_for("viewer")
+    client.post(reverse("web:set_language"), {"language": "ja"})
+    html = client.get(second.result_url).content.decode()
+    assert "前回の報告からの変化" in html and "同じデータ版" in html
+    assert 'data-testid="chart-countries"' in html and "data:image/svg+xml;base64," in html
