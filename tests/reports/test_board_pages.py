@@ -131,6 +131,9 @@ def test_pdf_html_xlsx_agree(exposure: ExposureReport, lang: str) -> None:
     # Pages 2-3 carry the charts as vector drawings (paths), not as text tables.
     assert b"re" in reader.pages[1].get_contents().get_data()
     text = "".join(p.extract_text() for p in reader.pages)
+    # Places by name, not by code: the supplier SUP is called by its (hostile) name. (S4 is
+    # named in the fixture's own product reason, as the analysis would name a site.)
+    assert EVIL in text and "SUP" not in text
     if lang == "ja":
         for slug in ("permanent-magnets", "urn:econsec", "semiconductors"):
             assert slug not in text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from econsec.exposure.ranking import RankedLoss, rank_losses
-from econsec.exposure.results import ExposureReport, ProductResult
+from econsec.exposure.results import ExposureReport, ProductResult, Reason
 from econsec.i18n import LANGUAGES, t
 from econsec.reference.labels import category_label, country_label, mineral_label, tag_label
 from econsec.reports import charts as charting
@@ -134,7 +134,17 @@ def _sweep_rows(sweep: Mapping[str, Any] | None, by: str) -> list[Mapping[str, A
     return list(sweep.get("rows") or [])
 
 
-def _ranked_row(r: RankedLoss, kind_label: Bilingual) -> list[Any]:
+def _named(reason: Reason, names: Mapping[str, str]) -> Reason:
+    """``reason`` with the site it compares against named, not coded."""
+    other = reason.params.get("other")
+    if isinstance(other, str) and other in names:
+        return Reason(reason.code, {**reason.params, "other": names[other]}, reason.points)
+    return reason
+
+
+def _ranked_row(
+    r: RankedLoss, kind_label: Bilingual, names: Mapping[str, str] | None = None
+) -> list[Any]:
     e = r.loss
     cover: Bilingual | None = None
     if r.swept:
@@ -143,7 +153,8 @@ def _ranked_row(r: RankedLoss, kind_label: Bilingual) -> list[Any]:
             tts="∞" if r.tts_weeks is None else f"{r.tts_weeks:.1f}",
             ttr="—" if r.ttr_weeks is None else f"{r.ttr_weeks:g}",
         )
-    why = {lang: " ".join(x.text(lang) for x in r.reasons) for lang in LANGUAGES}
+    why = {lang: " ".join(_named(x, names or {}).text(lang) for x in r.reasons)
+           for lang in LANGUAGES}  # fmt: skip
     return [kind_label, e.name, _country(e.country), len(e.products), e.margin_per_week,
             cover, r.value_at_risk, why]  # fmt: skip
 
@@ -158,7 +169,7 @@ def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str
         if ranked and ranked[0].swept:
             row = next((r for r in sweep["rows"] if r["id"] == ranked[0].loss.element_id), row)
         why = [
-            {lang: x.text(lang) for lang in LANGUAGES}
+            {lang: _named(x, site_name).text(lang) for lang in LANGUAGES}
             for x in (ranked[0].reasons if ranked and ranked[0].swept else ())
         ]
         return Figure(
@@ -303,7 +314,7 @@ def assemble(
     # Sites ranked by time against recovery and value at risk (exposure/ranking.py); the
     # organisations keep their structural order (the sweep disrupts sites).
     ranked = rank_losses(report.losses.get("site", []), _sweep_rows(sweep, "site"), cur)
-    spof_rows = [_ranked_row(r, both("exposure.kind.site")) for r in ranked[:top]]
+    spof_rows = [_ranked_row(r, both("exposure.kind.site"), names) for r in ranked[:top]]
     spof_rows += [
         _ranked_row(r, both("exposure.kind.org"))
         for r in rank_losses(report.losses.get("org", [])[: max(5, top // 3)], [], cur)
