@@ -180,8 +180,9 @@ def latest_assessment() -> Assessment | None:
     if campaign is None:
         return None
     framework, card = campaign_scorecard(campaign)
+    # Each area's name in both languages (Text.get falls back when one is missing).
     areas = tuple(
-        (area.name.as_dict() | {}, card.areas[area.id].maturity)
+        ({"ja": area.name.get("ja"), "en": area.name.get("en")}, card.areas[area.id].maturity)
         for area in framework.areas
         if area.id in card.areas
     )
@@ -191,10 +192,7 @@ def latest_assessment() -> Assessment | None:
         implementation=card.overall.implementation,
         maturity=card.overall.maturity,
         status=campaign.status,
-        areas=tuple(
-            ({"ja": n.get("ja") or n.get("en", ""), "en": n.get("en") or n.get("ja", "")}, m)
-            for n, m in areas
-        ),
+        areas=areas,
     )
 
 
