@@ -61,12 +61,14 @@ def test_actions_are_derived_from_the_figures(exposure: ExposureReport) -> None:
     board = assemble(exposure, item_tags=ITEM_TAGS, home={"JP"})
     figures = [a.figure for a in board.actions]
     assert figures == sorted(figures, reverse=True)
-    # CN stops ¥400/week; S4 alone and SUP (sole source of the magnet) ¥300/week each.
-    assert figures == [400.0, 300.0, 300.0]
+    # No sweep stored, so no time: ranked by margin per week at stake. CN stops ¥40/week;
+    # S4 alone and SUP (sole source of the magnet) ¥30/week each.
+    assert figures == [40.0, 30.0, 30.0]
+    assert not any(a.timed for a in board.actions)
     texts = [a.text["en"] for a in board.actions]
-    assert "CN" in texts[0] and "¥400/week" in texts[0]
-    assert any("部材 MAG (MAG)" in t and "¥300/week" in t for t in texts)
-    assert any("S4" in t for t in texts)
+    assert "China" in texts[0] and "¥40/week" in board.actions[0].basis["en"]
+    assert any("部材 MAG" in t and "Permanent magnets" in t for t in texts)
+    assert {a.key for a in board.actions} == {"country:CN", "site:S4", "supplier:SUP"}
     actions = board.table("actions")
     assert actions is not None and [r[0] for r in actions.rows] == [1, 2, 3]
 
@@ -95,9 +97,9 @@ def test_scenarios_sweep_and_assessment(exposure: ExposureReport) -> None:
     assert figs["assessment"].value == 0.625 and figs["assessment"].display["en"] == "62%"
     assert "2.5 / 4" in figs["assessment"].reasons[0]["en"]
     assert board.scenarios_missing is None
-    # The material scenario: gap 10 - 4 = 6 weeks, ¥600 margin → ¥100/week.
+    # The material scenario: gap 10 - 4 = 6 weeks; ranked by the ¥600 of margin it loses.
     scen = [a for a in board.actions if "Strait" in a.text["en"]]
-    assert len(scen) == 1 and scen[0].figure == pytest.approx(100.0)
+    assert len(scen) == 1 and scen[0].figure == pytest.approx(600.0) and scen[0].timed
     assert "6.0-week" in scen[0].text["en"]
     table = board.table("scenarios")
     assert table is not None and table.rows[1][2] is None  # survives indefinitely
@@ -119,4 +121,4 @@ def test_locale_formats() -> None:
 
 def test_own_sites_get_no_sourcing_action(exposure: ExposureReport) -> None:
     board = assemble(exposure, item_tags=ITEM_TAGS, home={"JP"}, own={"S4", "SUP"})
-    assert [a.figure for a in board.actions] == [400.0]  # only the country action is left
+    assert [a.figure for a in board.actions] == [40.0]  # only the country action is left

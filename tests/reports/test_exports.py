@@ -105,4 +105,6 @@ def test_demo_report_pages_render_to_images(tmp_path: Path) -> None:
                        check=True)  # fmt: skip
         pages = sorted(OUT.glob(f"demo-board-{lang}-*.png"))
         assert len(pages) >= 3
-        assert all(p.stat().st_size > 10_000 for p in pages)  # not blank
+        # Not blank: page 2 holds a single chart here (no stress results or assessment).
+        assert all(p.stat().st_size > 5_000 for p in pages)
+        assert len(board.findings) <= 5

@@ -1,7 +1,11 @@
 """Recommended actions, each derived from a figure of the analysis (never canned text).
 
-Every action names what to do, the money per week it protects, and the figures it rests on, so
-a board member can check it against the tables. Actions are ranked by that money.
+Actions are ranked by time-based risk, not by the structural figure (which is the same
+all-or-nothing amount for every site that stops the whole range): the margin lost before
+recovery where a stress result gives the time — the site sweep for a site, its organisation and
+its country, the scenario for a scenario — and only then, below every timed action, by the
+margin per week at stake. Every action names what to do, its risk and the figures it rests on,
+by name, so a board member can check it against the appendix.
 """
 
 from __future__ import annotations
@@ -9,9 +13,12 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 
-from econsec.exposure.results import ExposureReport
+from econsec.exposure.ranking import RankedLoss
+from econsec.exposure.results import ElementLoss, ExposureReport
+from econsec.i18n import LANGUAGES
+from econsec.reference.labels import category_label, country_label, tag_label
 from econsec.reports.model import Action, ScenarioLine
-from econsec.reports.text import Money, Num, both
+from econsec.reports.text import Bilingual, Money, Num, both
 
 MAX_ACTIONS = 8
 SPOF_ACTIONS = 3
@@ -19,6 +26,70 @@ SPOF_ACTIONS = 3
 
 def _f(x: float) -> float:
     return x if math.isfinite(x) else 0.0
+
+
+def _country(code: str) -> Bilingual:
+    return {lang: country_label(code, lang) for lang in LANGUAGES}
+
+
+def _tag(tag: str, lang: str) -> str:
+    return category_label(tag, lang) if tag.startswith("urn:") else tag_label(tag, lang)
+
+
+def _worst(ranked: Sequence[RankedLoss]) -> RankedLoss | None:
+    """The swept site with the largest margin lost before recovery."""
+    timed = [r for r in ranked if r.swept and r.value_at_risk is not None]
+    return max(timed, key=lambda r: r.value_at_risk or 0.0, default=None)
+
+
+def _site_action(r: RankedLoss, cur: str) -> Action:
+    e = r.loss
+    site = {lang: f"{e.name} ({country_label(e.country, lang)})" for lang in LANGUAGES}
+    if r.swept and r.value_at_risk is not None:
+        return Action(
+            text=both("reports.action.spof_site", site=site),
+            figure=r.value_at_risk,
+            basis=both(
+                "reports.basis.spof_site_timed",
+                tts=both("reports.weeks.unlimited") if r.tts_weeks is None else Num(r.tts_weeks, 1),
+                ttr=Num(r.ttr_weeks or 0.0, 0),
+                products=len(e.products),
+                var=Money(r.value_at_risk, cur),
+            ),
+            key=f"site:{e.element_id}",
+            timed=True,
+        )
+    return Action(
+        text=both("reports.action.spof_site", site=site),
+        figure=_f(e.margin_per_week),
+        basis=both(
+            "reports.basis.spof_site",
+            products=len(e.products),
+            margin=Money(e.margin_per_week, cur),
+        ),
+        key=f"site:{e.element_id}",
+    )
+
+
+def _timed_or_weekly(
+    sites: Sequence[RankedLoss], loss: ElementLoss, cur: str, key: str
+) -> tuple[float, bool, Bilingual]:
+    """An organisation's or country's risk: at least its worst swept site's margin lost before
+    recovery, else its margin per week (the basis says which)."""
+    worst = _worst(sites)
+    if worst is not None:
+        return (
+            float(worst.value_at_risk or 0.0),
+            True,
+            both(f"reports.basis.{key}_timed", site=worst.loss.name,
+                 var=Money(worst.value_at_risk or 0.0, cur), products=len(loss.products)),
+        )  # fmt: skip
+    return (
+        _f(loss.margin_per_week),
+        False,
+        both(f"reports.basis.{key}", products=len(loss.products),
+             margin=Money(loss.margin_per_week, cur)),
+    )  # fmt: skip
 
 
 def recommend(
@@ -29,66 +100,65 @@ def recommend(
     scenarios: Sequence[ScenarioLine],
     currency: str,
     own: Collection[str] = (),
+    ranked: Sequence[RankedLoss] = (),
+    site_org: Mapping[str, str] | None = None,
 ) -> list[Action]:
-    """Actions for the weakest points of ``report`` and the material scenarios, best first.
+    """Actions for the weakest points of ``report`` and the material scenarios, most urgent
+    first.
 
-    ``own``: our own site and organisation ids (their loss is a continuity matter, not sourcing).
+    ``own``: our own site and organisation ids (their loss is a continuity matter, not
+    sourcing). ``ranked``: the sites ranked by time (``exposure.ranking.rank_losses``).
+    ``site_org``: site id → organisation id, to give an organisation its sites' times.
     """
     cur = currency
     out: list[Action] = []
+    site_org = site_org or {}
     org_loss = {e.element_id: e for e in report.losses.get("org", [])}
+    if not ranked:
+        from econsec.exposure.ranking import rank_losses
+
+        ranked = rank_losses(report.losses.get("site", []), [], cur)
 
     # 1. Outside sites whose loss alone stops products: qualify an alternative source.
-    outside = [e for e in report.losses.get("site", []) if e.element_id not in own]
-    for e in outside[:SPOF_ACTIONS]:
-        if _f(e.revenue_per_week) <= 0:
+    outside = [
+        r for r in ranked if r.loss.element_id not in own and _f(r.loss.revenue_per_week) > 0
+    ]
+    out.extend(_site_action(r, cur) for r in outside[:SPOF_ACTIONS])
+
+    # 2. Critical items with one qualified source: second-source them, grouped by the sole
+    # supplier organisation.
+    by_supplier: dict[str, list[tuple[str, str, Sequence[str]]]] = {}
+    for row in report.items:
+        tags = item_tags.get(row.item_id, ())
+        if row.single_source and tags:
+            by_supplier.setdefault(row.top_supplier, []).append((row.item_id, row.item_name, tags))
+    for supplier, items in by_supplier.items():
+        loss = org_loss.get(supplier) if supplier not in own else None
+        if loss is None or _f(loss.revenue_per_week) <= 0:
             continue
+        names = ", ".join(name for _, name, _ in items[:3])
+        if len(items) > 3:
+            names += f" (+{len(items) - 3})"
+        labels = sorted({tag for _, _, ts in items for tag in ts})
+        figure, timed, basis = _timed_or_weekly(
+            [r for r in ranked if site_org.get(r.loss.element_id) == supplier], loss, cur,
+            "second_source",
+        )  # fmt: skip
         out.append(
             Action(
                 text=both(
-                    "reports.action.spof_site",
-                    site=f"{e.name} ({e.element_id}, {e.country})",
-                    revenue=Money(e.revenue_per_week, cur),
+                    "reports.action.second_source",
+                    item=names,
+                    supplier=loss.name,
+                    categories={
+                        lang: ", ".join(dict.fromkeys(_tag(x, lang) for x in labels))
+                        for lang in LANGUAGES
+                    },
                 ),
-                figure=_f(e.revenue_per_week),
-                basis=both(
-                    "reports.basis.spof_site",
-                    products=len(e.products),
-                    revenue=Money(e.revenue_per_week, cur),
-                    margin=Money(e.margin_per_week, cur),
-                ),
-            )
-        )
-
-    # 2. Critical items with one qualified source: second-source them. The money is what the
-    # sole supplier organisation's loss stops (the loss table of organisations).
-    by_supplier: dict[str, list[tuple[str, str, Sequence[str], str]]] = {}
-    for r in report.items:
-        tags = item_tags.get(r.item_id, ())
-        if r.single_source and tags:
-            by_supplier.setdefault(r.top_supplier, []).append(
-                (r.item_id, r.item_name, tags, r.top_country)
-            )
-    for supplier, items in by_supplier.items():
-        loss = org_loss.get(supplier) if supplier not in own else None
-        revenue = _f(loss.revenue_per_week) if loss else 0.0
-        if loss is None or revenue <= 0:
-            continue
-        names = ", ".join(f"{name} ({item})" for item, name, _, _ in items[:3])
-        if len(items) > 3:
-            names += f" (+{len(items) - 3})"
-        tags = sorted({t.rsplit(":", 1)[-1] for _, _, ts, _ in items for t in ts})
-        out.append(
-            Action(
-                text=both("reports.action.second_source", item=names, revenue=Money(revenue, cur)),
-                figure=revenue,
-                basis=both(
-                    "reports.basis.second_source",
-                    tags=", ".join(tags),
-                    supplier=f"{loss.name} ({supplier})",
-                    country=items[0][3],
-                    products=len(loss.products),
-                ),
+                figure=figure,
+                basis=basis,
+                key=f"supplier:{supplier}",
+                timed=timed,
             )
         )
 
@@ -96,20 +166,16 @@ def recommend(
     for e in report.losses.get("country", []):
         if e.element_id in home or _f(e.revenue_per_week) <= 0:
             continue
+        figure, timed, basis = _timed_or_weekly(
+            [r for r in ranked if r.loss.country == e.element_id], e, cur, "country"
+        )
         out.append(
             Action(
-                text=both(
-                    "reports.action.country",
-                    country=e.element_id,
-                    revenue=Money(e.revenue_per_week, cur),
-                ),
-                figure=_f(e.revenue_per_week),
-                basis=both(
-                    "reports.basis.country",
-                    country=e.element_id,
-                    products=len(e.products),
-                    nodes=e.nodes_lost,
-                ),
+                text=both("reports.action.country", country=_country(e.element_id)),
+                figure=figure,
+                basis=basis,
+                key=f"country:{e.element_id}",
+                timed=timed,
             )
         )
         break
@@ -119,24 +185,20 @@ def recommend(
         if not s.material or s.tts_weeks is None or s.ttr_weeks is None:
             continue
         gap = max(0.0, s.ttr_weeks - s.tts_weeks)
-        weekly = s.lost_margin / gap if gap > 0 else s.lost_margin
         out.append(
             Action(
-                text=both(
-                    "reports.action.scenario",
-                    name=s.name,
-                    gap=Num(gap, 1),
-                    margin=Money(s.lost_margin, cur),
-                ),
-                figure=weekly,
+                text=both("reports.action.scenario", name=s.name, gap=Num(gap, 1)),
+                figure=s.lost_margin,
                 basis=both(
                     "reports.basis.scenario",
                     tts=Num(s.tts_weeks, 1),
                     ttr=Num(s.ttr_weeks, 1),
                     revenue=Money(s.lost_revenue, cur),
-                    weekly=Money(weekly, cur),
+                    margin=Money(s.lost_margin, cur),
                 ),
+                key=f"scenario:{s.name.get('en', '')}",
+                timed=True,
             )
         )
-    out.sort(key=lambda a: -a.figure)
+    out.sort(key=lambda a: (not a.timed, -a.figure))
     return out[:MAX_ACTIONS]

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from econsec.exposure.ranking import RankedLoss, rank_losses
-from econsec.exposure.results import ExposureReport, ProductResult
+from econsec.exposure.results import ExposureReport, ProductResult, Reason
 from econsec.i18n import LANGUAGES, t
 from econsec.reference.labels import category_label, country_label, mineral_label, tag_label
+from econsec.reports import charts as charting
+from econsec.reports import findings as rules
 from econsec.reports.actions import recommend
+from econsec.reports.changes import compare, report_index
+from econsec.reports.decisions import PendingAcceptance, decisions
 from econsec.reports.model import (
     BI,
-    CODE,
     MONEY,
     NUM,
     PCT,
@@ -47,6 +50,7 @@ class Assessment:
     implementation: float | None  # 0..1
     maturity: float | None  # 0..4
     status: str
+    areas: tuple[tuple[Bilingual, float | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,23 @@ def single_source_critical(
     return rows
 
 
+def _country(code: str) -> Bilingual:
+    return {lang: country_label(code, lang) for lang in LANGUAGES}
+
+
+def _country_named(name: str, country: str) -> Bilingual:
+    return {lang: f"{name} ({country_label(country, lang)})" for lang in LANGUAGES}
+
+
 def _finite(x: float) -> float:
     return x if math.isfinite(x) else 0.0
 
 
 def _tags_label(tags: Sequence[str]) -> Bilingual:
-    return {lang: ", ".join(tag_label(x, lang) for x in tags) for lang in LANGUAGES}
+    def name(tag: str, lang: str) -> str:
+        return category_label(tag, lang) if tag.startswith("urn:") else tag_label(tag, lang)
+
+    return {lang: ", ".join(dict.fromkeys(name(x, lang) for x in tags)) for lang in LANGUAGES}
 
 
 def _category_label(key: str, mineral: bool) -> Bilingual:
@@ -119,7 +134,17 @@ def _sweep_rows(sweep: Mapping[str, Any] | None, by: str) -> list[Mapping[str, A
     return list(sweep.get("rows") or [])
 
 
-def _ranked_row(r: RankedLoss, kind_label: Bilingual) -> list[Any]:
+def _named(reason: Reason, names: Mapping[str, str]) -> Reason:
+    """``reason`` with the site it compares against named, not coded."""
+    other = reason.params.get("other")
+    if isinstance(other, str) and other in names:
+        return Reason(reason.code, {**reason.params, "other": names[other]}, reason.points)
+    return reason
+
+
+def _ranked_row(
+    r: RankedLoss, kind_label: Bilingual, names: Mapping[str, str] | None = None
+) -> list[Any]:
     e = r.loss
     cover: Bilingual | None = None
     if r.swept:
@@ -128,12 +153,14 @@ def _ranked_row(r: RankedLoss, kind_label: Bilingual) -> list[Any]:
             tts="∞" if r.tts_weeks is None else f"{r.tts_weeks:.1f}",
             ttr="—" if r.ttr_weeks is None else f"{r.ttr_weeks:g}",
         )
-    why = {lang: " ".join(x.text(lang) for x in r.reasons) for lang in LANGUAGES}
-    return [kind_label, e.element_id, e.name, e.country, len(e.products), e.margin_per_week,
+    why = {lang: " ".join(_named(x, names or {}).text(lang) for x in r.reasons)
+           for lang in LANGUAGES}  # fmt: skip
+    return [kind_label, e.name, _country(e.country), len(e.products), e.margin_per_week,
             cover, r.value_at_risk, why]  # fmt: skip
 
 
 def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str) -> Figure | None:
+    site_name = {e.element_id: e.name for e in report.losses.get("site", [])}
     if sweep and sweep.get("rows"):
         row = sweep["rows"][0]
         # The headline and the top of the single-point-of-failure table agree: both rank by
@@ -142,18 +169,20 @@ def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str
         if ranked and ranked[0].swept:
             row = next((r for r in sweep["rows"] if r["id"] == ranked[0].loss.element_id), row)
         why = [
-            {lang: x.text(lang) for lang in LANGUAGES}
+            {lang: _named(x, site_name).text(lang) for lang in LANGUAGES}
             for x in (ranked[0].reasons if ranked and ranked[0].swept else ())
         ]
         return Figure(
             id="worst_rei",
             label=both("reports.fig.worst_rei"),
             value=float(row.get("rei") or 0.0),
-            display=same(f"{row['id']} · REI {float(row.get('rei') or 0):.2f}"),
+            display=same(
+                f"{site_name.get(row['id'], row['id'])} · REI {float(row.get('rei') or 0):.2f}"
+            ),
             reasons=[
                 both(
                     "reports.reason.rei_sweep",
-                    site=row["id"],
+                    site=site_name.get(row["id"], row["id"]),
                     margin=Money(float(row.get("lost_margin") or 0), cur),
                     ttr=Num(float(row.get("ttr_weeks") or 0), 0),
                     entities=int(sweep.get("entities", len(sweep["rows"]))),
@@ -171,11 +200,11 @@ def _worst_rei(report: ExposureReport, sweep: Mapping[str, Any] | None, cur: str
         id="worst_rei",
         label=both("reports.fig.worst_rei_structural"),
         value=_finite(top.margin_per_week) / worst,
-        display=same(f"{top.element_id} · {_finite(top.margin_per_week) / worst:.2f}"),
+        display=same(f"{top.name} · {_finite(top.margin_per_week) / worst:.2f}"),
         reasons=[
             both(
                 "reports.reason.rei_structural",
-                site=f"{top.name} ({top.element_id}, {top.country})",
+                site=_country_named(top.name, top.country),
                 products=len(top.products),
                 margin=Money(top.margin_per_week, cur),
             )
@@ -195,9 +224,22 @@ def assemble(
     created_at: str = "",
     top: int = TOP_ROWS,
     own: Collection[str] = (),
+    site_names: Mapping[str, str] | None = None,
+    site_org: Mapping[str, str] | None = None,
+    pending: Sequence[PendingAcceptance] = (),
+    previous: Mapping[str, Any] | None = None,
 ) -> BoardReport:
-    """The board report of ``report``'s data version (see decision 0080 for definitions)."""
+    """The board report of ``report``'s data version (see decisions 0080 and 0140).
+
+    ``site_names`` and ``site_org`` (site id → name / organisation id) let the report speak of
+    places by name; ``pending`` are register entries awaiting acceptance; ``previous`` is the
+    last stored report (JSON) to compare with.
+    """
     cur = report.currency
+    names: dict[str, str] = {e.element_id: e.name for e in report.losses.get("site", [])}
+    names.update(site_names or {})
+    org_names: dict[str, str] = {e.element_id: e.name for e in report.losses.get("org", [])}
+    org_names.update({s.org_id: s.name for s in report.suppliers})
     figures: list[Figure] = []
     tables: list[Table] = []
 
@@ -217,7 +259,7 @@ def assemble(
         reasons.append(
             both(
                 "reports.reason.lowest_score",
-                product=f"{worst.item_name} ({worst.site_id}/{worst.item_id})",
+                product=f"{worst.item_name} ({names.get(worst.site_id, worst.site_id)})",
                 score=Num(worst.score, 0),
                 why=_reason_text(worst),
             )
@@ -237,20 +279,18 @@ def assemble(
             id="products",
             title=both("reports.table.products"),
             columns=[
-                col("site", CODE),
-                col("item", CODE),
+                col("site"),
                 col("name"),
                 col("score", SCORE),
                 col("revenue", MONEY),
                 col("margin", MONEY),
                 col("spof", NUM),
-                col("top_country"),
+                col("top_country", BI),
                 col("reasons", BI),
             ],
             rows=[
                 [
-                    p.site_id,
-                    p.item_id,
+                    names.get(p.site_id, p.site_id),
                     p.item_name,
                     p.score,
                     p.revenue_per_week,
@@ -260,7 +300,7 @@ def assemble(
                     joined(
                         [
                             {lang: f"−{r.points:g}: {r.text(lang)}" for lang in LANGUAGES}
-                            for r in p.reasons
+                            for r in p.reasons[:2]
                         ]
                     ),
                 ]
@@ -274,7 +314,7 @@ def assemble(
     # Sites ranked by time against recovery and value at risk (exposure/ranking.py); the
     # organisations keep their structural order (the sweep disrupts sites).
     ranked = rank_losses(report.losses.get("site", []), _sweep_rows(sweep, "site"), cur)
-    spof_rows = [_ranked_row(r, both("exposure.kind.site")) for r in ranked[:top]]
+    spof_rows = [_ranked_row(r, both("exposure.kind.site"), names) for r in ranked[:top]]
     spof_rows += [
         _ranked_row(r, both("exposure.kind.org"))
         for r in rank_losses(report.losses.get("org", [])[: max(5, top // 3)], [], cur)
@@ -285,9 +325,8 @@ def assemble(
             title=both("reports.table.spof"),
             columns=[
                 col("kind", BI),
-                col("element", CODE),
                 col("name"),
-                col("country", CODE),
+                col("country", BI),
                 col("products_stopped", NUM),
                 col("margin", MONEY),
                 col("cover_recovery", BI),
@@ -333,17 +372,17 @@ def assemble(
             id="countries",
             title=both("reports.table.countries"),
             columns=[
-                col("country", CODE),
+                col("country", BI),
                 col("input_share", PCT),
-                col("home"),
+                col("home", BI),
                 col("products_stopped", NUM),
                 col("revenue", MONEY),
             ],
             rows=[
                 [
-                    c,
+                    _country(c),
                     s,
-                    "✓" if c in home else "",
+                    both("reports.yes" if c in home else "reports.no"),
                     len(by_country[c].products) if c in by_country else 0,
                     by_country[c].revenue_per_week if c in by_country else 0.0,
                 ]
@@ -377,23 +416,21 @@ def assemble(
             id="critical",
             title=both("reports.table.critical"),
             columns=[
-                col("item", CODE),
                 col("name"),
                 col("tags", BI),
-                col("supplier", CODE),
-                col("country", CODE),
+                col("supplier"),
+                col("country", BI),
                 col("sole", BI),
             ],
             rows=[
                 [
-                    i,
                     n,
                     _tags_label(tags),
-                    sup,
-                    cty,
+                    org_names.get(sup, sup),
+                    _country(cty),
                     both("reports.yes" if sole else "reports.no"),
                 ]
-                for i, n, tags, sup, cty, sole in critical[: top * 2]
+                for _, n, tags, sup, cty, sole in critical[:top]
             ],
             note=both("reports.note.critical"),
         )
@@ -403,14 +440,18 @@ def assemble(
             id="critical_exposure",
             title=both("reports.table.critical_exposure"),
             columns=[
-                col("site", CODE),
-                col("item", CODE),
+                col("site"),
                 col("name"),
                 col("category", BI),
                 col("input_share", PCT),
             ],
             rows=[
-                [p.site_id, p.item_id, p.item_name, _category_label(tag, mineral), share]
+                [
+                    names.get(p.site_id, p.site_id),
+                    p.item_name,
+                    _category_label(tag, mineral),
+                    share,
+                ]
                 for p in report.products[:top]
                 for tag, share, mineral in sorted(
                     [
@@ -428,18 +469,16 @@ def assemble(
             id="suppliers",
             title=both("reports.table.suppliers"),
             columns=[
-                col("org", CODE),
                 col("name"),
-                col("country", CODE),
+                col("country", BI),
                 col("single_slots", NUM),
                 col("products_stopped", NUM),
                 col("revenue", MONEY),
             ],
             rows=[
                 [
-                    s.org_id,
                     s.name,
-                    s.country,
+                    _country(s.country),
                     s.single_source_slots,
                     s.products_stopped,
                     s.revenue_at_risk_per_week,
@@ -525,8 +564,9 @@ def assemble(
         )
 
     actions = recommend(
-        report, item_tags=item_tags, home=home, scenarios=lines, currency=cur, own=own
-    )
+        report, item_tags=item_tags, home=home, scenarios=lines, currency=cur, own=own,
+        ranked=ranked, site_org=site_org,
+    )  # fmt: skip
     tables.append(
         Table(
             id="actions",
@@ -534,14 +574,42 @@ def assemble(
             columns=[
                 col("priority", NUM),
                 col("action", BI),
-                col("figure", MONEY),
+                col("risk", MONEY),
                 col("basis", BI),
             ],
             rows=[[i + 1, a.text, a.figure, a.basis] for i, a in enumerate(actions)],
         )
     )
     notes = [{lang: w.message(lang) for lang in LANGUAGES} for w in report.warnings]
-    return BoardReport(
+
+    # -- page 1 and the pictures ---------------------------------------------------------------
+    areas = list(assessment.areas) if assessment is not None else []
+    with_products = [
+        rules.ScenarioProducts(line, s.payload.get("products") or [])
+        for line, s in zip(lines, scenarios, strict=True)
+    ]
+    found = rules.select(
+        [
+            *rules.scenario_findings(with_products, cur),
+            rules.site_finding(ranked, cur),
+            rules.country_finding(
+                report.losses.get("country", []), home, len(report.products), cur
+            ),
+            rules.critical_finding(len(critical), sum(1 for x in critical if x[5])),
+            rules.maturity_finding(areas),
+        ]
+    )
+    pictures = [
+        *(
+            charting.product_tts_chart(i, x.line, x.products)
+            for i, x in enumerate(with_products)
+            if x.line in charting.scenarios_that_matter(lines) and x.products
+        ),
+        charting.site_cover_chart(ranked),
+        charting.country_chart(exposure),
+        charting.maturity_chart(areas),
+    ]
+    board = BoardReport(
         data_version=report.data_version,
         currency=cur,
         created_at=created_at,
@@ -551,7 +619,20 @@ def assemble(
         scenarios_missing=missing,
         actions=actions,
         notes=notes,
+        findings=found,
+        decisions=decisions(actions, found, pending, cur),
+        charts=[c for c in pictures if c is not None],
+        index={
+            "spof": {
+                e.element_id: e.name
+                for e in report.losses.get("site", [])
+                if e.element_id not in own
+            }
+        },
     )
+    board.changes = compare(previous, board)
+    board.index = report_index(board)
+    return board
 
 
 def _reason_text(p: ProductResult) -> Bilingual:
@@ -560,11 +641,11 @@ def _reason_text(p: ProductResult) -> Bilingual:
     return {lang: p.reasons[0].text(lang) for lang in LANGUAGES}
 
 
-def _top_foreign(p: ProductResult, home: Collection[str]) -> str:
+def _top_foreign(p: ProductResult, home: Collection[str]) -> Bilingual:
     for c, s in p.country_shares.items():
         if c not in home:
-            return f"{c} {s * 100:.0f}%"
-    return ""
+            return {lang: f"{country_label(c, lang)} {s * 100:.0f}%" for lang in LANGUAGES}
+    return same("")
 
 
 def _weeks(w: float | None) -> Bilingual:

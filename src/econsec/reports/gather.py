@@ -8,6 +8,7 @@ from typing import Any
 
 from econsec.exposure.results import ExposureReport
 from econsec.reports.assemble import Assessment, StoredScenario, assemble
+from econsec.reports.decisions import PendingAcceptance
 from econsec.reports.model import BoardReport, Section
 from econsec.reports.text import Bilingual, same
 
@@ -72,6 +73,41 @@ def own_ids() -> set[str]:
     sites = Site.objects.filter(organisation__kind="self").values_list("site_id", flat=True)
     orgs = Organisation.objects.filter(kind="self").values_list("org_id", flat=True)
     return {*sites, *orgs}
+
+
+def site_facts() -> tuple[dict[str, str], dict[str, str]]:
+    """Site id → name, and site id → organisation id."""
+    from econsec.valuechain.models import Site
+
+    names: dict[str, str] = {}
+    orgs: dict[str, str] = {}
+    rows = Site.objects.values_list("site_id", "name", "organisation__org_id")
+    for site_id, name, org in rows.iterator(chunk_size=2000):
+        names[site_id] = name or site_id
+        orgs[site_id] = org or ""
+    return names, orgs
+
+
+def pending_acceptances() -> list[PendingAcceptance]:
+    """Register entries whose owner asked for acceptance and nobody accepted yet."""
+    from django.apps import apps
+    from django.db import DatabaseError
+
+    try:
+        risk = apps.get_model("governance", "Risk")
+        rows = list(
+            risk.objects.filter(treatment="accept", accepted_by="")
+            .exclude(acceptance_requested_by="")
+            .order_by("code")[:5]
+        )
+    except (LookupError, DatabaseError):
+        return []
+    return [
+        PendingAcceptance(
+            r.code, {"ja": r.title_ja or r.title_en, "en": r.title_en or r.title_ja}, r.owner
+        )
+        for r in rows
+    ]
 
 
 def _scenario_name(record: Any, payload: dict[str, Any]) -> Bilingual:
@@ -143,20 +179,31 @@ def latest_assessment() -> Assessment | None:
     )
     if campaign is None:
         return None
-    _, card = campaign_scorecard(campaign)
+    framework, card = campaign_scorecard(campaign)
+    # Each area's name in both languages (Text.get falls back when one is missing).
+    areas = tuple(
+        ({"ja": area.name.get("ja"), "en": area.name.get("en")}, card.areas[area.id].maturity)
+        for area in framework.areas
+        if area.id in card.areas
+    )
     return Assessment(
         name=campaign.name,
         date=campaign.assessment_date.isoformat(),
         implementation=card.overall.implementation,
         maturity=card.overall.maturity,
         status=campaign.status,
+        areas=areas,
     )
 
 
 def build_board_report(
-    progress: Callable[..., None] | None = None, *, recompute: bool = False
+    progress: Callable[..., None] | None = None,
+    *,
+    recompute: bool = False,
+    previous: dict[str, Any] | None = None,
 ) -> BoardReport:
-    """Gather stored results (computing the exposure analysis if missing) and assemble."""
+    """Gather stored results (computing the exposure analysis if missing) and assemble;
+    ``previous`` is the last stored report (JSON) to show the changes since."""
 
     def say(fraction: float, key: str) -> None:
         if progress is not None:
@@ -174,6 +221,7 @@ def build_board_report(
         exposure = compute_exposure()
     say(0.5, "reports.job.assembling")
     scenarios, sweep = stress_results(exposure.data_version)
+    names, orgs = site_facts()
     report = assemble(
         exposure,
         item_tags=item_tags(),
@@ -183,6 +231,10 @@ def build_board_report(
         assessment=latest_assessment(),
         created_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         own=own_ids(),
+        site_names=names,
+        site_org=orgs,
+        pending=pending_acceptances(),
+        previous=previous,
     )
     report.sections = contributed_sections(exposure.data_version)
     return report

@@ -7,6 +7,7 @@ from html import escape
 
 from econsec.i18n import t
 from econsec.reports.display import display_table
+from econsec.reports.draw import svg_data_uri
 from econsec.reports.model import BoardReport
 
 _STYLE = """
@@ -16,7 +17,8 @@ h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 .label{font-size:.85rem;color:#556}.value{font-size:1.4rem;font-weight:bold;display:block}
 .note{font-size:.8rem;color:#556;display:block}table{border-collapse:collapse;margin:.5rem 0}
 td,th{border:1px solid #ccd;padding:.2rem .4rem;font-size:.85rem;vertical-align:top}
-td.num{text-align:right}.muted{color:#667}
+td.num{text-align:right}.muted{color:#667}.charts{display:flex;flex-wrap:wrap;gap:1rem}
+figure{margin:0;width:34rem}figure img{width:100%}figcaption{font-size:.8rem;color:#556}
 """
 
 
@@ -52,8 +54,27 @@ def board_html(report: BoardReport, lang: str) -> str:
             t("reports.subtitle", lang, version=report.data_version[:12], when=report.created_at)
         )
         + "</p>",
-        f"<h2>{escape(t('reports.section.summary', lang))}</h2><div class=cards>",
     ]
+    parts.append(f"<h2>{escape(t('reports.section.findings', lang))}</h2><ol class=findings>")
+    parts.extend(
+        f"<li><strong>{escape(f.text[lang])}</strong><br>{escape(f.meaning[lang])}</li>"
+        for f in report.findings
+    )
+    parts.append(f"</ol><h2>{escape(t('reports.section.decisions', lang))}</h2><ul>")
+    parts.extend(
+        f"<li><strong>{escape(t('reports.decision.kind.' + d.kind, lang))}</strong> "
+        f"{escape(d.text[lang])}<br><span class=muted>{escape(d.basis[lang])}</span></li>"
+        for d in report.decisions
+    )
+    parts.append(f"</ul><h2>{escape(t('reports.section.changes', lang))}</h2><ul>")
+    parts.extend(f"<li>{escape(c.text[lang])}</li>" for c in report.changes)
+    parts.append(f"</ul><h2>{escape(t('reports.section.pictures', lang))}</h2><div class=charts>")
+    parts.extend(
+        f'<figure id="chart-{escape(c.id)}"><img src="{svg_data_uri(c, lang)}" '
+        f'alt="{escape(c.alt[lang])}"><figcaption>{escape(c.alt[lang])}</figcaption></figure>'
+        for c in report.charts
+    )
+    parts.append(f"</div><h2>{escape(t('reports.section.figures', lang))}</h2><div class=cards>")
     for figure in report.summary:
         notes = "".join(f'<span class="note">{escape(r[lang])}</span>' for r in figure.reasons)
         parts.append(

@@ -12,7 +12,9 @@ from typing import Any
 
 from econsec.reports.text import Bilingual
 
-REPORT_SCHEMA = 1
+# 2: findings, decisions, changes since the last report, charts, labelled appendix, actions
+# ranked by time-based risk and keyed for comparison.
+REPORT_SCHEMA = 2
 
 # Column kinds: how a cell is formatted (the value itself stays raw for the xlsx export).
 TEXT, CODE, NUM, MONEY, PCT, SCORE, BI = "text", "code", "num", "money", "pct", "score", "bi"
@@ -49,11 +51,46 @@ class Table:
 
 @dataclass(frozen=True)
 class Action:
-    """A recommended action, the figure that motivates it (money per week) and its basis."""
+    """A recommended action, the risk that motivates it and its basis.
+
+    ``figure`` is the time-based risk: the margin lost before recovery (value at risk) when a
+    stress result gives the time, otherwise the margin per week at stake (``timed`` False), so
+    timed actions rank first. ``key`` identifies the action across reports ("site:ID").
+    """
 
     text: Bilingual
     figure: float
     basis: Bilingual
+    key: str = ""
+    timed: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One of the first page's findings: a sentence with one number, and what it means."""
+
+    rule: str
+    text: Bilingual
+    meaning: Bilingual
+    value: float
+    section: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision requested of the board (``kind``: budget, acceptance, policy)."""
+
+    kind: str
+    text: Bilingual
+    basis: Bilingual
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed since the previous stored report (``kind`` names the comparison)."""
+
+    kind: str
+    text: Bilingual
 
 
 @dataclass(frozen=True)
@@ -129,6 +166,13 @@ class BoardReport:
     actions: list[Action]
     notes: list[Bilingual] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    # Stable keys for the comparison with the next report: "spof" site id → name, "actions"
+    # action key → text, "figures" figure id → value.
+    index: dict[str, dict[str, Any]] = field(default_factory=dict)
     schema: int = REPORT_SCHEMA
 
     def table(self, table_id: str) -> Table | None:
@@ -154,5 +198,10 @@ class BoardReport:
             actions=[Action(**a) for a in data["actions"]],
             notes=list(data.get("notes", [])),
             sections=[Section.from_json(x) for x in data.get("sections", [])],
+            findings=[Finding(**x) for x in data.get("findings", [])],
+            decisions=[Decision(**x) for x in data.get("decisions", [])],
+            changes=[Change(**x) for x in data.get("changes", [])],
+            charts=[Chart(**x) for x in data.get("charts", [])],
+            index={k: dict(v) for k, v in (data.get("index") or {}).items()},
             schema=int(data.get("schema", REPORT_SCHEMA)),
         )

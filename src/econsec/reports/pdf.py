@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -37,7 +36,7 @@ from reportlab.platypus import Table as RLTable
 
 from econsec.i18n import t
 from econsec.reports.font import FONT_NAME, japanese_font
-from econsec.reports.model import BI, CODE, MONEY, NUM, PCT, SCORE, BoardReport, Table
+from econsec.reports.model import BI, CODE, MONEY, NUM, PCT, SCORE, BoardReport, Section, Table
 from econsec.reports.text import money, number, percent
 
 PAGE = landscape(A4)
@@ -46,7 +45,7 @@ INK = colors.HexColor("#1f2a37")
 MUTED = colors.HexColor("#5b6675")
 ACCENT = colors.HexColor("#1d4e89")
 RULE = colors.HexColor("#d5dbe3")
-MAX_PDF_ROWS = 40
+MAX_PDF_ROWS = 12
 
 
 # Fallbacks for characters the main font lacks (Hangul, some simplified Chinese, a few symbols),
@@ -147,6 +146,10 @@ def _styles(lang: str) -> dict[str, ParagraphStyle]:
         "num": ParagraphStyle("num", parent=base, fontSize=7.5, leading=10, alignment=2),
         "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=10, textColor=MUTED),
         "fig": ParagraphStyle("fig", parent=base, fontSize=16, leading=20, textColor=ACCENT),
+        "finding": ParagraphStyle(
+            "finding", parent=base, fontSize=11.5, leading=16, spaceBefore=5, spaceAfter=1
+        ),
+        "h2b": ParagraphStyle("h2b", parent=base, fontSize=9.5, leading=13, spaceBefore=3),
     }
 
 
@@ -212,24 +215,37 @@ def _table(table: Table, lang: str, currency: str, st: dict[str, ParagraphStyle]
     return out
 
 
-def _bar_chart(table: Table, lang: str, st: dict[str, ParagraphStyle]) -> Drawing:
-    """Horizontal bars of the country table's input shares (top 10)."""
-    rows = [(str(r[0]), float(r[1])) for r in table.rows[:10] if isinstance(r[1], int | float)]
-    height = 16 * max(1, len(rows)) + 8
-    drawing = Drawing(PAGE[0] - 2 * MARGIN, height)
-    top = max((s for _, s in rows), default=0.0) or 1.0
-    span = 360.0
-    for i, (country, share) in enumerate(rows):
-        y = height - 16 * (i + 1)
-        drawing.add(String(0, y + 3, country, fontName=FONT_NAME, fontSize=8, fillColor=INK))
-        drawing.add(Rect(40, y, span * share / top, 11, fillColor=ACCENT, strokeColor=None))
-        drawing.add(String(46 + span * share / top, y + 3, percent(share, 1),
-                           fontName=FONT_NAME, fontSize=8, fillColor=MUTED))  # fmt: skip
-    return drawing
+def _charts(charts: list[Any], lang: str) -> list[Flowable]:
+    """Charts two to a row, as vector drawings."""
+    from econsec.reports.draw import draw
+
+    width = PAGE[0] - 2 * MARGIN
+    cell = (width - 12) / 2
+    drawings = [draw(c, lang, cell) for c in charts]
+    rows = [drawings[i : i + 2] + [Spacer(1, 1)] * (2 - len(drawings[i : i + 2]))
+            for i in range(0, len(drawings), 2)]  # fmt: skip
+    if not rows:
+        return []
+    grid = RLTable(rows, colWidths=[cell + 6, cell + 6])
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 12)]))  # fmt: skip
+    return [grid]
+
+
+def _section(
+    section: Section, lang: str, cur: str, st: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    out: list[Flowable] = [_p(section.title[lang], st["h1"])]
+    out.extend(_p(x[lang], st["base"]) for x in section.paragraphs)
+    out.extend(_charts(list(section.charts), lang))
+    for table in section.tables:
+        out.extend(_table(table, lang, cur, st))
+    return out
 
 
 def board_pdf(report: BoardReport, lang: str) -> bytes:
-    """The board report in ``lang`` as PDF bytes."""
+    """The board report in ``lang`` as PDF bytes: page 1 what the board must know and decide,
+    pages 2–3 the pictures, then the actions and the appendix."""
     st = _styles(lang)
     cur = report.currency
     story: list[Flowable] = [
@@ -238,36 +254,43 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
             t("reports.subtitle", lang, version=report.data_version[:12], when=report.created_at),
             st["sub"],
         ),
-        _p(t("reports.section.summary", lang), st["h1"]),
+        _p(t("reports.section.findings", lang), st["h1"]),
     ]
-    cards = []
-    for f in report.summary:
-        reasons = "<br/>".join("・" + markup(r[lang]) for r in f.reasons)
-        cards.append(
-            KeepTogether(
-                [
-                    _p(f.label[lang], st["h2"]),
-                    _p(f.display[lang], st["fig"]),
-                    Paragraph(reasons, st["note"]),
-                ]
-            )
-        )
-    story.extend(cards)
+    for i, finding in enumerate(report.findings, start=1):
+        story.append(KeepTogether([_p(f"{i}. {finding.text[lang]}", st["finding"]),
+                                   _p(finding.meaning[lang], st["note"])]))  # fmt: skip
+    if report.decisions:
+        story.append(_p(t("reports.section.decisions", lang), st["h1"]))
+        for d in report.decisions:
+            kind = t(f"reports.decision.kind.{d.kind}", lang)
+            story.append(_p(f"【{kind}】{d.text[lang]}", st["h2b"]))
+            story.append(_p(d.basis[lang], st["note"]))
+    story.append(_p(t("reports.section.changes", lang), st["h1"]))
+    story.extend(_p("・" + c.text[lang], st["base"]) for c in report.changes)
+    main_sections = [s for s in report.sections if not s.appendix]
+    if report.charts or main_sections:
+        story.append(PageBreak())
+        story.append(_p(t("reports.section.pictures", lang), st["h1"]))
+        story.extend(_charts(list(report.charts), lang))
+        for section in main_sections:
+            story.extend(_section(section, lang, cur, st))
+    story.append(PageBreak())
     story.append(_p(t("reports.section.actions", lang), st["h1"]))
     actions = report.table("actions")
     if actions is not None:
         story.extend(_table(actions, lang, cur, st)[1:])
     story.append(PageBreak())
+    story.append(_p(t("reports.section.appendix", lang), st["title"]))
+    story.append(_p(t("reports.section.figures", lang), st["h1"]))
+    for f in report.summary:
+        story.append(_p(f"{f.label[lang]}: {f.display[lang]}", st["h2b"]))
+        story.extend(_p("・" + r[lang], st["note"]) for r in f.reasons[:2])
     story.append(_p(t("reports.section.exposures", lang), st["h1"]))
-    for table_id in ("products", "spof", "countries", "critical", "critical_exposure",
+    for table_id in ("spof", "products", "countries", "critical", "critical_exposure",
                      "suppliers"):  # fmt: skip
         table = report.table(table_id)
-        if table is None:
-            continue
-        if table_id == "countries" and table.rows:
-            story.append(_p(table.title[lang], st["h2"]))
-            story.append(_bar_chart(table, lang, st))
-        story.extend(_table(table, lang, cur, st))
+        if table is not None:
+            story.extend(_table(table, lang, cur, st))
     story.append(_p(t("reports.section.scenarios", lang), st["h1"]))
     if report.scenarios_missing:
         story.append(_p(report.scenarios_missing[lang], st["base"]))
@@ -276,14 +299,17 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
         if scen is not None:
             story.extend(_table(scen, lang, cur, st)[1:])
         for line in report.scenarios:
-            story.append(_p(line.name[lang], st["h2"]))
-            for e in line.explanations:
-                story.append(_p("・" + e[lang], st["note"]))
+            # The verdict only: the binding constraints name sites and items by code.
+            story.extend(_p(f"・{line.name[lang]}：{e[lang]}", st["note"])
+                         for e in line.explanations[:1])  # fmt: skip
+    for section in report.sections:
+        if section.appendix:
+            story.extend(_section(section, lang, cur, st))
     story.append(_p(t("reports.section.method", lang), st["h1"]))
     story.append(_p(t("reports.method", lang), st["base"]))
     if report.notes:
         story.append(_p(t("reports.section.notes", lang), st["h2"]))
-        story.extend(_p("・" + n[lang], st["note"]) for n in report.notes)
+        story.extend(_p("・" + n[lang], st["note"]) for n in report.notes[:10])
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()

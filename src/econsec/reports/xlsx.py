@@ -91,9 +91,29 @@ def board_workbook(report: BoardReport, lang: str) -> bytes:
         [f.label[lang], f.display[lang], f.value, " / ".join(r[lang] for r in f.reasons)]
         for f in report.summary
     ]
+    from econsec.i18n import t
+    from econsec.reports.draw import chart_rows
+
     tables: list[tuple[str, Sequence[str], Iterable[Sequence[Any]]]] = [
-        (report_label("summary", lang), _summary_head(lang), summary)
-    ]
+        (
+            report_label("findings", lang),
+            [t("reports.col.name", lang), t("reports.col.basis", lang)],
+            [[f.text[lang], f.meaning[lang]] for f in report.findings],
+        ),
+        (
+            report_label("decisions", lang),
+            [t("reports.col.kind", lang), t("reports.col.action", lang),
+             t("reports.col.basis", lang)],
+            [[t(f"reports.decision.kind.{d.kind}", lang), d.text[lang], d.basis[lang]]
+             for d in report.decisions],
+        ),
+        (report_label("changes", lang), [t("reports.section.changes", lang)],
+         [[c.text[lang]] for c in report.changes]),
+        (report_label("summary", lang), _summary_head(lang), summary),
+    ]  # fmt: skip
+    for chart in report.charts:
+        head, rows = chart_rows(chart, lang)
+        tables.append((chart.title[lang], [chart.title[lang], *head[1:]] if head else head, rows))
     for table in report.tables:
         head, rows = table_rows(table, lang)
         tables.append((table.title[lang], head, rows))

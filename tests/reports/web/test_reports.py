@@ -80,8 +80,9 @@ def test_report_includes_stored_stress_results(client_for: Any, analysed_chain: 
     html = client.get(job.result_url).content.decode()
     assert 'data-testid="scenarios-missing"' not in html
     assert "Strait closed" in html and "¥9,600" in html
-    # 6-week gap, ¥9,600 of margin → ¥1,600/week motivates the action.
-    assert "¥1,600" in html
+    # The 6-week gap to recovery is an action, ranked by the ¥9,600 of margin it loses.
+    assert "cover the 6.0-week gap" in html
+    assert "Approve the top" in html  # a decision requested of the board
 
 
 def test_report_job_fails_with_reason_on_an_empty_store(client_for: Any, db: Any) -> None:
@@ -97,3 +98,18 @@ def test_viewer_cannot_generate(client_for: Any, db: Any) -> None:
     assert client_for("viewer").post(reverse("web:report_generate")).status_code == 403
     page = client_for("viewer").get(reverse("web:reports")).content.decode()
     assert 'data-testid="report-generate"' not in page
+
+
+def test_second_report_shows_changes_since_the_first(client_for: Any, analysed_chain: Any) -> None:  # noqa: F811
+    first = _produce(client_for("analyst"))
+    second = _produce(client_for("analyst"))
+    assert first.status == second.status == Job.Status.SUCCEEDED
+    changes = [c["kind"] for c in second.result["report"]["changes"]]
+    assert [c["kind"] for c in first.result["report"]["changes"]] == ["first"]
+    assert changes == ["same_data", "unchanged"]
+    assert second.result["report"]["schema"] == 2
+    client = client_for("viewer")
+    client.post(reverse("web:set_language"), {"language": "ja"})
+    html = client.get(second.result_url).content.decode()
+    assert "前回の報告からの変化" in html and "同じデータ版" in html
+    assert 'data-testid="chart-countries"' in html and "data:image/svg+xml;base64," in html

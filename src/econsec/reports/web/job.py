@@ -32,8 +32,19 @@ def board_report_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
     from econsec.reports.gather import build_board_report
     from econsec.reports.pdf import board_pdf
     from econsec.reports.xlsx import board_workbook
+    from econsec.web.models import Job
 
-    report = build_board_report(progress, recompute=bool(job.params.get("recompute")))
+    # Each report is stored on its job with its data version; the next one compares with it.
+    last = (
+        Job.objects.filter(kind=KIND_BOARD, status=Job.Status.SUCCEEDED)
+        .exclude(pk=job.pk)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    previous = (last.result or {}).get("report") if last is not None else None
+    report = build_board_report(
+        progress, recompute=bool(job.params.get("recompute")), previous=previous
+    )
     out = report_dir(job.pk)
     out.mkdir(parents=True, exist_ok=True)
     steps = len(LANGUAGES) * 2

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from econsec.reports.display import bars, display_table
+from econsec.reports.draw import svg_data_uri
 from econsec.reports.model import BoardReport
 from econsec.reports.web.job import KIND_BOARD, file_name, report_dir
 from econsec.web.jobs import enqueue
@@ -78,6 +79,9 @@ def report(request: HttpRequest, job_id: int) -> HttpResponse:
                 if i in tables
             ],
             "countries": bars(shares),
+            "charts": [
+                {"id": c.id, "uri": svg_data_uri(c, lang), "alt": c.alt[lang]} for c in board.charts
+            ],
         },
     )
 
