@@ -6,3 +6,10 @@ class TechnologyConfig(AppConfig):
     label = "technology"
     verbose_name = "Technology"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The board report's counts-only section and the demo register (econsec.registry).
+        from econsec import registry as r
+
+        r.register_report_section(r.ReportSection("technology", "econsec.technology.report.build", 60))
+        r.register_demo_step("econsec.technology.demo.demo_step", 60)
