@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from econsec.technology.importance import CustomerTie, importance, indispensability, substitutability
+from econsec.technology.importance import (
+    CustomerTie,
+    importance,
+    indispensability,
+    substitutability,
+)
 
 
 def test_substitutability_bands() -> None:
@@ -29,4 +34,6 @@ def test_indispensability_score_and_erosion() -> None:
     assert result.score == pytest.approx(47.0)
     assert result.eroding
     assert [r.key for r in result.reasons][-2:] == [
-        "technology.why.share_falling", "technology.why.second_source"]
+        "technology.why.share_falling",
+        "technology.why.second_source",
+    ]

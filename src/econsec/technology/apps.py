@@ -11,5 +11,7 @@ class TechnologyConfig(AppConfig):
         # The board report's counts-only section and the demo register (econsec.registry).
         from econsec import registry as r
 
-        r.register_report_section(r.ReportSection("technology", "econsec.technology.report.build", 60))
+        r.register_report_section(
+            r.ReportSection("technology", "econsec.technology.report.build", 60)
+        )
         r.register_demo_step("econsec.technology.demo.demo_step", 60)

@@ -280,8 +280,11 @@ class Explainer:
                     "digital": f.hold_kind > 0}[name]  # fmt: skip
             where = [
                 f"{self._label(f.hold_label, int(k))}"
-                + (f" ({f.hold_country[k]})" if k < len(f.hold_country) and f.hold_country[k]
-                   else "")  # fmt: skip
+                + (
+                    f" ({f.hold_country[k]})"
+                    if k < len(f.hold_country) and f.hold_country[k]
+                    else ""
+                )
                 for k in holds
                 if mask[k]
             ]

@@ -105,7 +105,9 @@ def indispensability(
         else Reason("technology.why.share_unknown", {})
     )
     switches = [c.switch_months for c in customers if c.switch_months is not None]
-    mean_switch = sum(min(m, SWITCH_FULL_MONTHS) for m in switches) / len(switches) if switches else 0.0
+    mean_switch = (
+        sum(min(m, SWITCH_FULL_MONTHS) for m in switches) / len(switches) if switches else 0.0
+    )
     switch_part = 40.0 * mean_switch / SWITCH_FULL_MONTHS
     if switches:
         reasons.append(Reason("technology.why.switch", {"months": round(mean_switch, 1),

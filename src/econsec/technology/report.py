@@ -7,7 +7,7 @@ from typing import Any
 
 
 def build(data_version: str) -> Any:
-    from econsec.reports.model import NUM, BI, Column, Section, Table
+    from econsec.reports.model import BI, NUM, Column, Section, Table
     from econsec.reports.text import both
     from econsec.technology.exposure import LEVELS
     from econsec.technology.models import Incident, Technology
@@ -32,14 +32,28 @@ def build(data_version: str) -> Any:
         id="technology",
         title=both("technology.report.title"),
         paragraphs=[
-            both("technology.report.counts", technologies=len(techs),
-                 tier1=sum(rate(x).tier == 1 for x in techs), cells=res.level.size,
-                 high=counts["high"], medium=counts["medium"], gaps=len(res.gaps()),
-                 incidents=open_incidents),  # fmt: skip
+            both(
+                "technology.report.counts",
+                technologies=len(techs),
+                tier1=sum(rate(x).tier == 1 for x in techs),
+                cells=res.level.size,
+                high=counts["high"],
+                medium=counts["medium"],
+                gaps=len(res.gaps()),
+                incidents=open_incidents,
+            ),
             both("technology.report.note"),
         ],
-        tables=[Table("technology-families", both("technology.report.title"),
-                      [Column(both("technology.report.col.family"), BI),
-                       Column(both("technology.report.col.high"), NUM),
-                       Column(both("technology.report.col.medium"), NUM)], rows)],  # fmt: skip
+        tables=[
+            Table(
+                "technology-families",
+                both("technology.report.title"),
+                [
+                    Column(both("technology.report.col.family"), BI),
+                    Column(both("technology.report.col.high"), NUM),
+                    Column(both("technology.report.col.medium"), NUM),
+                ],
+                rows,
+            )
+        ],
     )

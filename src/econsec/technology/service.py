@@ -131,7 +131,12 @@ def store_run(matrix: Matrix) -> ExposureRun:
         return found
     res, comp = matrix.result, matrix.compiled
     cells = [
-        [comp.tech_ids[i], comp.routes.ids[j], round(float(res.score[i, j]), 4), int(res.level[i, j])]
+        [
+            comp.tech_ids[i],
+            comp.routes.ids[j],
+            round(float(res.score[i, j]), 4),
+            int(res.level[i, j]),
+        ]
         for i, j in zip(*res.level.nonzero(), strict=True)
     ]
     summary = {"technologies": len(comp.tech_ids), "routes": len(comp.routes.ids),

@@ -11,7 +11,6 @@ workbook are left as they are. Any problem anywhere: nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,10 +113,13 @@ class ImportProblems(Exception):
 # ------------------------------------------------------------------------------ export
 
 
+def yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
 def _rows(sheet: str) -> list[list[Any]]:
     from econsec.technology.service import rate
 
-    yes = lambda v: "yes" if v else "no"  # noqa: E731
     if sheet == "technologies":
         out = []
         for x in m.Technology.objects.all():
@@ -175,11 +177,11 @@ def _text(value: Any) -> str:
     return tabular.restore(str(value)).strip()
 
 
-def _convert(column: Column, raw: Any, bad: Callable[[str, dict[str, Any]], None]) -> Any:
+def _convert(column: Column, raw: Any, bad: list[tuple[str, dict[str, Any]]]) -> Any:
     text = _text(raw)
     if column.kind in ("text", "choice", "list", "country") and not text:
         if column.required:
-            bad("technology.xlsx.required", {})
+            bad.append(("technology.xlsx.required", {}))
         return [] if column.kind == "list" else ""
     if column.kind == "text":
         return text
@@ -187,48 +189,48 @@ def _convert(column: Column, raw: Any, bad: Callable[[str, dict[str, Any]], None
         return [part.strip() for part in text.replace("、", ",").split(",") if part.strip()]
     if column.kind == "choice":
         if column.choices and text not in column.choices:
-            bad("technology.xlsx.choice", {"choices": ", ".join(column.choices)})
+            bad.append(("technology.xlsx.choice", {"choices": ", ".join(column.choices)}))
         return text
     if column.kind == "country":
         code = text.upper()
         if not is_country(code):
-            bad("technology.xlsx.country", {})
+            bad.append(("technology.xlsx.country", {}))
         return code
     if column.kind == "bool":
         low = text.lower()
         if low in TRUE:
             return True
         if low not in FALSE:
-            bad("technology.xlsx.bool", {})
+            bad.append(("technology.xlsx.bool", {}))
         return False
     if not text:
         if column.required:
-            bad("technology.xlsx.required", {})
+            bad.append(("technology.xlsx.required", {}))
         return None
     try:
         if isinstance(raw, bool):
             raise ValueError
         number = float(text)
     except ValueError:
-        bad("technology.xlsx.number", {})
+        bad.append(("technology.xlsx.number", {}))
         return None
     if number != number or number in (float("inf"), float("-inf")):
-        bad("technology.xlsx.number", {})
+        bad.append(("technology.xlsx.number", {}))
         return None
     if column.kind == "int15":
         if not number.is_integer() or not 1 <= number <= 5:
-            bad("technology.xlsx.rating", {})
+            bad.append(("technology.xlsx.rating", {}))
         return int(number)
     if column.kind == "count":
         if not number.is_integer() or number < 0 or number > 10_000_000:
-            bad("technology.xlsx.count", {})
+            bad.append(("technology.xlsx.count", {}))
         return int(number)
     if column.kind == "share":
         if not 0 <= number <= 1:
-            bad("technology.xlsx.share", {})
+            bad.append(("technology.xlsx.share", {}))
         return number
     if number < 0:
-        bad("technology.xlsx.negative", {})
+        bad.append(("technology.xlsx.negative", {}))
     return number
 
 
@@ -284,10 +286,10 @@ def parse(path: Path) -> Parsed:
                 if column.key == "route_id":
                     column = Column("route_id", "choice", True, routes)
 
-                def bad(key: str, params: dict[str, Any], c: str = column.key) -> None:
-                    problems.append(Problem(sheet, number, c, cells.get(c), key, params))
-
-                fields[column.key] = _convert(column, cells[column.key], bad)
+                errors: list[tuple[str, dict[str, Any]]] = []
+                fields[column.key] = _convert(column, cells[column.key], errors)
+                problems += [Problem(sheet, number, column.key, cells.get(column.key), key, params)
+                             for key, params in errors]  # fmt: skip
             parsed[sheet].append((number, fields))
     if problems:
         raise ImportProblems(problems)
