@@ -15,3 +15,8 @@ class TechnologyConfig(AppConfig):
             r.ReportSection("technology", "econsec.technology.report.build", 60)
         )
         r.register_demo_step("econsec.technology.demo.demo_step", 60)
+        web = "econsec.technology.web"
+        r.register_urls(f"{web}.urls")
+        r.register_api("/technology", f"{web}.api.router")
+        r.register_nav(r.NavEntry("technology.web.nav", "web:technology", "read", order=60))
+        r.register_body_limit("web:technology_import", f"{web}.views.body_limit")
