@@ -88,12 +88,12 @@ def detail(request: HttpRequest, tech_id: str) -> HttpResponse:
     lang = request_language(request)
     rating = service.rate(tech)
     matrix = service.compute()
-    cells = [
+    cells: list[dict[str, Any]] = [
         {"route": service.route_label(route_id, lang), "level": level, "score": score,
          "reasons": matrix.reasons(tech.tech_id, route_id, lang)}
         for route_id, score, level in matrix.row(tech.tech_id)
     ]  # fmt: skip
-    cells.sort(key=lambda c: -float(c["score"]))
+    cells.sort(key=lambda c: -c["score"])
     return render(request, "technology/detail.html", {
         "tech": tech, "name": service.tech_name(tech, lang), "rating": rating,
         "why": [service.render(r, lang) for r in rating.reasons], "cells": cells,
@@ -175,14 +175,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
     lang = request_language(request)
     upload = request.FILES.get("workbook")
-    if upload is None or not upload.name.lower().endswith(".xlsx"):
+    filename = (upload.name or "") if upload is not None else ""
+    if upload is None or not filename.lower().endswith(".xlsx"):
         return HttpResponse(t("technology.web.need_xlsx", lang), status=400,
                             content_type="text/plain; charset=utf-8")  # fmt: skip
-    if upload.size > MAX_WORKBOOK_BYTES:
+    if (upload.size or 0) > MAX_WORKBOOK_BYTES:
         return HttpResponse(t("technology.web.too_large", lang), status=413,
                             content_type="text/plain; charset=utf-8")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name
+        path = Path(folder) / Path(filename).name
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
