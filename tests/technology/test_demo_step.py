@@ -21,10 +21,15 @@ def test_demo_register_on_the_demo_company() -> None:
     out = runner.invoke(app, ["tech", "exposure", "--lang", "en"], env={"COLUMNS": "300"})
     text = " ".join(out.output.split())
     assert "T-MAG-GBD" in text and "Overseas production: withdrawal" in text
-    assert "Held in a country of concern: Beilun Plant (CN)" in text
     from econsec.technology.service import compute
 
     matrix = compute()
     assert not matrix.compiled.unresolved  # every id of the demo register is in the chain
     levels = {r: lvl for r, _s, lvl in matrix.row("T-MAG-GBD")}
     assert levels["overseas.withdrawal"] == "high"
+    reasons = matrix.reasons("T-MAG-GBD", "overseas.withdrawal", "en")
+    assert reasons[:3] == [
+        "No exit or return-of-materials clause: 寧波北辰磁材有限公司, 宁波稀磁合金有限公司",
+        "Held in a country of concern: Beilun Plant (Ningbo) (CN)",
+        "Joint-venture partner has access: 宁波稀磁合金有限公司",
+    ]
