@@ -127,3 +127,22 @@ def test_need_to_know_grant(db: None) -> None:
     assert not may_see(get_user_model().objects.get(username="kim"))
     nobody = runner.invoke(app, ["tech", "grant", "nobody", "--lang", "en"])
     assert nobody.exit_code == 1 and "No user nobody" in nobody.output
+
+
+def test_incident_evidence_is_kept_by_hash(db: None, tmp_path: Path) -> None:
+    import hashlib
+
+    create_demo_register()
+    runner.invoke(app, ["tech", "incident", "INC-2", "--title", "mail", "--tech", "T-INV-CTL",
+                        "--route", "psia.cyber"])  # fmt: skip
+    file = tmp_path / "mail-headers.txt"
+    file.write_bytes(b"Received: from evil.example\r\n")
+    done = runner.invoke(app, ["tech", "incident", "INC-2", "--evidence", str(file),
+                               "--lang", "en"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    row = m.IncidentEvidence.objects.get()
+    assert row.sha256 == hashlib.sha256(file.read_bytes()).hexdigest() in done.output
+    assert row.size == file.stat().st_size and row.name == "mail-headers.txt"
+    missing = runner.invoke(app, ["tech", "incident", "INC-404", "--evidence", str(file),
+                                  "--lang", "en"])  # fmt: skip
+    assert missing.exit_code == 1 and "No incident INC-404" in missing.output

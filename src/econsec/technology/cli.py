@@ -162,16 +162,28 @@ def incident_cmd(
     status: Annotated[str, typer.Option(help="Move an incident on to this status")] = "",
     note: Annotated[str, typer.Option()] = "",
     detected: Annotated[str, typer.Option(help="YYYY-MM-DD")] = "",
+    evidence: Annotated[
+        list[Path] | None, typer.Option(help="Evidence file to keep by its hash (repeat)")
+    ] = None,
     actor: ActorOption = "",
     lang: LangOption = None,
 ) -> None:
-    """Record a suspected leak (with --title) or move one on (with --status)."""
+    """Record a suspected leak (with --title), move one on (--status), add evidence files."""
     lang = _open(lang)
     from econsec.technology.errors import TechnologyError
     from econsec.technology.models import Incident
-    from econsec.technology.service import advance, open_incident
+    from econsec.technology.service import add_evidence, advance, open_incident
 
     try:
+        if evidence:
+            found = Incident.objects.filter(code=code).first()
+            if found is None:
+                raise TechnologyError("technology.incident.not_found", code=code)
+            for path in evidence:
+                row = add_evidence(found, path.name, path.read_bytes(), actor=actor)
+                console.print(t("technology.cli.evidence", lang, name=row.name, sha=row.sha256))
+            if not status:
+                return
         if status:
             incident = Incident.objects.filter(code=code).first()
             if incident is None:
