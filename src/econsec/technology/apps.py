@@ -19,4 +19,15 @@ class TechnologyConfig(AppConfig):
         r.register_urls(f"{web}.urls")
         r.register_api("/technology", f"{web}.api.router")
         r.register_nav(r.NavEntry("technology.web.nav", "web:technology", "read", order=60))
+        tables = ("Technology", "Holding", "AccessGroup", "PartnerAccess", "Control",
+                  "ConcernCountry", "Incident")  # fmt: skip
+        r.register_card(
+            r.DashboardCard(
+                "technology.web.card",
+                f"{web}.card.high_cells_card",
+                "read",
+                60,
+                (*(f"technology.{m}" for m in tables), "screening.Hit"),
+            )
+        )
         r.register_body_limit("web:technology_import", f"{web}.views.body_limit")

@@ -103,3 +103,11 @@ def test_with_need_to_know_the_register_shows(register: list[str], client_for: A
     grant("viewer", allow=True)
     assert client_for("viewer").post(reverse("web:technology_incident_new"),
                                      {"code": "V", "title": "v"}).status_code == 403  # fmt: skip
+
+
+def test_dashboard_card_is_a_count(register: list[str], client_for: Any) -> None:
+    page = client_for("viewer").get(reverse("web:dashboard"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "高リスクの技術×経路" in text or "High technology × route cells" in text
+    _clean(page.content, register)
