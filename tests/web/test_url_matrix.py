@@ -219,6 +219,7 @@ MATRIX: dict[str, Entry] = {
     "web:technology": Entry("read"),
     "web:technology_exposure": Entry("read"),
     "web:technology_incidents": Entry("read"),
+    "web:technology_dependence": Entry("read"),
     "web:technology_detail": Entry("read", kwargs=lambda ctx: {"tech_id": "T-1"}, allowed=404),
     "web:technology_export": Entry("read", allowed=403),
     "web:technology_import": Entry("edit", method="post", data=_bad_upload, allowed=403),

@@ -16,7 +16,10 @@ from econsec.technology.service import grant
 from tests.technology.chain import demo_chain_rows
 
 ROLES = ("viewer", "auditor", "analyst", "administrator")
-READ_PAGES = ("web:technology", "web:technology_exposure", "web:technology_incidents")
+READ_PAGES = (
+    "web:technology", "web:technology_exposure", "web:technology_incidents",
+    "web:technology_dependence",
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -34,6 +37,7 @@ def register(db: Any, users: Any) -> list[str]:
 
 
 def _clean(body: bytes, secrets: list[str]) -> None:
+    secrets = [*secrets, "YAMATO", "HUAAN"]  # the customers behind the dependence scores
     text = body.decode("utf-8", "replace")
     leaked = [s for s in secrets if s in text]
     assert not leaked, leaked
@@ -80,6 +84,10 @@ def test_with_need_to_know_the_register_shows(register: list[str], client_for: A
     magnet = next(x for x in listed if x["tech_id"] == "T-MAG-GBD")
     levels = {c["route"]: c["level"] for c in magnet["exposure"]}
     assert levels["overseas.withdrawal"] == "high"
+    dependence = client.get(reverse("web:technology_dependence")).content.decode()
+    assert (
+        "P-EAX150" in dependence and "Share falling" in dependence
+    ) or "シェアが低下" in dependence
     export = client.get(reverse("web:technology_export"))
     assert export.status_code == 200
     path = tmp_path / "t.xlsx"

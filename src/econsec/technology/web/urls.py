@@ -12,6 +12,7 @@ urlpatterns = [
     path("technology/incidents/", views.incidents, name="technology_incidents"),
     path("technology/incidents/new/", views.incident_new, name="technology_incident_new"),
     path("technology/export/", views.export, name="technology_export"),
+    path("technology/dependence/", views.dependence, name="technology_dependence"),
     path("technology/import/", views.import_view, name="technology_import"),
     path("technology/t/<str:tech_id>/", views.detail, name="technology_detail"),
 ]

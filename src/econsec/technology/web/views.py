@@ -194,3 +194,22 @@ def import_view(request: HttpRequest) -> HttpResponse:
             text += "\n" + t("technology.cli.nothing_written", lang, count=len(exc.problems))
             return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     return HttpResponseRedirect(reverse("web:technology"), status=303)
+
+
+@role_required(READ)
+def dependence(request: HttpRequest) -> HttpResponse:
+    """Who depends on us: each item's indispensability score, its reasons and erosion. Customer
+    names are need-to-know like the register; others see how many items are eroding."""
+    from econsec.technology.indispensable import scores
+
+    lang = request_language(request)
+    rows = scores()
+    shown = [
+        {"item": item, "score": r.score, "eroding": r.eroding,
+         "reasons": [service.render(x, lang) for x in r.reasons]}
+        for item, r in rows
+    ] if service.may_see(request.user) else []  # fmt: skip
+    return render(request, "technology/dependence.html", {
+        "rows": shown, "may_see": service.may_see(request.user), "items": len(rows),
+        "eroding": sum(r.eroding for _i, r in rows),
+    })  # fmt: skip
