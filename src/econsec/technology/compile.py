@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from econsec.technology import exposure as ex
-from econsec.technology.routes import load_routes, matrix, route_index
+from econsec.technology.routes import matrix, route_index
 
 
 @dataclass
@@ -148,7 +148,3 @@ def compile_register() -> Compiled:
         digest.hexdigest(),
         sorted(set(unresolved)),
     )
-
-
-def route_count() -> int:
-    return len(load_routes())
