@@ -34,6 +34,7 @@ _CAPABILITIES = [
     "econsec.exposure.cli",
     "econsec.reports.cli",
     "econsec.governance.cli",
+    "econsec.technology.cli",
     "econsec.web.cli",
 ]
 

@@ -43,6 +43,7 @@ WRITERS = {
     "reports/xlsx.py": "test_every_export_is_inert (board and exposure workbooks)",
     "guideline/xlsx_io.py": "test_every_export_is_inert (assessment questionnaire)",
     "governance/risk_xlsx.py": "test_every_export_is_inert (risk register)",
+    "technology/workbook.py": "test_every_export_is_inert (technology register)",
 }
 # Writers allowed to use openpyxl or csv directly, and why.
 RAW_WRITERS = {
@@ -230,6 +231,17 @@ def test_every_export_is_inert(evil_store: Tables, tmp_path: Path) -> None:
     )
     risk_xlsx.export(tmp_path / "risks.xlsx", "ja")
     found["risk register xlsx"] = scan_xlsx((tmp_path / "risks.xlsx").read_bytes())
+
+    # The technology register, with names, groups and notes that start like formulas.
+    from econsec.technology import models as tm
+    from econsec.technology.workbook import export as tech_export
+
+    tech = tm.Technology.objects.create(
+        tech_id="T-EVIL", name_ja=EVIL[0], name_en=EVIL[1], kind="process", description=EVIL[4]
+    )
+    tm.AccessGroup.objects.create(technology=tech, name=EVIL[2], headcount=3, people=EVIL[3])
+    tech_export(tmp_path / "technology.xlsx", "en")
+    found["technology register xlsx"] = scan_xlsx((tmp_path / "technology.xlsx").read_bytes())
 
     # Every export that carries user text carried the hostile text, inert. (The stress CSV is
     # the per-product table: ids and numbers; the mini chain gives no exposure warnings.)

@@ -213,6 +213,19 @@ MATRIX: dict[str, Entry] = {
     # The matrix posts a form, not JSON: an allowed caller gets 400, others 401/403.
     "api:stress_scenario_create": Entry("edit", api=True, method="post", allowed=400),
     "api:stress_sweep_start": Entry("edit", api=True, method="post", allowed=400),
+    # Core technology: every role sees counts; names only with need-to-know, which no matrix
+    # user holds (tests/technology/web/test_need_to_know.py covers granted users), so a
+    # technology's page is 404 and the export, import, incident form and list API are 403.
+    "web:technology": Entry("read"),
+    "web:technology_exposure": Entry("read"),
+    "web:technology_incidents": Entry("read"),
+    "web:technology_dependence": Entry("read"),
+    "web:technology_detail": Entry("read", kwargs=lambda ctx: {"tech_id": "T-1"}, allowed=404),
+    "web:technology_export": Entry("read", allowed=403),
+    "web:technology_import": Entry("edit", method="post", data=_bad_upload, allowed=403),
+    "web:technology_incident_new": Entry("edit", method="post", allowed=403),
+    "api:technology_summary": Entry("read", api=True),
+    "api:technology_list": Entry("read", api=True, allowed=403),
 }
 
 

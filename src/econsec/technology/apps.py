@@ -6,3 +6,28 @@ class TechnologyConfig(AppConfig):
     label = "technology"
     verbose_name = "Technology"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The board report's counts-only section and the demo register (econsec.registry).
+        from econsec import registry as r
+
+        r.register_report_section(
+            r.ReportSection("technology", "econsec.technology.report.build", 60)
+        )
+        r.register_demo_step("econsec.technology.demo.demo_step", 60)
+        web = "econsec.technology.web"
+        r.register_urls(f"{web}.urls")
+        r.register_api("/technology", f"{web}.api.router")
+        r.register_nav(r.NavEntry("technology.web.nav", "web:technology", "read", order=60))
+        tables = ("Technology", "Holding", "AccessGroup", "PartnerAccess", "Control",
+                  "ConcernCountry", "Incident")  # fmt: skip
+        r.register_card(
+            r.DashboardCard(
+                "technology.web.card",
+                f"{web}.card.high_cells_card",
+                "read",
+                60,
+                (*(f"technology.{m}" for m in tables), "screening.Hit"),
+            )
+        )
+        r.register_body_limit("web:technology_import", f"{web}.views.body_limit")
