@@ -34,6 +34,7 @@ _CAPABILITIES = [
     "econsec.exposure.cli",
     "econsec.reports.cli",
     "econsec.governance.cli",
+    "econsec.monitoring.cli",
     "econsec.web.cli",
 ]
 

@@ -49,9 +49,7 @@ class Gazetteer:
 
 @cache
 def gazetteer() -> Gazetteer:
-    text = (
-        resources.files("econsec.monitoring").joinpath("data/gazetteer.yaml").read_text("utf-8")
-    )
+    text = resources.files("econsec.monitoring").joinpath("data/gazetteer.yaml").read_text("utf-8")
     data: dict[str, Any] = safe_yaml.load(text, source="gazetteer.yaml")[0]
     words: list[_Word] = []
     for kind in data["kinds"]:
@@ -83,9 +81,7 @@ class Classified:
     inferences: tuple[Inference, ...]
 
 
-def classify(
-    title: str, summary: str = "", org_names: dict[str, str] | None = None
-) -> Classified:
+def classify(title: str, summary: str = "", org_names: dict[str, str] | None = None) -> Classified:
     """The footprint ``title`` and ``summary`` imply, and why each value was inferred.
 
     ``org_names`` maps a counterparty's name (as the value chain spells it) to its org id; a

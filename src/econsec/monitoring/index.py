@@ -108,9 +108,7 @@ def _dict_groups(keys: list[str]) -> dict[str, IntArray]:
     return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
 
 
-def _reach(
-    chain: CompiledChain, product_nodes: IntArray, consumers: Groups
-) -> tuple[Bits, Bits]:
+def _reach(chain: CompiledChain, product_nodes: IntArray, consumers: Groups) -> tuple[Bits, Bits]:
     """Bitsets of the products each node and slot feeds, by fixed-point iteration.
 
     ``reach(u) = own(u) | OR over links u→slot s, consumers v of s: reach(v)``; iterating from
@@ -120,7 +118,9 @@ def _reach(
     node_reach = np.zeros((chain.n_nodes, n_words), dtype=np.uint64)
     p = np.arange(product_nodes.size)
     np.bitwise_or.at(
-        node_reach, (product_nodes, p // 64), np.left_shift(np.uint64(1), (p % 64).astype(np.uint64))
+        node_reach,
+        (product_nodes, p // 64),
+        np.left_shift(np.uint64(1), (p % 64).astype(np.uint64)),
     )
     own = node_reach.copy()
     # Edges slot → consumer node, and link src node → slot.
@@ -151,9 +151,7 @@ def build_index(chain: CompiledChain, places: SitePlaces | None = None) -> Chain
     qualified = np.flatnonzero(chain.link_qualified)
     slot_keys = np.full(chain.n_links, -1, dtype=np.int64)
     slot_keys[qualified] = chain.link_slot[qualified]
-    hs_order = sorted(
-        (code, i) for i, code in enumerate(chain.item_hs_code) if code
-    )
+    hs_order = sorted((code, i) for i, code in enumerate(chain.item_hs_code) if code)
     mineral: dict[str, list[int]] = {}
     critical: dict[str, list[int]] = {}
     for i, tags in enumerate(chain.item_mineral_tags):

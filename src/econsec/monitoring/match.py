@@ -139,7 +139,9 @@ def match(index: ChainIndex, fp: Footprint) -> Hits:
         links.append(through)
     all_links = np.unique(np.concatenate(links)) if links else _EMPTY
     return Hits(
-        nodes=np.unique(nodes), links=all_links, stops=fp.kind in STOPPING_KINDS,
+        nodes=np.unique(nodes),
+        links=all_links,
+        stops=fp.kind in STOPPING_KINDS,
         unknown=_unknown(index, fp),
     )
 
@@ -186,7 +188,10 @@ def _site_reasons(index: ChainIndex, fp: Footprint, site: int) -> list[Reason]:
         )[0]
         if np.isfinite(d) and d <= p.radius_km:
             out.append(
-                ("monitoring.reason.site_near", {"site": sid, "km": f"{d:,.0f}", "radius": f"{p.radius_km:,.0f}"})
+                (
+                    "monitoring.reason.site_near",
+                    {"site": sid, "km": f"{d:,.0f}", "radius": f"{p.radius_km:,.0f}"},
+                )
             )
     if country in fp.countries:
         out.append(("monitoring.reason.site_country", {"site": sid, "country": country}))
@@ -210,7 +215,9 @@ def why_link(index: ChainIndex, fp: Footprint, link: int) -> list[Reason]:
     chokes = chain.link_chokepoints[link].indices
     named = [chain.chokepoint_ids[c] for c in chokes if chain.chokepoint_ids[c] in fp.chokepoints]
     for choke in named:
-        out.append(("monitoring.reason.chokepoint", {"link": chain.node_label(src), "chokepoint": choke}))
+        out.append(
+            ("monitoring.reason.chokepoint", {"link": chain.node_label(src), "chokepoint": choke})
+        )
     if fp.kind in FLOW_KINDS or (fp.kind == "closure" and fp.has_place):
         site_reasons = _site_reasons(index, fp, int(chain.node_site[src]))
         if site_reasons:
