@@ -39,10 +39,14 @@ def stopped_by_fixpoint(chain: CompiledChain, nodes: list[int], links: list[int]
     closed = set(links)
     inputs = chain.node_inputs.tocsr()
     while True:
-        lost_link = {x for x in range(chain.n_links) if x in closed or int(chain.link_src[x]) in lost_node}
+        lost_link = {
+            x for x in range(chain.n_links) if x in closed or int(chain.link_src[x]) in lost_node
+        }
         lost_slot = set()
         for s in range(chain.n_slots):
-            qualified = [x for x in np.flatnonzero(chain.link_slot == s).tolist() if chain.link_qualified[x]]
+            qualified = [
+                x for x in np.flatnonzero(chain.link_slot == s).tolist() if chain.link_qualified[x]
+            ]
             if qualified and all(x in lost_link for x in qualified):
                 lost_slot.add(s)
         new = set(lost_node)

@@ -7,14 +7,23 @@ import numpy as np
 import pytest
 
 from econsec.monitoring.footprint import parse_footprint
-from econsec.monitoring.impact import assess, stopped_nodes, touched_matrix, touched_products
+from econsec.monitoring.impact import (
+    assess,
+    stopped_nodes,
+    stress_document,
+    touched_matrix,
+    touched_products,
+)
 from econsec.monitoring.index import ChainIndex
 from econsec.monitoring.match import match
 from econsec.stress.scenario import resolve, scenario_from_document
-from econsec.monitoring.impact import stress_document
 from tests.monitoring.independent import stopped_by_fixpoint, supply_graph, touched_by_walk
 
-GA_GE = {"kind": "export_restriction", "countries": ["CN"], "mineral_tags": ["gallium", "germanium"]}
+GA_GE = {
+    "kind": "export_restriction",
+    "countries": ["CN"],
+    "mineral_tags": ["gallium", "germanium"],
+}
 FOOTPRINTS = [
     GA_GE,
     {"kind": "export_restriction", "countries": ["CN"], "mineral_tags": ["gallium"]},
@@ -22,7 +31,11 @@ FOOTPRINTS = [
     {"kind": "closure", "chokepoints": ["taiwan_strait"]},
     {"kind": "closure", "chokepoints": ["suez_red_sea", "hormuz"]},
     {"kind": "natural_hazard", "countries": ["JP"], "regions": ["静岡県"]},
-    {"kind": "natural_hazard", "countries": ["JP"], "point": {"latitude": 34.71, "longitude": 137.73, "radius_km": 40}},
+    {
+        "kind": "natural_hazard",
+        "countries": ["JP"],
+        "point": {"latitude": 34.71, "longitude": 137.73, "radius_km": 40},
+    },
     {"kind": "plant_incident", "sites": ["TOHO-HMM"]},
     {"kind": "sanction", "orgs": ["XINLI"]},
     {"kind": "tariff", "countries": ["US"], "hs_prefixes": ["8542"]},
@@ -68,7 +81,10 @@ def test_gallium_restriction_reaches_the_gallium_products(demo_index: ChainIndex
     assert "C-LED-IR" in impact.parts
     servo = next(p for p in impact.products if p.item == "P-SRV20")
     assert servo.path[-1] == "YNGA-PLT/M-GALLIUM → SHONAN-HRT"
-    assert ("monitoring.reason.item_mineral", {"item": "M-GALLIUM", "mineral": "gallium"}) in servo.reasons
+    assert (
+        "monitoring.reason.item_mineral",
+        {"item": "M-GALLIUM", "mineral": "gallium"},
+    ) in servo.reasons
 
 
 def test_taiwan_strait_reaches_the_mcus(demo_index: ChainIndex) -> None:
@@ -77,13 +93,18 @@ def test_taiwan_strait_reaches_the_mcus(demo_index: ChainIndex) -> None:
     g = supply_graph(chain)
     reached: set[tuple[str, int]] = set()
     for link in hits.links.tolist():
-        reached |= {("s", int(chain.link_slot[link]))} | nx.descendants(g, ("s", int(chain.link_slot[link])))
+        reached |= {("s", int(chain.link_slot[link]))} | nx.descendants(
+            g, ("s", int(chain.link_slot[link]))
+        )
     items = {chain.item_ids[chain.node_item[n]] for kind, n in reached if kind == "n"}
     assert {"C-MCU-A"} <= items
 
 
-@pytest.mark.parametrize("raw", FOOTPRINTS, ids=lambda f: f["kind"] + ":" + ",".join(
-    str(v) for k, v in sorted(f.items()) if k != "kind"))
+@pytest.mark.parametrize(
+    "raw",
+    FOOTPRINTS,
+    ids=lambda f: f["kind"] + ":" + ",".join(str(v) for k, v in sorted(f.items()) if k != "kind"),
+)
 def test_touched_equals_networkx_walk_and_stopped_equals_fixpoint(
     demo_index: ChainIndex, raw: dict
 ) -> None:
@@ -108,8 +129,13 @@ def test_touched_equals_networkx_walk_and_stopped_equals_fixpoint(
 
 @pytest.mark.parametrize(
     "raw",
-    [GA_GE, {"kind": "export_restriction", "countries": ["CN"]}, {"kind": "closure", "chokepoints": ["taiwan_strait"]},
-     {"kind": "sanction", "orgs": ["XINLI"]}, {"kind": "plant_incident", "sites": ["TOHO-HMM"]}],
+    [
+        GA_GE,
+        {"kind": "export_restriction", "countries": ["CN"]},
+        {"kind": "closure", "chokepoints": ["taiwan_strait"]},
+        {"kind": "sanction", "orgs": ["XINLI"]},
+        {"kind": "plant_incident", "sites": ["TOHO-HMM"]},
+    ],
 )
 def test_hits_agree_with_the_stress_scenario(demo_index: ChainIndex, raw: dict) -> None:
     chain = demo_index.chain
@@ -129,7 +155,10 @@ def test_nothing_matched_and_unknown_ids(demo_index: ChainIndex) -> None:
 
 
 def test_tariff_touches_but_stops_nothing(demo_index: ChainIndex) -> None:
-    impact = assess(demo_index, parse_footprint({"kind": "tariff", "countries": ["US"], "hs_prefixes": ["8542"]}))
+    impact = assess(
+        demo_index,
+        parse_footprint({"kind": "tariff", "countries": ["US"], "hs_prefixes": ["8542"]}),
+    )
     assert impact.products and not impact.stopped and impact.severity == "low"
 
 
