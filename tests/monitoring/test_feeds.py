@@ -117,7 +117,7 @@ def test_classification_with_reasons(
         minerals,
         chokepoints,
     )
-    for field_name, value, word in result.inferences:
+    for field_name, _value, word in result.inferences:
         assert word.casefold() in text.casefold() or field_name == "countries"
 
 

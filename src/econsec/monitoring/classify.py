@@ -125,4 +125,4 @@ def classify(title: str, summary: str = "", org_names: dict[str, str] | None = N
     if kind == "sanction" and not orgs:
         # A listing we cannot tie to a counterparty is news, not a sanction on our chain.
         kind = "regulation"
-    return Classified(Footprint(kind=kind, **fields), tuple(inferences))
+    return Classified(Footprint(kind, **fields), tuple(inferences))  # type: ignore[arg-type]

@@ -93,7 +93,9 @@ class Footprint:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        data = {k: list(v) for k, v in asdict(self).items() if k in _LIST_FIELDS and v}
+        data: dict[str, Any] = {
+            k: list(v) for k, v in asdict(self).items() if k in _LIST_FIELDS and v
+        }
         data["kind"] = self.kind
         if self.point is not None:
             data["point"] = asdict(self.point)
@@ -175,4 +177,4 @@ def parse_footprint(data: Any, where: str = "footprint") -> Footprint:
             _number(raw, "longitude", -180, 180, where),
             _number(raw, "radius_km", 0, 20_000, where),
         )
-    return Footprint(kind=str(kind), point=point, **values)
+    return Footprint(str(kind), point=point, **values)  # type: ignore[arg-type]

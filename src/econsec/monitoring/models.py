@@ -12,6 +12,7 @@ STATUSES = ("potential", "confirmed", "no_impact", "recovered")
 class Source(models.Model):
     """A feed the administrator configured, with the state of its polite polling."""
 
+    objects: models.Manager[Source] = models.Manager()
     name = models.CharField(max_length=100, unique=True)
     url = models.URLField(max_length=1000)
     enabled = models.BooleanField(default=True)
@@ -36,6 +37,7 @@ class Event(models.Model):
     the words behind each inferred value, so a correction never loses the original reading.
     """
 
+    objects: models.Manager[Event] = models.Manager()
     KINDS = EVENT_KINDS
 
     kind = models.CharField(max_length=30, choices=[(k, k) for k in EVENT_KINDS])
@@ -63,6 +65,7 @@ class Event(models.Model):
 class Alert(models.Model):
     """The response room's view of an event: triage status, owner, due date, links, impact."""
 
+    objects: models.Manager[Alert] = models.Manager()
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="alert")
     status = models.CharField(
         max_length=20, choices=[(s, s) for s in STATUSES], default="potential"
@@ -84,6 +87,7 @@ class Alert(models.Model):
 class AlertNote(models.Model):
     """The alert's timeline: comments and every change of status, owner or due date."""
 
+    objects: models.Manager[AlertNote] = models.Manager()
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notes")
     at = models.DateTimeField(auto_now_add=True)
     author = models.CharField(max_length=200, blank=True, default="")

@@ -71,4 +71,5 @@ def distance_km(lat: FloatArray, lon: FloatArray, lat0: float, lon0: float) -> F
     dphi = p2 - p1
     dlmb = np.radians(lon0) - np.radians(lon)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    out: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return out
