@@ -25,7 +25,7 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 
 @dataclass(frozen=True, eq=False)
 class Hits:
-    """What an event hits directly: nodes taken down and links closed (sorted, unique)."""
+    """What an event hits directly: nodes taken down and links closed (each without repeats)."""
 
     nodes: IntArray
     links: IntArray
@@ -134,12 +134,21 @@ def match(index: ChainIndex, fp: Footprint) -> Hits:
             dtype=np.int64,
         )
         through = index.choke_links.of_many(chokes)
+        if chokes.size > 1:  # a link routed through two named chokepoints is listed twice
+            through = np.unique(through)
         if items is not None:
             through = through[items[chain.node_item[chain.link_src[through]]]]
         links.append(through)
-    all_links = np.unique(np.concatenate(links)) if links else _EMPTY
+    # Each part is free of repeats already (a node is at one site, a link leaves one node or
+    # is listed once per chokepoint); only a union of parts needs de-duplicating.
+    if not links:
+        all_links = _EMPTY
+    elif len(links) == 1:
+        all_links = links[0]
+    else:
+        all_links = np.unique(np.concatenate(links))
     return Hits(
-        nodes=np.unique(nodes),
+        nodes=nodes,
         links=all_links,
         stops=fp.kind in STOPPING_KINDS,
         unknown=_unknown(index, fp),
