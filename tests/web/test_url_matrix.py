@@ -91,6 +91,14 @@ def _stress_export(ctx: dict[str, Any]) -> dict[str, Any]:
     return make_export(ctx)
 
 
+def _monitoring_event(ctx: dict[str, Any]) -> dict[str, Any]:
+    from econsec.monitoring.models import Alert, Event
+
+    event = Event.objects.create(kind="tariff", title_en="Tariff", footprint={"kind": "tariff"})
+    Alert.objects.create(event=event)
+    return {"event_id": event.pk}
+
+
 MATRIX: dict[str, Entry] = {
     "web:dashboard": Entry("read"),
     "web:login": Entry(PUBLIC),
@@ -213,6 +221,15 @@ MATRIX: dict[str, Entry] = {
     # The matrix posts a form, not JSON: an allowed caller gets 400, others 401/403.
     "api:stress_scenario_create": Entry("edit", api=True, method="post", allowed=400),
     "api:stress_sweep_start": Entry("edit", api=True, method="post", allowed=400),
+    "web:monitoring_inbox": Entry("read"),
+    "web:monitoring_event": Entry("read", kwargs=_monitoring_event),
+    "web:monitoring_triage": Entry(
+        "edit",
+        method="post",
+        kwargs=_monitoring_event,
+        data=lambda: {"status": "confirmed"},
+        allowed=303,
+    ),
 }
 
 

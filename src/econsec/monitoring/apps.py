@@ -12,6 +12,8 @@ class MonitoringConfig(AppConfig):
         # pages are named by path so starting Django loads no web code.
         from econsec import registry as r
 
+        r.register_urls("econsec.monitoring.web.urls")
+        r.register_nav(r.NavEntry("monitoring.web.nav", "web:monitoring_inbox", "read", order=65))
         r.register_demo_step("econsec.monitoring.demo.demo_events", order=140)
         r.register_report_section(
             r.ReportSection("monitoring", "econsec.monitoring.report.section", order=140)
