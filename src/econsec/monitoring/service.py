@@ -185,7 +185,14 @@ def record(fields: dict[str, Any], *, actor: str = "", with_tts: bool = False) -
 
 def load_documents(path: Path) -> list[dict[str, Any]]:
     """The events in a YAML or JSON file (a list, or a mapping with ``events``)."""
-    data = safe_yaml.load_file(path)  # JSON is YAML too; sizes and nodes are capped
+    try:
+        data = safe_yaml.load_file(path)  # JSON is YAML too; sizes and nodes are capped
+    except safe_yaml.YamlRefused:
+        raise
+    except ValueError as exc:  # e.g. a date YAML reads as one but the calendar does not have
+        raise MonitoringError(
+            "monitoring.import.bad_value", where=path.name, detail=str(exc)[:200]
+        ) from exc
     events = data.get("events") if isinstance(data, dict) else data
     if not isinstance(events, list):
         raise MonitoringError("monitoring.import.no_events", where=path.name)
