@@ -148,6 +148,20 @@ def test_hits_agree_with_the_stress_scenario(demo_index: ChainIndex, raw: dict) 
     assert set(hits.nodes.tolist()) == set(np.flatnonzero(disruption.node_factor < 1).tolist())
 
 
+def test_a_regional_hazard_becomes_a_stress_disruption_of_its_sites(
+    demo_index: ChainIndex,
+) -> None:
+    from econsec.monitoring.match import site_mask
+
+    fp = parse_footprint({"kind": "natural_hazard", "countries": ["JP"], "regions": ["静岡県"]})
+    sites = [demo_index.chain.site_ids[i] for i in site_mask(demo_index, fp).nonzero()[0]]
+    doc = stress_document(fp, {"en": "quake"}, 4, sites)
+    assert doc is not None and "TOHO-HMM" in doc["events"][0]["sites"]
+    disruption = resolve(scenario_from_document(doc), demo_index.chain)
+    hits = match(demo_index, fp)
+    assert set(hits.nodes.tolist()) == set(np.flatnonzero(disruption.node_factor < 1).tolist())
+
+
 def test_nothing_matched_and_unknown_ids(demo_index: ChainIndex) -> None:
     impact = assess(demo_index, parse_footprint({"kind": "plant_incident", "sites": ["NOWHERE"]}))
     assert impact.severity == "none" and impact.products == []

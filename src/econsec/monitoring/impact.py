@@ -272,7 +272,9 @@ def touched_matrix(index: ChainIndex, footprints: Iterable[Footprint]) -> sp.csr
     )
 
 
-def stress_document(fp: Footprint, name: dict[str, str], weeks: float) -> dict[str, Any] | None:
+def stress_document(
+    fp: Footprint, name: dict[str, str], weeks: float, sites: list[str] | None = None
+) -> dict[str, Any] | None:
     """The stress scenario that plays the event for ``weeks`` (None: nothing it can model).
 
     Only the parts of a footprint the stress test understands are carried over: an export
@@ -302,6 +304,9 @@ def stress_document(fp: Footprint, name: dict[str, str], weeks: float) -> dict[s
         events.append({"kind": "disruption", **where, **items})
     if fp.chokepoints:
         events.append({"kind": "chokepoint_closure", "chokepoints": list(fp.chokepoints), **items})
+    elif fp.kind in {"natural_hazard", "conflict", "plant_incident"} and sites:
+        # A region or a circle: the stress test takes the sites the footprint places it at.
+        events.append({"kind": "disruption", "sites": sorted(sites), **items})
     if not events:
         return None
     return {"name": name, "duration_weeks": weeks, "events": events}

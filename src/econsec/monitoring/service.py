@@ -151,7 +151,10 @@ def stress_of(index: ChainIndex, event: m.Event, fp: Footprint) -> dict[str, Any
     from econsec.stress.scenario import scenario_from_document
 
     name = {"ja": event.title_ja or event.title_en, "en": event.title_en or event.title_ja}
-    doc = stress_document(fp, name, weeks_of(event))
+    from econsec.monitoring.match import site_mask
+
+    sites = [index.chain.site_ids[i] for i in site_mask(index, fp).nonzero()[0].tolist()]
+    doc = stress_document(fp, name, weeks_of(event), sites)
     if doc is None:
         return None
     result = run_scenario(index.chain, scenario_from_document(doc, f"event {event.pk}"))
