@@ -35,6 +35,7 @@ _CAPABILITIES = [
     "econsec.reports.cli",
     "econsec.governance.cli",
     "econsec.technology.cli",
+    "econsec.monitoring.cli",
     "econsec.web.cli",
 ]
 

@@ -91,6 +91,14 @@ def _stress_export(ctx: dict[str, Any]) -> dict[str, Any]:
     return make_export(ctx)
 
 
+def _monitoring_event(ctx: dict[str, Any]) -> dict[str, Any]:
+    from econsec.monitoring.models import Alert, Event
+
+    event = Event.objects.create(kind="tariff", title_en="Tariff", footprint={"kind": "tariff"})
+    Alert.objects.create(event=event)
+    return {"event_id": event.pk}
+
+
 MATRIX: dict[str, Entry] = {
     "web:dashboard": Entry("read"),
     "web:login": Entry(PUBLIC),
@@ -226,6 +234,15 @@ MATRIX: dict[str, Entry] = {
     "web:technology_incident_new": Entry("edit", method="post", allowed=403),
     "api:technology_summary": Entry("read", api=True),
     "api:technology_list": Entry("read", api=True, allowed=403),
+    "web:monitoring_inbox": Entry("read"),
+    "web:monitoring_event": Entry("read", kwargs=_monitoring_event),
+    "web:monitoring_triage": Entry(
+        "edit",
+        method="post",
+        kwargs=_monitoring_event,
+        data=lambda: {"status": "confirmed"},
+        allowed=303,
+    ),
 }
 
 

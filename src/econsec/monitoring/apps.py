@@ -6,3 +6,15 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = "Monitoring"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The demo events and the board report's section on them (econsec.registry); the
+        # pages are named by path so starting Django loads no web code.
+        from econsec import registry as r
+
+        r.register_urls("econsec.monitoring.web.urls")
+        r.register_nav(r.NavEntry("monitoring.web.nav", "web:monitoring_inbox", "read", order=65))
+        r.register_demo_step("econsec.monitoring.demo.demo_events", order=140)
+        r.register_report_section(
+            r.ReportSection("monitoring", "econsec.monitoring.report.section", order=140)
+        )
