@@ -213,6 +213,17 @@ MATRIX: dict[str, Entry] = {
     # The matrix posts a form, not JSON: an allowed caller gets 400, others 401/403.
     "api:stress_scenario_create": Entry("edit", api=True, method="post", allowed=400),
     "api:stress_sweep_start": Entry("edit", api=True, method="post", allowed=400),
+    # Visuals: with no stored analysis the pages show their empty state and the endpoints 404
+    # (drawn pages: tests/visuals/web/).
+    "web:visuals_map": Entry("read"),
+    "web:visuals_flows": Entry("read"),
+    "web:visuals_networks": Entry("read"),
+    "web:visuals_network": Entry("read", kwargs=lambda ctx: {"site_id": "P1", "item_id": "CAR"}),
+    "api:visuals_map": Entry("read", api=True, allowed=404),
+    "api:visuals_flows": Entry("read", api=True, allowed=404),
+    "api:visuals_network": Entry(
+        "read", api=True, kwargs=lambda ctx: {"site_id": "P1", "item_id": "CAR"}, allowed=404
+    ),
 }
 
 
