@@ -66,9 +66,18 @@ def _ring(indices: list[int], arcs: list[Ring]) -> Ring:
     return points
 
 
+def _unwrapped(ring: Ring) -> Ring:
+    """A ring that crosses the antimeridian (Chukotka, Fiji) drawn on one side of it: points on
+    the minority side are pinned to ±180°, so no polygon edge spans the whole map."""
+    if all(abs(b[0] - a[0]) <= 180 for a, b in itertools.pairwise(ring)):
+        return ring
+    east = sum(x > 0 for x, _ in ring) >= len(ring) / 2
+    return [[180.0 if east else -180.0, y] if (x > 0) != east else [x, y] for x, y in ring]
+
+
 def _rounded(ring: Ring) -> Ring:
     out: Ring = []
-    for x, y in ring:
+    for x, y in _unwrapped(ring):
         point = [round(x, DIGITS), round(y, DIGITS)]
         if not out or out[-1] != point:
             out.append(point)

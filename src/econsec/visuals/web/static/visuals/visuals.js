@@ -128,6 +128,12 @@
     getJSON(el.dataset.src).then(function (data) {
       var chart = chartIn(el);
       var maxEdge = Math.max.apply(null, data.edges.map(function (e) { return e.value; }).concat([1]));
+      // Columns as far apart as the tallest column is high, so the picture fills the box.
+      var rows = {}, tiers = 1;
+      data.nodes.forEach(function (n) { rows[n.tier] = (rows[n.tier] || 0) + 1; tiers = Math.max(tiers, n.tier + 1); });
+      var tallest = Math.max.apply(null, Object.values(rows).concat([1]));
+      var dx = Math.max(200, tallest * 40 * 1.8 / Math.max(1, tiers - 1));
+      var many = data.nodes.length > 40;
       chart.setOption({
         aria: { enabled: true },
         tooltip: { renderMode: "richText", formatter: function (p) {
@@ -137,14 +143,19 @@
         series: [{
           type: "graph", layout: "none", roam: true, draggable: false,
           edgeSymbol: ["none", "arrow"], edgeSymbolSize: 6,
-          label: { show: true, position: "bottom", fontSize: 10, formatter: function (p) { return p.data.id; } },
+          label: { show: true, position: "right", fontSize: 10, formatter: function (p) { return p.data.id; } },
           data: data.nodes.map(function (n) {
             return {
-              id: n.id, name: n.id, x: n.x * 200, y: n.y * 40, label_: n.label, label: undefined,
+              id: n.id, name: n.id, x: n.x * dx, y: n.y * 40, label_: n.label,
               country_name: n.country_name, symbolSize: n.spof ? 16 : 10,
               itemStyle: n.spof ? { color: "#D55E00", borderColor: "#000", borderWidth: 2 } : { color: "#56B4E9" },
             };
-          }).map(function (d) { d.label = undefined; var l = d.label_; delete d.label_; d.labelText = l; return d; }),
+          }).map(function (d, i) {
+            d.labelText = d.label_; delete d.label_;
+            // With many sites only the single points of failure carry a name.
+            if (many && !data.nodes[i].spof) { d.label = { show: false }; }
+            return d;
+          }),
           links: data.edges.map(function (e) {
             return { source: e.source, target: e.target, amount: e.value,
               lineStyle: { width: 0.5 + 5 * Math.sqrt(e.value / maxEdge), color: "#999", opacity: 0.7 } };
