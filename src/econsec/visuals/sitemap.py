@@ -72,7 +72,8 @@ class SiteMapData:
 
     @property
     def supplier_countries(self) -> list[str]:
-        return sorted({s.country for s in self.sites if s.exposure != OWN})
+        """Countries of the supplier sites connected to ours (tier ≥ 1)."""
+        return sorted({s.country for s in self.sites if s.exposure != OWN and s.tier >= 1})
 
 
 def supplied_value(chain: CompiledChain) -> np.ndarray:
@@ -110,7 +111,8 @@ def site_map(
             continue
         loss = losses.get(site_id)
         revenue = float(loss.revenue_per_week) if loss else 0.0
-        if site_id in own_sites:
+        # Tier 0 is ours too: a subsidiary's plant that sells our products.
+        if site_id in own_sites or chain.site_tier[i] == 0:
             exposure = OWN
         elif site_id in spof:
             exposure = SPOF
