@@ -90,3 +90,23 @@ def test_report_section_carries_the_map_in_both_languages(analysed_chain: Any) -
     assert contributed_sections("another-version") == [] or all(
         s.id != "visuals.map" for s in contributed_sections("another-version")
     )
+
+
+@pytest.mark.parametrize(
+    "site_id,item_id",
+    [("<script>", "CAR"), ("P1", "x" * 5000), ("P1", "%00"), ("Ｐ１", "ＣＡＲ"), ("..", "..")],
+)
+def test_hostile_product_ids_get_a_plain_404(
+    client_for: Any,
+    analysed_chain: Any,  # noqa: F811
+    site_id: str,
+    item_id: str,
+) -> None:
+    client = client_for("viewer")
+    for name in ("web:visuals_network", "api:visuals_network"):
+        response = client.get(reverse(name, args=[site_id, item_id]))
+        assert response.status_code == 404, (name, site_id)
+        if name.startswith("api:"):
+            assert response["Content-Type"].startswith("application/json")
+        else:
+            assert b"<script>" not in response.content
