@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from econsec.exposure.results import ExposureReport
+from econsec.exposure.results import ExposureReport, ProductResult
 from econsec.valuechain.compiled import CompiledChain
 from econsec.visuals.flows import FlowData, tier_flows
+from econsec.visuals.network import NetworkData, product_network
 from econsec.visuals.sitemap import SiteGeo, SiteMapData, site_map
 
 _lock = threading.Lock()
@@ -56,6 +57,12 @@ def _memo(name: str, build: Any) -> Any:
     return value
 
 
+def memo(name: str, build: Any) -> Any:
+    """``build()`` once per data version under ``name`` (JSON bodies per language, networks
+    per product); None when nothing is analysed."""
+    return _memo(name, lambda chain, report: build())
+
+
 def map_data() -> SiteMapData | None:
     from econsec.reports.gather import own_ids
 
@@ -64,3 +71,9 @@ def map_data() -> SiteMapData | None:
 
 def flow_data() -> FlowData | None:
     return _memo("flows", lambda chain, report: tier_flows(chain))  # type: ignore[no-any-return]
+
+
+def network_data(chain: CompiledChain, product: ProductResult) -> NetworkData | None:
+    """The product's network, built once per data version."""
+    key = f"network-{product.site_id}/{product.item_id}"
+    return memo(key, lambda: product_network(chain, product))  # type: ignore[no-any-return]

@@ -9,7 +9,6 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from econsec.visuals import gather
-from econsec.visuals.network import product_network
 from econsec.visuals.web.serialise import flows_json, map_json, network_json
 from econsec.web.api.auth import require
 from econsec.web.language import request_language
@@ -23,20 +22,24 @@ _NONE = "no exposure analysis is stored for the current data version"
 @require(READ)
 def site_map(request: HttpRequest) -> dict[str, Any]:
     """Sites placed and classed by exposure, country shares, chokepoints (clustered when many)."""
+    lang = request_language(request)
     data = gather.map_data()
-    if data is None:
+    body = gather.memo(f"map-json-{lang}", lambda: map_json(data, lang)) if data else None
+    if body is None:
         raise HttpError(404, _NONE)
-    return map_json(data, request_language(request))
+    return body  # type: ignore[no-any-return]
 
 
 @router.get("/flows", url_name="visuals_flows")
 @require(READ)
 def flows(request: HttpRequest) -> dict[str, Any]:
     """Annual value of supply links by tier step and country, with the Sankey's nodes and links."""
+    lang = request_language(request)
     data = gather.flow_data()
-    if data is None:
+    body = gather.memo(f"flows-json-{lang}", lambda: flows_json(data, lang)) if data else None
+    if body is None:
         raise HttpError(404, _NONE)
-    return flows_json(data, request_language(request))
+    return body  # type: ignore[no-any-return]
 
 
 @router.get("/network/{site_id}/{item_id}", url_name="visuals_network")
@@ -50,7 +53,7 @@ def network(request: HttpRequest, site_id: str, item_id: str) -> dict[str, Any]:
     product = next(
         (p for p in report.products if p.site_id == site_id and p.item_id == item_id), None
     )
-    data = product_network(chain, product) if product is not None else None
+    data = gather.network_data(chain, product) if product is not None else None
     if data is None:
         raise HttpError(404, f"no product {item_id} made at {site_id}")
     return network_json(data, request_language(request))

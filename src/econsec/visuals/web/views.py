@@ -10,7 +10,6 @@ from django.urls import reverse
 from econsec.i18n import t
 from econsec.reference.labels import country_label
 from econsec.visuals import gather
-from econsec.visuals.network import product_network
 from econsec.visuals.sitemap import SPOF
 from econsec.web.language import request_language
 from econsec.web.roles import READ, role_required
@@ -101,7 +100,7 @@ def network_page(request: HttpRequest, site_id: str, item_id: str) -> HttpRespon
     product = next(
         (p for p in report.products if p.site_id == site_id and p.item_id == item_id), None
     )
-    data = product_network(chain, product) if product is not None else None
+    data = gather.network_data(chain, product) if product is not None else None
     if product is None or data is None:
         raise Http404(item_id)
     return render(
