@@ -129,3 +129,16 @@ def test_report_svg_marks_the_single_point(analysed) -> None:  # type: ignore[no
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert svg.count("<circle") == 4 and svg.count('fill="#D55E00"') == 1
     assert "<script" not in svg
+
+
+def test_demo_line_names_the_maps_figures(capsys: pytest.CaptureFixture[str], db: object) -> None:
+    from econsec.reports.gather import compute_exposure
+    from econsec.valuechain.cli import load_demo
+    from econsec.visuals.demo import step
+
+    step("en")  # nothing stored yet: silent
+    assert "Map:" not in capsys.readouterr().out
+    load_demo("en")
+    compute_exposure()
+    step("en")
+    assert "184 sites in 28 countries" in capsys.readouterr().out

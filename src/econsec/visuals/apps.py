@@ -17,3 +17,4 @@ class VisualsConfig(AppConfig):
         r.register_report_section(
             r.ReportSection("visuals.map", "econsec.visuals.report.map_section", order=30)
         )
+        r.register_demo_step("econsec.visuals.demo.step", order=80)
