@@ -50,6 +50,8 @@ RAW_WRITERS = {
     "tabular.py": "the safe writer itself",
     "reference/build_minerals.py": "writes econsec's own reference data file (numbers), "
     "read back by econsec only: not an export",
+    "visuals/build_world.py": "writes econsec's own country centroids (numbers), read back by "
+    "econsec only: not an export",
 }
 _RAW = re.compile(r"\bWorkbook\(|csv\.(?:writer|DictWriter)\(|\bxlsxwriter\b|\.to_excel\(")
 _USES_WRITER = re.compile(

@@ -242,6 +242,16 @@ MATRIX: dict[str, Entry] = {
         kwargs=_monitoring_event,
         data=lambda: {"status": "confirmed"},
         allowed=303,
+    # Visuals: with no stored analysis the pages show their empty state and the endpoints 404
+    # (drawn pages: tests/visuals/web/).
+    "web:visuals_map": Entry("read"),
+    "web:visuals_flows": Entry("read"),
+    "web:visuals_networks": Entry("read"),
+    "web:visuals_network": Entry("read", kwargs=lambda ctx: {"site_id": "P1", "item_id": "CAR"}),
+    "api:visuals_map": Entry("read", api=True, allowed=404),
+    "api:visuals_flows": Entry("read", api=True, allowed=404),
+    "api:visuals_network": Entry(
+        "read", api=True, kwargs=lambda ctx: {"site_id": "P1", "item_id": "CAR"}, allowed=404
     ),
 }
 

@@ -6,3 +6,15 @@ class VisualsConfig(AppConfig):
     label = "visuals"
     verbose_name = "Visuals"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Map, tier-flow and network pages, their JSON, and the report's map (econsec.registry).
+        from econsec import registry as r
+
+        r.register_urls("econsec.visuals.web.urls")
+        r.register_api("/visuals", "econsec.visuals.web.api.router")
+        r.register_nav(r.NavEntry("visuals.nav", "web:visuals_map", "read", order=25))
+        r.register_report_section(
+            r.ReportSection("visuals.map", "econsec.visuals.report.map_section", order=30)
+        )
+        r.register_demo_step("econsec.visuals.demo.step", order=80)

@@ -1,0 +1,178 @@
+// Draws the map, the tier-flow Sankey and a product's network from their JSON endpoints with
+// the vendored Apache ECharts. No inline script or style (the CSP forbids both): tooltips are
+// drawn on the canvas (renderMode "richText") instead of as HTML.
+(function () {
+  "use strict";
+  // Okabe-Ito: readable with the common colour-vision deficiencies.
+  var CLASS = { spof: "#D55E00", at_risk: "#E69F00", none: "#56B4E9", own: "#009E73" };
+  var drawn = (window.econsecVisuals = window.econsecVisuals || {});
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(url + ": " + r.status); } return r.json(); });
+  }
+
+  function chartIn(el) {
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    window.addEventListener("resize", function () { chart.resize(); });
+    return chart;
+  }
+
+  function money(v, currency) {
+    return Math.round(v).toLocaleString() + " " + currency;
+  }
+
+  function drawMap(el) {
+    Promise.all([getJSON(el.dataset.src), getJSON(el.dataset.geo)]).then(function (got) {
+      var data = got[0];
+      echarts.registerMap("world", got[1]);
+      var points = data.sites || data.clusters || [];
+      var maxValue = Math.max.apply(null, points.map(function (s) { return s.annual_value; }).concat([1]));
+      var size = function (v) { return 5 + 20 * Math.sqrt(v / maxValue); };
+      var byClass = {};
+      (data.sites || []).forEach(function (s) {
+        (byClass[s.exposure] = byClass[s.exposure] || []).push({
+          name: s.name, value: [s.lon, s.lat, s.annual_value], site: s,
+        });
+      });
+      var series = [{
+        type: "map", map: "world", geoIndex: 0, name: "countries",
+        data: Object.keys(data.countries).map(function (c) {
+          return { name: c, value: data.countries[c] };
+        }),
+      }];
+      Object.keys(byClass).forEach(function (cls) {
+        series.push({
+          type: "scatter", coordinateSystem: "geo", name: data.classes[cls],
+          itemStyle: { color: CLASS[cls], borderColor: "#222", borderWidth: cls === "spof" ? 1.5 : 0.5 },
+          symbolSize: function (v) { return size(v[2]); }, data: byClass[cls],
+          zlevel: cls === "spof" ? 2 : 1,
+        });
+      });
+      if (data.clusters) {
+        series.push({
+          type: "scatter", coordinateSystem: "geo", name: data.classes.at_risk,
+          itemStyle: { color: CLASS.at_risk },
+          symbolSize: function (v) { return size(v[2]); },
+          data: data.clusters.map(function (c) {
+            return { name: c.sites + " · " + c.countries.join(","), value: [c.lon, c.lat, c.annual_value] };
+          }),
+        });
+      }
+      series.push({
+        type: "scatter", coordinateSystem: "geo", name: "chokepoints", symbol: "diamond",
+        symbolSize: 9, itemStyle: { color: "#000" },
+        data: data.chokepoints.map(function (c) { return { name: c.name, value: [c.lon, c.lat, 0] }; }),
+      });
+      var chart = chartIn(el);
+      chart.setOption({
+        aria: { enabled: true },
+        tooltip: {
+          renderMode: "richText",
+          formatter: function (p) {
+            if (p.seriesType === "map") {
+              var name = data.country_names[p.name] || p.name;
+              return isNaN(p.value) ? name : name + ": " + (100 * p.value).toFixed(1) + "%";
+            }
+            var s = p.data && p.data.site;
+            if (!s) { return p.name; }
+            return s.name + " (" + s.site_id + ")\n" + data.classes[s.exposure] + "\n" +
+              money(s.revenue_at_risk_per_week, data.currency) + " / w";
+          },
+        },
+        legend: { bottom: 0, data: Object.keys(byClass).map(function (c) { return data.classes[c]; }) },
+        visualMap: {
+          seriesIndex: 0, min: 0, max: Math.max.apply(null, Object.values(data.countries).concat([0.01])),
+          inRange: { color: ["#f0f0f0", "#6a51a3"] }, calculable: false, left: 10, bottom: 40,
+          formatter: function (v) { return (100 * v).toFixed(0) + "%"; },
+        },
+        geo: { map: "world", roam: true, zoom: 1.2, center: [110, 20],
+          itemStyle: { areaColor: "#f7f7f7", borderColor: "#999" }, emphasis: { disabled: true } },
+        series: series,
+      });
+      chart.on("click", function (p) {
+        if (p.data && p.data.site) { window.location.href = "/valuechain/sites/" + encodeURIComponent(p.data.site.site_id) + "/"; }
+      });
+      drawn.map = {
+        markers: points.length,
+        spof: (byClass.spof || []).map(function (d) { return d.site.site_id; }),
+        countries: data.supplier_countries.length,
+      };
+    }).catch(function (e) { el.textContent = String(e); });
+  }
+
+  function drawSankey(el) {
+    getJSON(el.dataset.src).then(function (data) {
+      var chart = chartIn(el);
+      var labels = {};
+      data.sankey.nodes.forEach(function (n) { labels[n.name] = n.label; });
+      chart.setOption({
+        aria: { enabled: true },
+        tooltip: { renderMode: "richText", formatter: function (p) {
+          if (p.dataType === "edge") { return labels[p.data.source] + " → " + labels[p.data.target] + "\n" + money(p.value, data.currency); }
+          return labels[p.name] + "\n" + money(p.value, data.currency);
+        } },
+        series: [{
+          type: "sankey", left: 20, right: 140, nodeAlign: "right", orient: "horizontal",
+          data: data.sankey.nodes.map(function (n) { return { name: n.name, depth: data.depth - n.depth }; }),
+          links: data.sankey.links,
+          label: { formatter: function (p) { return labels[p.name]; } },
+          lineStyle: { color: "gradient", opacity: 0.4 },
+        }],
+      });
+      drawn.sankey = { nodes: data.sankey.nodes.length, links: data.sankey.links.length, into_own: data.into_own };
+    }).catch(function (e) { el.textContent = String(e); });
+  }
+
+  function drawNetwork(el) {
+    getJSON(el.dataset.src).then(function (data) {
+      var chart = chartIn(el);
+      var maxEdge = Math.max.apply(null, data.edges.map(function (e) { return e.value; }).concat([1]));
+      // Columns as far apart as the tallest column is high, so the picture fills the box.
+      var rows = {}, tiers = 1;
+      data.nodes.forEach(function (n) { rows[n.tier] = (rows[n.tier] || 0) + 1; tiers = Math.max(tiers, n.tier + 1); });
+      var tallest = Math.max.apply(null, Object.values(rows).concat([1]));
+      var dx = Math.max(200, tallest * 40 * 1.8 / Math.max(1, tiers - 1));
+      var many = data.nodes.length > 40;
+      chart.setOption({
+        aria: { enabled: true },
+        tooltip: { renderMode: "richText", formatter: function (p) {
+          if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + "\n" + money(p.data.amount, data.currency); }
+          return p.data.labelText + " (" + p.data.country_name + ")";
+        } },
+        series: [{
+          type: "graph", layout: "none", roam: true, draggable: false,
+          edgeSymbol: ["none", "arrow"], edgeSymbolSize: 6,
+          label: { show: true, position: "right", fontSize: 10, formatter: function (p) { return p.data.id; } },
+          data: data.nodes.map(function (n) {
+            return {
+              id: n.id, name: n.id, x: n.x * dx, y: n.y * 40, label_: n.label,
+              country_name: n.country_name, symbolSize: n.spof ? 16 : 10,
+              itemStyle: n.spof ? { color: "#D55E00", borderColor: "#000", borderWidth: 2 } : { color: "#56B4E9" },
+            };
+          }).map(function (d, i) {
+            d.labelText = d.label_; delete d.label_;
+            // With many sites only the single points of failure carry a name.
+            if (many && !data.nodes[i].spof) { d.label = { show: false }; }
+            return d;
+          }),
+          links: data.edges.map(function (e) {
+            return { source: e.source, target: e.target, amount: e.value,
+              lineStyle: { width: 0.5 + 5 * Math.sqrt(e.value / maxEdge), color: "#999", opacity: 0.7 } };
+          }),
+        }],
+      });
+      drawn.network = { nodes: data.nodes.length, edges: data.edges.length, spof: data.spof };
+    }).catch(function (e) { el.textContent = String(e); });
+  }
+
+  function start() {
+    if (typeof echarts === "undefined") { return; }
+    var draw = { map: drawMap, sankey: drawSankey, network: drawNetwork };
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var f = draw[el.dataset.chart];
+      if (f) { f(el); }
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();
