@@ -284,12 +284,6 @@ kri_app = typer.Typer(help="Key risk indicators / 重要リスク指標", no_arg
 _COLOUR = {"green": "green", "amber": "yellow", "red": "red"}
 
 
-def _reason(key: str, reason: dict[str, object], lang: str) -> str:
-    values = {k: ("-" if v in (None, "") else f"{v:g}" if isinstance(v, float) else v)
-              for k, v in reason.items()}  # fmt: skip
-    return t(f"governance.kri.reason.{key}", lang, **values)
-
-
 @kri_app.command("list")
 def kri_list(lang: LangOption = None) -> None:
     """Compute every indicator now (stored, for the trend) and show colours and reasons."""
@@ -297,7 +291,7 @@ def kri_list(lang: LangOption = None) -> None:
 
     lang = normalise_lang(lang)
     open_store()
-    from econsec.governance.kri import compute_all
+    from econsec.governance.kri import compute_all, explain
 
     readings = compute_all()
     table = Table()
@@ -305,16 +299,18 @@ def kri_list(lang: LangOption = None) -> None:
         table.add_column(t(f"governance.kri.col.{key}", lang))
     for r in readings:
         colour = _COLOUR[r.status]
+        assert r.definition is not None
         table.add_row(
-            t(f"governance.kri.name.{r.key}", lang),
+            r.definition.label(lang),
             f"{r.value:g}",
             f"[{colour}]● {t(f'governance.kri.status.{r.status}', lang)}[/{colour}]",
             "-" if r.previous is None else f"{r.previous:g}",
         )
     console.print(table)
     for r in readings:
+        assert r.definition is not None
         for reason in r.reasons[:10]:
-            line = t(f"governance.kri.name.{r.key}", lang) + " — " + _reason(r.key, reason, lang)
+            line = r.definition.label(lang) + " — " + explain(r.definition.formula, reason, lang)
             console.print(line, markup=False, soft_wrap=True)
 
 
