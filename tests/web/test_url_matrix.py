@@ -216,7 +216,6 @@ MATRIX: dict[str, Entry] = {
 }
 
 
-
 # Governance (risk register, indicators, actions, inbox, audit trail, disclosure drafts).
 def _gov_risk(ctx: dict[str, Any]) -> dict[str, Any]:
     from econsec.governance import risks
@@ -279,6 +278,7 @@ MATRIX.update(
         "api:governance_audit_verify": Entry("audit", api=True),
     }
 )
+
 
 def _walk(patterns: list[Any], ns: str = "") -> Iterator[str]:
     for p in patterns:
