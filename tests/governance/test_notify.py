@@ -42,7 +42,7 @@ class _Inbox:
         self.messages: list[Any] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
         return "250 OK"
@@ -140,7 +140,7 @@ class _Hook(BaseHTTPRequestHandler):
     received: list[tuple[dict[str, str], bytes]] = []
     status = 200
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).received.append((dict(self.headers), body))
         self.send_response(type(self).status)
@@ -283,7 +283,7 @@ def test_competing_worker_processes_send_each_row_exactly_once(
             env=env,
             stdout=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for i in range(4)
     ]
     counts = [int(p.communicate(timeout=300)[0].strip()) for p in procs]
