@@ -18,6 +18,7 @@ from django.utils import timezone
 from econsec.governance import risks
 from econsec.governance.chain import append
 from econsec.governance.errors import GovernanceError
+from econsec.governance.fields import MAX_TEXT, check_values
 from econsec.governance.models import Action, ActionComment, Risk
 
 _EDITABLE = ("title_ja", "title_en", "owner", "due", "status", "evidence", "target_likelihood",
@@ -42,6 +43,7 @@ def _check(fields: dict[str, Any]) -> None:
         raise GovernanceError("governance.action.bad_due", value=due)
     if "owner" in fields and not str(fields["owner"]).strip():
         raise GovernanceError("governance.action.owner_required")
+    check_values(Action, fields)
 
 
 def _snapshot(action: Action) -> dict[str, Any]:
@@ -110,6 +112,8 @@ def _apply_target(action: Action, actor: str) -> None:
 def comment(action: Action, *, author: str, text: str) -> ActionComment:
     if not text.strip():
         raise GovernanceError("governance.action.comment_empty")
+    if len(text) > MAX_TEXT:
+        raise GovernanceError("governance.field.too_long", field="comment", limit=MAX_TEXT)
     with transaction.atomic():
         note = ActionComment.objects.create(action=action, author=author, text=text)
         append("action.commented", f"action:{action.pk}", actor=author, detail={"text": text})

@@ -111,6 +111,10 @@ def save(kind: str, *, actor: str, text_ja: str | None = None, text_en: str | No
                               allowed=", ".join(Disclosure.KINDS))  # fmt: skip
     if text_ja is not None and text_en is not None and not (text_ja.strip() and text_en.strip()):
         raise GovernanceError("governance.disclosure.empty")
+    if text_ja is not None and text_en is not None:
+        from econsec.governance.fields import check_values
+
+        check_values(Disclosure, {"text_ja": text_ja, "text_en": text_en})
     generated = draft(kind) if text_ja is None or text_en is None else None
     with transaction.atomic():
         last = Disclosure.objects.filter(kind=kind).aggregate(m=Max("version"))["m"] or 0

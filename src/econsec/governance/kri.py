@@ -315,6 +315,9 @@ def define(
         raise GovernanceError("governance.kri.define.required")
     if key in {d.key for d in BUILT_IN} or KriDefinition.objects.filter(key=key).exists():
         raise GovernanceError("governance.kri.define.exists", key=key)
+    from econsec.governance.fields import check_values
+
+    check_values(KriDefinition, {"key": key, "name_ja": name_ja, "name_en": name_en})
     if formula not in FORMULAS:
         allowed = ", ".join(sorted(FORMULAS))
         raise GovernanceError("governance.kri.define.bad_formula", value=formula, allowed=allowed)

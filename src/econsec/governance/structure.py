@@ -10,6 +10,7 @@ from django.db import transaction
 
 from econsec.governance.chain import append
 from econsec.governance.errors import GovernanceError
+from econsec.governance.fields import check_values
 from econsec.governance.models import Responsibility, Risk, RiskLink
 
 
@@ -18,6 +19,7 @@ def set_responsibility(area: str, party: str, letter: str, *, actor: str) -> Res
     area, party, letter = area.strip(), party.strip(), letter.strip().upper()
     if not area or not party:
         raise GovernanceError("governance.raci.required")
+    check_values(Responsibility, {"area": area, "party": party})
     if letter not in Responsibility.LETTERS:
         allowed = ", ".join(Responsibility.LETTERS)
         raise GovernanceError("governance.raci.bad_letter", value=letter, allowed=allowed)
@@ -62,6 +64,7 @@ def link(risk: Risk, kind: str, ref: str, label: str = "", *, actor: str) -> Ris
         raise GovernanceError("governance.link.bad_kind", value=kind, allowed=allowed)
     if not ref.strip():
         raise GovernanceError("governance.link.required")
+    check_values(RiskLink, {"ref": ref.strip(), "label": label})
     with transaction.atomic():
         row, _ = RiskLink.objects.update_or_create(
             risk=risk, kind=kind, ref=ref.strip(), defaults={"label": label[:300]}

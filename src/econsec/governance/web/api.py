@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ValidationError
+from pydantic import StrictFloat, StrictInt, ValidationError
 
 from econsec.governance import actions, chain, kri, risks
 from econsec.governance.errors import GovernanceError
@@ -49,8 +49,8 @@ class RiskIn(Schema):
     title_en: str
     owner: str = ""
     area: str = ""
-    likelihood: int = 3
-    entered_impact: float | None = None
+    likelihood: StrictInt = 3
+    entered_impact: StrictFloat | StrictInt | None = None
     treatment: str = "mitigate"
 
 
@@ -90,8 +90,8 @@ class ActionIn(Schema):
     owner: str
     due: dt.date
     risk: str | None = None
-    target_likelihood: int | None = None
-    target_impact: int | None = None
+    target_likelihood: StrictInt | None = None
+    target_impact: StrictInt | None = None
 
 
 class ActionChange(Schema):
