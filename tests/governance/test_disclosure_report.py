@@ -112,3 +112,23 @@ def test_scheduled_run_raises_reminders_once(db: None, settings: Any) -> None:
     schedule.tick()  # a second tick (another worker's) the same day writes nothing new
     assert Notification.objects.count() == count
     assert schedule.due() == []  # computed just now
+
+
+def test_cli_defines_an_indicator_and_delivers(db: None) -> None:
+    from typer.testing import CliRunner
+
+    from econsec.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["kri", "define", "late7", "--formula", "actions_overdue",
+                                 "--name-ja", "7日超過", "--name-en", "7 days late",
+                                 "--amber", "1", "--red", "2", "--params", '{"days": 7}',
+                                 "--lang", "en"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    bad = runner.invoke(app, ["kri", "define", "x", "--formula", "rm -rf", "--name-ja", "x",
+                              "--name-en", "x", "--amber", "1", "--red", "2", "--lang", "en"])  # fmt: skip
+    assert bad.exit_code == 1 and "not available" in bad.output
+    prefs = runner.invoke(app, ["kri", "prefs", "taro", "--email", "not-an-address"])
+    assert prefs.exit_code == 1
+    result = runner.invoke(app, ["kri", "deliver", "--lang", "en"])
+    assert result.exit_code == 0 and "10 indicators computed" in result.output, result.output
