@@ -132,3 +132,10 @@ def test_cli_defines_an_indicator_and_delivers(db: None) -> None:
     assert prefs.exit_code == 1
     result = runner.invoke(app, ["kri", "deliver", "--lang", "en"])
     assert result.exit_code == 0 and "10 indicators computed" in result.output, result.output
+
+
+def test_the_board_report_gathers_the_governance_section(register: dict[str, Any]) -> None:
+    from econsec.reports.gather import contributed_sections
+
+    ids = [s.id for s in contributed_sections("any")]
+    assert "governance" in ids
