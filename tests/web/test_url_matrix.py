@@ -256,6 +256,70 @@ MATRIX: dict[str, Entry] = {
 }
 
 
+# Governance (risk register, indicators, actions, inbox, audit trail, disclosure drafts).
+def _gov_risk(ctx: dict[str, Any]) -> dict[str, Any]:
+    from econsec.governance import risks
+    from econsec.governance.models import Risk
+
+    if not Risk.objects.filter(code="R-M").exists():
+        risks.create("R-M", actor="matrix", title_ja="行列", title_en="matrix", entered_impact=1e8)
+    return {"code": "R-M"}
+
+
+def _gov_action(ctx: dict[str, Any]) -> dict[str, Any]:
+    import datetime
+
+    from econsec.governance import actions
+
+    made = actions.create(
+        actor="matrix", title_ja="対応", title_en="action", owner="analyst",
+        due=datetime.date(2026, 1, 1),
+    )  # fmt: skip
+    return {"action_id": made.pk}
+
+
+MATRIX.update(
+    {
+        "web:governance": Entry("read"),
+        "web:governance_risks": Entry("read"),
+        "web:governance_risk_new": Entry("edit"),
+        "web:governance_risk": Entry("read", kwargs=_gov_risk),
+        # An empty form changes nothing: an allowed caller is told so (400).
+        "web:governance_risk_change": Entry("edit", method="post", kwargs=_gov_risk, allowed=400),
+        # Acceptance needs a reason: an administrator without one gets 400.
+        "web:governance_risk_accept": Entry("admin", method="post", kwargs=_gov_risk, allowed=400),
+        "web:governance_kris": Entry("read"),
+        "web:governance_kri_compute": Entry("edit", method="post", allowed=303),
+        "web:governance_actions": Entry("read"),
+        "web:governance_action_new": Entry("edit", method="post", allowed=400),
+        "web:governance_action": Entry("read", kwargs=_gov_action),
+        "web:governance_action_change": Entry(
+            "edit", method="post", kwargs=_gov_action, allowed=400
+        ),
+        "web:governance_inbox": Entry("read"),
+        "web:governance_audit": Entry("audit"),
+        "web:governance_disclosure": Entry("read"),
+        "web:governance_disclosure_save": Entry("edit", method="post", allowed=400),
+        "web:governance_disclosure_approve": Entry(
+            "admin", method="post", kwargs=lambda ctx: {"record_id": 0}, allowed=404
+        ),
+        "api:governance_risks": Entry("read", api=True),
+        "api:governance_risk": Entry("read", api=True, kwargs=_gov_risk),
+        "api:governance_risk_create": Entry("edit", api=True, method="post", allowed=400),
+        "api:governance_risk_change": Entry(
+            "edit", api=True, method="post", kwargs=_gov_risk, allowed=400
+        ),
+        "api:governance_kris": Entry("read", api=True),
+        "api:governance_actions": Entry("read", api=True),
+        "api:governance_action_create": Entry("edit", api=True, method="post", allowed=400),
+        "api:governance_action_change": Entry(
+            "edit", api=True, method="post", kwargs=_gov_action, allowed=400
+        ),
+        "api:governance_audit_verify": Entry("audit", api=True),
+    }
+)
+
+
 def _walk(patterns: list[Any], ns: str = "") -> Iterator[str]:
     for p in patterns:
         if isinstance(p, URLResolver):

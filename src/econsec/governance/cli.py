@@ -284,12 +284,6 @@ kri_app = typer.Typer(help="Key risk indicators / 重要リスク指標", no_arg
 _COLOUR = {"green": "green", "amber": "yellow", "red": "red"}
 
 
-def _reason(key: str, reason: dict[str, object], lang: str) -> str:
-    values = {k: ("-" if v in (None, "") else f"{v:g}" if isinstance(v, float) else v)
-              for k, v in reason.items()}  # fmt: skip
-    return t(f"governance.kri.reason.{key}", lang, **values)
-
-
 @kri_app.command("list")
 def kri_list(lang: LangOption = None) -> None:
     """Compute every indicator now (stored, for the trend) and show colours and reasons."""
@@ -297,7 +291,7 @@ def kri_list(lang: LangOption = None) -> None:
 
     lang = normalise_lang(lang)
     open_store()
-    from econsec.governance.kri import compute_all
+    from econsec.governance.kri import compute_all, explain
 
     readings = compute_all()
     table = Table()
@@ -305,17 +299,111 @@ def kri_list(lang: LangOption = None) -> None:
         table.add_column(t(f"governance.kri.col.{key}", lang))
     for r in readings:
         colour = _COLOUR[r.status]
+        assert r.definition is not None
         table.add_row(
-            t(f"governance.kri.name.{r.key}", lang),
+            r.definition.label(lang),
             f"{r.value:g}",
             f"[{colour}]● {t(f'governance.kri.status.{r.status}', lang)}[/{colour}]",
             "-" if r.previous is None else f"{r.previous:g}",
         )
     console.print(table)
     for r in readings:
+        assert r.definition is not None
         for reason in r.reasons[:10]:
-            line = t(f"governance.kri.name.{r.key}", lang) + " — " + _reason(r.key, reason, lang)
+            line = r.definition.label(lang) + " — " + explain(r.definition.formula, reason, lang)
             console.print(line, markup=False, soft_wrap=True)
+
+
+@kri_app.command("define")
+def kri_define(
+    key: Annotated[str, typer.Argument(help="Indicator key, e.g. cn_share")],
+    formula: Annotated[str, typer.Option(help="One of the formulas (see `kri formulas`)")],
+    name_ja: Annotated[str, typer.Option("--name-ja")],
+    name_en: Annotated[str, typer.Option("--name-en")],
+    amber: Annotated[float, typer.Option()],
+    red: Annotated[float, typer.Option()],
+    params: Annotated[
+        str, typer.Option(help='Parameters as JSON, e.g. {"countries": ["CN"]}')
+    ] = "{}",
+    actor: Annotated[str, typer.Option(help="Who is defining it")] = "",
+    lang: LangOption = None,
+) -> None:
+    """Define an indicator from a parameterised formula (no free code)."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.governance import kri
+    from econsec.governance.errors import GovernanceError
+
+    try:
+        values = json.loads(params)
+        if not isinstance(values, dict):
+            raise ValueError(params)
+        kri.define(key, name_ja=name_ja, name_en=name_en, formula=formula, params=values,
+                   amber=amber, red=red, actor=actor)  # fmt: skip
+    except (ValueError, json.JSONDecodeError) as exc:
+        err_console.print(t("governance.cli.bad_params", lang, value=params[:200]), markup=False)
+        raise typer.Exit(EXIT_INPUT_ERRORS) from exc
+    except GovernanceError as exc:
+        err_console.print(exc.message(lang), markup=False)
+        raise typer.Exit(EXIT_INPUT_ERRORS) from exc
+    console.print(t("governance.cli.defined", lang, key=key), markup=False)
+
+
+@kri_app.command("formulas")
+def kri_formulas(lang: LangOption = None) -> None:
+    """The formulas an indicator can be built from, with their parameters."""
+    from econsec.governance.kri import FORMULAS
+
+    for name, (_, params) in FORMULAS.items():
+        console.print(f"{name}({', '.join(params)})", markup=False)
+
+
+@kri_app.command("deliver")
+def kri_deliver(lang: LangOption = None) -> None:
+    """Run the scheduled step now: indicators, reminders, digests, then send what is due."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.governance.schedule import tick
+
+    done = tick()
+    console.print(t("governance.cli.delivered", lang, **done), markup=False)
+
+
+@kri_app.command("prefs")
+def kri_prefs(
+    user: Annotated[str, typer.Argument(help="User name")],
+    email: Annotated[str, typer.Option(help="E-mail address")] = "",
+    by_email: Annotated[bool, typer.Option("--by-email/--inbox-only")] = True,
+    digest: Annotated[bool, typer.Option("--digest/--each")] = False,
+    language: Annotated[str, typer.Option("--language", help="ja or en")] = "ja",
+    lang: LangOption = None,
+) -> None:
+    """Set a user's notification preferences (e-mail per event or a daily digest)."""
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from econsec.governance.models import Preference
+
+    try:
+        if email:
+            validate_email(email)
+    except ValidationError as exc:
+        err_console.print(t("governance.cli.bad_email", lang, value=email[:200]), markup=False)
+        raise typer.Exit(EXIT_INPUT_ERRORS) from exc
+    Preference.objects.update_or_create(
+        username=user,
+        defaults={"email": email, "by_email": by_email and bool(email), "digest": digest,
+                  "language": normalise_lang(language)},
+    )  # fmt: skip
+    console.print(t("governance.cli.prefs_saved", lang, user=user), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -37,3 +37,37 @@ def create_demo_risks(scenarios: Path) -> list[str]:
         )
         added.append(code)
     return added
+
+
+# (area, party, RACI letter): the demo company's economic-security organisation.
+_RACI = (
+    ("1", "経済安全保障委員会", "A"), ("1", "経済安全保障推進室", "R"), ("1", "取締役会", "I"),
+    ("1-2", "調達本部長", "A"), ("1-2", "資材部", "R"), ("1-2", "経済安全保障推進室", "C"),
+    ("2", "法務部長", "A"), ("2", "輸出管理室", "R"),
+)  # fmt: skip
+
+
+def demo_step(lang: str) -> None:
+    """Organisation, one measure per demo risk, and a first computation of the indicators."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from econsec.governance import actions, kri, structure
+    from econsec.governance.models import Action, Responsibility, Risk
+
+    if not Responsibility.objects.exists():
+        for area, party, letter in _RACI:
+            structure.set_responsibility(area, party, letter, actor="demo")
+    today = timezone.localdate()
+    for code, key, days in (("R-001", "governance.demo.action1", 60),
+                            ("R-002", "governance.demo.action2", -7)):  # fmt: skip
+        risk = Risk.objects.filter(code=code).first()
+        if risk is None or Action.objects.filter(risk=risk).exists():
+            continue
+        actions.create(actor="demo", risk=risk, title_ja=t(key, "ja"), title_en=t(key, "en"),
+                       owner=risk.owner or "demo", due=today + dt.timedelta(days=days),
+                       target_likelihood=max(1, risk.likelihood - 1))  # fmt: skip
+    readings = kri.compute_all()
+    red = sum(1 for r in readings if r.status == "red")
+    print(t("governance.demo.done", lang, indicators=len(readings), red=red))

@@ -89,9 +89,12 @@ def rate(risk: Risk) -> Rated:
 
 
 def check(fields: dict[str, Any]) -> None:
+    from econsec.governance.fields import check_values
+
     for name in ("likelihood", "residual_likelihood", "residual_impact"):
         value = fields.get(name)
-        if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
+        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5
+        if value is not None and not ok:
             raise GovernanceError("governance.risk.bad_level", field=name, value=value)
     treatment = fields.get("treatment")
     if treatment is not None and treatment not in Risk.TREATMENTS:
@@ -100,6 +103,7 @@ def check(fields: dict[str, Any]) -> None:
     impact = fields.get("entered_impact")
     if impact is not None and (not isinstance(impact, int | float) or impact < 0):
         raise GovernanceError("governance.risk.bad_impact", value=impact)
+    check_values(Risk, fields)
 
 
 def _snapshot(risk: Risk) -> dict[str, Any]:
@@ -110,11 +114,12 @@ def create(code: str, *, actor: str, link_scenario: Any = None, **fields: Any) -
     """Add a risk; ``link_scenario`` (a stress Scenario) links it to that scenario's results."""
     if not code.strip():
         raise GovernanceError("governance.risk.code_required")
+    check({"code": code})
     if Risk.objects.filter(code=code).exists():
         raise GovernanceError("governance.risk.exists", code=code)
     if not fields.get("title_ja") or not fields.get("title_en"):
         raise GovernanceError("governance.risk.title_required")
-    unknown = set(fields) - set(_EDITABLE)
+    unknown = set(fields) - set(_EDITABLE) - {"code"}
     if unknown:
         raise GovernanceError("governance.risk.unknown_field", field=", ".join(sorted(unknown)))
     check(fields)

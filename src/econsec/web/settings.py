@@ -229,3 +229,11 @@ TASKS = {
         "BACKEND": os.environ.get("ECONSEC_TASK_BACKEND", "django_tasks_db.DatabaseBackend")
     }
 }
+
+# Outgoing mail (governance notifications) through Django's SMTP backend.
+EMAIL_HOST = os.environ.get("ECONSEC_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ECONSEC_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ECONSEC_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ECONSEC_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ECONSEC_SMTP_STARTTLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("ECONSEC_MAIL_FROM", "econsec@localhost")

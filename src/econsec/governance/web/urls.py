@@ -1,0 +1,35 @@
+"""Governance pages (namespace ``web``)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("governance/", views.overview, name="governance"),
+    path("governance/risks/", views.risk_list, name="governance_risks"),
+    path("governance/risks/new/", views.risk_new, name="governance_risk_new"),
+    path("governance/risks/<str:code>/", views.risk_detail, name="governance_risk"),
+    path("governance/risks/<str:code>/change/", views.risk_change, name="governance_risk_change"),
+    path("governance/risks/<str:code>/accept/", views.risk_accept, name="governance_risk_accept"),
+    path("governance/kris/", views.kri_list, name="governance_kris"),
+    path("governance/kris/compute/", views.kri_compute, name="governance_kri_compute"),
+    path("governance/actions/", views.action_list, name="governance_actions"),
+    path("governance/actions/new/", views.action_new, name="governance_action_new"),
+    path("governance/actions/<int:action_id>/", views.action_detail, name="governance_action"),
+    path(
+        "governance/actions/<int:action_id>/change/",
+        views.action_change,
+        name="governance_action_change",
+    ),
+    path("governance/inbox/", views.inbox, name="governance_inbox"),
+    path("governance/audit/", views.audit, name="governance_audit"),
+    path("governance/disclosure/", views.disclosure, name="governance_disclosure"),
+    path("governance/disclosure/save/", views.disclosure_save, name="governance_disclosure_save"),
+    path(
+        "governance/disclosure/<int:record_id>/approve/",
+        views.disclosure_approve,
+        name="governance_disclosure_approve",
+    ),
+]
