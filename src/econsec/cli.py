@@ -35,6 +35,7 @@ _CAPABILITIES = [
     "econsec.reports.cli",
     "econsec.governance.cli",
     "econsec.web.cli",
+    "econsec.survey.cli",
 ]
 
 

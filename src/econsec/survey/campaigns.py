@@ -220,14 +220,6 @@ def brief(request: Request, chain: _Chain, last: Answer | None = None) -> Suppli
                          due, supplied, sources, continuity, contacts)  # fmt: skip
 
 
-def last_answer(org_id: str, before: Campaign) -> Answer | None:
-    """The supplier's latest valid answer to an earlier campaign (pre-fills the next one)."""
-    return (
-        Answer.objects.filter(request__org_id=org_id, ok=True, request__campaign__created_at__lt=before.created_at)
-        .order_by("-received_at").first()
-    )  # fmt: skip
-
-
 def expectation(request: Request, chain: _Chain) -> Expect:
     """What ``request``'s returned workbook may name."""
     sites = frozenset(chain.sites_of.get(request.org_id, []))
