@@ -43,6 +43,8 @@ WRITERS = {
     "reports/xlsx.py": "test_every_export_is_inert (board and exposure workbooks)",
     "guideline/xlsx_io.py": "test_every_export_is_inert (assessment questionnaire)",
     "governance/risk_xlsx.py": "test_every_export_is_inert (risk register)",
+    "survey/questionnaire.py": "test_every_export_is_inert (supplier questionnaires)",
+    "survey/sending.py": "test_every_export_is_inert (supplier upload links)",
 }
 # Writers allowed to use openpyxl or csv directly, and why.
 RAW_WRITERS = {
@@ -230,6 +232,14 @@ def test_every_export_is_inert(evil_store: Tables, tmp_path: Path) -> None:
     )
     risk_xlsx.export(tmp_path / "risks.xlsx", "ja")
     found["risk register xlsx"] = scan_xlsx((tmp_path / "risks.xlsx").read_bytes())
+
+    # The supplier questionnaires and their list of links (`econsec survey workbooks`).
+    _cli("survey", "new", "Evil survey")
+    _cli("survey", "workbooks", "1", "--out", str(tmp_path / "survey"), "--workers", "1")
+    books = sorted((tmp_path / "survey").glob("*.xlsx"))
+    assert books
+    found["survey xlsx"] = sum(scan_xlsx(p.read_bytes()) for p in books)
+    scan_csv((tmp_path / "survey" / "upload-links.csv").read_bytes())
 
     # Every export that carries user text carried the hostile text, inert. (The stress CSV is
     # the per-product table: ids and numbers; the mini chain gives no exposure warnings.)

@@ -48,8 +48,6 @@ def template(lang: str) -> bytes:
     """The empty questionnaire in ``lang``: sheets, labels, validation, instructions."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from econsec.reference.countries import all_countries
-
     book = tabular.new_workbook()
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -76,10 +74,8 @@ def template(lang: str) -> bytes:
     about.column_dimensions["B"].width = 36
 
     lists = tabular.add_sheet(book, lay.LISTS)
-    for col, key in enumerate(("country", "choice", "item_id", "site_id"), start=1):
+    for col, key in enumerate(("", "", "item_id", "site_id"), start=1):
         tabular.put(lists, 1, col, key)
-    for row, found in enumerate(sorted(c.alpha_2 for c in all_countries()), start=2):
-        tabular.put(lists, row, 1, found)
 
     for sheet in (lay.SUPPLIED, *lay.ANSWER_SHEETS):
         ws = tabular.add_sheet(book, sheet)
@@ -97,8 +93,8 @@ def template(lang: str) -> bytes:
             check = _validation(column, lang)
             if check is None:
                 continue
-            col = lay.letter(sheet, column.key)
-            check.add(f"{col}{lay.FIRST_DATA_ROW}:{col}{last}")
+            letter = lay.letter(sheet, column.key)
+            check.add(f"{letter}{lay.FIRST_DATA_ROW}:{letter}{last}")
             ws.add_data_validation(check)
     lists.sheet_state = "hidden"
     buffer = BytesIO()
@@ -113,7 +109,9 @@ def _validation(column: lay.Col, lang: str) -> Any:
         return None
     error = tr(f"survey.wb.check.{column.kind}", lang)
     if column.kind == "country":
-        made = DataValidation(type="list", formula1=f"{lay.LISTS}!$A$2:$A$300", allow_blank=True)
+        # Two letters, checked against ISO 3166 on return: a list of 250 codes on a sheet of
+        # its own was a third of every workbook's cells, and of the time to write it.
+        made = DataValidation(type="textLength", operator="equal", formula1="2")
     elif column.kind == "choice":
         made = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"')
     elif column.kind == "share":
@@ -131,12 +129,23 @@ def _validation(column: lay.Col, lang: str) -> Any:
     return made
 
 
-def fill(brief: SupplierBrief) -> bytes:
-    """``brief``'s workbook: the template of its language with its rows written in."""
+@cache
+def _open_template(lang: str) -> Any:
     from openpyxl import load_workbook
+
+    return load_workbook(BytesIO(template(lang)))
+
+
+def fill(brief: SupplierBrief) -> bytes:
+    """``brief``'s workbook: the template of its language with its rows written in.
+
+    The template is read once per process and language and emptied again after each supplier
+    (its answer rows deleted, its lists cleared): reading it back for every supplier took as
+    long as writing. So this is not for threads; processes each keep their own.
+    """
     from openpyxl.styles import PatternFill
 
-    book = load_workbook(BytesIO(template(brief.language)))
+    book = _open_template(brief.language)
     given_fill = PatternFill("solid", fgColor="EDEDED")
     about = book[lay.ABOUT]
     for row, value in enumerate(
@@ -145,20 +154,29 @@ def fill(brief: SupplierBrief) -> bytes:
         tabular.put(about, row, 2, value)
     tabular.put(book[lay.INSTRUCTIONS], 2, 1, brief.org_name)
     lists = book[lay.LISTS]
-    items = sorted({str(r["item_id"]) for r in brief.supplied})
-    sites = sorted({str(r["your_site_id"]) for r in brief.supplied})
-    for row, value in enumerate(items[: _LIST_ROWS - 1], start=2):
+    items = sorted({str(r["item_id"]) for r in brief.supplied})[: _LIST_ROWS - 1]
+    sites = sorted({str(r["your_site_id"]) for r in brief.supplied})[: _LIST_ROWS - 1]
+    for row, value in enumerate(items, start=2):
         tabular.put(lists, row, 3, value)
-    for row, value in enumerate(sites[: _LIST_ROWS - 1], start=2):
+    for row, value in enumerate(sites, start=2):
         tabular.put(lists, row, 4, value)
-    for sheet, rows in (
+    filled = (
         (lay.SUPPLIED, brief.supplied),
         (lay.SOURCES, brief.sources),
         (lay.CONTINUITY, brief.continuity),
         (lay.CONTACTS, brief.contacts),
-    ):
-        _rows(book[sheet], sheet, rows, given_fill)
-    return tabular.to_bytes(book)
+    )
+    try:
+        for sheet, rows in filled:
+            _rows(book[sheet], sheet, rows, given_fill)
+        return tabular.to_bytes(book)
+    finally:  # back to the empty template for the next supplier
+        for sheet, rows in filled:
+            if rows:
+                book[sheet].delete_rows(lay.FIRST_DATA_ROW, len(rows))
+        for row in range(2, max(len(items), len(sites)) + 2):
+            tabular.put(lists, row, 3, None)
+            tabular.put(lists, row, 4, None)
 
 
 def _rows(ws: Any, sheet: str, rows: Iterable[dict[str, Any]], given_fill: Any) -> None:
