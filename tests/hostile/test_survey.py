@@ -37,19 +37,19 @@ CASES: dict[str, tuple[Build, list[str]]] = {
     "huge declared dimension": (
         lambda b, o: files.declared_dimension(b, o, sheet=4),
         ["XFD1048576"],
-    ),  # fmt: skip
+    ),
     "zip bomb": (files.zip_bomb, ["case.xlsx"]),
     "xml entities": (files.xml_entities, ["case.xlsx"]),
     "formula": (
         lambda b, o: files.set_cell(b, o, "F3", formula=files.FORMULA, sheet=4),
         ["HYPERLINK"],
-    ),  # fmt: skip
+    ),
     "macro": (_macro, ["case.xlsx"]),
     "oversized": (lambda b, o: files.oversized(o, 8 * 1024 * 1024), ["case.xlsx"]),
     **{
         name: (lambda b, o, text=text: files.set_cell(b, o, "F3", text=text, sheet=4), ["F"])
         for name, text in files.CHARACTERS.items()
-    },  # fmt: skip
+    },
 }
 
 
@@ -66,8 +66,9 @@ def campaign(db: Any) -> Any:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_return(case: str, campaign: Any, tmp_path: Path) -> None:
     request = campaign.requests.get(org_id="KRS")
-    base = fill_workbook(fill(brief(request, load_chain())), tmp_path / "base.xlsx",
-                         sources=K1_SOURCES)  # fmt: skip
+    base = fill_workbook(
+        fill(brief(request, load_chain())), tmp_path / "base.xlsx", sources=K1_SOURCES
+    )
     build, must_name = CASES[case]
     path = build(base, tmp_path / "case.xlsx")
     with measured() as spent:
