@@ -10,7 +10,6 @@ import pytest
 
 from tests.survey.filler import fill_workbook
 from tests.survey.test_round_trip import K1_SOURCES
-from tests.web.test_browser import browser, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
