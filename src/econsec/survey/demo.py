@@ -1,8 +1,10 @@
-"""``econsec demo``'s survey step: a campaign to tier-1 and tier-2 suppliers, one answer merged.
+"""``econsec demo``'s survey step: a campaign to tier-1 and tier-2 suppliers, one answer returned.
 
 One tier-2 supplier "answers" with a source of one of its inputs that the demo company did not
-know — a tier-3 site — through the same validation as a returned workbook; the merge then shows
-it in ``econsec info`` with its provenance. Idempotent: a second run finds the campaign.
+know — a tier-3 site — through the same validation as a returned workbook. It is left pending
+(the campaign page shows the diff): merging makes a new data version, and the demo's analyses
+were computed for this one. ``econsec survey merge`` then shows the site in ``econsec info``
+with its provenance. Idempotent: a second run finds the campaign.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def _cells(brief: Any, row: dict[str, Any]) -> dict[str, list[list[Any]]]:
 def step(lang: str) -> None:
     from econsec.survey.answers import check_cells
     from econsec.survey.campaigns import Selection, brief, create, expectation, load_chain
-    from econsec.survey.merge import merge
+    from econsec.survey.merge import preview
     from econsec.survey.models import Campaign
     from econsec.survey.returns import record
 
@@ -51,9 +53,9 @@ def step(lang: str) -> None:
         if not reading.ok:
             continue
         record(request, reading, name=made.file_name(), sha256="", via="demo")
-        outcome = merge(campaign)
+        changes = len(preview(campaign).changes)
         print(t("survey.demo.line", lang, id=campaign.pk, count=campaign.requests.count(),
-                org=request.org_id, changes=len(outcome.merged)))  # fmt: skip
+                org=request.org_id, changes=changes))  # fmt: skip
         return
     print(t("survey.demo.line", lang, id=campaign.pk, count=campaign.requests.count(), org="-",
             changes=0))  # fmt: skip
