@@ -187,7 +187,8 @@ def brief(request: Request, chain: _Chain, last: Answer | None = None) -> Suppli
                 continue
             seen.add((site_id, item["item_id"]))
             for child, qty in sorted(chain.children.get(item["item_id"], [])):
-                known = chain.in_links.get((site_id, child), [])
+                # Qualified sources only: their shares add up to 1, which the answer must keep.
+                known = [r for r in chain.in_links.get((site_id, child), []) if r["qualified"]]
                 base = {"item_id": item["item_id"], "your_site_id": site_id,
                         "input_item_id": child, "input_name": chain.items[child]["name"],
                         "quantity_per_unit": qty}  # fmt: skip

@@ -196,7 +196,8 @@ def plan(tables: Tables, answers: list[Said]) -> Plan:
             else:
                 out.unchanged += 1
         for key in into.get(slot, []):
-            if key not in kept:
+            # An unqualified source is not one the supplier states shares for: it stays.
+            if key not in kept and links[key].get("qualified", True):
                 add(Change("removed_link", "supply_links", key, {}, dict(links[key]),
                            stated[0][0].answer_id, stated[0][0].org_id))  # fmt: skip
     return out
