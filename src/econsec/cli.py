@@ -37,6 +37,7 @@ _CAPABILITIES = [
     "econsec.technology.cli",
     "econsec.monitoring.cli",
     "econsec.web.cli",
+    "econsec.survey.cli",
 ]
 
 

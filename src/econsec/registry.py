@@ -98,6 +98,7 @@ class Registry:
     body_limits: dict[str, int | Ref] = field(default_factory=dict)
     report_sections: list[ReportSection] = field(default_factory=list)
     demo_steps: list[tuple[int, Ref]] = field(default_factory=list)
+    info_lines: list[Ref] = field(default_factory=list)
 
 
 registry = Registry()
@@ -176,3 +177,16 @@ def register_demo_step(ref: Ref, order: int = 100) -> None:
     if all(r != ref for _, r in registry.demo_steps):
         registry.demo_steps.append((order, ref))
         registry.demo_steps.sort(key=lambda e: e[0])
+
+
+def register_info_lines(ref: Ref) -> None:
+    """``lines(where, lang)`` returns extra lines for the command-line summaries: ``where`` is
+    "info" (``econsec info``) or "exposure" (``econsec exposure``'s table); [] for none. It runs
+    with the store open and must not fail the command (errors are its own to swallow)."""
+    if ref not in registry.info_lines:
+        registry.info_lines.append(ref)
+
+
+def info_lines(where: str, lang: str) -> list[str]:
+    """Every registered capability's lines for ``where``, in registration order."""
+    return [line for ref in registry.info_lines for line in resolve(ref)(where, lang)]

@@ -111,6 +111,7 @@ def render(
                 table.add_row(*(str(v) for v in row))
             console.print(table)
         _time_ranked(report, lang, console)
+        _registered_lines(lang, console)
     if out is not None:
         Console(stderr=True).print(t("exposure.cli.written", lang, path=out))
 
@@ -151,6 +152,14 @@ def _time_ranked(report: Any, lang: str, console: Console) -> None:
         why = " / ".join(x.text(lang) for x in r.reasons)
         table.add_row(r.loss.element_id, r.loss.name, str(len(r.loss.products)), cover, value, why)
     console.print(table)
+
+
+def _registered_lines(lang: str, console: Console) -> None:
+    """Lines other capabilities add to the table (registry.register_info_lines)."""
+    from econsec.registry import info_lines
+
+    for line in info_lines("exposure", lang):
+        console.print(line)
 
 
 def _weeks(x: float | None) -> str:

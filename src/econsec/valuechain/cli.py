@@ -168,6 +168,10 @@ def info(lang: LangOption = None) -> None:
     console.print(t("valuechain.cli.database", lang, label=database_label()))
     for line in summary:
         console.print(line)
+    from econsec.registry import info_lines
+
+    for line in info_lines("info", lang):  # what other capabilities add (registry)
+        console.print(line)
 
 
 def load_demo(lang: str) -> None:

@@ -1,0 +1,154 @@
+"""Supplier mapping at Ford scale: workbooks for every tier-1 supplier; validate and merge returns.
+
+Ford scale (Simchi-Levi et al., Interfaces 2015): 4,400 supplier sites over 10 tiers, of which
+about 1,360 at tier 1. Goals (issue 16): workbooks for ~1,400 tier-1 suppliers in 60 s, and
+validating and merging as many returned workbooks in 120 s, on 2 cores. The baseline, run in the
+same process, builds each workbook from scratch (no template), as a first version did.
+
+The returned workbooks are the generated ones with every unanswered input filled by one new
+source (filled with openpyxl beforehand, not timed). "Merge" is the diff against the chain and
+the merged tables (survey.diff); the store write is the value-chain import, benchmarked in
+benchmarks/import.
+
+    python -m benchmarks.survey [--sites 4400 --parts 55000 --tiers 10 --workers 2 --repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class _Asked:  # what brief() reads of a survey.models.Request
+    campaign_id: int
+    org_id: str
+    org_name: str
+    language: str
+    expires_at: dt.datetime
+
+
+def _median(fn: Any, repeat: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def _from_scratch(briefs: list[Any], folder: Path) -> None:
+    from econsec.survey import questionnaire as q
+
+    for b in briefs:
+        q.template.cache_clear()  # what building each workbook anew costs
+        (folder / b.file_name()).write_bytes(q.fill(b))
+
+
+def _answer(path: Path, out: Path) -> None:
+    from openpyxl import load_workbook
+
+    from econsec.survey import layout as lay
+
+    book = load_workbook(path)
+    ws = book[lay.SOURCES]
+    cols = {k: i for i, k in enumerate(lay.keys(lay.SOURCES), start=1)}
+    for row in range(lay.FIRST_DATA_ROW, ws.max_row + 1):
+        if ws.cell(row, cols["item_id"]).value is None or ws.cell(row, cols["share"]).value:
+            continue
+        site = ws.cell(row, cols["your_site_id"]).value
+        ws.cell(row, cols["source_company"], f"Sub-supplier of {site}")
+        ws.cell(row, cols["source_company_country"], "VN")
+        ws.cell(row, cols["share"], 1.0)
+    book.save(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=4400)
+    parser.add_argument("--parts", type=int, default=55000)
+    parser.add_argument("--tiers", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", type=int, default=50, help="suppliers in the baseline")
+    args = parser.parse_args()
+
+    import os
+
+    os.environ.setdefault("ECONSEC_DATA_DIR", tempfile.mkdtemp())
+    from econsec.store import open_store
+
+    open_store()  # campaigns.py holds the store's models; nothing is stored here
+    from econsec.survey import questionnaire as q
+    from econsec.survey.campaigns import _Chain, brief, expectation
+    from econsec.survey.diff import Said, apply, plan
+    from econsec.valuechain.compile import compile_tables
+    from econsec.valuechain.generators import generate_network
+
+    tables = generate_network(args.sites, args.parts, args.tiers, args.seed)
+    for name in ("organisations", "sites", "items", "bom", "supply_links", "recovery"):
+        tables.setdefault(name, [])
+    chain = _Chain(tables)
+    compiled = compile_tables(tables)
+    tier1 = sorted({compiled.org_ids[compiled.site_org[s]] for s in range(len(compiled.site_ids))
+                    if compiled.site_tier[s] == 1})  # fmt: skip
+    expires = dt.datetime(2027, 1, 31, tzinfo=dt.UTC)
+    asked = [_Asked(1, org, chain.orgs[org]["name"], "ja", expires) for org in tier1]
+    briefs = [brief(a, chain) for a in asked]  # type: ignore[arg-type]
+    print(f"tier-1 suppliers: {len(briefs):,}; prefilled source rows: "
+          f"{sum(len(b.sources) for b in briefs):,}")  # fmt: skip
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        few = briefs[: args.baseline]
+        (root / "base").mkdir()
+        base, _ = _median(lambda: _from_scratch(few, root / "base"), 1)
+        per_scratch = base / len(few)
+        q.template.cache_clear()
+        with ProcessPoolExecutor(args.workers) as pool:
+            pool.submit(q.template, "ja").result()  # start the workers
+            took, _ = _median(lambda: q.write_all(briefs, root / "wb", pool), args.repeat)
+        print(f"workbooks: {len(briefs):,} in {took:.1f} s median of {args.repeat} "
+              f"({1000 * took / len(briefs):.1f} ms each, {args.workers} processes); goal 60 s; "
+              f"{'met' if took <= 60 else 'MISSED'}")  # fmt: skip
+        print(f"baseline, each from scratch in one process: {1000 * per_scratch:.1f} ms each "
+              f"→ {per_scratch * len(briefs):.0f} s for all")  # fmt: skip
+
+        returned = root / "returned"
+        returned.mkdir()
+        for b in briefs:
+            _answer(root / "wb" / b.file_name(), returned / b.file_name())
+        expects = [expectation(a, chain) for a in asked]  # type: ignore[arg-type]
+        jobs = [(str(returned / b.file_name()), e) for b, e in zip(briefs, expects, strict=True)]
+
+        def validate_and_merge() -> tuple[int, int]:
+            with ProcessPoolExecutor(args.workers) as pool:
+                readings = list(pool.map(_read, jobs, chunksize=max(1, len(jobs) // 32)))
+            said = [Said(i, a.org_id, r.rows) for i, (a, r) in enumerate(zip(asked, readings, strict=True))
+                    if r.ok]  # fmt: skip
+            planned = plan(tables, said)
+            apply(tables, planned.changes)
+            return len(said), len(planned.changes)
+
+        took, (valid, changes) = _median(validate_and_merge, args.repeat)
+        print(f"validate + merge: {len(jobs):,} workbooks ({valid:,} valid, {changes:,} changes) "
+              f"in {took:.1f} s median of {args.repeat}; goal 120 s; "
+              f"{'met' if took <= 120 else 'MISSED'}")  # fmt: skip
+
+
+def _read(job: tuple[str, Any]) -> Any:
+    from econsec.survey.answers import read_answer
+
+    return read_answer(Path(job[0]), job[1])
+
+
+if __name__ == "__main__":
+    main()
