@@ -244,9 +244,7 @@ def optimise_cmd(
         candidates = load_measures(measures_file) if measures_file else []
         if suggested:
             known = {m.id for m in candidates}
-            candidates += [
-                m for m in suggested_measures(chain, risks.risks) if m.id not in known
-            ]
+            candidates += [m for m in suggested_measures(chain, risks.risks) if m.id not in known]
         if not candidates:
             raise PlanningError("planning.optimise.no_candidates")
         result = optimise_result(
@@ -263,7 +261,12 @@ def optimise_cmd(
 def print_portfolio(result: dict[str, Any], currency: str, lang: str) -> None:
     p = result["portfolio"]
     table = Table(title=t("planning.cli.portfolio", lang))
-    for key in ("planning.col.id", "planning.col.kind", "planning.col.cost", "planning.col.marginal"):
+    for key in (
+        "planning.col.id",
+        "planning.col.kind",
+        "planning.col.cost",
+        "planning.col.marginal",
+    ):
         table.add_column(t(key, lang))
     for m in result["measures"]:
         if m["chosen"]:
@@ -292,7 +295,7 @@ def print_portfolio(result: dict[str, Any], currency: str, lang: str) -> None:
         console.print(table)
     if result["frontier"]:
         table = Table(title=t("planning.cli.frontier", lang))
-        for key in ("planning.col.budget", "planning.col.cost", "planning.col.eal",
+        for key in ("planning.col.budget", "planning.col.cost", "planning.col.eal_after",
                     "planning.col.id"):  # fmt: skip
             table.add_column(t(key, lang))
         for r in result["frontier"]:

@@ -83,9 +83,7 @@ def recovery_factor(applied: Applied, risks: Sequence[Risk], sample: Sample) -> 
     return min(factors) if factors else 1.0
 
 
-def event_loss(
-    engine: Engine, applied: Applied, risks: Sequence[Risk], sample: Sample
-) -> float:
+def event_loss(engine: Engine, applied: Applied, risks: Sequence[Risk], sample: Sample) -> float:
     """Lost margin of one event on a chain with measures applied: one direct TTR solve."""
     weeks = sample.weeks * recovery_factor(applied, risks, sample)
     if weeks <= 0:
@@ -127,6 +125,7 @@ class _Block:
     col_moves: list[tuple[int, IntArray, FloatArray]]
     col_switch: list[tuple[int, IntArray, FloatArray, bool]]
     big_m: float
+    selector: tuple[int, bool] | None = None  # (measure, counts when chosen) for copies
 
 
 def _diff(
@@ -182,6 +181,7 @@ class Problem:
     blocks: list[_Block] = field(default_factory=list)
     matrix: sp.csr_matrix | None = None
     margin: FloatArray = field(default_factory=lambda: np.zeros(0))
+    demand: FloatArray = field(default_factory=lambda: np.zeros(0))
     l_first: int = 0
 
     @property
@@ -240,25 +240,75 @@ def prepare(
     changes = none - best > _TOL * np.maximum(1.0, none)
     weights = np.array([s.weight for s in samples])
     problem.constant = float(weights[~changes] @ none[~changes])
-    engines = [Engine(a.chain) for a in applied]
     prog = engine.prog
     problem.matrix = prog.matrix_csr[:, 1:].tocsr()
     problem.margin = np.maximum(prog.margin, 0.0)
+    problem.demand = chain.demand_per_week.astype(np.float64)
     problem.l_first = prog.l0 - 1
-    demand_week = float(chain.demand_per_week.sum())
-    for s in (samples[i] for i in np.flatnonzero(changes)):
-        dis = disruption_of(chain, risks, s.key)
-        rhs, upper = _bounds(engine, dis, s.weeks)
-        block = _Block(s, rhs, upper, [], [], [], [], 0.0)
+    recovery = [j for j, m in enumerate(resolved) if m.kind == "faster_recovery"]
+    builder = _Builder(chain, risks, list(measures), params, engine)
+    for s in (samples[int(i)] for i in np.flatnonzero(changes)):
+        touching = [j for j in recovery if recovery_factor(applied[j], risks, s) != 1.0]
+        if len(touching) > 1:
+            raise PlanningError(
+                "planning.optimise.not_additive",
+                measures=", ".join(resolved[j].id for j in touching),
+            )
+        if not touching:
+            problem.blocks.append(builder.block(s, None, recovery))
+            continue
+        # A shorter outage changes the horizon itself: one copy of the event per choice,
+        # the copy that does not apply counting no loss.
+        problem.blocks.append(builder.block(s, (touching[0], False), recovery))
+        problem.blocks.append(builder.block(s, (touching[0], True), recovery))
+    return problem
+
+
+class _Builder:
+    """Event blocks: the programme's bounds with measure sets applied (engines cached)."""
+
+    def __init__(
+        self,
+        chain: CompiledChain,
+        risks: list[Risk],
+        measures: list[Measure],
+        params: CostParameters,
+        engine: Engine,
+    ) -> None:
+        self.chain, self.risks, self.measures, self.params = chain, risks, measures, params
+        self.cache: dict[tuple[int, ...], tuple[Applied, Engine]] = {
+            (): (apply_measures(chain, [], params), engine)
+        }
+        self.demand_week = float(chain.demand_per_week.sum())
+
+    def variant(self, chosen: tuple[int, ...]) -> tuple[Applied, Engine]:
+        key = tuple(sorted(chosen))
+        if key not in self.cache:
+            applied = apply_measures(self.chain, [self.measures[j] for j in key], self.params)
+            self.cache[key] = (applied, Engine(applied.chain))
+        return self.cache[key]
+
+    def bounds(self, s: Sample, chosen: tuple[int, ...]) -> tuple[FloatArray, FloatArray, float]:
+        applied, engine = self.variant(chosen)
+        weeks = s.weeks * recovery_factor(applied, self.risks, s)
+        rhs, upper = _bounds(engine, disruption_of(applied.chain, self.risks, s.key), weeks)
+        return rhs, upper, weeks
+
+    def block(self, s: Sample, selector: tuple[int, bool] | None, recovery: list[int]) -> _Block:
+        base: tuple[int, ...] = (selector[0],) if selector and selector[1] else ()
+        rhs, upper, weeks = self.bounds(s, base)
+        block = _Block(s, rhs, upper, [], [], [], [], 0.0, selector)
         total_rhs, total_up = rhs.copy(), upper.copy()
-        for j, (a, e) in enumerate(zip(applied, engines, strict=True)):
-            weeks = s.weeks * recovery_factor(a, risks, s)
-            r_m, u_m = _bounds(e, disruption_of(a.chain, risks, s.key), weeks)
+        others = [j for j in range(len(self.measures)) if j not in recovery]
+        for j in others:
+            r_m, u_m, _ = self.bounds(s, (*base, j))
             try:
                 rows, d_r, srows, sval, sopen = _diff(rhs, r_m)
                 cols, d_c, scols, cval, copen = _diff(upper, u_m)
             except PlanningError as exc:
-                raise PlanningError("planning.optimise.not_additive", measures=a.measures[0].id) from exc
+                raise PlanningError(
+                    "planning.optimise.not_additive", measures=self.measures[j].id
+                ) from exc
             if rows.size:
                 block.rhs_moves.append((j, rows, d_r))
                 total_rhs[rows] += d_r
@@ -271,18 +321,17 @@ def prepare(
             if scols.size:
                 block.col_switch.append((j, scols, cval, copen))
                 total_up[scols] = np.inf if copen else cval
-        weeks_all = s.weeks * recovery_factor(every, risks, s)
-        r_all, u_all = _bounds(all_engine, disruption_of(every.chain, risks, s.key), weeks_all)
+        r_all, u_all, _ = self.bounds(s, (*base, *others))
         if not (_same(total_rhs, r_all) and _same(total_up, u_all)):
             raise PlanningError(
-                "planning.optimise.not_additive", measures=", ".join(m.id for m in resolved)
+                "planning.optimise.not_additive",
+                measures=", ".join(self.measures[j].id for j in others),
             )
         finite = np.concatenate([rhs[np.isfinite(rhs)], r_all[np.isfinite(r_all)]])
         # Every flow and row activity of an optimal plan stays within what the chain holds
         # and can make over the horizon; M is a generous multiple of that.
-        block.big_m = 100.0 * (1.0 + float(np.abs(finite).sum()) + demand_week * weeks_all)
-        problem.blocks.append(block)
-    return problem
+        block.big_m = 100.0 * (1.0 + float(np.abs(finite).sum()) + self.demand_week * weeks)
+        return block
 
 
 def _same(a: FloatArray, b: FloatArray) -> bool:
@@ -355,33 +404,54 @@ def _milp(
         w = b.sample.weight
         obj = np.zeros(nv)
         obj[problem.l_first :] = w * problem.margin
-        r_x = np.concatenate(x_rows) if x_rows else np.zeros(0, dtype=np.int64)
+        local_r = renum[np.concatenate(x_rows)] if x_rows else np.zeros(0, dtype=np.int64)
         c_x = np.concatenate(x_cols) if x_cols else np.zeros(0, dtype=np.int64)
         v_x = np.concatenate(x_vals) if x_vals else np.zeros(0)
+        rhs_kept = rhs[rows_kept]
+        if b.selector is not None:
+            # Loss counted through λ ≥ margin·l − cap·[copy does not apply], cap the most this
+            # event can lose: the copy that does not apply costs nothing.
+            j, when_chosen = b.selector
+            cap = float(problem.margin @ problem.demand) * b.sample.weeks + 1.0
+            nv += 1
+            obj = np.zeros(nv)
+            obj[-1] = w
+            upper = np.append(upper, np.inf)
+            loss_row = np.zeros((1, nv))
+            loss_row[0, problem.l_first : nv - 1] = problem.margin
+            loss_row[0, -1] = -1.0
+            sub = sp.vstack(
+                [sp.hstack([sub, sp.csr_matrix((sub.shape[0], 1))]), sp.csr_matrix(loss_row)]
+            ).tocsr()
+            local_r = np.append(local_r, rhs_kept.size)
+            c_x = np.append(c_x, j)
+            # chosen copy: margin·l − λ + cap·x ≤ cap; the other: margin·l − λ − cap·x ≤ 0
+            v_x = np.append(v_x, cap if when_chosen else -cap)
+            rhs_kept = np.append(rhs_kept, cap if when_chosen else 0.0)
+        n_sub = rhs_kept.size
         ne = len(extra_rows)
         e_rows = sp.csr_matrix(
             (np.ones(ne), (np.arange(ne), [c for c, *_ in extra_rows])), shape=(ne, nv)
         )
-        rhs_kept = rhs[rows_kept]
         rows_a.append(sp.vstack([sub, e_rows]).tocsr())
-        lower_r.append(np.full(rows_kept.size + ne, -np.inf))
+        lower_r.append(np.full(n_sub + ne, -np.inf))
         upper_r.append(np.concatenate([rhs_kept, [r for *_, r in extra_rows]]))
         x_coefs.append(
             sp.coo_matrix(
                 (
                     np.concatenate([v_x, [k for _, _, k, _ in extra_rows]]),
                     (
-                        np.concatenate([renum[r_x], rows_kept.size + np.arange(ne)]),
+                        np.concatenate([local_r, n_sub + np.arange(ne)]),
                         np.concatenate([c_x, [j for _, j, _, _ in extra_rows]]),
                     ),
                 ),
-                shape=(rows_kept.size + ne, nm),
+                shape=(n_sub + ne, nm),
             )
         )
         cost.append(obj)
         col_lo.append(np.zeros(nv))
         col_up.append(upper)
-        n_rows += rows_kept.size + ne
+        n_rows += n_sub + ne
         n_cols += nv
     budget_rows: list[FloatArray] = []
     budget_rhs: list[float] = []
@@ -403,8 +473,8 @@ def _milp(
         upper_r.append(np.array(budget_rhs))
     lo = np.concatenate(col_lo)
     up = np.concatenate(col_up)
-    for j, value in (fixed or {}).items():
-        lo[j] = up[j] = 1.0 if value else 0.0
+    for j, on in (fixed or {}).items():
+        lo[j] = up[j] = 1.0 if on else 0.0
     csc = top.tocsc()
     integrality = np.zeros(csc.shape[1], dtype=np.int32)
     integrality[:nm] = 1
@@ -412,7 +482,7 @@ def _milp(
     passed = h.passModel(
         int(csc.shape[1]), int(csc.shape[0]), int(csc.nnz), int(highspy.MatrixFormat.kColwise),
         int(highspy.ObjSense.kMinimize), 0.0, np.concatenate(cost), lo, up,
-        np.concatenate(lower_r), np.concatenate(upper_r), csc.indptr.astype(np.int32),
+        np.concatenate([np.zeros(0), *lower_r]), np.concatenate([np.zeros(0), *upper_r]), csc.indptr.astype(np.int32),
         csc.indices.astype(np.int32), csc.data.astype(np.float64), integrality,
     )  # fmt: skip
     if passed == highspy.HighsStatus.kError:
