@@ -198,19 +198,28 @@ def _weeks(value: float) -> str:
     return "∞" if value == float("inf") else f"{value:.1f}"
 
 
-def suggested_measures(chain: Any, risks: list[Any]) -> list[Any]:
-    """Candidates from the analyses: the suggestions for every scenario risk and worst site."""
+def suggested_measures(chain: Any, risks: list[Any], have: list[Any] | None = None) -> list[Any]:
+    """Candidates from the analyses: the suggestions for every scenario risk and worst site.
+
+    A pre-qualification of a source already among ``have`` is left out (one alternative
+    qualified twice does not add up).
+    """
     from econsec.planning.measures import parse_measure
     from econsec.planning.suggest import suggest, worst_sites
     from econsec.stress.api import Engine
 
     scenarios = [r.scenario for r in risks if r.scenario is not None] + worst_sites(chain, 5)
-    out, seen = [], set()
+    out: list[Any] = []
+    seen = {m.id for m in have or []}
+    sources = {(m.supplier_site, m.site, m.item) for m in have or [] if m.kind == "prequalify"}
     for s in suggest(chain, scenarios, engine=Engine(chain)):
         spec = {k: v for k, v in s["measure"].items() if k not in ("annual_cost", "units")}
-        if spec["id"] in seen:
+        target = (spec.get("supplier_site", ""), spec.get("site", ""), spec.get("item", ""))
+        if spec["id"] in seen or (spec["kind"] == "prequalify" and target in sources):
             continue
         seen.add(spec["id"])
+        if spec["kind"] == "prequalify":
+            sources.add(target)
         out.append(parse_measure(spec, f"suggestion {spec['id']}"))
     return out
 
