@@ -44,6 +44,8 @@ from econsec.valuechain.compiled import CompiledChain
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 _TOL = 1e-7
+CURVE_FROM = 3
+"""Events of one risk set from which its loss curve is built rather than each solved."""
 
 
 @dataclass(frozen=True)
@@ -222,20 +224,28 @@ def prepare(
     if not samples:
         problem.base_loss = np.zeros(0)
         return problem
-    # Loss with no measure and with every measure, from loss curves (one per risk set).
-    keys = sorted({s.key for s in samples})
+    # Loss with no measure and with every measure. A risk set met in several events gets its
+    # exact loss curve (built once, read at each duration); one met once or twice is solved
+    # directly, which costs one LP instead of the curve's dozens.
+    counts: dict[Key, int] = {}
+    for s in samples:
+        counts[s.key] = counts.get(s.key, 0) + 1
+    shared = sorted(k for k, n in counts.items() if n >= CURVE_FROM)
     curves = dict(curves or {})
-    missing = [k for k in keys if k not in curves]
+    missing = [k for k in shared if k not in curves]
     curves.update(build_curves(chain, risks, missing, max_weeks, engine=engine))
     all_engine = Engine(every.chain)
-    all_curves = build_curves(every.chain, risks, keys, max_weeks, engine=all_engine)
-    none = np.array([float(curves[s.key](np.array([s.weeks]))[0]) for s in samples])
-    best = np.array(
-        [
-            float(all_curves[s.key](np.array([s.weeks * recovery_factor(every, risks, s)]))[0])
-            for s in samples
-        ]
-    )
+    all_curves = build_curves(every.chain, risks, shared, max_weeks, engine=all_engine)
+    nothing = apply_measures(chain, [], params)
+
+    def loss(table: dict[Key, LossCurve], eng: Engine, applied: Applied, s: Sample) -> float:
+        if s.key in table:
+            weeks = s.weeks * recovery_factor(applied, risks, s)
+            return float(table[s.key](np.array([weeks]))[0])
+        return event_loss(eng, applied, risks, s)
+
+    none = np.array([loss(curves, engine, nothing, s) for s in samples])
+    best = np.array([loss(all_curves, all_engine, every, s) for s in samples])
     problem.base_loss = none
     changes = none - best > _TOL * np.maximum(1.0, none)
     weights = np.array([s.weight for s in samples])
