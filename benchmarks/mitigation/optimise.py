@@ -43,7 +43,7 @@ def candidates(chain: object, risks: list[object], want: int) -> list[Measure]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--years", type=int, default=200)
+    ap.add_argument("--years", type=int, default=150)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--brute", type=int, default=6)
     ap.add_argument("--brute-years", type=int, default=30)
