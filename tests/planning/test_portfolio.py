@@ -196,3 +196,13 @@ def test_samples_merge_and_weigh_per_year() -> None:
     assert sum(s.weight for s in samples) == pytest.approx(
         sum(s.weight * 200 for s in samples) / 200
     )
+
+
+def test_no_candidates_is_the_loss_alone() -> None:
+    chain = compile_tables(random_tables(2))
+    risks = _risks()
+    samples = event_samples(risks, 12, 2, 40.0)
+    problem = prepare(chain, risks, [], samples, 40.0)
+    best = optimise(problem)
+    assert best.chosen == []
+    assert best.objective == pytest.approx(brute_force(chain, risks, [], samples)[1], rel=1e-6)

@@ -503,6 +503,8 @@ def _milp(
         h.setOptionValue("time_limit", float(time_limit))
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
+    if h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty:
+        return np.zeros(0), problem.constant, status, 0.0  # no candidate, no event to model
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise PlanningError("planning.optimise.not_solved", status=status)
     values = np.asarray(h.getSolution().col_value)
