@@ -12,7 +12,7 @@ from econsec.cli import app
 def test_plan_help_lists_commands() -> None:
     result = CliRunner().invoke(app, ["plan", "--help"])
     assert result.exit_code == 0
-    for command in ("measures", "suggest", "simulate", "case"):
+    for command in ("measures", "suggest", "simulate", "case", "optimise"):
         assert command in result.output
 
 

@@ -1,4 +1,7 @@
-"""`econsec plan measures|suggest|simulate`: measures as investments (docs/decisions/0100)."""
+"""`econsec plan measures|suggest|simulate|case|optimise|report`: measures as investments.
+
+See docs/decisions/0100 and 0101.
+"""
 
 from __future__ import annotations
 
@@ -189,6 +192,125 @@ def case_cmd(
         console.print(f"  {row['factor']} ±50 %: NPV {row['low']:,.0f} … {row['high']:,.0f}")
     if out:
         out.write_text(json.dumps(case, ensure_ascii=False, indent=1), "utf-8")
+
+
+def _weeks(value: float) -> str:
+    return "∞" if value == float("inf") else f"{value:.1f}"
+
+
+def suggested_measures(chain: Any, risks: list[Any], have: list[Any] | None = None) -> list[Any]:
+    """Candidates from the analyses: the suggestions for every scenario risk and worst site.
+
+    A pre-qualification of a source already among ``have`` is left out (one alternative
+    qualified twice does not add up).
+    """
+    from econsec.planning.measures import parse_measure
+    from econsec.planning.suggest import suggest, worst_sites
+    from econsec.stress.api import Engine
+
+    scenarios = [r.scenario for r in risks if r.scenario is not None] + worst_sites(chain, 5)
+    out: list[Any] = []
+    seen = {m.id for m in have or []}
+    sources = {(m.supplier_site, m.site, m.item) for m in have or [] if m.kind == "prequalify"}
+    for s in suggest(chain, scenarios, engine=Engine(chain)):
+        spec = {k: v for k, v in s["measure"].items() if k not in ("annual_cost", "units")}
+        target = (spec.get("supplier_site", ""), spec.get("site", ""), spec.get("item", ""))
+        if spec["id"] in seen or (spec["kind"] == "prequalify" and target in sources):
+            continue
+        seen.add(spec["id"])
+        if spec["kind"] == "prequalify":
+            sources.add(target)
+        out.append(parse_measure(spec, f"suggestion {spec['id']}"))
+    return out
+
+
+@plan_app.command("optimise")
+def optimise_cmd(
+    risks_file: Annotated[Path, typer.Argument(help="Risks YAML (frequencies, durations)")],
+    measures_file: Annotated[
+        Path | None, typer.Argument(help="Candidate measures YAML (default: none)")
+    ] = None,
+    suggested: Annotated[bool, typer.Option(help="Add the suggested measures")] = False,
+    budget: Annotated[float | None, typer.Option(help="One-off budget")] = None,
+    annual_budget: Annotated[float | None, typer.Option(help="Annual budget")] = None,
+    years: Annotated[int, typer.Option(help="Simulated years the events are drawn from")] = 50,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    frontier: Annotated[int, typer.Option(help="Points of the efficient frontier (0: none)")] = 0,
+    marginal: Annotated[bool, typer.Option(help="Each measure's marginal value")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the result as JSON")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Choose the measures minimising annualised cost + expected loss under a budget (MILP)."""
+    from econsec.planning.errors import PlanningError
+    from econsec.planning.likelihood import load_risks
+    from econsec.planning.measures import load_measures
+    from econsec.planning.portfolio import optimise_result
+
+    lang = normalise_lang(lang)
+    try:
+        chain = _chain(lang)
+        risks = load_risks(risks_file, chain)
+        candidates = load_measures(measures_file) if measures_file else []
+        if suggested:
+            known = {m.id for m in candidates}
+            candidates += [m for m in suggested_measures(chain, risks.risks) if m.id not in known]
+        if not candidates:
+            raise PlanningError("planning.optimise.no_candidates")
+        result = optimise_result(
+            chain, risks, candidates, years=years, seed=seed, one_off_budget=budget,
+            annual_budget=annual_budget, frontier_points=frontier, marginal=marginal,
+        )  # fmt: skip
+    except PlanningError as exc:
+        raise _fail(exc, lang) from exc
+    print_portfolio(result, chain.currency, lang)
+    if out:
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), "utf-8")
+
+
+def print_portfolio(result: dict[str, Any], currency: str, lang: str) -> None:
+    p = result["portfolio"]
+    table = Table(title=t("planning.cli.portfolio", lang))
+    for key in (
+        "planning.col.id",
+        "planning.col.kind",
+        "planning.col.cost",
+        "planning.col.marginal",
+    ):
+        table.add_column(t(key, lang))
+    for m in result["measures"]:
+        if m["chosen"]:
+            value = m.get("marginal")
+            table.add_row(
+                m["id"], m["kind"], f"{m['annualised']:,.0f}",
+                "" if value is None else f"{value:,.0f}",
+            )  # fmt: skip
+    console.print(table)
+    if not p["chosen"]:
+        console.print(t("planning.portfolio.none", lang))
+    for key in ("objective", "cost", "eal_before", "eal_after"):
+        console.print(f"{t('planning.portfolio.' + key, lang)}: {p[key]:,.0f} {currency}")
+    console.print(
+        t("planning.portfolio.samples", lang, samples=p["samples"], modelled=p["modelled"],
+          gap=f"{p['gap']:.1e}")
+    )  # fmt: skip
+    if result["tts"]:
+        table = Table(title=t("planning.cli.tts_after", lang))
+        for key in ("planning.col.scenario", "planning.col.product", "planning.col.tts_before",
+                    "planning.col.tts_after"):  # fmt: skip
+            table.add_column(t(key, lang))
+        for r in result["tts"]:
+            table.add_row(r["scenario"], r["product"], _weeks(r["tts_before"]),
+                          _weeks(r["tts_after"]))  # fmt: skip
+        console.print(table)
+    if result["frontier"]:
+        table = Table(title=t("planning.cli.frontier", lang))
+        for key in ("planning.col.budget", "planning.col.cost", "planning.col.eal_after",
+                    "planning.col.id"):  # fmt: skip
+            table.add_column(t(key, lang))
+        for r in result["frontier"]:
+            table.add_row(f"{r['budget']:,.0f}", f"{r['cost']:,.0f}", f"{r['eal_after']:,.0f}",
+                          ", ".join(r["chosen"]))  # fmt: skip
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from econsec import safe_yaml
 from econsec.planning.errors import PlanningError
 from econsec.stress.errors import StressError
 from econsec.stress.scenario import Disruption, Scenario, load_scenario, resolve
@@ -309,13 +310,11 @@ def parse_risks(document: Any, chain: CompiledChain, source: str, base: Path) ->
 def load_risks(path: str | Path, chain: CompiledChain) -> RiskSet:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        document = safe_yaml.load_file(p)
     except FileNotFoundError as exc:
         raise PlanningError("planning.risk.no_file", where=str(p), path=str(p)) from exc
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PlanningError("planning.risk.bad_yaml", where=str(p), problem=str(exc)) from exc
+    except safe_yaml.YamlRefused as exc:  # aliases, size, node count, syntax: located
+        raise PlanningError(exc.key, **exc.fields()) from exc
     return parse_risks(document, chain, str(p), p.parent)
 
 

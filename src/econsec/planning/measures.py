@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 
+from econsec import safe_yaml
 from econsec.planning.errors import PlanningError
 from econsec.stress.programme import baseline_rates
 from econsec.valuechain.compiled import CompiledChain
@@ -159,11 +159,11 @@ def parse_measures(document: Any, source: str) -> list[Measure]:
 def load_measures(path: str | Path) -> list[Measure]:
     p = Path(path)
     try:
-        document = yaml.safe_load(p.read_text(encoding="utf-8"))
+        document = safe_yaml.load_file(p)
     except FileNotFoundError as exc:
         raise PlanningError("planning.risk.no_file", where=str(p), path=str(p)) from exc
-    except yaml.YAMLError as exc:
-        raise PlanningError("planning.risk.bad_yaml", where=str(p), problem=str(exc)) from exc
+    except safe_yaml.YamlRefused as exc:  # aliases, size, node count, syntax: located
+        raise PlanningError(exc.key, **exc.fields()) from exc
     return parse_measures(document, str(p))
 
 

@@ -1,0 +1,708 @@
+"""Portfolio optimisation: which measures to buy under a budget (docs/decisions/0101).
+
+A two-stage stochastic MILP solved with HiGHS. First stage: one binary per candidate measure.
+Second stage: per sampled event (a risk, or risks occurring together, for a duration), the whole
+TTR programme at that horizon, its right-hand side and bounds moved by the chosen measures.
+Objective: annualised cost of the measures plus the expected annual loss over the samples.
+
+Every measure only relaxes the programme (more stock or capacity, earlier qualification, a
+chokepoint avoided, a shorter outage), so an event's loss with *all* candidates is the least it
+can be: where it equals the loss with none, no portfolio changes it and the event enters as a
+constant (from the exact loss curves, reused across events of one risk) instead of a copy of the
+programme. Only events some portfolio can change get a programme copy.
+
+For one event the programme of measure *m* differs from the base one in right-hand sides and
+column bounds; these differences are added with weight x_m. Entries that switch between finite
+and infinite (an alternative admitted, a link re-opened) use a bound M on any flow or row
+activity. The sum of all differences must equal the all-measures programme, which is checked:
+two measures changing one entry in a way that does not add up are refused, not mis-modelled.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from econsec.planning.curves import Key, build_curves, disruption_of
+from econsec.planning.errors import PlanningError
+from econsec.planning.likelihood import Risk
+from econsec.planning.losscurve import LossCurve
+from econsec.planning.measures import Applied, CostParameters, Measure, apply_measures
+from econsec.planning.montecarlo import draw
+from econsec.stress.engine import Engine
+from econsec.stress.lp import new_highs
+from econsec.stress.scenario import Disruption
+from econsec.valuechain.compiled import CompiledChain
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+_TOL = 1e-7
+CURVE_FROM = 3
+"""Events of one risk set from which its loss curve is built rather than each solved."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One sampled event: the risks occurring together, for how long, and its weight per year."""
+
+    key: Key
+    weeks: float
+    weight: float
+
+
+def event_samples(risks: Sequence[Risk], years: int, seed: int, max_weeks: float) -> list[Sample]:
+    """The events of ``years`` simulated years (Monte Carlo draw), equal ones merged."""
+    ev = draw(risks, years, seed, max_weeks)
+    if not ev.cluster.size:
+        return []
+    cuts = np.flatnonzero(np.diff(ev.cluster)) + 1
+    starts = np.concatenate([[0], cuts])
+    first = np.minimum.reduceat(ev.start, starts)
+    last = np.maximum.reduceat(ev.start + ev.duration, starts)
+    span = np.minimum(last - first, max_weeks)
+    merged: dict[tuple[Key, float], float] = {}
+    for members, weeks in zip(np.split(np.arange(ev.cluster.size), cuts), span, strict=True):
+        key = tuple(sorted({int(r) for r in ev.risk[members]}))
+        merged[(key, float(weeks))] = merged.get((key, float(weeks)), 0.0) + 1.0 / years
+    return [Sample(k, w, weight) for (k, w), weight in sorted(merged.items())]
+
+
+def recovery_factor(applied: Applied, risks: Sequence[Risk], sample: Sample) -> float:
+    """A faster recovery shortens a lone site outage of its site (as the investment case does)."""
+    if len(sample.key) != 1 or not applied.ttr_factor:
+        return 1.0
+    risk = risks[sample.key[0]]
+    if risk.kind != "site":
+        return 1.0
+    factors = [applied.ttr_factor[s] for s in risk.sites if s in applied.ttr_factor]
+    return min(factors) if factors else 1.0
+
+
+def event_loss(engine: Engine, applied: Applied, risks: Sequence[Risk], sample: Sample) -> float:
+    """Lost margin of one event on a chain with measures applied: one direct TTR solve."""
+    weeks = sample.weeks * recovery_factor(applied, risks, sample)
+    if weeks <= 0:
+        return 0.0
+    dis = disruption_of(engine.chain, risks, sample.key)
+    out = engine.run(dis, weeks, per_product=False, explain=False)
+    return out.excess_lost_margin
+
+
+# ---- the programme of one event at a fixed horizon ------------------------------------------
+def _bounds(engine: Engine, dis: Disruption, weeks: float) -> tuple[FloatArray, FloatArray]:
+    """Row upper bounds and column upper bounds (t column dropped) of the TTR programme."""
+    prog = engine.prog
+    state = engine.apply(dis)
+    try:
+        with np.errstate(invalid="ignore"):
+            rhs = state.row_upper - state.t_coef * weeks
+        rhs[np.isinf(state.row_upper)] = np.inf
+        upper = state.col_upper.copy()
+        # Alternatives qualified strictly before the horizon carry flow (as Engine.run).
+        idle = (prog.alt_weeks >= weeks) | state.alt_closed
+        upper[prog.a0 + np.flatnonzero(idle)] = 0.0
+        rows = prog.acap_row_of_alt[idle]
+        rhs[rows[rows >= 0]] = np.inf
+    finally:
+        engine.release(state)
+    return rhs, upper[1:]
+
+
+@dataclass
+class _Block:
+    """One event's programme copy: rows and columns, and how measures move its bounds."""
+
+    sample: Sample
+    rhs: FloatArray
+    upper: FloatArray
+    rhs_moves: list[tuple[int, IntArray, FloatArray]]  # measure, rows, finite change
+    rhs_switch: list[tuple[int, IntArray, FloatArray, bool]]  # measure, rows, value, opens
+    col_moves: list[tuple[int, IntArray, FloatArray]]
+    col_switch: list[tuple[int, IntArray, FloatArray, bool]]
+    big_m: float
+    selector: tuple[int, bool] | None = None  # (measure, counts when chosen) for copies
+
+
+def _diff(
+    base: FloatArray, other: FloatArray
+) -> tuple[IntArray, FloatArray, IntArray, FloatArray, bool]:
+    """Finite changes, and entries becoming infinite/finite (switches) with the finite value."""
+    fb, fo = np.isfinite(base), np.isfinite(other)
+    both = fb & fo
+    with np.errstate(invalid="ignore"):
+        delta = np.where(both, other - base, 0.0)
+    moved = np.flatnonzero(np.abs(delta) > 0)
+    opens = np.flatnonzero(fb & ~fo)  # finite → infinite
+    closes = np.flatnonzero(~fb & fo)  # infinite → finite
+    if opens.size and closes.size:
+        raise PlanningError("planning.optimise.not_additive", measures="?")
+    if opens.size:
+        return moved, delta[moved], opens, base[opens], True
+    return moved, delta[moved], closes, other[closes], False
+
+
+# ---- the optimiser ---------------------------------------------------------------------------
+@dataclass
+class Portfolio:
+    """The chosen measures and what they buy."""
+
+    chosen: list[str]
+    objective: float  # annualised cost + expected annual loss
+    cost: float  # annualised
+    one_off: float
+    annual: float
+    eal_before: float
+    eal_after: float
+    samples: int
+    modelled: int  # samples some portfolio can change (a programme copy each)
+    gap: float
+    seconds: float = 0.0
+    status: str = ""
+    marginal: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Problem:
+    """Candidates and samples, with everything the MILP needs precomputed."""
+
+    chain: CompiledChain
+    risks: list[Risk]
+    measures: list[Measure]  # resolved (costs filled in)
+    applied: list[Applied]  # one measure each
+    samples: list[Sample]
+    params: CostParameters
+    constant: float = 0.0  # expected annual loss of the samples no portfolio changes
+    base_loss: FloatArray = field(default_factory=lambda: np.zeros(0))
+    blocks: list[_Block] = field(default_factory=list)
+    matrix: sp.csr_matrix | None = None
+    margin: FloatArray = field(default_factory=lambda: np.zeros(0))
+    demand: FloatArray = field(default_factory=lambda: np.zeros(0))
+    l_first: int = 0
+
+    @property
+    def annualised(self) -> FloatArray:
+        return np.array([m.annualised(self.params) for m in self.measures])
+
+
+def _check_candidates(measures: Sequence[Measure]) -> None:
+    seen: set[str] = set()
+    for m in measures:
+        if m.id in seen:
+            raise PlanningError("planning.measure.duplicate", where=m.where, value=m.id)
+        seen.add(m.id)
+
+
+def prepare(
+    chain: CompiledChain,
+    risks: Sequence[Risk],
+    measures: Sequence[Measure],
+    samples: Sequence[Sample],
+    max_weeks: float,
+    params: CostParameters | None = None,
+    *,
+    engine: Engine | None = None,
+    curves: dict[Key, LossCurve] | None = None,
+) -> Problem:
+    """Resolve the candidates, find the events they can change, build those events' blocks."""
+    params = params or CostParameters()
+    risks = list(risks)
+    _check_candidates(measures)
+    engine = engine or Engine(chain)
+    if not engine.prog.baseline_ok:
+        raise PlanningError("planning.optimise.normal_shortfall")
+    applied = [apply_measures(chain, [m], params) for m in measures]
+    resolved = [a.measures[0] for a in applied]
+    every = apply_measures(chain, list(measures), params)
+    problem = Problem(chain, risks, resolved, applied, list(samples), params)
+    if not samples:
+        problem.base_loss = np.zeros(0)
+        return problem
+    # Loss with no measure and with every measure. A risk set met in several events gets its
+    # exact loss curve (built once, read at each duration); one met once or twice is solved
+    # directly, which costs one LP instead of the curve's dozens.
+    counts: dict[Key, int] = {}
+    for s in samples:
+        counts[s.key] = counts.get(s.key, 0) + 1
+    shared = sorted(k for k, n in counts.items() if n >= CURVE_FROM)
+    curves = dict(curves or {})
+    missing = [k for k in shared if k not in curves]
+    curves.update(build_curves(chain, risks, missing, max_weeks, engine=engine))
+    all_engine = Engine(every.chain)
+    all_curves = build_curves(every.chain, risks, shared, max_weeks, engine=all_engine)
+    nothing = apply_measures(chain, [], params)
+
+    def loss(table: dict[Key, LossCurve], eng: Engine, applied: Applied, s: Sample) -> float:
+        if s.key in table:
+            weeks = s.weeks * recovery_factor(applied, risks, s)
+            return float(table[s.key](np.array([weeks]))[0])
+        return event_loss(eng, applied, risks, s)
+
+    none = np.array([loss(curves, engine, nothing, s) for s in samples])
+    best = np.array([loss(all_curves, all_engine, every, s) for s in samples])
+    problem.base_loss = none
+    changes = none - best > _TOL * np.maximum(1.0, none)
+    weights = np.array([s.weight for s in samples])
+    problem.constant = float(weights[~changes] @ none[~changes])
+    prog = engine.prog
+    problem.matrix = prog.matrix_csr[:, 1:].tocsr()
+    problem.margin = np.maximum(prog.margin, 0.0)
+    problem.demand = chain.demand_per_week.astype(np.float64)
+    problem.l_first = prog.l0 - 1
+    recovery = [j for j, m in enumerate(resolved) if m.kind == "faster_recovery"]
+    builder = _Builder(chain, risks, list(measures), params, engine)
+    for s in (samples[int(i)] for i in np.flatnonzero(changes)):
+        touching = [j for j in recovery if recovery_factor(applied[j], risks, s) != 1.0]
+        if len(touching) > 1:
+            raise PlanningError(
+                "planning.optimise.not_additive",
+                measures=", ".join(resolved[j].id for j in touching),
+            )
+        if not touching:
+            problem.blocks.append(builder.block(s, None, recovery))
+            continue
+        # A shorter outage changes the horizon itself: one copy of the event per choice,
+        # the copy that does not apply counting no loss.
+        problem.blocks.append(builder.block(s, (touching[0], False), recovery))
+        problem.blocks.append(builder.block(s, (touching[0], True), recovery))
+    return problem
+
+
+class _Builder:
+    """Event blocks: the programme's bounds with measure sets applied (engines cached)."""
+
+    def __init__(
+        self,
+        chain: CompiledChain,
+        risks: list[Risk],
+        measures: list[Measure],
+        params: CostParameters,
+        engine: Engine,
+    ) -> None:
+        self.chain, self.risks, self.measures, self.params = chain, risks, measures, params
+        self.cache: dict[tuple[int, ...], tuple[Applied, Engine]] = {
+            (): (apply_measures(chain, [], params), engine)
+        }
+        self.demand_week = float(chain.demand_per_week.sum())
+
+    def variant(self, chosen: tuple[int, ...]) -> tuple[Applied, Engine]:
+        key = tuple(sorted(chosen))
+        if key not in self.cache:
+            applied = apply_measures(self.chain, [self.measures[j] for j in key], self.params)
+            self.cache[key] = (applied, Engine(applied.chain))
+        return self.cache[key]
+
+    def bounds(self, s: Sample, chosen: tuple[int, ...]) -> tuple[FloatArray, FloatArray, float]:
+        applied, engine = self.variant(chosen)
+        weeks = s.weeks * recovery_factor(applied, self.risks, s)
+        rhs, upper = _bounds(engine, disruption_of(applied.chain, self.risks, s.key), weeks)
+        return rhs, upper, weeks
+
+    def block(self, s: Sample, selector: tuple[int, bool] | None, recovery: list[int]) -> _Block:
+        base: tuple[int, ...] = (selector[0],) if selector and selector[1] else ()
+        rhs, upper, weeks = self.bounds(s, base)
+        block = _Block(s, rhs, upper, [], [], [], [], 0.0, selector)
+        total_rhs, total_up = rhs.copy(), upper.copy()
+        others = [j for j in range(len(self.measures)) if j not in recovery]
+        for j in others:
+            r_m, u_m, _ = self.bounds(s, (*base, j))
+            try:
+                rows, d_r, srows, sval, sopen = _diff(rhs, r_m)
+                cols, d_c, scols, cval, copen = _diff(upper, u_m)
+            except PlanningError as exc:
+                raise PlanningError(
+                    "planning.optimise.not_additive", measures=self.measures[j].id
+                ) from exc
+            if rows.size:
+                block.rhs_moves.append((j, rows, d_r))
+                total_rhs[rows] += d_r
+            if srows.size:
+                block.rhs_switch.append((j, srows, sval, sopen))
+                total_rhs[srows] = np.inf if sopen else sval
+            if cols.size:
+                block.col_moves.append((j, cols, d_c))
+                total_up[cols] += d_c
+            if scols.size:
+                block.col_switch.append((j, scols, cval, copen))
+                total_up[scols] = np.inf if copen else cval
+        r_all, u_all, _ = self.bounds(s, (*base, *others))
+        if not (_same(total_rhs, r_all) and _same(total_up, u_all)):
+            raise PlanningError(
+                "planning.optimise.not_additive",
+                measures=", ".join(self.measures[j].id for j in others),
+            )
+        finite = np.concatenate([rhs[np.isfinite(rhs)], r_all[np.isfinite(r_all)]])
+        # Every flow and row activity of an optimal plan stays within what the chain holds
+        # and can make over the horizon; M is a generous multiple of that.
+        block.big_m = 100.0 * (1.0 + float(np.abs(finite).sum()) + self.demand_week * weeks)
+        return block
+
+
+def _same(a: FloatArray, b: FloatArray) -> bool:
+    fa, fb = np.isfinite(a), np.isfinite(b)
+    if not np.array_equal(fa, fb):
+        return False
+    return bool(np.allclose(a[fa], b[fb], rtol=1e-9, atol=1e-9))
+
+
+def _milp(
+    problem: Problem,
+    one_off_budget: float | None,
+    annual_budget: float | None,
+    fixed: dict[int, bool] | None = None,
+    time_limit: float | None = None,
+) -> tuple[FloatArray, float, str, float]:
+    """Solve; (x, objective, status, relative gap)."""
+    nm = len(problem.measures)
+    a = problem.matrix
+    cost_x = problem.annualised
+    rows_a: list[Any] = []
+    lower_r: list[FloatArray] = []
+    upper_r: list[FloatArray] = []
+    cost: list[FloatArray] = [cost_x]
+    col_up: list[FloatArray] = [np.ones(nm)]
+    col_lo: list[FloatArray] = [np.zeros(nm)]
+    x_coefs: list[sp.coo_matrix] = []
+    n_rows = 0
+    n_cols = nm
+    for b in problem.blocks:
+        assert a is not None
+        nv = a.shape[1]
+        rhs = b.rhs.copy()
+        x_rows: list[IntArray] = []
+        x_cols: list[IntArray] = []
+        x_vals: list[FloatArray] = []
+        for j, rows, delta in b.rhs_moves:
+            x_rows.append(rows)
+            x_cols.append(np.full(rows.size, j))
+            x_vals.append(-delta)
+        for j, rows, value, opens in b.rhs_switch:
+            if opens:  # row a·v ≤ rhs0 + M·x
+                x_rows.append(rows)
+                x_cols.append(np.full(rows.size, j))
+                x_vals.append(np.full(rows.size, -b.big_m))
+            else:  # row a·v ≤ value + M(1 − x)
+                rhs[rows] = value + b.big_m
+                x_rows.append(rows)
+                x_cols.append(np.full(rows.size, j))
+                x_vals.append(np.full(rows.size, b.big_m))
+        keep = np.isfinite(rhs)  # rows no measure can bind (unlimited capacity) are left out
+        rows_kept = np.flatnonzero(keep)
+        renum = np.full(rhs.size, -1, dtype=np.int64)
+        renum[rows_kept] = np.arange(rows_kept.size)
+        sub = a[rows_kept]
+        upper = b.upper.copy()
+        extra_rows: list[tuple[int, int, float, float]] = []  # col, measure, coef of x, rhs
+        for j, cols, delta in b.col_moves:
+            for c, d in zip(cols, delta, strict=True):
+                extra_rows.append((int(c), j, -float(d), float(upper[c])))
+        for j, cols, value, opens in b.col_switch:
+            for c, v in zip(cols, value, strict=True):
+                if opens:  # v ≤ up0 + M·x
+                    extra_rows.append((int(c), j, -b.big_m, float(upper[c])))
+                else:  # v ≤ value + M(1 − x)
+                    extra_rows.append((int(c), j, b.big_m, float(v) + b.big_m))
+        moved_cols = {c for c, *_ in extra_rows}
+        for c in moved_cols:
+            upper[c] = np.inf
+        w = b.sample.weight
+        obj = np.zeros(nv)
+        obj[problem.l_first :] = w * problem.margin
+        local_r = renum[np.concatenate(x_rows)] if x_rows else np.zeros(0, dtype=np.int64)
+        c_x = np.concatenate(x_cols) if x_cols else np.zeros(0, dtype=np.int64)
+        v_x = np.concatenate(x_vals) if x_vals else np.zeros(0)
+        rhs_kept = rhs[rows_kept]
+        if b.selector is not None:
+            # Loss counted through λ ≥ margin·l − cap·[copy does not apply], cap the most this
+            # event can lose: the copy that does not apply costs nothing.
+            j, when_chosen = b.selector
+            cap = float(problem.margin @ problem.demand) * b.sample.weeks + 1.0
+            nv += 1
+            obj = np.zeros(nv)
+            obj[-1] = w
+            upper = np.append(upper, np.inf)
+            loss_row = np.zeros((1, nv))
+            loss_row[0, problem.l_first : nv - 1] = problem.margin
+            loss_row[0, -1] = -1.0
+            sub = sp.vstack(
+                [sp.hstack([sub, sp.csr_matrix((sub.shape[0], 1))]), sp.csr_matrix(loss_row)]
+            ).tocsr()
+            local_r = np.append(local_r, rhs_kept.size)
+            c_x = np.append(c_x, j)
+            # chosen copy: margin·l − λ + cap·x ≤ cap; the other: margin·l − λ − cap·x ≤ 0
+            v_x = np.append(v_x, cap if when_chosen else -cap)
+            rhs_kept = np.append(rhs_kept, cap if when_chosen else 0.0)
+        n_sub = rhs_kept.size
+        ne = len(extra_rows)
+        e_rows = sp.csr_matrix(
+            (np.ones(ne), (np.arange(ne), [c for c, *_ in extra_rows])), shape=(ne, nv)
+        )
+        rows_a.append(sp.vstack([sub, e_rows]).tocsr())
+        lower_r.append(np.full(n_sub + ne, -np.inf))
+        upper_r.append(np.concatenate([rhs_kept, [r for *_, r in extra_rows]]))
+        x_coefs.append(
+            sp.coo_matrix(
+                (
+                    np.concatenate([v_x, [k for _, _, k, _ in extra_rows]]),
+                    (
+                        np.concatenate([local_r, n_sub + np.arange(ne)]),
+                        np.concatenate([c_x, [j for _, j, _, _ in extra_rows]]),
+                    ),
+                ),
+                shape=(n_sub + ne, nm),
+            )
+        )
+        cost.append(obj)
+        col_lo.append(np.zeros(nv))
+        col_up.append(upper)
+        n_rows += n_sub + ne
+        n_cols += nv
+    budget_rows: list[FloatArray] = []
+    budget_rhs: list[float] = []
+    if one_off_budget is not None:
+        budget_rows.append(np.array([m.one_off_cost for m in problem.measures]))
+        budget_rhs.append(one_off_budget)
+    if annual_budget is not None:
+        budget_rows.append(np.array([m.annual_cost for m in problem.measures]))
+        budget_rhs.append(annual_budget)
+    body = sp.block_diag(rows_a, format="csr") if rows_a else sp.csr_matrix((0, 0))
+    xs = sp.vstack(x_coefs).tocsr() if x_coefs else sp.csr_matrix((0, nm))
+    top = sp.hstack([xs, body]).tocsr() if rows_a else sp.csr_matrix((0, nm))
+    if budget_rows:
+        bud = sp.hstack(
+            [sp.csr_matrix(np.array(budget_rows)), sp.csr_matrix((len(budget_rows), n_cols - nm))]
+        )
+        top = sp.vstack([top, bud]).tocsr()
+        lower_r.append(np.full(len(budget_rows), -np.inf))
+        upper_r.append(np.array(budget_rhs))
+    lo = np.concatenate(col_lo)
+    up = np.concatenate(col_up)
+    for j, on in (fixed or {}).items():
+        lo[j] = up[j] = 1.0 if on else 0.0
+    csc = top.tocsc()
+    integrality = np.zeros(csc.shape[1], dtype=np.int32)
+    integrality[:nm] = 1
+    h = new_highs()
+    passed = h.passModel(
+        int(csc.shape[1]), int(csc.shape[0]), int(csc.nnz), int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMinimize), 0.0, np.concatenate(cost), lo, up,
+        np.concatenate([np.zeros(0), *lower_r]), np.concatenate([np.zeros(0), *upper_r]), csc.indptr.astype(np.int32),
+        csc.indices.astype(np.int32), csc.data.astype(np.float64), integrality,
+    )  # fmt: skip
+    if passed == highspy.HighsStatus.kError:
+        raise PlanningError("planning.optimise.not_solved", status="rejected")
+    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.setOptionValue("mip_abs_gap", 1e-6)
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    if h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty:
+        return np.zeros(0), problem.constant, status, 0.0  # no candidate, no event to model
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise PlanningError("planning.optimise.not_solved", status=status)
+    values = np.asarray(h.getSolution().col_value)
+    info = h.getInfo()
+    x = np.round(values[:nm])
+    return x, float(h.getObjectiveValue()) + problem.constant, status, float(info.mip_gap)
+
+
+def optimise(
+    problem: Problem,
+    *,
+    one_off_budget: float | None = None,
+    annual_budget: float | None = None,
+    marginal: bool = False,
+    time_limit: float | None = None,
+) -> Portfolio:
+    """The portfolio minimising annualised cost + expected annual loss within the budgets."""
+    import time
+
+    for name, value in (("one_off_budget", one_off_budget), ("annual_budget", annual_budget)):
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise PlanningError("planning.optimise.bad_budget", field=name, value=value)
+    started = time.perf_counter()
+    x, objective, status, gap = _milp(problem, one_off_budget, annual_budget, None, time_limit)
+    ms = problem.measures
+    chosen = [m.id for m, v in zip(ms, x, strict=True) if v > 0.5]
+    cost = float(problem.annualised @ x)
+    weights = np.array([s.weight for s in problem.samples])
+    out = Portfolio(
+        chosen=chosen,
+        objective=objective,
+        cost=cost,
+        one_off=float(sum(m.one_off_cost for m, v in zip(ms, x, strict=True) if v > 0.5)),
+        annual=float(sum(m.annual_cost for m, v in zip(ms, x, strict=True) if v > 0.5)),
+        eal_before=float(weights @ problem.base_loss) if weights.size else 0.0,
+        eal_after=objective - cost,
+        samples=len(problem.samples),
+        modelled=len(problem.blocks),
+        gap=gap,
+        status=status,
+    )
+    if marginal:
+        # A measure's marginal value: how much worse the objective is without it (chosen) or
+        # how much better with it (not chosen), the rest of the portfolio re-optimised.
+        for j, m in enumerate(ms):
+            flip = {j: not x[j] > 0.5}
+            try:
+                _, other, _, _ = _milp(problem, one_off_budget, annual_budget, flip, time_limit)
+            except PlanningError:
+                continue  # buying it breaks the budget
+            out.marginal[m.id] = other - objective
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def brute_force(
+    chain: CompiledChain,
+    risks: Sequence[Risk],
+    measures: Sequence[Measure],
+    samples: Sequence[Sample],
+    params: CostParameters | None = None,
+    *,
+    one_off_budget: float | None = None,
+    annual_budget: float | None = None,
+) -> tuple[list[str], float]:
+    """Every subset, each by applying its measures and re-running the stress programme."""
+    import itertools
+
+    params = params or CostParameters()
+    best: tuple[float, list[str]] = (math.inf, [])
+    for r in range(len(measures) + 1):
+        for subset in itertools.combinations(measures, r):
+            applied = apply_measures(chain, list(subset), params)
+            if one_off_budget is not None and (
+                sum(m.one_off_cost for m in applied.measures) > one_off_budget * (1 + 1e-12)
+            ):
+                continue
+            if annual_budget is not None and (
+                sum(m.annual_cost for m in applied.measures) > annual_budget * (1 + 1e-12)
+            ):
+                continue
+            engine = Engine(applied.chain)
+            loss = sum(s.weight * event_loss(engine, applied, risks, s) for s in samples)
+            value = loss + sum(m.annualised(params) for m in applied.measures)
+            if value < best[0]:
+                best = (value, sorted(m.id for m in subset))
+    return best[1], best[0]
+
+
+def frontier(
+    problem: Problem, budgets: Sequence[float], *, annual: bool = False
+) -> list[dict[str, Any]]:
+    """Budget against residual expected loss: the portfolio at each one-off (or annual) budget."""
+    rows = []
+    for budget in budgets:
+        p = optimise(
+            problem,
+            one_off_budget=None if annual else budget,
+            annual_budget=budget if annual else None,
+        )
+        rows.append(
+            {
+                "budget": float(budget),
+                "chosen": p.chosen,
+                "cost": p.cost,
+                "one_off": p.one_off,
+                "annual": p.annual,
+                "eal_after": p.eal_after,
+            }
+        )
+    return rows
+
+
+def tts_after(
+    chain: CompiledChain, measures: Sequence[Measure], risks: Sequence[Risk]
+) -> list[dict[str, Any]]:
+    """TTS per product of every scenario risk, before and after the measures (engine re-runs)."""
+    applied = apply_measures(chain, list(measures))
+    before_engine, after_engine = Engine(chain), Engine(applied.chain)
+    rows = []
+    for r in risks:
+        if r.scenario is None:
+            continue
+        weeks = r.scenario.duration_weeks
+        before = before_engine.run(r.disruption(chain), weeks, explain=False)
+        after = after_engine.run(r.disruption(applied.chain), weeks, explain=False)
+        for item in sorted(set(before.product_tts) | set(after.product_tts)):
+            tb = before.product_tts.get(item, math.inf)
+            ta = after.product_tts.get(item, math.inf)
+            if tb >= weeks and ta >= weeks:
+                continue  # covered before and after: nothing to report
+            rows.append(
+                {
+                    "scenario": r.label,
+                    "duration_weeks": weeks,
+                    "product": chain.item_ids[item],
+                    "tts_before": tb,
+                    "tts_after": ta,
+                }
+            )
+    return rows
+
+
+def optimise_result(
+    chain: CompiledChain,
+    risks: Any,
+    candidates: Sequence[Measure],
+    *,
+    years: int,
+    seed: int,
+    one_off_budget: float | None = None,
+    annual_budget: float | None = None,
+    frontier_points: int = 0,
+    marginal: bool = False,
+    params: CostParameters | None = None,
+) -> dict[str, Any]:
+    """Everything ``plan optimise`` shows and stores, as plain data (JSON-ready)."""
+    params = params or CostParameters()
+    samples = event_samples(risks.risks, years, seed, risks.max_weeks)
+    problem = prepare(chain, risks.risks, candidates, samples, risks.max_weeks, params)
+    best = optimise(
+        problem, one_off_budget=one_off_budget, annual_budget=annual_budget, marginal=marginal
+    )
+    chosen = [m for m in problem.measures if m.id in best.chosen]
+    points: list[dict[str, Any]] = []
+    if frontier_points > 0:
+        total = sum(m.one_off_cost for m in problem.measures)
+        top = total if one_off_budget is None else min(total, one_off_budget)
+        points = frontier(problem, np.linspace(0.0, top, frontier_points).tolist())
+    return {
+        "data_version": chain.version,
+        "years": years,
+        "seed": seed,
+        "max_weeks": risks.max_weeks,
+        "one_off_budget": one_off_budget,
+        "annual_budget": annual_budget,
+        "portfolio": {
+            "chosen": best.chosen,
+            "objective": best.objective,
+            "cost": best.cost,
+            "one_off": best.one_off,
+            "annual": best.annual,
+            "eal_before": best.eal_before,
+            "eal_after": best.eal_after,
+            "samples": best.samples,
+            "modelled": best.modelled,
+            "gap": best.gap,
+            "seconds": best.seconds,
+        },
+        "measures": [
+            {
+                **m.to_dict(),
+                "annualised": m.annualised(params),
+                "chosen": m.id in best.chosen,
+                "marginal": best.marginal.get(m.id),
+            }
+            for m in problem.measures
+        ],
+        "frontier": points,
+        "tts": tts_after(chain, chosen, risks.risks) if chosen else [],
+    }
