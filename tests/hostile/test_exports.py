@@ -43,9 +43,9 @@ WRITERS = {
     "reports/xlsx.py": "test_every_export_is_inert (board and exposure workbooks)",
     "guideline/xlsx_io.py": "test_every_export_is_inert (assessment questionnaire)",
     "governance/risk_xlsx.py": "test_every_export_is_inert (risk register)",
-    "technology/workbook.py": "test_every_export_is_inert (technology register)",
     "survey/questionnaire.py": "test_every_export_is_inert (supplier questionnaires)",
     "survey/sending.py": "test_every_export_is_inert (supplier upload links)",
+    "technology/workbook.py": "test_every_export_is_inert (technology register)",
 }
 # Writers allowed to use openpyxl or csv directly, and why.
 RAW_WRITERS = {
@@ -246,6 +246,7 @@ def test_every_export_is_inert(evil_store: Tables, tmp_path: Path) -> None:
     tm.AccessGroup.objects.create(technology=tech, name=EVIL[2], headcount=3, people=EVIL[3])
     tech_export(tmp_path / "technology.xlsx", "en")
     found["technology register xlsx"] = scan_xlsx((tmp_path / "technology.xlsx").read_bytes())
+
     # The supplier questionnaires and their list of links (`econsec survey workbooks`).
     _cli("survey", "new", "Evil survey")
     _cli("survey", "workbooks", "1", "--out", str(tmp_path / "survey"), "--workers", "1")

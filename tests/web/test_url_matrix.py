@@ -242,6 +242,7 @@ MATRIX: dict[str, Entry] = {
         kwargs=_monitoring_event,
         data=lambda: {"status": "confirmed"},
         allowed=303,
+    ),
     # Visuals: with no stored analysis the pages show their empty state and the endpoints 404
     # (drawn pages: tests/visuals/web/).
     "web:visuals_map": Entry("read"),
@@ -253,6 +254,19 @@ MATRIX: dict[str, Entry] = {
     "api:visuals_network": Entry(
         "read", api=True, kwargs=lambda ctx: {"site_id": "P1", "item_id": "CAR"}, allowed=404
     ),
+    "web:survey": Entry("read"),
+    "web:survey_campaign": Entry("read", kwargs=lambda ctx: _survey(ctx)),
+    "web:survey_merge": Entry("edit", method="post", kwargs=lambda ctx: _survey(ctx), allowed=303),
+    "web:survey_workbook": Entry(
+        "read", kwargs=lambda ctx: {**_survey(ctx), "org_id": "NOPE"}, allowed=404
+    ),
+    # The supplier page needs no account: an unknown link is a plain 404 for everyone.
+    "web:survey_supplier": Entry("public", kwargs=lambda ctx: {"token": "unknown"}, allowed=404),
+    "web:survey_supplier_workbook": Entry(
+        "public", kwargs=lambda ctx: {"token": "unknown"}, allowed=404
+    ),
+    "api:survey_campaigns": Entry("read", api=True),
+    "api:survey_campaign": Entry("read", api=True, kwargs=lambda ctx: _survey(ctx)),
 }
 
 
@@ -318,21 +332,14 @@ MATRIX.update(
         "api:governance_audit_verify": Entry("audit", api=True),
     }
 )
-    "web:survey": Entry("read"),
-    "web:survey_campaign": Entry("read", kwargs=lambda ctx: _survey(ctx)),
-    "web:survey_merge": Entry("edit", method="post", kwargs=lambda ctx: _survey(ctx), allowed=303),
-    "web:survey_workbook": Entry(
-        "read", kwargs=lambda ctx: {**_survey(ctx), "org_id": "NOPE"}, allowed=404
-    # The supplier page needs no account: an unknown link is a plain 404 for everyone.
-    "web:survey_supplier": Entry("public", kwargs=lambda ctx: {"token": "unknown"}, allowed=404),
-    "web:survey_supplier_workbook": Entry(
-        "public", kwargs=lambda ctx: {"token": "unknown"}, allowed=404
-    "api:survey_campaigns": Entry("read", api=True),
-    "api:survey_campaign": Entry("read", api=True, kwargs=lambda ctx: _survey(ctx)),
+
+
 def _survey(ctx: dict[str, Any]) -> dict[str, Any]:
     # A campaign without suppliers (the matrix fixture stores no value chain).
     from django.utils import timezone
+
     from econsec.survey.models import Campaign
+
     made = Campaign.objects.create(name="m", year=2026, created_at=timezone.now())
     return {"campaign_id": made.pk}
 
