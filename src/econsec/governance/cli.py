@@ -268,7 +268,8 @@ def risk_import(
 
     lang = normalise_lang(lang)
     open_store()
-    from econsec.governance.risk_xlsx import ImportProblems, import_workbook
+    from econsec.governance.risk_xlsx import import_workbook
+    from econsec.sheet_problems import ImportProblems
 
     try:
         created, changed = import_workbook(path, actor=actor)

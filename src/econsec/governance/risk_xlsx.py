@@ -9,7 +9,6 @@ others (each change in the audit trail); the link columns are informative and no
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from econsec.governance import risks
 from econsec.governance.errors import GovernanceError
 from econsec.governance.models import Risk
 from econsec.i18n import t
+from econsec.sheet_problems import ImportProblems, Problem
 from econsec.workbook_guard import Limits, WorkbookRefused, inspect
 
 # A register has hundreds of risks, not tens of thousands.
@@ -40,29 +40,6 @@ LEVELS = ("likelihood", "residual_likelihood", "residual_impact")
 COLUMNS = ("code", *TEXT[:-1], "entered_impact", *LEVELS, "treatment", "review_every_days",
            "next_review", "link_kind", "link_label", "impact", "inherent", "residual")  # fmt: skip
 IMPORTED = ("code", *TEXT, "entered_impact", *LEVELS, "review_every_days", "next_review")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One located problem: sheet, row, column, value and a message id with its parameters."""
-
-    sheet: str
-    row: int
-    column: str
-    value: Any
-    key: str
-    params: dict[str, Any]
-
-    def message(self, lang: str | None = None) -> str:
-        where = t("governance.xlsx.where", lang, sheet=self.sheet, row=self.row,
-                  column=self.column, value="" if self.value is None else self.value)  # fmt: skip
-        return where + t(self.key, lang, **self.params)
-
-
-class ImportProblems(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(f"{len(problems)} problems")
 
 
 def export(path: Path, lang: str) -> int:

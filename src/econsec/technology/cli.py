@@ -141,7 +141,8 @@ def export_cmd(path: Path, lang: LangOption = None) -> None:
 def import_cmd(path: Path, actor: ActorOption = "", lang: LangOption = None) -> None:
     """Check and import the workbook, all-or-nothing (any problem: nothing is written)."""
     lang = _open(lang)
-    from econsec.technology.workbook import ImportProblems, import_workbook
+    from econsec.sheet_problems import ImportProblems
+    from econsec.technology.workbook import import_workbook
 
     try:
         counts = import_workbook(path, actor=actor)

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from econsec import tabular, trail
 from econsec.i18n import t
 from econsec.reference.countries import is_country
+from econsec.sheet_problems import ImportProblems, Problem
 from econsec.technology import exposure as ex
 from econsec.technology import models as m
 from econsec.technology.routes import load_routes
@@ -85,29 +86,6 @@ SHEETS: dict[str, tuple[Column, ...]] = {
     ),
 }  # fmt: skip
 COMPUTED = {"technologies": ("tier", "importance")}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One located problem: sheet, row, column, value and a message id with its parameters."""
-
-    sheet: str
-    row: int
-    column: str
-    value: Any
-    key: str
-    params: dict[str, Any]
-
-    def message(self, lang: str | None = None) -> str:
-        where = t("technology.xlsx.where", lang, sheet=self.sheet, row=self.row,
-                  column=self.column, value="" if self.value is None else self.value)  # fmt: skip
-        return where + t(self.key, lang, **self.params)
-
-
-class ImportProblems(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(f"{len(problems)} problems")
 
 
 # ------------------------------------------------------------------------------ export

@@ -171,7 +171,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
     _need(request)
     if request.method != "POST":
         return HttpResponseRedirect(reverse("web:technology"))
-    from econsec.technology.workbook import ImportProblems, import_workbook
+    from econsec.sheet_problems import ImportProblems
+    from econsec.technology.workbook import import_workbook
 
     lang = request_language(request)
     upload = request.FILES.get("workbook")
