@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -33,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from econsec.i18n import t
 from econsec.reports.font import FONT_NAME, japanese_font
@@ -157,6 +159,73 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(markup(text), style)
 
 
+def _heading(text: str, style: ParagraphStyle, level: int = 0) -> Paragraph:
+    """A heading the contents page lists (with its page) and the PDF outline shows."""
+    para = _p(text, style)
+    para.toc_entry = (level, text)
+    return para
+
+
+class _BoardDoc(SimpleDocTemplate):  # type: ignore[misc]
+    """Tells the contents page where each heading landed and adds it to the PDF outline."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        entry = getattr(flowable, "toc_entry", None)
+        if entry is None:
+            return
+        level, text = entry
+        self._toc_count = getattr(self, "_toc_count", 0) + 1
+        key = f"h{self._toc_count}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=True)
+        self.notify("TOCEntry", (level, markup(text), self.page, key))
+
+    def handle_documentBegin(self) -> None:
+        self._toc_count = 0
+        super().handle_documentBegin()
+
+
+def _numbered_canvas(lang: str) -> type[Canvas]:
+    """A canvas that holds its pages until the end, then writes "n / N" on each."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for state in self._held:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont(FONT_NAME, 7)
+                self.setFillColor(MUTED)
+                self.drawRightString(PAGE[0] - MARGIN, 8 * mm, t("reports.pdf.page", lang,
+                                     page=self._pageNumber, pages=total))  # fmt: skip
+                self.restoreState()
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def _contents(lang: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.levelStyles = [
+        ParagraphStyle("toc0", parent=st["base"], fontSize=10.5, leading=16, leftIndent=0,
+                       firstLineIndent=0),
+        ParagraphStyle("toc1", parent=st["base"], fontSize=9.5, leading=13.5, leftIndent=14,
+                       firstLineIndent=0),
+        ParagraphStyle("toc2", parent=st["base"], fontSize=8, leading=11, leftIndent=28,
+                       firstLineIndent=0, textColor=MUTED),
+    ]  # fmt: skip
+    return [_p(t("reports.section.contents", lang), st["h1"]), toc]
+
+
 def format_cell(value: Any, kind: str, lang: str, currency: str) -> str:
     """A table cell as text in ``lang`` (shared with the HTML page's logic)."""
     if value is None:
@@ -176,7 +245,7 @@ def format_cell(value: Any, kind: str, lang: str, currency: str) -> str:
 
 
 def _table(table: Table, lang: str, currency: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    out: list[Flowable] = [_p(table.title[lang], st["h2"])]
+    out: list[Flowable] = [_heading(table.title[lang], st["h2"], 2)]
     if not table.rows:
         out.append(_p(t("reports.pdf.none", lang), st["note"]))
         if table.note:
@@ -235,7 +304,7 @@ def _charts(charts: list[Any], lang: str) -> list[Flowable]:
 def _section(
     section: Section, lang: str, cur: str, st: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
-    out: list[Flowable] = [_p(section.title[lang], st["h1"])]
+    out: list[Flowable] = [_heading(section.title[lang], st["h1"], 1)]
     out.extend(_p(x[lang], st["base"]) for x in section.paragraphs)
     out.extend(_charts(list(section.charts), lang))
     for table in section.tables:
@@ -254,44 +323,47 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
             t("reports.subtitle", lang, version=report.data_version[:12], when=report.created_at),
             st["sub"],
         ),
-        _p(t("reports.section.findings", lang), st["h1"]),
+        _heading(t("reports.section.findings", lang), st["h1"]),
     ]
     for i, finding in enumerate(report.findings, start=1):
         story.append(KeepTogether([_p(f"{i}. {finding.text[lang]}", st["finding"]),
                                    _p(finding.meaning[lang], st["note"])]))  # fmt: skip
     if report.decisions:
-        story.append(_p(t("reports.section.decisions", lang), st["h1"]))
+        story.append(_heading(t("reports.section.decisions", lang), st["h1"]))
         for d in report.decisions:
             kind = t(f"reports.decision.kind.{d.kind}", lang)
             story.append(_p(f"【{kind}】{d.text[lang]}", st["h2b"]))
             story.append(_p(d.basis[lang], st["note"]))
-    story.append(_p(t("reports.section.changes", lang), st["h1"]))
+    story.append(_heading(t("reports.section.changes", lang), st["h1"]))
     story.extend(_p("・" + c.text[lang], st["base"]) for c in report.changes)
     main_sections = [s for s in report.sections if not s.appendix]
     if report.charts or main_sections:
         story.append(PageBreak())
-        story.append(_p(t("reports.section.pictures", lang), st["h1"]))
+        story.append(_heading(t("reports.section.pictures", lang), st["h1"]))
         story.extend(_charts(list(report.charts), lang))
         for section in main_sections:
             story.extend(_section(section, lang, cur, st))
+    # The contents open the detail: page 1 and the pictures on pages 2–3 come first.
     story.append(PageBreak())
-    story.append(_p(t("reports.section.actions", lang), st["h1"]))
+    story.extend(_contents(lang, st))
+    story.append(PageBreak())
+    story.append(_heading(t("reports.section.actions", lang), st["h1"]))
     actions = report.table("actions")
     if actions is not None:
         story.extend(_table(actions, lang, cur, st)[1:])
     story.append(PageBreak())
-    story.append(_p(t("reports.section.appendix", lang), st["title"]))
-    story.append(_p(t("reports.section.figures", lang), st["h1"]))
+    story.append(_heading(t("reports.section.appendix", lang), st["title"]))
+    story.append(_heading(t("reports.section.figures", lang), st["h1"], 1))
     for f in report.summary:
         story.append(_p(f"{f.label[lang]}: {f.display[lang]}", st["h2b"]))
         story.extend(_p("・" + r[lang], st["note"]) for r in f.reasons[:2])
-    story.append(_p(t("reports.section.exposures", lang), st["h1"]))
+    story.append(_heading(t("reports.section.exposures", lang), st["h1"], 1))
     for table_id in ("spof", "products", "countries", "critical", "critical_exposure",
                      "suppliers"):  # fmt: skip
         table = report.table(table_id)
         if table is not None:
             story.extend(_table(table, lang, cur, st))
-    story.append(_p(t("reports.section.scenarios", lang), st["h1"]))
+    story.append(_heading(t("reports.section.scenarios", lang), st["h1"], 1))
     if report.scenarios_missing:
         story.append(_p(report.scenarios_missing[lang], st["base"]))
     else:
@@ -305,10 +377,10 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
     for section in report.sections:
         if section.appendix:
             story.extend(_section(section, lang, cur, st))
-    story.append(_p(t("reports.section.method", lang), st["h1"]))
+    story.append(_heading(t("reports.section.method", lang), st["h1"], 1))
     story.append(_p(t("reports.method", lang), st["base"]))
     if report.notes:
-        story.append(_p(t("reports.section.notes", lang), st["h2"]))
+        story.append(_heading(t("reports.section.notes", lang), st["h2"], 1))
         story.extend(_p("・" + n[lang], st["note"]) for n in report.notes[:10])
 
     def footer(canvas: Any, doc: Any) -> None:
@@ -316,12 +388,10 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
         canvas.setFont(FONT_NAME, 7)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, 8 * mm, f"econsec · {t('reports.title', lang)}")
-        canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm,
-                               t("reports.pdf.page", lang, page=doc.page))  # fmt: skip
         canvas.restoreState()
 
     buffer = BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _BoardDoc(
         buffer,
         pagesize=PAGE,
         leftMargin=MARGIN,
@@ -332,5 +402,7 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
         author="econsec",
         lang=lang,
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    # Built until the contents' page numbers settle; the canvas numbers the pages "n / N".
+    doc.multiBuild(story, onFirstPage=footer, onLaterPages=footer,
+                   canvasmaker=_numbered_canvas(lang))  # fmt: skip
     return buffer.getvalue()
