@@ -35,6 +35,7 @@ from econsec.reports.model import (
     ScenarioLine,
     Table,
 )
+from econsec.reports.naming import named_params
 from econsec.reports.text import Bilingual, Money, Num, Pct, both, joined, same
 
 # A product is "at risk" when one outside site alone can stop it (decision 0080).
@@ -226,18 +227,22 @@ def assemble(
     own: Collection[str] = (),
     site_names: Mapping[str, str] | None = None,
     site_org: Mapping[str, str] | None = None,
+    item_names: Mapping[str, str] | None = None,
     pending: Sequence[PendingAcceptance] = (),
     previous: Mapping[str, Any] | None = None,
 ) -> BoardReport:
     """The board report of ``report``'s data version (see decisions 0080 and 0140).
 
-    ``site_names`` and ``site_org`` (site id → name / organisation id) let the report speak of
-    places by name; ``pending`` are register entries awaiting acceptance; ``previous`` is the
+    ``site_names``, ``site_org`` and ``item_names`` (site id → name / organisation id, item id
+    → name) let the report speak of places and parts by name; ``pending`` are register entries awaiting acceptance; ``previous`` is the
     last stored report (JSON) to compare with.
     """
     cur = report.currency
     names: dict[str, str] = {e.element_id: e.name for e in report.losses.get("site", [])}
     names.update(site_names or {})
+    items: dict[str, str] = {p.item_id: p.item_name for p in report.products}
+    items.update({r.item_id: r.item_name for r in report.items})
+    items.update(item_names or {})
     org_names: dict[str, str] = {e.element_id: e.name for e in report.losses.get("org", [])}
     org_names.update({s.org_id: s.name for s in report.suppliers})
     figures: list[Figure] = []
@@ -489,7 +494,7 @@ def assemble(
     )
 
     # -- scenarios ---------------------------------------------------------------------------
-    lines = [_scenario_line(s) for s in scenarios]
+    lines = [_scenario_line(s, names, items) for s in scenarios]
     missing = None if lines else both("reports.scenarios.missing")
     if lines:
         material = [x for x in lines if x.material]
@@ -580,7 +585,10 @@ def assemble(
             rows=[[i + 1, a.text, a.figure, a.basis] for i, a in enumerate(actions)],
         )
     )
-    notes = [{lang: w.message(lang) for lang in LANGUAGES} for w in report.warnings]
+    notes = [
+        {lang: t(w.code, lang, **named_params(w.params, names, items)) for lang in LANGUAGES}
+        for w in report.warnings
+    ]
 
     # -- page 1 and the pictures ---------------------------------------------------------------
     areas = list(assessment.areas) if assessment is not None else []
@@ -652,14 +660,15 @@ def _weeks(w: float | None) -> Bilingual:
     return both("reports.weeks.unlimited") if w is None else both("reports.weeks", n=Num(w, 1))
 
 
-def _scenario_line(s: StoredScenario) -> ScenarioLine:
+def _scenario_line(
+    s: StoredScenario, sites: Mapping[str, str], items: Mapping[str, str]
+) -> ScenarioLine:
     p = s.payload
     explanations: list[Bilingual] = []
     for e in p.get("explanations", []):
         try:
-            explanations.append(
-                {lang: t(e["key"], lang, **e.get("params", {})) for lang in LANGUAGES}
-            )
+            params = named_params(e.get("params", {}), sites, items)
+            explanations.append({lang: t(e["key"], lang, **params) for lang in LANGUAGES})
         except (KeyError, IndexError, ValueError):
             continue  # a message from another econsec version: show the figures only
     tts = p.get("tts_weeks")

@@ -88,6 +88,14 @@ def site_facts() -> tuple[dict[str, str], dict[str, str]]:
     return names, orgs
 
 
+def item_names() -> dict[str, str]:
+    """Item id → name, for the codes other capabilities' messages carry."""
+    from econsec.valuechain.models import Item
+
+    rows = Item.objects.values_list("item_id", "name")
+    return {item_id: name for item_id, name in rows.iterator(chunk_size=2000) if name}
+
+
 def pending_acceptances() -> list[PendingAcceptance]:
     """Register entries whose owner asked for acceptance and nobody accepted yet."""
     from django.apps import apps
@@ -233,6 +241,7 @@ def build_board_report(
         own=own_ids(),
         site_names=names,
         site_org=orgs,
+        item_names=item_names(),
         pending=pending_acceptances(),
         previous=previous,
     )

@@ -48,6 +48,7 @@ MUTED = colors.HexColor("#5b6675")
 ACCENT = colors.HexColor("#1d4e89")
 RULE = colors.HexColor("#d5dbe3")
 MAX_PDF_ROWS = 12
+MAX_EXPLANATIONS = 5
 
 
 # Fallbacks for characters the main font lacks (Hangul, some simplified Chinese, a few symbols),
@@ -371,9 +372,10 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
         if scen is not None:
             story.extend(_table(scen, lang, cur, st)[1:])
         for line in report.scenarios:
-            # The verdict only: the binding constraints name sites and items by code.
-            story.extend(_p(f"・{line.name[lang]}：{e[lang]}", st["note"])
-                         for e in line.explanations[:1])  # fmt: skip
+            # The verdict and the first binding constraints (sites and items by name).
+            story.append(_p(line.name[lang], st["h2b"]))
+            story.extend(_p("・" + e[lang], st["note"])
+                         for e in line.explanations[:MAX_EXPLANATIONS])  # fmt: skip
     for section in report.sections:
         if section.appendix:
             story.extend(_section(section, lang, cur, st))
