@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
@@ -49,6 +50,7 @@ ACCENT = colors.HexColor("#1d4e89")
 RULE = colors.HexColor("#d5dbe3")
 MAX_PDF_ROWS = 12
 MAX_EXPLANATIONS = 5
+MAX_MISSING_SHOWN = 12
 
 
 # Fallbacks for characters the main font lacks (Hangul, some simplified Chinese, a few symbols),
@@ -65,12 +67,14 @@ FALLBACK_PATHS = (
 class _Face:
     name: str
     chars: frozenset[int]
+    path: str = ""
 
 
 @cache
 def _faces() -> tuple[_Face, ...]:
     """The main font and the available fallbacks, each with the characters it covers."""
-    faces = [_Face(FONT_NAME, frozenset(TTFontFile(str(japanese_font())).charToGlyph))]
+    main = str(japanese_font())
+    faces = [_Face(FONT_NAME, frozenset(TTFontFile(main).charToGlyph), main)]
     extra = [p for p in os.environ.get("ECONSEC_PDF_FALLBACK_FONTS", "").split(os.pathsep) if p]
     for i, path in enumerate([*extra, *FALLBACK_PATHS]):
         if not Path(path).is_file():
@@ -81,7 +85,7 @@ def _faces() -> tuple[_Face, ...]:
             continue
         name = f"econsec-fallback-{i}"
         pdfmetrics.registerFont(TTFont(name, path))
-        faces.append(_Face(name, frozenset(face.charToGlyph)))
+        faces.append(_Face(name, frozenset(face.charToGlyph), path))
     return tuple(faces)
 
 
@@ -93,32 +97,49 @@ def register_font() -> str:
     return FONT_NAME
 
 
-def markup(text: str) -> str:
-    """``text`` escaped for ReportLab paragraphs, with runs the main font lacks set in a
-    fallback font that has them (characters no font has stay in the main font)."""
+# Characters no available font has, collected while a PDF is built (for the note saying so).
+_MISSING: ContextVar[set[str] | None] = ContextVar("missing_glyphs", default=None)
+
+
+def font_file(name: str) -> str:
+    """The file a registered face ``name`` comes from ("" when unknown)."""
+    return next((f.path for f in _faces() if f.name == name), "")
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """``text`` cut into ``(font name, part)`` runs: the main font where it has the character,
+    else the first fallback that has it. A character no font has stays in the main font (it
+    prints as an empty box) and is noted, so the report can say which ones are missing."""
     faces = _faces()
     main = faces[0]
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     run: list[str] = []
     run_face = main.name
-
-    def flush() -> None:
-        if run:
-            body = escape("".join(run))
-            out.append(body if run_face == main.name else f'<font name="{run_face}">{body}</font>')
-            run.clear()
-
+    missing = _MISSING.get()
     for ch in text:
         code = ord(ch)
         face = main.name
         if code not in main.chars and not ch.isspace():
             face = next((f.name for f in faces[1:] if code in f.chars), main.name)
-        if face != run_face:
-            flush()
-            run_face = face
+            if face == main.name and missing is not None:
+                missing.add(ch)
+        if face != run_face and run:
+            out.append((run_face, "".join(run)))
+            run.clear()
+        run_face = face
         run.append(ch)
-    flush()
-    return "".join(out)
+    if run:
+        out.append((run_face, "".join(run)))
+    return out
+
+
+def markup(text: str) -> str:
+    """``text`` escaped for ReportLab paragraphs, with runs the main font lacks set in a
+    fallback font that has them (characters no font has stay in the main font)."""
+    return "".join(
+        escape(part) if face == FONT_NAME else f'<font name="{face}">{escape(part)}</font>'
+        for face, part in runs(text)
+    )
 
 
 def _styles(lang: str) -> dict[str, ParagraphStyle]:
@@ -316,6 +337,14 @@ def _section(
 def board_pdf(report: BoardReport, lang: str) -> bytes:
     """The board report in ``lang`` as PDF bytes: page 1 what the board must know and decide,
     pages 2–3 the pictures, then the actions and the appendix."""
+    token = _MISSING.set(set())
+    try:
+        return _board_pdf(report, lang)
+    finally:
+        _MISSING.reset(token)
+
+
+def _board_pdf(report: BoardReport, lang: str) -> bytes:
     st = _styles(lang)
     cur = report.currency
     story: list[Flowable] = [
@@ -381,9 +410,17 @@ def board_pdf(report: BoardReport, lang: str) -> bytes:
             story.extend(_section(section, lang, cur, st))
     story.append(_heading(t("reports.section.method", lang), st["h1"], 1))
     story.append(_p(t("reports.method", lang), st["base"]))
-    if report.notes:
+    notes = [n[lang] for n in report.notes[:10]]
+    missing = sorted(_MISSING.get() or ())
+    if missing:
+        # Said in words and code points: the characters themselves would print as boxes.
+        shown = ", ".join(f"U+{ord(c):04X}" for c in missing[:MAX_MISSING_SHOWN])
+        more = len(missing) - MAX_MISSING_SHOWN
+        notes.append(t("reports.pdf.missing_glyphs", lang, count=len(missing),
+                       chars=shown + (f" (+{more})" if more > 0 else "")))  # fmt: skip
+    if notes:
         story.append(_heading(t("reports.section.notes", lang), st["h2"], 1))
-        story.extend(_p("・" + n[lang], st["note"]) for n in report.notes[:10])
+        story.extend(_p("・" + n, st["note"]) for n in notes)
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
