@@ -96,18 +96,19 @@ def draw(chart: Chart, lang: str, width: float) -> Drawing:
 
 
 def nice_peak(value: float, ticks: int = 4) -> float:
-    """The smallest round axis end (1, 2, 2.5 or 5 × 10ⁿ per tick) at or above ``value``."""
+    """The smallest round axis end at or above ``value`` whose quarter is round too."""
     if not math.isfinite(value) or value <= 0:
         return 1.0
-    raw = value / ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
-    return float(step * ticks)
+    magnitude = 10 ** math.floor(math.log10(value))
+    ends = (1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6, 8, 10)
+    return float(next(m * magnitude for m in ends if m * magnitude >= value * (1 - 1e-9)))
 
 
 def _tick(value: float, percent: bool) -> str:
     if percent:
         return f"{value * 100:.0f}%"
+    if abs(value) >= 10_000:
+        return f"{value:,.0f}"
     return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:g}"
 
 
@@ -256,13 +257,18 @@ def _lines(chart: Chart, lang: str, width: float) -> Drawing:
     palette = [BLUE, VERMILLION, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE]
     legend = len(series) > 1
     plot_h = 90.0
-    drawing, y = _frame(chart, lang, width, 1, plot_h, legend=legend)
+    y_label = data.get("y_label", {}).get(lang, "")
+    # Rows above the plot: the legend (several series), then the y axis's label.
+    drawing, y = _frame(chart, lang, width, 1, plot_h + (FONT_SIZE + 4 if y_label else 0),
+                        legend=legend)  # fmt: skip
     drawing.height += FONT_SIZE + 4
     drawing.translate(0, FONT_SIZE + 4)
+    label_y = y - FONT_SIZE
+    if y_label:
+        y -= FONT_SIZE + 4
     ys = [float(v) for s in series for v in s["y"] if v is not None and math.isfinite(float(v))]
     lo = min(0.0, min(ys, default=0.0))
-    hi = nice_peak(max(ys, default=1.0) * 1.05) if max(ys, default=0.0) > 0 else 1.0
-    y_label = data.get("y_label", {}).get(lang, "")
+    hi = nice_peak(max(ys, default=1.0)) if max(ys, default=0.0) > 0 else 1.0
     left = max(_width(_tick(hi, False), FONT_SIZE - 1), _width(_tick(lo, False), FONT_SIZE - 1)) + 6
     x0, x1 = left, width - 30
     y0, y1 = y - plot_h, y - 4
@@ -284,7 +290,7 @@ def _lines(chart: Chart, lang: str, width: float) -> Drawing:
         drawing.add(Line(x0, py(v), x1, py(v), strokeColor=GRID, strokeWidth=0.4))
         _text(drawing, x0 - 3, py(v) - 2.5, _tick(v, False), FONT_SIZE - 1, "end")
     if y_label:
-        _text(drawing, x0, y1 + 4, _fit(y_label, font, FONT_SIZE - 1, x1 - x0), FONT_SIZE - 1)
+        _text(drawing, 0, label_y, _fit(y_label, font, FONT_SIZE - 1, x1), FONT_SIZE - 1)
     for n, s in enumerate(series):
         colour = palette[n % len(palette)]
         xs = numeric[n]
@@ -300,8 +306,9 @@ def _lines(chart: Chart, lang: str, width: float) -> Drawing:
                   FONT_SIZE - 1)  # fmt: skip
         if legend:
             lx = x0 + n * (x1 - x0) / len(series)
-            drawing.add(Rect(lx, y + 4, 8, 3, fillColor=colour, strokeColor=None))
-            _text(drawing, lx + 11, y + 3, _fit(s["name"][lang], font, FONT_SIZE,
+            ly = label_y + FONT_SIZE + 4 if y_label else y + 4
+            drawing.add(Rect(lx, ly + 1, 8, 3, fillColor=colour, strokeColor=None))
+            _text(drawing, lx + 11, ly, _fit(s["name"][lang], font, FONT_SIZE,
                   (x1 - x0) / len(series) - 14))  # fmt: skip
     drawing.add(Line(x0, y0, x1, y0, strokeColor=INK, strokeWidth=0.4))
     first = series[0]["x"]
@@ -334,10 +341,14 @@ def _svg_drawing(chart: Chart, lang: str, width: float) -> Drawing:
 
     font = _font()
     picture = svg_to_drawing(str(chart.data["svg"]), width)
-    drawing = Drawing(width, picture.height + TITLE_SIZE + 6)
+    caption = FONT_SIZE + 6
+    drawing = Drawing(width, picture.height + TITLE_SIZE + 6 + caption)
     _text(drawing, 0, drawing.height - TITLE_SIZE, _fit(chart.title[lang], font, TITLE_SIZE,
           width), TITLE_SIZE)  # fmt: skip
+    picture.translate(0, caption)
     drawing.add(picture)
+    # The picture has no words of its own: its text alternative is printed under it.
+    _text(drawing, 0, 2, _fit(chart.alt[lang], font, FONT_SIZE, width))
     return drawing
 
 

@@ -8,7 +8,7 @@ from html import escape
 from econsec.i18n import t
 from econsec.reports.display import display_table
 from econsec.reports.draw import svg_data_uri
-from econsec.reports.model import BoardReport
+from econsec.reports.model import BoardReport, Chart, Section
 
 _STYLE = """
 body{font-family:"Noto Sans JP","Hiragino Sans","Yu Gothic",sans-serif;margin:2rem;color:#1d2733}
@@ -43,6 +43,27 @@ def _table(table: dict[str, object]) -> str:
     )
 
 
+def _figure(chart: Chart, lang: str) -> str:
+    # Every kind, a contributed SVG included, goes in as a data: image: no script in it runs.
+    return (
+        f'<figure id="chart-{escape(chart.id)}" data-kind="{escape(chart.kind)}">'
+        f'<img src="{svg_data_uri(chart, lang)}" alt="{escape(chart.alt[lang])}">'
+        f"<figcaption>{escape(chart.title[lang])} — {escape(chart.alt[lang])}</figcaption></figure>"
+    )
+
+
+def _section(section: Section, lang: str, currency: str) -> str:
+    parts = [f'<section id="section-{escape(section.id)}"><h2>{escape(section.title[lang])}</h2>']
+    parts.extend(f"<p>{escape(p[lang])}</p>" for p in section.paragraphs)
+    if section.charts:
+        parts.append("<div class=charts>")
+        parts.extend(_figure(c, lang) for c in section.charts)
+        parts.append("</div>")
+    parts.extend(_table(display_table(t, lang, currency)) for t in section.tables)
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def board_html(report: BoardReport, lang: str) -> str:
     """The whole report in ``lang`` as an HTML document."""
     parts = [
@@ -69,12 +90,10 @@ def board_html(report: BoardReport, lang: str) -> str:
     parts.append(f"</ul><h2>{escape(t('reports.section.changes', lang))}</h2><ul>")
     parts.extend(f"<li>{escape(c.text[lang])}</li>" for c in report.changes)
     parts.append(f"</ul><h2>{escape(t('reports.section.pictures', lang))}</h2><div class=charts>")
-    parts.extend(
-        f'<figure id="chart-{escape(c.id)}"><img src="{svg_data_uri(c, lang)}" '
-        f'alt="{escape(c.alt[lang])}"><figcaption>{escape(c.alt[lang])}</figcaption></figure>'
-        for c in report.charts
-    )
-    parts.append(f"</div><h2>{escape(t('reports.section.figures', lang))}</h2><div class=cards>")
+    parts.extend(_figure(c, lang) for c in report.charts)
+    parts.append("</div>")
+    parts.extend(_section(x, lang, report.currency) for x in report.sections if not x.appendix)
+    parts.append(f"<h2>{escape(t('reports.section.figures', lang))}</h2><div class=cards>")
     for figure in report.summary:
         notes = "".join(f'<span class="note">{escape(r[lang])}</span>' for r in figure.reasons)
         parts.append(
@@ -90,6 +109,7 @@ def board_html(report: BoardReport, lang: str) -> str:
     for scenario in report.scenarios:
         items = "".join(f"<li>{escape(e[lang])}</li>" for e in scenario.explanations)
         parts.append(f"<h3>{escape(scenario.name[lang])}</h3><ul>{items}</ul>")
+    parts.extend(_section(x, lang, report.currency) for x in report.sections if x.appendix)
     parts.append(f"<h2>{escape(t('reports.section.method', lang))}</h2>")
     parts.append(f"<p>{escape(t('reports.method', lang))}</p>")
     if report.notes:

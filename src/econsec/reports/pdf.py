@@ -307,28 +307,41 @@ def _table(table: Table, lang: str, currency: str, st: dict[str, ParagraphStyle]
 
 
 def _charts(charts: list[Any], lang: str) -> list[Flowable]:
-    """Charts two to a row, as vector drawings."""
+    """Charts as vector drawings, one table row each: two to a row, a map (``svg``) alone
+    across the page."""
     from econsec.reports.draw import draw
 
     width = PAGE[0] - 2 * MARGIN
     cell = (width - 12) / 2
-    drawings = [draw(c, lang, cell) for c in charts]
-    rows = [drawings[i : i + 2] + [Spacer(1, 1)] * (2 - len(drawings[i : i + 2]))
-            for i in range(0, len(drawings), 2)]  # fmt: skip
-    if not rows:
-        return []
-    grid = RLTable(rows, colWidths=[cell + 6, cell + 6])
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 12)]))  # fmt: skip
-    return [grid]
+    rows: list[list[Flowable]] = []
+    pending: list[Flowable] = []
+    for chart in charts:
+        if chart.kind == "svg":
+            rows.append([draw(chart, lang, width * 0.8)])
+            continue
+        pending.append(draw(chart, lang, cell))
+        if len(pending) == 2:
+            rows.append(pending)
+            pending = []
+    if pending:
+        rows.append([*pending, Spacer(1, 1)])
+    out: list[Flowable] = []
+    for row in rows:
+        grid = RLTable([row], colWidths=[cell + 6, cell + 6] if len(row) == 2 else [width])
+        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 12)]))  # fmt: skip
+        out.append(grid)
+    return out
 
 
 def _section(
     section: Section, lang: str, cur: str, st: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
-    out: list[Flowable] = [_heading(section.title[lang], st["h1"], 1)]
-    out.extend(_p(x[lang], st["base"]) for x in section.paragraphs)
-    out.extend(_charts(list(section.charts), lang))
+    head: list[Flowable] = [_heading(section.title[lang], st["h1"], 1)]
+    head.extend(_p(x[lang], st["base"]) for x in section.paragraphs)
+    charts = _charts(list(section.charts), lang)
+    # The title stays with the first row of its pictures (never alone at a page's foot).
+    out: list[Flowable] = [KeepTogether(head + charts[:1]), *charts[1:]]
     for table in section.tables:
         out.extend(_table(table, lang, cur, st))
     return out

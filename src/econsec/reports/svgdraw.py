@@ -34,8 +34,12 @@ def _local(tag: str) -> str:
 def _colour(value: str | None) -> Any:
     if value is None or value.strip() in ("", "none", "transparent"):
         return None
+    value = value.strip()
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", value):
+        # ReportLab reads "#999" as the number 0x999 (a dark blue), not as CSS's #999999.
+        value = "#" + "".join(c * 2 for c in value[1:])
     try:
-        return colors.toColor(value.strip())
+        return colors.toColor(value)
     except (ValueError, TypeError):
         return None
 

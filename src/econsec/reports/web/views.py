@@ -3,6 +3,8 @@ report and its PDF / xlsx downloads (files written by the job, in both languages
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from econsec.reports.display import bars, display_table
 from econsec.reports.draw import svg_data_uri
-from econsec.reports.model import BoardReport
+from econsec.reports.model import BoardReport, Chart, Section
 from econsec.reports.web.job import KIND_BOARD, file_name, report_dir
 from econsec.web.jobs import enqueue
 from econsec.web.language import request_language
@@ -79,11 +81,31 @@ def report(request: HttpRequest, job_id: int) -> HttpResponse:
                 if i in tables
             ],
             "countries": bars(shares),
-            "charts": [
-                {"id": c.id, "uri": svg_data_uri(c, lang), "alt": c.alt[lang]} for c in board.charts
+            "charts": [_chart(c, lang) for c in board.charts],
+            "main_sections": [
+                _section(x, lang, board.currency) for x in board.sections if not x.appendix
+            ],
+            "appendix_sections": [
+                _section(x, lang, board.currency) for x in board.sections if x.appendix
             ],
         },
     )
+
+
+def _chart(chart: Chart, lang: str) -> dict[str, str]:
+    return {"id": chart.id, "kind": chart.kind, "uri": svg_data_uri(chart, lang),
+            "alt": chart.alt[lang], "title": chart.title[lang]}  # fmt: skip
+
+
+def _section(section: Section, lang: str, currency: str) -> dict[str, Any]:
+    """A contributed section ready for the page (charts as data: images, tables formatted)."""
+    return {
+        "id": section.id,
+        "title": section.title[lang],
+        "paragraphs": [p[lang] for p in section.paragraphs],
+        "charts": [_chart(c, lang) for c in section.charts],
+        "tables": [display_table(t, lang, currency) for t in section.tables],
+    }
 
 
 @role_required(READ)
