@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 
 from econsec.exposure.ranking import RankedLoss
 from econsec.exposure.results import ElementLoss, ExposureReport
 from econsec.i18n import LANGUAGES
 from econsec.reference.labels import category_label, country_label, tag_label
-from econsec.reports.model import Action, ScenarioLine
+from econsec.reports.model import Action, ActionOwner, ScenarioLine
 from econsec.reports.text import Bilingual, Money, Num, both
 
 MAX_ACTIONS = 8
@@ -202,3 +203,41 @@ def recommend(
         )
     out.sort(key=lambda a: (not a.timed, -a.figure))
     return out[:MAX_ACTIONS]
+
+
+def owner_key(kind: str, ref: str) -> str | None:
+    """The recommended action's key a governance risk link stands for (None: no such action).
+
+    ``element`` links name sweep elements (``site:ID``, ``org:ID``, ``country:CC``), ``spof``
+    links a product's single point of failure (``SITE/ITEM``), and a risk linked to a scenario
+    carries its content hash (``scenario-hash:H``).
+    """
+    if kind == "element" and ":" in ref:
+        what, ident = ref.split(":", 1)
+        return {"site": f"site:{ident}", "org": f"supplier:{ident}",
+                "country": f"country:{ident}"}.get(what)  # fmt: skip
+    if kind == "spof" and "/" in ref:
+        return f"site:{ref.split('/', 1)[0]}"
+    if kind == "scenario":
+        return f"scenario-hash:{ref}"
+    return None
+
+
+def with_owners(
+    actions: Sequence[Action],
+    owners: Mapping[str, ActionOwner],
+    scenario_hashes: Mapping[str, str] | None = None,
+) -> list[Action]:
+    """``actions`` with the owner, due date and status of the register action covering each.
+
+    ``scenario_hashes``: scenario name (en) → content hash, for scenario actions.
+    """
+    out = []
+    for a in actions:
+        found = owners.get(a.key)
+        if found is None and a.key.startswith("scenario:"):
+            digest = (scenario_hashes or {}).get(a.key.split(":", 1)[1])
+            found = owners.get(f"scenario-hash:{digest}") if digest else None
+        out.append(a if found is None else replace(a, owner=found.owner, due=found.due,
+                                                   status=found.status))  # fmt: skip
+    return out

@@ -19,7 +19,7 @@ from econsec.i18n import LANGUAGES, t
 from econsec.reference.labels import category_label, country_label, mineral_label, tag_label
 from econsec.reports import charts as charting
 from econsec.reports import findings as rules
-from econsec.reports.actions import recommend
+from econsec.reports.actions import recommend, with_owners
 from econsec.reports.changes import compare, report_index
 from econsec.reports.decisions import PendingAcceptance, decisions
 from econsec.reports.model import (
@@ -29,6 +29,8 @@ from econsec.reports.model import (
     PCT,
     SCORE,
     TEXT,
+    Action,
+    ActionOwner,
     BoardReport,
     Column,
     Figure,
@@ -228,6 +230,7 @@ def assemble(
     site_names: Mapping[str, str] | None = None,
     site_org: Mapping[str, str] | None = None,
     item_names: Mapping[str, str] | None = None,
+    owners: Mapping[str, ActionOwner] | None = None,
     pending: Sequence[PendingAcceptance] = (),
     previous: Mapping[str, Any] | None = None,
 ) -> BoardReport:
@@ -235,7 +238,8 @@ def assemble(
 
     ``site_names``, ``site_org`` and ``item_names`` (site id → name / organisation id, item id
     → name) let the report speak of places and parts by name; ``pending`` are register entries awaiting acceptance; ``previous`` is the
-    last stored report (JSON) to compare with.
+    last stored report (JSON) to compare with; ``owners`` are the governance register's
+    actions by the recommended action's key (``actions.owner_key``).
     """
     cur = report.currency
     names: dict[str, str] = {e.element_id: e.name for e in report.losses.get("site", [])}
@@ -572,6 +576,8 @@ def assemble(
         report, item_tags=item_tags, home=home, scenarios=lines, currency=cur, own=own,
         ranked=ranked, site_org=site_org,
     )  # fmt: skip
+    hashes = {x.name.get("en", ""): str(x.payload.get("scenario_hash", "")) for x in scenarios}
+    actions = with_owners(actions, owners or {}, hashes)
     tables.append(
         Table(
             id="actions",
@@ -581,8 +587,13 @@ def assemble(
                 col("action", BI),
                 col("risk", MONEY),
                 col("basis", BI),
+                col("owner"),
+                col("due", BI),
             ],
-            rows=[[i + 1, a.text, a.figure, a.basis] for i, a in enumerate(actions)],
+            rows=[
+                [i + 1, a.text, a.figure, a.basis, a.owner or None, _due(a)]
+                for i, a in enumerate(actions)
+            ],
         )
     )
     notes = [
@@ -641,6 +652,14 @@ def assemble(
     board.changes = compare(previous, board)
     board.index = report_index(board)
     return board
+
+
+def _due(a: Action) -> Bilingual | None:
+    if not a.due:
+        return None
+    if a.status in ("open", "in_progress", ""):
+        return same(a.due)
+    return both(f"reports.action.status.{a.status}", due=a.due)
 
 
 def _reason_text(p: ProductResult) -> Bilingual:

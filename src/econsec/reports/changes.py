@@ -26,6 +26,7 @@ def report_index(report: BoardReport) -> dict[str, dict[str, Any]]:
         "figure_display": {f.id: f.display for f in report.summary},
         "figure_label": {f.id: f.label for f in report.summary},
         "actions": {a.key: a.text for a in report.actions if a.key},
+        "action_status": {a.key: a.status for a in report.actions if a.key and a.status},
         **{k: v for k, v in report.index.items() if k == "spof"},
     }
 
@@ -81,10 +82,16 @@ def compare(previous: Mapping[str, Any] | None, current: BoardReport) -> list[Ch
         out.append(Change("figure", both("reports.change.figure", label=f.label, was=was,
                                          now=f.display)))  # fmt: skip
     old_actions: dict[str, Bilingual] = dict(before.get("actions") or {})
-    now_actions = {a.key for a in current.actions}
+    old_status: dict[str, str] = dict(before.get("action_status") or {})
+    now_actions = {a.key: a for a in current.actions}
     for key, text in old_actions.items():
         if key not in now_actions:
             out.append(Change("action_closed", both("reports.change.action_closed", action=text)))
+    for key, a in now_actions.items():
+        # Done in the governance register since the last report (the risk may still show).
+        if a.status == "done" and old_status.get(key) != "done":
+            out.append(Change("action_done", both("reports.change.action_done", action=a.text,
+                                                  owner=a.owner or "—")))  # fmt: skip
     if len(out) == 1:
         out.append(Change("unchanged", both("reports.change.unchanged")))
     return out

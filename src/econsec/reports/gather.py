@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from econsec.exposure.results import ExposureReport
+from econsec.reports.actions import owner_key
 from econsec.reports.assemble import Assessment, StoredScenario, assemble
 from econsec.reports.decisions import PendingAcceptance
-from econsec.reports.model import BoardReport, Section
+from econsec.reports.model import ActionOwner, BoardReport, Section
 from econsec.reports.text import Bilingual, same
 
 # The options the CLI stores its default analysis under (no groups, no concern group), so the
@@ -94,6 +95,50 @@ def item_names() -> dict[str, str]:
 
     rows = Item.objects.values_list("item_id", "name")
     return {item_id: name for item_id, name in rows.iterator(chunk_size=2000) if name}
+
+
+def governance_owners() -> dict[str, ActionOwner]:
+    """The governance register's actions by the recommended action's key they cover, through
+    their risk's links: the open one due first, else the one done last. Nothing when the
+    governance capability is absent or not migrated."""
+    from django.apps import apps
+    from django.db import DatabaseError
+
+    try:
+        action_model = apps.get_model("governance", "Action")
+        link_model = apps.get_model("governance", "RiskLink")
+        keys: dict[int, set[str]] = {}
+        for risk_id, kind, ref in link_model.objects.values_list("risk_id", "kind", "ref"):
+            key = owner_key(kind, ref)
+            if key:
+                keys.setdefault(risk_id, set()).add(key)
+        risk_model = apps.get_model("governance", "Risk")
+        for risk_id, ref in risk_model.objects.filter(link_kind="scenario").values_list(
+            "id", "link_ref"
+        ):
+            keys.setdefault(risk_id, set()).add(f"scenario-hash:{ref}")
+        rows = list(
+            action_model.objects.filter(risk_id__in=list(keys))
+            .exclude(status="cancelled")
+            .values_list("risk_id", "owner", "due", "status", "closed_at")
+        )
+    except (LookupError, DatabaseError):
+        return {}
+    best: dict[str, tuple[tuple[int, str], ActionOwner]] = {}
+    for risk_id, owner, due, status, closed in rows:
+        found = ActionOwner(owner, due.isoformat(), status)
+        # Open actions first, earliest due; otherwise the latest closed.
+        rank = (0, due.isoformat()) if status != "done" else (1, _desc(closed))
+        for key in keys.get(risk_id, ()):
+            if key not in best or rank < best[key][0]:
+                best[key] = (rank, found)
+    return {key: found for key, (_, found) in best.items()}
+
+
+def _desc(when: Any) -> str:
+    # Sorts later dates first among done actions.
+    stamp = when.isoformat() if when is not None else ""
+    return "".join(chr(0x10FFFF - ord(c)) for c in stamp)
 
 
 def pending_acceptances() -> list[PendingAcceptance]:
@@ -242,6 +287,7 @@ def build_board_report(
         site_names=names,
         site_org=orgs,
         item_names=item_names(),
+        owners=governance_owners(),
         pending=pending_acceptances(),
         previous=previous,
     )

@@ -63,6 +63,20 @@ class Action:
     basis: Bilingual
     key: str = ""
     timed: bool = False
+    # From the governance register when an action there is linked to the same risk.
+    owner: str = ""
+    due: str = ""
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class ActionOwner:
+    """A register action covering a recommended one: who, by when, how far (``status`` as the
+    register has it: open, in_progress, done)."""
+
+    owner: str
+    due: str
+    status: str
 
 
 @dataclass(frozen=True)
