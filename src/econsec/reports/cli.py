@@ -37,6 +37,7 @@ def report(
     """Write the board report / 取締役会報告を出力する"""
     from econsec.jobs import JobFailed
     from econsec.reports.gather import build_board_report
+    from econsec.reports.store import keep, previous_report
     from econsec.store import open_store
 
     lang = normalise_lang(lang)
@@ -46,13 +47,15 @@ def report(
         raise typer.Exit(2)
     open_store()
     try:
-        board = build_board_report(recompute=recompute)
+        # Compared with the last stored report (from here or the web), then stored itself.
+        board = build_board_report(recompute=recompute, previous=previous_report())
     except JobFailed as exc:
         err_console.print(t(exc.key, lang, **exc.params))
         raise typer.Exit(1) from exc
     data = render(board, chosen, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
+    keep(board, "cli")
     console.print(t("reports.cli.written", lang, path=str(out), size=f"{len(data):,}"))
 
 

@@ -31,17 +31,22 @@ def board_report_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
     """Build the board report, write its PDF and xlsx files, keep the data on the job."""
     from econsec.reports.gather import build_board_report
     from econsec.reports.pdf import board_pdf
+    from econsec.reports.store import keep, previous_report
     from econsec.reports.xlsx import board_workbook
     from econsec.web.models import Job
 
-    # Each report is stored on its job with its data version; the next one compares with it.
-    last = (
-        Job.objects.filter(kind=KIND_BOARD, status=Job.Status.SUCCEEDED)
-        .exclude(pk=job.pk)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    previous = (last.result or {}).get("report") if last is not None else None
+    # Each report is stored with its data version (econsec.reports.store, shared with the
+    # command line); the next one compares with the last, whoever made it. Reports kept only on
+    # their job (before the store existed) still serve as the last one.
+    previous = previous_report()
+    if previous is None:
+        last = (
+            Job.objects.filter(kind=KIND_BOARD, status=Job.Status.SUCCEEDED)
+            .exclude(pk=job.pk)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        previous = (last.result or {}).get("report") if last is not None else None
     report = build_board_report(
         progress, recompute=bool(job.params.get("recompute")), previous=previous
     )
@@ -56,6 +61,7 @@ def board_report_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
         progress(0.6 + 0.4 * done / steps, "reports.job.xlsx")
         (out / file_name("xlsx", lang)).write_bytes(board_workbook(report, lang))
         done += 1
+    keep(report, "web")
     from econsec import trail
 
     actor = getattr(getattr(job, "created_by", None), "username", "") or ""
