@@ -24,6 +24,7 @@ from econsec.reports.svgdraw import UnreadableSvg, svg_to_drawing
 
 from .test_board_pages import _board
 from .test_exports import OUT, _poppler
+from .test_names import SLUG
 
 BI = {"ja": "図", "en": "Chart"}
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" width="200" height="100">'
@@ -132,6 +133,8 @@ def test_demo_pages_two_and_three_show_charts(tmp_path: Path) -> None:
     pdf = tmp_path / "board-ja.pdf"
     pdf.write_bytes(board_pdf(board, "ja"))
     assert len(board.findings) <= 5
+    text = "".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+    assert not SLUG.findall(text), SLUG.findall(text)[:10]
     prefix = OUT / "demo-charts-ja"
     subprocess_run = __import__("subprocess").run
     subprocess_run([pdftoppm, "-r", "40", "-f", "2", "-l", "3", "-png", str(pdf), str(prefix)],

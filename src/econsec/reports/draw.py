@@ -134,7 +134,9 @@ def _axis(drawing: Drawing, x0: float, x1: float, y: float, peak: float, percent
               "middle")  # fmt: skip
     drawing.add(Line(x0, y, x1, y, strokeColor=INK, strokeWidth=0.4))
     if unit:
-        _text(drawing, x1, y + 4, unit, FONT_SIZE - 1, "end")
+        # Right of the last tick's number, clear of the bars and their values.
+        _text(drawing, x1 + _width(_tick(peak, percent), FONT_SIZE - 1) / 2 + 3,
+              y - FONT_SIZE - 1, unit, FONT_SIZE - 1)  # fmt: skip
 
 
 def _tts_ttr(chart: Chart, lang: str, width: float) -> Drawing:
@@ -150,7 +152,7 @@ def _tts_ttr(chart: Chart, lang: str, width: float) -> Drawing:
     row_h = 19.0
     drawing, y = _frame(chart, lang, width, len(labels), row_h, legend=True)
     label_w = width * 0.36
-    x0, x1 = label_w + 4, width - 34
+    x0, x1 = label_w + 4, width - max(34.0, _width(data["unit"][lang], FONT_SIZE - 1) + 14)
     span = x1 - x0
     legend_y = y + 4
     for i, (text, colour) in enumerate(((t("reports.chart.tts", lang), TTS_COLOUR),
@@ -186,7 +188,7 @@ def _bars(chart: Chart, lang: str, width: float) -> Drawing:
     row_h = 13.0
     drawing, y = _frame(chart, lang, width, len(labels), row_h, legend=False)
     label_w = width * 0.36
-    x0, x1 = label_w + 4, width - 34
+    x0, x1 = label_w + 4, width - max(34.0, _width(data["unit"][lang], FONT_SIZE - 1) + 14)
     span = x1 - x0
     colour = BAR_COLOUR.get(chart.id, BLUE)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
