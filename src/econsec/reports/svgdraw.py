@@ -19,6 +19,7 @@ from reportlab.lib import colors
 MAX_SVG_BYTES = 5_000_000
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _TOKEN = re.compile(r"[MmLlHhVvZzCcSsQqTtAa]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_PATH_TEXT = re.compile(r"[\sMmLlHhVvZzCcSsQqTtAa0-9eE.,+-]*")
 # Numbers each path command takes; the end point is the last pair.
 _ARITY = {"c": 6, "s": 4, "q": 4, "t": 2, "a": 7}
 
@@ -72,6 +73,8 @@ def _f(el: Any, key: str) -> float:
 
 def _path(d: str) -> list[list[tuple[float, float]]]:
     """Sub-paths of absolute points (a closed one repeats its start at the end)."""
+    if not _PATH_TEXT.fullmatch(d):
+        raise UnreadableSvg("path data")
     tokens = _TOKEN.findall(d)
     paths: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
@@ -144,7 +147,10 @@ def svg_to_drawing(text: str, width: float) -> Drawing:
     drawing = Drawing(width, height)
     # SVG's y runs down, ReportLab's up: flip once for the whole picture.
     top = Group(transform=(scale, 0, 0, -scale, -bx * scale, height + by * scale))
-    _children(root, top, {}, 1.0 / scale)
+    try:
+        _children(root, top, {}, 1.0 / scale)
+    except (IndexError, ValueError) as exc:  # a number missing or unreadable
+        raise UnreadableSvg(str(exc)) from exc
     drawing.add(top)
     return drawing
 

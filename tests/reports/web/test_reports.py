@@ -113,3 +113,22 @@ def test_second_report_shows_changes_since_the_first(client_for: Any, analysed_c
     html = client.get(second.result_url).content.decode()
     assert "前回の報告からの変化" in html and "同じデータ版" in html
     assert 'data-testid="chart-countries"' in html and "data:image/svg+xml;base64," in html
+
+
+def test_report_page_draws_contributed_sections(client_for: Any, analysed_chain: Any) -> None:  # noqa: F811
+    """A contributed section (governance: its heat map) is drawn on the report page, not only
+    kept in the stored report."""
+    from econsec.governance.models import Risk
+
+    Risk.objects.create(code="R-1", title_ja="磁石", title_en="Magnets", likelihood=4)
+    job = _produce(client_for("analyst"))
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    sections = {s["id"]: s for s in job.result["report"]["sections"]}
+    assert "governance" in sections
+    page = client_for("viewer").get(job.result_url).content.decode()
+    assert 'data-testid="section-governance"' in page and 'data-kind="heatmap"' in page
+    kinds = {c["kind"] for s in sections.values() for c in s["charts"]}
+    assert page.count("data:image/svg+xml;base64,") >= len(job.result["report"]["charts"]) + len(
+        [c for s in sections.values() for c in s["charts"]]
+    )
+    assert "heatmap" in kinds
