@@ -41,3 +41,18 @@ def test_a4_numbered_pages_and_a_true_contents_page(exposure: ExposureReport, la
     for name, page in listed.items():
         # Each listed heading is on the page the contents give (wrapped titles compared by start).
         assert name[:10] in pages[page - 1].replace("\n", ""), (name, page)
+
+
+def test_outline_points_at_each_heading_and_table(exposure: ExposureReport) -> None:
+    reader = PdfReader(BytesIO(board_pdf(_board(exposure), "en")))  # type: ignore[arg-type]
+    pages = [p.extract_text().replace("\n", "") for p in reader.pages]
+
+    def flat(items: list[object]) -> list[object]:
+        return [x for i in items for x in (flat(i) if isinstance(i, list) else [i])]
+
+    entries = flat(reader.outline)
+    titles = [str(e.title) for e in entries]  # type: ignore[attr-defined]
+    assert t("reports.section.appendix", "en") in titles and len(entries) > 10
+    for entry in entries:
+        page = reader.get_destination_page_number(entry)  # type: ignore[arg-type]
+        assert str(entry.title)[:12] in pages[page], (entry.title, page)  # type: ignore[attr-defined]

@@ -24,7 +24,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -50,6 +49,7 @@ ACCENT = colors.HexColor("#1d4e89")
 RULE = colors.HexColor("#d5dbe3")
 MAX_PDF_ROWS = 12
 MAX_EXPLANATIONS = 5
+CONTENTS_DEPTH = 1
 MAX_MISSING_SHOWN = 12
 
 
@@ -200,39 +200,23 @@ class _BoardDoc(SimpleDocTemplate):  # type: ignore[misc]
         key = f"h{self._toc_count}"
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level=level, closed=True)
-        self.notify("TOCEntry", (level, markup(text), self.page, key))
+        # Tables are in the outline only: listed on the contents page they would fill two.
+        if level <= CONTENTS_DEPTH:
+            self.notify("TOCEntry", (level, markup(text), self.page, key))
 
     def handle_documentBegin(self) -> None:
         self._toc_count = 0
         super().handle_documentBegin()
 
+    # Pages are numbered "n / N" with N from the previous pass (multiBuild makes several);
+    # board_pdf builds again in the rare case the last pass changed the count.
+    total_pages: int | None = None
+    used_total: int | None = None
 
-def _numbered_canvas(lang: str) -> type[Canvas]:
-    """A canvas that holds its pages until the end, then writes "n / N" on each."""
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._held: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._held.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._held)
-            for state in self._held:
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont(FONT_NAME, 7)
-                self.setFillColor(MUTED)
-                self.drawRightString(PAGE[0] - MARGIN, 8 * mm, t("reports.pdf.page", lang,
-                                     page=self._pageNumber, pages=total))  # fmt: skip
-                self.restoreState()
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-    return NumberedCanvas
+    def _endBuild(self) -> None:
+        counted = int(self.page)
+        super()._endBuild()
+        self.total_pages = counted
 
 
 def _contents(lang: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -440,21 +424,30 @@ def _board_pdf(report: BoardReport, lang: str) -> bytes:
         canvas.setFont(FONT_NAME, 7)
         canvas.setFillColor(MUTED)
         canvas.drawString(MARGIN, 8 * mm, f"econsec · {t('reports.title', lang)}")
+        total = doc.total_pages
+        doc.used_total = total
+        number = t("reports.pdf.page", lang, page=doc.page, pages=total or "?")
+        canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, number)
         canvas.restoreState()
 
-    buffer = BytesIO()
-    doc = _BoardDoc(
-        buffer,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm,
-        title=t("reports.title", lang),
-        author="econsec",
-        lang=lang,
-    )
-    # Built until the contents' page numbers settle; the canvas numbers the pages "n / N".
-    doc.multiBuild(story, onFirstPage=footer, onLaterPages=footer,
-                   canvasmaker=_numbered_canvas(lang))  # fmt: skip
+    total: int | None = None
+    for _ in range(3):
+        buffer = BytesIO()
+        doc = _BoardDoc(
+            buffer,
+            pagesize=PAGE,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN + 4 * mm,
+            title=t("reports.title", lang),
+            author="econsec",
+            lang=lang,
+        )
+        doc.total_pages = total
+        # Built until the contents' page numbers settle.
+        doc.multiBuild(story, onFirstPage=footer, onLaterPages=footer)
+        if doc.used_total == doc.total_pages:
+            break
+        total = doc.total_pages
     return buffer.getvalue()
