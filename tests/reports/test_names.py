@@ -88,3 +88,14 @@ def test_notes_and_explanations_name_sites_and_items(exposure: ExposureReport, l
         assert len(re.findall(r"S9", text)) == text.count("湾岸工場 (S9)")
         if lang == "ja":
             assert not SLUG.findall(text), SLUG.findall(text)[:10]
+
+
+def test_report_messages_are_whole_sentences() -> None:
+    """A comma in an unquoted YAML flow value ends it: every message is exactly ja and en."""
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("econsec.reports") / "messages.yaml").read_text(encoding="utf-8")
+    for key, value in yaml.safe_load(text).items():
+        assert set(value) == {"ja", "en"}, (key, value)
