@@ -314,6 +314,9 @@ MATRIX.update(
         "web:governance_audit": Entry("audit"),
         "web:governance_disclosure": Entry("read"),
         "web:governance_disclosure_save": Entry("edit", method="post", allowed=400),
+        "web:governance_disclosure_request": Entry(
+            "edit", method="post", kwargs=lambda ctx: {"record_id": 0}, allowed=404
+        ),
         "web:governance_disclosure_approve": Entry(
             "admin", method="post", kwargs=lambda ctx: {"record_id": 0}, allowed=404
         ),

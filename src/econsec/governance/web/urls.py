@@ -28,6 +28,11 @@ urlpatterns = [
     path("governance/disclosure/", views.disclosure, name="governance_disclosure"),
     path("governance/disclosure/save/", views.disclosure_save, name="governance_disclosure_save"),
     path(
+        "governance/disclosure/<int:record_id>/request/",
+        views.disclosure_request,
+        name="governance_disclosure_request",
+    ),
+    path(
         "governance/disclosure/<int:record_id>/approve/",
         views.disclosure_approve,
         name="governance_disclosure_approve",

@@ -361,6 +361,18 @@ def disclosure_save(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@role_required(EDIT)
+def disclosure_request(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Ask the administrators to approve this version (the inbox, e-mail and webhooks tell them)."""
+    record = get_object_or_404(Disclosure, pk=record_id)
+    try:
+        drafts.request_approval(record, actor=_user(request))
+    except GovernanceError as exc:
+        return _render_disclosure(request, exc.message(request_language(request)), 409)
+    return _see_other(reverse("web:governance_disclosure"))
+
+
+@require_POST
 @role_required(ADMIN)
 def disclosure_approve(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(Disclosure, pk=record_id)
