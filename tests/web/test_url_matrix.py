@@ -312,6 +312,18 @@ MATRIX.update(
         ),
         "web:governance_inbox": Entry("read"),
         "web:governance_audit": Entry("audit"),
+        # Own notification settings; an e-mail without an address is refused (400).
+        "web:governance_preferences": Entry(
+            "read", method="post", data=lambda: {"by_email": "on"}, allowed=400
+        ),
+        "web:governance_webhooks": Entry("admin"),
+        "web:governance_webhook_add": Entry("admin", method="post", allowed=400),
+        "web:governance_webhook_remove": Entry(
+            "admin", method="post", kwargs=lambda ctx: {"hook_id": 0}, allowed=404
+        ),
+        "web:governance_webhook_test": Entry(
+            "admin", method="post", kwargs=lambda ctx: {"hook_id": 0}, allowed=404
+        ),
         "web:governance_disclosure": Entry("read"),
         "web:governance_disclosure_save": Entry("edit", method="post", allowed=400),
         "web:governance_disclosure_request": Entry(

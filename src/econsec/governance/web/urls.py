@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import channel_views, views
 
 urlpatterns = [
     path("governance/", views.overview, name="governance"),
@@ -24,6 +24,19 @@ urlpatterns = [
         name="governance_action_change",
     ),
     path("governance/inbox/", views.inbox, name="governance_inbox"),
+    path("governance/preferences/", channel_views.preferences, name="governance_preferences"),
+    path("governance/webhooks/", channel_views.webhooks, name="governance_webhooks"),
+    path("governance/webhooks/add/", channel_views.webhook_add, name="governance_webhook_add"),
+    path(
+        "governance/webhooks/<int:hook_id>/remove/",
+        channel_views.webhook_remove,
+        name="governance_webhook_remove",
+    ),
+    path(
+        "governance/webhooks/<int:hook_id>/test/",
+        channel_views.webhook_test,
+        name="governance_webhook_test",
+    ),
     path("governance/audit/", views.audit, name="governance_audit"),
     path("governance/disclosure/", views.disclosure, name="governance_disclosure"),
     path("governance/disclosure/save/", views.disclosure_save, name="governance_disclosure_save"),
