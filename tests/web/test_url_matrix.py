@@ -298,6 +298,9 @@ MATRIX.update(
         "web:governance_risks": Entry("read"),
         "web:governance_risk_new": Entry("edit"),
         "web:governance_risk": Entry("read", kwargs=_gov_risk),
+        # Upload without a workbook: an allowed caller is told to choose one (400).
+        "web:governance_risk_import": Entry("edit", method="post", allowed=400),
+        "web:governance_risk_export": Entry("read"),
         # An empty form changes nothing: an allowed caller is told so (400).
         "web:governance_risk_change": Entry("edit", method="post", kwargs=_gov_risk, allowed=400),
         # Acceptance needs a reason: an administrator without one gets 400.

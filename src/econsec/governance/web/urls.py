@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import channel_views, views
+from . import channel_views, register_io, views
 
 urlpatterns = [
     path("governance/", views.overview, name="governance"),
     path("governance/risks/", views.risk_list, name="governance_risks"),
     path("governance/risks/new/", views.risk_new, name="governance_risk_new"),
+    # Not under risks/<code>/: a risk may be called "import".
+    path("governance/register/import/", register_io.risk_import, name="governance_risk_import"),
+    path("governance/register/export/", register_io.risk_export, name="governance_risk_export"),
     path("governance/risks/<str:code>/", views.risk_detail, name="governance_risk"),
     path("governance/risks/<str:code>/change/", views.risk_change, name="governance_risk_change"),
     path("governance/risks/<str:code>/accept/", views.risk_accept, name="governance_risk_accept"),
