@@ -42,7 +42,7 @@ def draft(kind: str) -> Draft:
         raise GovernanceError("governance.disclosure.bad_kind", value=kind,
                               allowed=", ".join(Disclosure.KINDS))  # fmt: skip
     rated = sorted(
-        (risks.rate(r) for r in Risk.objects.exclude(treatment="avoid")),
+        risks.rate_all(Risk.objects.exclude(treatment="avoid")),
         key=lambda r: (-(r.residual or 0), -(r.inherent or 0), r.risk.code),
     )[:TOP_RISKS]
     sources: list[dict[str, Any]] = []

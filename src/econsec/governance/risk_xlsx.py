@@ -53,8 +53,8 @@ def export(path: Path, lang: str) -> int:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     count = 0
-    for risk in Risk.objects.all():
-        r = risks.rate(risk)
+    for r in risks.rate_all(Risk.objects.all()):
+        risk = r.risk
         computed = {"impact": r.impact.money, "inherent": r.inherent, "residual": r.residual}
         tabular.append(ws, [computed[c] if c in computed else getattr(risk, c) for c in COLUMNS])
         count += 1

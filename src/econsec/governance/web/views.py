@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from econsec.governance import actions, chain, kri, notify, risks, structure
+from econsec.governance import actions, chain, kri, linked, notify, risks, structure
 from econsec.governance import disclosure as drafts
 from econsec.governance.errors import GovernanceError
 from econsec.governance.models import Action, AuditEvent, Disclosure, Risk, RiskLink
@@ -80,7 +80,7 @@ def _spark(values: list[float]) -> str:
 @role_required(READ)
 def overview(request: HttpRequest) -> HttpResponse:
     lang = request_language(request)
-    rated = [risks.rate(r) for r in Risk.objects.all()]
+    rated = risks.rate_all(Risk.objects.all())
     return _render(request, "governance/overview.html", {
         "heat": _heat(rated), "kris": _kri_rows(lang), "overdue": actions.overdue()[:20],
         "due_soon": actions.due_soon()[:20], "raci": structure.raci(),
@@ -102,7 +102,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(owner__icontains=filters["owner"])
     if filters["treatment"] in Risk.TREATMENTS:
         qs = qs.filter(treatment=filters["treatment"])
-    rated = [risks.rate(r) for r in qs]
+    rated = risks.rate_all(qs)
     return _render(request, "governance/risks.html", {
         "rated": rated, "filters": filters, "treatments": Risk.TREATMENTS,
         "can_edit": has_capability(request.user, EDIT), "heat": _heat(rated),
@@ -164,13 +164,15 @@ def _render_risk(
     request: HttpRequest, risk: Risk, error: str = "", status: int = 200
 ) -> HttpResponse:
     lang = request_language(request)
-    rated = risks.rate(risk)
+    stored = linked.Stored()
+    rated = risks.rate(risk, stored)
+    figures = [{"f": f, "note": linked.note(f, lang)} for f in linked.figures(risk, stored)]
     history = risks.history(risk)
     for a in risk.actions.all():
         history += list(AuditEvent.objects.filter(object_ref=f"action:{a.pk}"))
     history.sort(key=lambda e: e.seq)
     return _render(request, "governance/risk.html", {
-        "r": rated, "risk": risk, "links": risk.links.all(), "actions": risk.actions.all(),
+        "r": rated, "risk": risk, "figures": figures, "actions": risk.actions.all(),
         "history": history, "error": error, "treatments": Risk.TREATMENTS,
         "can_edit": has_capability(request.user, EDIT),
         "can_accept": has_capability(request.user, ADMIN), "lang": lang,
