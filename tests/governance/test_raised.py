@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from econsec.governance import disclosure, notify
+from econsec.governance.errors import GovernanceError
 from econsec.governance.models import AuditEvent, Notification, Preference, Webhook
 from tests.governance.conftest import _Hook, _Inbox
 
@@ -171,3 +172,46 @@ def test_a_disclosure_draft_sent_for_approval_asks_the_administrators(
     again = client.post(f"/governance/disclosure/{record.pk}/request/")
     assert again.status_code == 409
     assert "第 1 版はすでに承認されています" in again.content.decode()
+
+
+def test_asking_to_accept_a_risk_asks_the_approvers_and_shows_in_the_board_report(
+    db: None, smtp: _Inbox, client: Any, settings: Any
+) -> None:
+    from econsec.governance import risks
+    from econsec.governance.models import Risk
+    from econsec.reports.gather import pending_acceptances
+
+    _people()
+    settings.ECONSEC_RISK_APPROVER = "ito"
+    Preference.objects.create(username="sato", email="sato@example.jp", by_email=True,
+                              language="en")  # fmt: skip
+    risks.create("R-Q", actor="kimura", title_ja="為替", title_en="FX", entered_impact=5e7)
+    client.force_login(User.objects.get(username="kimura"))
+    url = "/governance/risks/R-Q/request-acceptance/"
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "影響が小さく対策費が上回る"}).status_code == 303
+    risk = Risk.objects.get(code="R-Q")
+    assert (risk.treatment, risk.acceptance_requested_by, risk.accepted_by) == (
+        "accept", "kimura", "",
+    )  # fmt: skip
+    # The administrators and the configured approver are asked; the board report lists it.
+    assert set(_inbox("signoff_requested")) == {"sato", "ito"}
+    assert [p.code for p in pending_acceptances()] == ["R-Q"]
+    assert notify.deliver("w1").sent == 1
+    assert (
+        _subject(smtp.messages[0][1]) == "[econsec] Sign-off requested: accepting the risk R-Q 'FX'"
+    )
+    page = client.get("/governance/risks/R-Q/", HTTP_ACCEPT_LANGUAGE="en")
+    assert b"acceptance awaiting approval (asked by kimura)" in page.content
+    assert b'data-testid="request-acceptance"' not in page.content  # asked already
+
+    risks.accept(risk, approver="sato", is_administrator=True, reason="承認")
+    assert pending_acceptances() == []
+    events = AuditEvent.objects.filter(object_ref="risk:R-Q").values_list("action", flat=True)
+    assert list(events) == ["risk.created", "risk.acceptance_requested", "risk.accepted"]
+    # Once approved it cannot be asked again; leaving the treatment ends the acceptance.
+    with pytest.raises(GovernanceError, match="already_accepted"):
+        risks.request_acceptance(risk, actor="kimura", reason="again")
+    risks.change(risk, actor="kimura", treatment="mitigate", reason="対策に切替")
+    risk.refresh_from_db()
+    assert (risk.accepted_by, risk.acceptance_requested_by, risk.accepted_at) == ("", "", None)

@@ -305,6 +305,10 @@ MATRIX.update(
         "web:governance_risk_change": Entry("edit", method="post", kwargs=_gov_risk, allowed=400),
         # Acceptance needs a reason: an administrator without one gets 400.
         "web:governance_risk_accept": Entry("admin", method="post", kwargs=_gov_risk, allowed=400),
+        # Asking for an acceptance needs a reason too (400 without one).
+        "web:governance_risk_request_acceptance": Entry(
+            "edit", method="post", kwargs=_gov_risk, allowed=400
+        ),
         "web:governance_kris": Entry("read"),
         "web:governance_kri_compute": Entry("edit", method="post", allowed=303),
         "web:governance_actions": Entry("read"),

@@ -155,8 +155,11 @@ def change(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> Risk:
     if fields.get("treatment") == "accept" and risk.treatment != "accept":
         raise GovernanceError("governance.risk.accept_needs_approval", code=risk.code)
     before = _snapshot(risk)
+    leaving = risk.treatment == "accept" and fields.get("treatment", "accept") != "accept"
     for name, value in fields.items():
         setattr(risk, name, value)
+    if leaving:  # an acceptance (approved or asked for) ends with the treatment
+        risk.acceptance_requested_by, risk.accepted_by, risk.accepted_at = "", "", None
     after = _snapshot(risk)
     diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not diff:
@@ -164,6 +167,37 @@ def change(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> Risk:
     with transaction.atomic():
         risk.save()
         append("risk.changed", f"risk:{risk.code}", actor=actor, reason=reason, detail=diff)
+    return risk
+
+
+def request_acceptance(risk: Risk, *, actor: str, reason: str) -> Risk:
+    """Propose accepting a risk: it stands as "accept" awaiting approval (no ``accepted_by``)
+    and the administrators, and the configured approver, are asked to sign it off."""
+    from econsec.governance.recipients import administrators
+    from econsec.governance.triggers import request_signoff
+
+    if risk.treatment == "accept" and risk.accepted_by:
+        raise GovernanceError("governance.risk.already_accepted", code=risk.code)
+    if not reason.strip():
+        raise GovernanceError("governance.risk.reason_required")
+    from econsec.governance.fields import check_values
+
+    check_values(AuditEvent, {"reason": reason})
+    recipients = administrators()
+    configured = getattr(settings, "ECONSEC_RISK_APPROVER", "")
+    if configured and configured not in recipients:
+        recipients.append(configured)
+    what = {"ja": f"リスク {risk.code}「{risk.title_ja}」の受容",
+            "en": f"accepting the risk {risk.code} '{risk.title_en}'"}  # fmt: skip
+    with transaction.atomic():
+        before = risk.treatment
+        risk.treatment, risk.acceptance_requested_by = "accept", actor
+        risk.accepted_by, risk.accepted_at = "", None
+        risk.save()
+        event = append("risk.acceptance_requested", f"risk:{risk.code}", actor=actor,
+                       reason=reason, detail={"treatment": [before, "accept"]})  # fmt: skip
+        request_signoff(what, ref=f"risk:{risk.code}", by=actor, recipients=recipients,
+                        dedupe=f"signoff_requested:risk:{risk.code}:{event.seq}")  # fmt: skip
     return risk
 
 

@@ -16,6 +16,11 @@ urlpatterns = [
     path("governance/risks/<str:code>/", views.risk_detail, name="governance_risk"),
     path("governance/risks/<str:code>/change/", views.risk_change, name="governance_risk_change"),
     path("governance/risks/<str:code>/accept/", views.risk_accept, name="governance_risk_accept"),
+    path(
+        "governance/risks/<str:code>/request-acceptance/",
+        views.risk_request_acceptance,
+        name="governance_risk_request_acceptance",
+    ),
     path("governance/kris/", views.kri_list, name="governance_kris"),
     path("governance/kris/compute/", views.kri_compute, name="governance_kri_compute"),
     path("governance/actions/", views.action_list, name="governance_actions"),

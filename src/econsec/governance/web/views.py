@@ -207,6 +207,18 @@ def risk_change(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@role_required(EDIT)
+def risk_request_acceptance(request: HttpRequest, code: str) -> HttpResponse:
+    risk = get_object_or_404(Risk, code=code)
+    try:
+        risks.request_acceptance(risk, actor=_user(request), reason=request.POST.get("reason", ""))
+    except GovernanceError as exc:
+        risk.refresh_from_db()
+        return _render_risk(request, risk, exc.message(request_language(request)), status=400)
+    return _see_other(reverse("web:governance_risk", args=[risk.code]))
+
+
+@require_POST
 @role_required(ADMIN)
 def risk_accept(request: HttpRequest, code: str) -> HttpResponse:
     risk = get_object_or_404(Risk, code=code)
