@@ -225,3 +225,50 @@ def test_wrong_or_broken_files_are_refused_by_the_upload(
     )  # fmt: skip
     assert response.status_code == 400
     assert _state() == before
+
+
+# --- notification settings, webhook receivers, acceptance requests (page forms) ---------------
+
+_FORMS: list[tuple[str, str, dict[str, Any]]] = [
+    ("administrator", "web:governance_webhook_add", {"url": "https://e.jp/" + "a" * 200_000}),
+    ("administrator", "web:governance_webhook_add", {"url": "https://e.jp/\u202ehook"}),
+    ("administrator", "web:governance_webhook_add", {"url": "https://e.jp/h\x00"}),
+    ("administrator", "web:governance_webhook_add", {"url": "file:///etc/passwd"}),
+    ("administrator", "web:governance_webhook_add", {"url": "https://e.jp/h", "kinds": HUGE}),
+    ("viewer", "web:governance_preferences", {"email": HUGE, "by_email": "on"}),
+    ("viewer", "web:governance_preferences", {"email": "a\u200b@e.jp", "by_email": "on"}),
+    ("viewer", "web:governance_preferences", {"email": "a@e.jp\x00", "by_email": "on"}),
+    ("viewer", "web:governance_preferences", {"email": "a@e.jp", "language": HUGE}),
+]
+
+
+@pytest.mark.parametrize(("who", "name", "form"), _FORMS)
+def test_hostile_settings_forms_are_refused(
+    client_for: Any, users: Any, who: str, name: str, form: dict[str, Any]
+) -> None:
+    from econsec.governance.models import Preference, Webhook
+
+    client = client_for(who)
+    for lang in ("ja", "en"):
+        with measured() as spent:
+            response = client.post(reverse(name), form, HTTP_ACCEPT_LANGUAGE=lang)
+        spent.check()
+        assert response.status_code == 400, response.content[:300]
+        assert len(response.content) < 200_000  # the hostile value is not echoed back whole
+    assert not Webhook.objects.exists() and not Preference.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_hostile_acceptance_reason_is_refused(client_for: Any, users: Any) -> None:
+    from econsec.governance import risks
+
+    risks.create("R-H", actor="seed", title_ja="あ", title_en="a")
+    events = AuditEvent.objects.count()
+    url = reverse("web:governance_risk_request_acceptance", args=["R-H"])
+    for reason in (HUGE, "理由\x00"):
+        with measured() as spent:
+            response = client_for("analyst").post(url, {"reason": reason})
+        spent.check()
+        assert response.status_code == 400
+    assert Risk.objects.get(code="R-H").treatment == "mitigate"
+    assert AuditEvent.objects.count() == events

@@ -208,6 +208,9 @@ def accept(risk: Risk, *, approver: str, is_administrator: bool, reason: str) ->
         raise GovernanceError("governance.risk.accept_forbidden", who=approver)
     if not reason.strip():
         raise GovernanceError("governance.risk.reason_required")
+    from econsec.governance.fields import check_values
+
+    check_values(AuditEvent, {"reason": reason})
     with transaction.atomic():
         risk.treatment = "accept"
         risk.accepted_by, risk.accepted_at = approver, timezone.now()
