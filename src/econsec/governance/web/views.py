@@ -172,7 +172,8 @@ def _render_risk(
         history += list(AuditEvent.objects.filter(object_ref=f"action:{a.pk}"))
     history.sort(key=lambda e: e.seq)
     return _render(request, "governance/risk.html", {
-        "r": rated, "risk": risk, "figures": figures, "actions": risk.actions.all(),
+        "r": rated, "risk": risk, "figures": figures, "links": risk.links.all(),
+        "actions": risk.actions.all(),
         "history": history, "error": error, "treatments": Risk.TREATMENTS,
         "can_edit": has_capability(request.user, EDIT),
         "can_accept": has_capability(request.user, ADMIN), "lang": lang,
