@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -71,3 +72,49 @@ def test_bad_rows_are_located_and_nothing_is_written(db: None, tmp_path: Path) -
     assert refused.exit_code == 1
     assert "row 4, column 'treatment' (value 'accept')" in refused.output
     assert Risk.objects.get(code="R-1").owner == ""
+
+
+def test_web_download_and_upload_go_through_the_same_reader(
+    client_for: Any, users: Any, tmp_path: Path
+) -> None:
+    from django.urls import reverse
+
+    _two()
+    viewer = client_for("viewer")
+    download = viewer.get(reverse("web:governance_risk_export"), HTTP_ACCEPT_LANGUAGE="en")
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith('attachment; filename="risk-register-')
+    path = tmp_path / "risks.xlsx"
+    path.write_bytes(download.content)
+    wb = load_workbook(path)
+    ws = wb["risks"]
+    header = [c.value for c in ws[1]]
+    ws.cell(3, header.index("owner") + 1, "鈴木")
+    ws.append(["R-3", "地震", "Earthquake"] + [None] * 6 + [1e8, 1])
+    wb.save(path)
+    url = reverse("web:governance_risk_import")
+    with path.open("rb") as handle:
+        assert viewer.post(url, {"workbook": handle}).status_code == 403
+    analyst = client_for("analyst")
+    with path.open("rb") as handle:
+        done = analyst.post(url, {"workbook": handle}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert done.redirect_chain[-1] == (reverse("web:governance_risks"), 303)
+    assert "Imported: 1 new, 1 changed." in done.content.decode()
+    assert Risk.objects.get(code="R-1").owner == "鈴木"
+    assert AuditEvent.objects.filter(action="risk.created", actor="analyst").count() == 1
+
+    # The same bad rows the command line names, named on the page, in the reader's language.
+    ws.cell(4, header.index("likelihood") + 1, "high")
+    ws.cell(3, header.index("owner") + 1, "佐藤")
+    wb.save(path)
+    for lang, expected in (
+        (
+            "en",
+            "sheet &#x27;risks&#x27;, row 4, column &#x27;likelihood&#x27; (value &#x27;high&#x27;)",
+        ),
+        ("ja", "シート「risks」4 行目・列「likelihood」(値「high」)"),
+    ):
+        with path.open("rb") as handle:
+            bad = analyst.post(url, {"workbook": handle}, HTTP_ACCEPT_LANGUAGE=lang)
+        assert bad.status_code == 400 and expected in bad.content.decode()
+    assert Risk.objects.get(code="R-1").owner == "鈴木"

@@ -298,10 +298,17 @@ MATRIX.update(
         "web:governance_risks": Entry("read"),
         "web:governance_risk_new": Entry("edit"),
         "web:governance_risk": Entry("read", kwargs=_gov_risk),
+        # Upload without a workbook: an allowed caller is told to choose one (400).
+        "web:governance_risk_import": Entry("edit", method="post", allowed=400),
+        "web:governance_risk_export": Entry("read"),
         # An empty form changes nothing: an allowed caller is told so (400).
         "web:governance_risk_change": Entry("edit", method="post", kwargs=_gov_risk, allowed=400),
         # Acceptance needs a reason: an administrator without one gets 400.
         "web:governance_risk_accept": Entry("admin", method="post", kwargs=_gov_risk, allowed=400),
+        # Asking for an acceptance needs a reason too (400 without one).
+        "web:governance_risk_request_acceptance": Entry(
+            "edit", method="post", kwargs=_gov_risk, allowed=400
+        ),
         "web:governance_kris": Entry("read"),
         "web:governance_kri_compute": Entry("edit", method="post", allowed=303),
         "web:governance_actions": Entry("read"),
@@ -312,8 +319,23 @@ MATRIX.update(
         ),
         "web:governance_inbox": Entry("read"),
         "web:governance_audit": Entry("audit"),
+        # Own notification settings; an e-mail without an address is refused (400).
+        "web:governance_preferences": Entry(
+            "read", method="post", data=lambda: {"by_email": "on"}, allowed=400
+        ),
+        "web:governance_webhooks": Entry("admin"),
+        "web:governance_webhook_add": Entry("admin", method="post", allowed=400),
+        "web:governance_webhook_remove": Entry(
+            "admin", method="post", kwargs=lambda ctx: {"hook_id": 0}, allowed=404
+        ),
+        "web:governance_webhook_test": Entry(
+            "admin", method="post", kwargs=lambda ctx: {"hook_id": 0}, allowed=404
+        ),
         "web:governance_disclosure": Entry("read"),
         "web:governance_disclosure_save": Entry("edit", method="post", allowed=400),
+        "web:governance_disclosure_request": Entry(
+            "edit", method="post", kwargs=lambda ctx: {"record_id": 0}, allowed=404
+        ),
         "web:governance_disclosure_approve": Entry(
             "admin", method="post", kwargs=lambda ctx: {"record_id": 0}, allowed=404
         ),

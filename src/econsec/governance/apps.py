@@ -20,6 +20,7 @@ class GovernanceConfig(AppConfig):
         r.register_nav(
             r.NavEntry("governance.web.inbox", "web:governance_inbox", "read", 80, "secondary")
         )
+        r.register_body_limit("web:governance_risk_import", f"{web}.register_io.body_limit")
         r.register_job_kind("governance.tick", "econsec.governance.schedule.tick")
         r.register_schedule("econsec.governance.schedule.due")
         r.register_report_section(

@@ -121,9 +121,9 @@ def risk_list(lang: LangOption = None) -> None:
     lang = normalise_lang(lang)
     open_store()
     from econsec.governance.models import Risk
-    from econsec.governance.risks import rate
+    from econsec.governance.risks import rate_all
 
-    rated = [rate(r) for r in Risk.objects.all()]
+    rated = rate_all(Risk.objects.all())
     if not rated:
         console.print(t("governance.risk.empty", lang))
         return

@@ -42,7 +42,7 @@ def draft(kind: str) -> Draft:
         raise GovernanceError("governance.disclosure.bad_kind", value=kind,
                               allowed=", ".join(Disclosure.KINDS))  # fmt: skip
     rated = sorted(
-        (risks.rate(r) for r in Risk.objects.exclude(treatment="avoid")),
+        risks.rate_all(Risk.objects.exclude(treatment="avoid")),
         key=lambda r: (-(r.residual or 0), -(r.inherent or 0), r.risk.code),
     )[:TOP_RISKS]
     sources: list[dict[str, Any]] = []
@@ -127,6 +127,27 @@ def save(kind: str, *, actor: str, text_ja: str | None = None, text_en: str | No
         )  # fmt: skip
         append("disclosure.saved", f"disclosure:{kind}:{record.version}", actor=actor,
                detail={"edited": generated is None})  # fmt: skip
+    return record
+
+
+def request_approval(record: Disclosure, *, actor: str) -> Disclosure:
+    """Ask the administrators (they alone approve) to approve this version."""
+    from econsec.governance.recipients import administrators
+    from econsec.governance.triggers import request_signoff
+
+    if record.status == "approved":
+        raise GovernanceError("governance.disclosure.already_approved", version=record.version)
+    ref = f"disclosure:{record.kind}:{record.version}"
+    recipients = [u for u in administrators() if u != actor] or administrators()
+    what = {lang: t("governance.disclosure.what", lang, version=record.version,
+                    kind=t(f"governance.disclosure.kind.{record.kind}", lang))
+            for lang in ("ja", "en")}  # fmt: skip
+    with transaction.atomic():
+        record.status = "requested"
+        record.save(update_fields=["status"])
+        append("disclosure.approval_requested", ref, actor=actor)
+        request_signoff(what, ref=ref, by=actor, recipients=recipients,
+                        dedupe=f"signoff_requested:{ref}")  # fmt: skip
     return record
 
 

@@ -1,6 +1,6 @@
 """Type and size checks of submitted field values against the model's own definition, so a
 value of the wrong kind is refused with its field named (not by the database, differently on
-each engine: SQLite stores a 10,000-character title, PostgreSQL refuses it)."""
+each engine: SQLite stores a 10,000-character title or a NUL, PostgreSQL refuses them)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models
 
+from econsec.characters import unwanted
 from econsec.governance.errors import GovernanceError
 
 MAX_TEXT = 20_000  # a free-text field (description, evidence, comment)
@@ -27,6 +28,12 @@ def check_values(model: type[models.Model], fields: dict[str, Any]) -> None:
             limit = field.max_length or MAX_TEXT
             if len(value) > limit:
                 raise GovernanceError("governance.field.too_long", field=name, limit=limit)
+            # Control, bidi and zero-width characters: never meant, and they make text lie
+            # (econsec.characters); refused the same on both engines.
+            found = unwanted(value)
+            if found is not None:
+                raise GovernanceError("governance.field.bad_character", field=name,
+                                      position=found[0], character=found[1])  # fmt: skip
         elif isinstance(field, models.DateField):
             if not isinstance(value, dt.date):
                 raise GovernanceError("governance.field.not_date", field=name, value=shown)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models.signals import post_save
 
 from econsec import trail
+from econsec.governance import triggers
 from econsec.governance.chain import append
 
 
@@ -32,6 +33,8 @@ def _on_screening_event(sender: Any, instance: Any, created: bool, **_: Any) -> 
             reason=instance.reason,
             detail={"source": f"screening.event:{instance.pk}", **(instance.detail or {})},
         )
+        if instance.action in triggers.NEW_HIT_ACTIONS:
+            triggers.new_screening_hit(instance.object_ref, actor=instance.actor)
 
 
 def _on_assessment_event(sender: Any, instance: Any, created: bool, **_: Any) -> None:
@@ -46,6 +49,8 @@ def _on_assessment_event(sender: Any, instance: Any, created: bool, **_: Any) ->
                 **(instance.detail or {}),
             },
         )
+        if instance.action == triggers.SUBMITTED and instance.campaign_id:
+            triggers.assessment_submitted(instance.campaign_id, instance.pk, actor=instance.actor)
 
 
 def _on_import_run(sender: Any, instance: Any, created: bool, **_: Any) -> None:

@@ -172,31 +172,47 @@ class Delivery:
     failed: int
 
 
+def _send(n: Notification, worker: str) -> str:
+    """Send one claimed row and write the outcome while the lease is ours: sent, retry, failed."""
+    mine = Notification.objects.filter(pk=n.pk, leased_by=worker, status="pending")
+    try:
+        _send_email(n) if n.channel == "email" else _send_webhook(n)
+    except (OSError, RuntimeError, urllib.error.URLError) as exc:
+        attempts = n.attempts + 1
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.warning("notification %s not delivered: %s", n.pk, error)
+        if attempts >= MAX_ATTEMPTS:
+            mine.update(status="failed", attempts=attempts, last_error=error, lease_until=None)
+            return "failed"
+        later = timezone.now() + backoff(attempts)
+        mine.update(attempts=attempts, last_error=error, next_attempt_at=later,
+                    lease_until=None)  # fmt: skip
+        return "retried"
+    mine.update(status="sent", sent_at=timezone.now(), attempts=F("attempts") + 1,
+                lease_until=None, last_error="")  # fmt: skip
+    return "sent"
+
+
 def deliver(worker: str | None = None, *, limit: int = 50) -> Delivery:
     """Send what is due; every outcome is written back only while this worker holds the lease."""
     worker = worker or uuid.uuid4().hex[:16]
-    sent = retried = failed = 0
-    for n in claim(worker, limit=limit):
-        mine = Notification.objects.filter(pk=n.pk, leased_by=worker, status="pending")
-        try:
-            _send_email(n) if n.channel == "email" else _send_webhook(n)
-        except (OSError, RuntimeError, urllib.error.URLError) as exc:
-            attempts = n.attempts + 1
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-            if attempts >= MAX_ATTEMPTS:
-                mine.update(status="failed", attempts=attempts, last_error=error, lease_until=None)
-                failed += 1
-            else:
-                later = timezone.now() + backoff(attempts)
-                mine.update(attempts=attempts, last_error=error, next_attempt_at=later,
-                            lease_until=None)  # fmt: skip
-                retried += 1
-            log.warning("notification %s not delivered: %s", n.pk, error)
-            continue
-        mine.update(status="sent", sent_at=timezone.now(), attempts=F("attempts") + 1,
-                    lease_until=None, last_error="")  # fmt: skip
-        sent += 1
-    return Delivery(sent, retried, failed)
+    outcomes = [_send(n, worker) for n in claim(worker, limit=limit)]
+    return Delivery(outcomes.count("sent"), outcomes.count("retried"), outcomes.count("failed"))
+
+
+def deliver_now(n: Notification) -> Notification:
+    """Send one row at once (a test delivery), through the same lease as the queue."""
+    worker = uuid.uuid4().hex[:16]
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    until = now + dt.timedelta(seconds=LEASE_SECONDS)
+    if Notification.objects.filter(free, pk=n.pk, status="pending").update(
+        lease_until=until, leased_by=worker
+    ):
+        claimed = Notification.objects.select_related("webhook").get(pk=n.pk)
+        _send(claimed, worker)
+    n.refresh_from_db()
+    return n
 
 
 def daily_digest(now: dt.datetime | None = None) -> int:

@@ -16,7 +16,7 @@ def _bi(ja: str, en: str) -> Bilingual:
 
 
 def build(data_version: str) -> Section | None:
-    rated = [risks.rate(r) for r in Risk.objects.all()]
+    rated = risks.rate_all(Risk.objects.all())
     latest = kri.latest()
     if not rated and all(v is None for _, v in latest):
         return None

@@ -3,7 +3,8 @@
 Sheet ``risks``: row 1 the stable column keys (what the importer matches), row 2 the labels in
 the chosen language, data from row 3. Import creates the risks whose code is new and changes the
 others (each change in the audit trail); the link columns are informative and not imported
-(links are made with ``econsec risk add --scenario``). Any problem: nothing is written.
+(links are made with ``econsec risk add --scenario`` or on the risk's page). Any problem:
+nothing is written. The command line and the web upload read through the same :func:`read`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from econsec import tabular
+from econsec.characters import unwanted
 from econsec.governance import risks
 from econsec.governance.errors import GovernanceError
 from econsec.governance.models import Risk
@@ -51,8 +53,8 @@ def export(path: Path, lang: str) -> int:
     for cell in ws[2]:
         cell.font = Font(bold=True)
     count = 0
-    for risk in Risk.objects.all():
-        r = risks.rate(risk)
+    for r in risks.rate_all(Risk.objects.all()):
+        risk = r.risk
         computed = {"impact": r.impact.money, "inherent": r.inherent, "residual": r.residual}
         tabular.append(ws, [computed[c] if c in computed else getattr(risk, c) for c in COLUMNS])
         count += 1
@@ -75,6 +77,15 @@ def _int(value: Any) -> int | None:
     return int(str(value).strip())
 
 
+def _visible(text: str, identifier: bool = False) -> str:
+    """``text`` with each unwanted character shown as its code point, so the message that
+    quotes the value cannot itself be reordered or hidden by it."""
+    while (found := unwanted(text, identifier=identifier)) is not None:
+        position = found[0] - 1
+        text = f"{text[:position]}<{found[1].split()[0]}>{text[position + 1 :]}"
+    return text
+
+
 def _parse(values: dict[str, Any], row: int) -> tuple[dict[str, Any], list[Problem]]:
     problems: list[Problem] = []
     fields: dict[str, Any] = {}
@@ -85,6 +96,11 @@ def _parse(values: dict[str, Any], row: int) -> tuple[dict[str, Any], list[Probl
     for column in TEXT:
         value = values.get(column)
         fields[column] = "" if value is None else str(value).strip()
+        found = unwanted(fields[column])
+        if found is not None:
+            problems.append(Problem(SHEET, row, column, _visible(fields[column]),
+                                    "text.unwanted_character",
+                                    {"field": column, "char": found[1], "position": found[0]}))  # fmt: skip
     if not fields["treatment"]:
         fields["treatment"] = "mitigate"
     for column in (*LEVELS, "review_every_days"):
@@ -128,17 +144,21 @@ def read(path: Path) -> dict[str, dict[str, Any]]:
     """Parse and check the workbook: code → fields. Raises :class:`ImportProblems`."""
     try:
         package = inspect(path, LIMITS)
-        if package.formulas:
-            sheet, formula = package.formulas[0]
-            raise ImportProblems(
-                [Problem(sheet, 0, formula.cell, formula.text, "workbook.formula",
-                         {"file": path.name, "sheet": sheet, "cell": formula.cell,
-                          "value": formula.text})]
-            )  # fmt: skip
-        wb = load_workbook(path, read_only=True, data_only=True)
     except WorkbookRefused as exc:
-        raise ImportProblems([Problem(exc.sheet or path.name, 0, exc.cell or "", None, exc.key,
+        raise ImportProblems([Problem(exc.sheet or path.name, exc.row or 0,
+                                      exc.column or exc.cell or "", None, exc.key,
                                       exc.fields())]) from exc  # fmt: skip
+    if package.formulas:
+        # Refused, not read as its cached value: the file is not what it shows.
+        sheet, formula = package.formulas[0]
+        row = int("".join(c for c in formula.cell if c.isdigit()) or 0)
+        raise ImportProblems(
+            [Problem(sheet, row, formula.cell, formula.text, "workbook.formula",
+                     {"file": path.name, "sheet": sheet, "cell": formula.cell,
+                      "value": formula.text})]
+        )  # fmt: skip
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise ImportProblems(
             [Problem(path.name, 0, "", None, "governance.xlsx.unreadable", {"detail": str(exc)})]
@@ -170,6 +190,12 @@ def read(path: Path) -> dict[str, dict[str, Any]]:
             problems.append(
                 Problem(SHEET, row_number, "code", None, "governance.xlsx.required", {})
             )
+            continue
+        odd = unwanted(code, identifier=True)
+        if odd is not None:
+            problems.append(Problem(SHEET, row_number, "code", _visible(code, True),
+                                    "text.unwanted_character",
+                                    {"field": "code", "char": odd[1], "position": odd[0]}))  # fmt: skip
             continue
         if code in first_row:
             problems.append(Problem(SHEET, row_number, "code", code, "governance.xlsx.duplicate",

@@ -3,21 +3,25 @@
 Every change is appended to the audit trail (``risk.created``, ``risk.changed`` with the fields
 before and after, ``risk.accepted``), which is the register's history. A risk linked to a
 stress scenario takes its impact from the latest stored result of that scenario on the current
-data version (read when asked for, so it follows every re-import).
+data version (read when asked for, so it follows every re-import); so do the figures of its
+other links (:mod:`econsec.governance.linked`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from econsec.governance.chain import append
 from econsec.governance.errors import GovernanceError
+from econsec.governance.linked import Stored, figures
 from econsec.governance.models import AuditEvent, Risk
 
 # Lost margin (money) at or above each threshold gives impact 2, 3, 4, 5 (below the first: 1).
@@ -50,23 +54,16 @@ class Impact:
     stale: bool  # from a result on an older data version (none for the current one)
 
 
-def linked_impact(risk: Risk) -> Impact:
-    if risk.link_kind != "scenario":
+def linked_impact(risk: Risk, stored: Stored | None = None) -> Impact:
+    """The largest figure among what the risk links to (:mod:`econsec.governance.linked`),
+    or the entered figure when nothing linked has one."""
+    found = figures(risk, stored)
+    known = [f for f in found if f.money is not None]
+    if not known:
         source = "entered" if risk.entered_impact is not None else ""
-        return Impact(risk.entered_impact, source, "", False)
-    from econsec.stress.models import Result
-    from econsec.valuechain.store_io import current_version
-
-    version = current_version()
-    results = Result.objects.filter(kind="scenario", scenario_hash=risk.link_ref)
-    result = results.filter(data_version=version).order_by("-created_at", "-id").first()
-    stale = result is None
-    if result is None:
-        result = results.order_by("-created_at", "-id").first()
-    if result is None:
-        return Impact(risk.entered_impact, "entered" if risk.entered_impact else "", "", True)
-    money = float(result.payload.get("lost_margin", 0.0))
-    return Impact(money, f"stress:{result.pk}", result.data_version, stale)
+        return Impact(risk.entered_impact, source, "", bool(found))
+    worst = max(known, key=lambda f: f.money or 0.0)
+    return Impact(worst.money, worst.source, worst.data_version, worst.stale)
 
 
 @dataclass(frozen=True)
@@ -78,14 +75,22 @@ class Rated:
     residual: int | None
 
 
-def rate(risk: Risk) -> Rated:
-    impact = linked_impact(risk)
+def rate(risk: Risk, stored: Stored | None = None) -> Rated:
+    impact = linked_impact(risk, stored)
     level = impact_level(impact.money)
     inherent = None if level is None else risk.likelihood * level
     res_l = risk.residual_likelihood or risk.likelihood
     res_i = risk.residual_impact or level
     residual = None if res_i is None else res_l * res_i
     return Rated(risk, impact, level, inherent, residual)
+
+
+def rate_all(risks: Iterable[Risk]) -> list[Rated]:
+    """Rate many risks reading the stored analyses once."""
+    stored = Stored()
+    if isinstance(risks, QuerySet):
+        risks = risks.prefetch_related("links")
+    return [rate(r, stored) for r in risks]
 
 
 def check(fields: dict[str, Any]) -> None:
@@ -150,8 +155,11 @@ def change(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> Risk:
     if fields.get("treatment") == "accept" and risk.treatment != "accept":
         raise GovernanceError("governance.risk.accept_needs_approval", code=risk.code)
     before = _snapshot(risk)
+    leaving = risk.treatment == "accept" and fields.get("treatment", "accept") != "accept"
     for name, value in fields.items():
         setattr(risk, name, value)
+    if leaving:  # an acceptance (approved or asked for) ends with the treatment
+        risk.acceptance_requested_by, risk.accepted_by, risk.accepted_at = "", "", None
     after = _snapshot(risk)
     diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if not diff:
@@ -162,6 +170,37 @@ def change(risk: Risk, *, actor: str, reason: str = "", **fields: Any) -> Risk:
     return risk
 
 
+def request_acceptance(risk: Risk, *, actor: str, reason: str) -> Risk:
+    """Propose accepting a risk: it stands as "accept" awaiting approval (no ``accepted_by``)
+    and the administrators, and the configured approver, are asked to sign it off."""
+    from econsec.governance.recipients import administrators
+    from econsec.governance.triggers import request_signoff
+
+    if risk.treatment == "accept" and risk.accepted_by:
+        raise GovernanceError("governance.risk.already_accepted", code=risk.code)
+    if not reason.strip():
+        raise GovernanceError("governance.risk.reason_required")
+    from econsec.governance.fields import check_values
+
+    check_values(AuditEvent, {"reason": reason})
+    recipients = administrators()
+    configured = getattr(settings, "ECONSEC_RISK_APPROVER", "")
+    if configured and configured not in recipients:
+        recipients.append(configured)
+    what = {"ja": f"リスク {risk.code}「{risk.title_ja}」の受容",
+            "en": f"accepting the risk {risk.code} '{risk.title_en}'"}  # fmt: skip
+    with transaction.atomic():
+        before = risk.treatment
+        risk.treatment, risk.acceptance_requested_by = "accept", actor
+        risk.accepted_by, risk.accepted_at = "", None
+        risk.save()
+        event = append("risk.acceptance_requested", f"risk:{risk.code}", actor=actor,
+                       reason=reason, detail={"treatment": [before, "accept"]})  # fmt: skip
+        request_signoff(what, ref=f"risk:{risk.code}", by=actor, recipients=recipients,
+                        dedupe=f"signoff_requested:risk:{risk.code}:{event.seq}")  # fmt: skip
+    return risk
+
+
 def accept(risk: Risk, *, approver: str, is_administrator: bool, reason: str) -> Risk:
     """Accept a risk: only an administrator (or the configured approver) may, with a reason."""
     configured = getattr(settings, "ECONSEC_RISK_APPROVER", "")
@@ -169,6 +208,9 @@ def accept(risk: Risk, *, approver: str, is_administrator: bool, reason: str) ->
         raise GovernanceError("governance.risk.accept_forbidden", who=approver)
     if not reason.strip():
         raise GovernanceError("governance.risk.reason_required")
+    from econsec.governance.fields import check_values
+
+    check_values(AuditEvent, {"reason": reason})
     with transaction.atomic():
         risk.treatment = "accept"
         risk.accepted_by, risk.accepted_at = approver, timezone.now()

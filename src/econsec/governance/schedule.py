@@ -14,11 +14,11 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from econsec.governance import actions, kri, notify
 from econsec.governance.models import KriValue, Risk
+from econsec.governance.recipients import administrators, owner_or_administrators
 
 
 def _every() -> dt.timedelta:
@@ -32,25 +32,12 @@ def due() -> list[tuple[str, dict[str, Any]]]:
     return [("governance.tick", {})]
 
 
-def _administrators() -> list[str]:
-    users = User.objects.filter(is_active=True).filter(
-        groups__name="administrator"
-    ) | User.objects.filter(is_active=True, is_superuser=True)
-    return sorted(set(users.values_list("username", flat=True)))
-
-
-def _owner_or_admins(owner: str) -> list[str]:
-    if owner and User.objects.filter(username=owner, is_active=True).exists():
-        return [owner]
-    return _administrators()
-
-
 def scan(now: dt.datetime | None = None, readings: list[kri.Reading] | None = None) -> int:
     """Raise the events the stored state calls for; the number of notifications written."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     made = 0
-    admins = _administrators()
+    admins = administrators()
     params: dict[str, Any]
     for r in readings or []:
         if r.status == "red" and r.definition is not None:
@@ -67,7 +54,7 @@ def scan(now: dt.datetime | None = None, readings: list[kri.Reading] | None = No
         assert risk.next_review is not None
         params = {"risk": risk.code, "title": {"ja": risk.title_ja, "en": risk.title_en},
                   "date": risk.next_review.isoformat()}  # fmt: skip
-        made += len(notify.raise_event("review_due", params, recipients=_owner_or_admins(risk.owner),
+        made += len(notify.raise_event("review_due", params, recipients=owner_or_administrators(risk.owner),
                                        dedupe=f"review_due:{risk.code}:{risk.next_review}", now=now))  # fmt: skip
     return made
 

@@ -157,7 +157,7 @@ def _risk(code: str) -> Risk:
 @require(READ)
 def list_risks(request: HttpRequest) -> list[dict[str, Any]]:
     """The register with impact (and its source), inherent and residual ratings."""
-    return [_risk_out(risks.rate(r)) for r in Risk.objects.all()]
+    return [_risk_out(r) for r in risks.rate_all(Risk.objects.all())]
 
 
 @router.get("/risks/{code}", response=RiskOut, url_name="governance_risk")

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from econsec.governance import actions, chain, kri, notify, risks, structure
+from econsec.governance import actions, chain, kri, linked, notify, risks, structure
 from econsec.governance import disclosure as drafts
 from econsec.governance.errors import GovernanceError
 from econsec.governance.models import Action, AuditEvent, Disclosure, Risk, RiskLink
@@ -80,7 +80,7 @@ def _spark(values: list[float]) -> str:
 @role_required(READ)
 def overview(request: HttpRequest) -> HttpResponse:
     lang = request_language(request)
-    rated = [risks.rate(r) for r in Risk.objects.all()]
+    rated = risks.rate_all(Risk.objects.all())
     return _render(request, "governance/overview.html", {
         "heat": _heat(rated), "kris": _kri_rows(lang), "overdue": actions.overdue()[:20],
         "due_soon": actions.due_soon()[:20], "raci": structure.raci(),
@@ -102,7 +102,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(owner__icontains=filters["owner"])
     if filters["treatment"] in Risk.TREATMENTS:
         qs = qs.filter(treatment=filters["treatment"])
-    rated = [risks.rate(r) for r in qs]
+    rated = risks.rate_all(qs)
     return _render(request, "governance/risks.html", {
         "rated": rated, "filters": filters, "treatments": Risk.TREATMENTS,
         "can_edit": has_capability(request.user, EDIT), "heat": _heat(rated),
@@ -164,13 +164,16 @@ def _render_risk(
     request: HttpRequest, risk: Risk, error: str = "", status: int = 200
 ) -> HttpResponse:
     lang = request_language(request)
-    rated = risks.rate(risk)
+    stored = linked.Stored()
+    rated = risks.rate(risk, stored)
+    figures = [{"f": f, "note": linked.note(f, lang)} for f in linked.figures(risk, stored)]
     history = risks.history(risk)
     for a in risk.actions.all():
         history += list(AuditEvent.objects.filter(object_ref=f"action:{a.pk}"))
     history.sort(key=lambda e: e.seq)
     return _render(request, "governance/risk.html", {
-        "r": rated, "risk": risk, "links": risk.links.all(), "actions": risk.actions.all(),
+        "r": rated, "risk": risk, "figures": figures, "links": risk.links.all(),
+        "actions": risk.actions.all(),
         "history": history, "error": error, "treatments": Risk.TREATMENTS,
         "can_edit": has_capability(request.user, EDIT),
         "can_accept": has_capability(request.user, ADMIN), "lang": lang,
@@ -201,6 +204,18 @@ def risk_change(request: HttpRequest, code: str) -> HttpResponse:
     except GovernanceError as exc:
         risk.refresh_from_db()
         return _render_risk(request, risk, exc.message(lang), status=400)
+    return _see_other(reverse("web:governance_risk", args=[risk.code]))
+
+
+@require_POST
+@role_required(EDIT)
+def risk_request_acceptance(request: HttpRequest, code: str) -> HttpResponse:
+    risk = get_object_or_404(Risk, code=code)
+    try:
+        risks.request_acceptance(risk, actor=_user(request), reason=request.POST.get("reason", ""))
+    except GovernanceError as exc:
+        risk.refresh_from_db()
+        return _render_risk(request, risk, exc.message(request_language(request)), status=400)
     return _see_other(reverse("web:governance_risk", args=[risk.code]))
 
 
@@ -357,6 +372,18 @@ def disclosure_save(request: HttpRequest) -> HttpResponse:
             drafts.save(kind, actor=_user(request))
     except GovernanceError as exc:
         return _render_disclosure(request, exc.message(request_language(request)), 400)
+    return _see_other(reverse("web:governance_disclosure"))
+
+
+@require_POST
+@role_required(EDIT)
+def disclosure_request(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Ask the administrators to approve this version (the inbox, e-mail and webhooks tell them)."""
+    record = get_object_or_404(Disclosure, pk=record_id)
+    try:
+        drafts.request_approval(record, actor=_user(request))
+    except GovernanceError as exc:
+        return _render_disclosure(request, exc.message(request_language(request)), 409)
     return _see_other(reverse("web:governance_disclosure"))
 
 
