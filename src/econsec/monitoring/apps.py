@@ -13,6 +13,7 @@ class MonitoringConfig(AppConfig):
         from econsec import registry as r
 
         r.register_urls("econsec.monitoring.web.urls")
+        r.register_api("/monitoring", "econsec.monitoring.web.api.router")
         r.register_nav(r.NavEntry("monitoring.web.nav", "web:monitoring_inbox", "read", order=65))
         r.register_demo_step("econsec.monitoring.demo.demo_events", order=140)
         r.register_report_section(

@@ -21,6 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from econsec.characters import unwanted
 from econsec.monitoring.errors import MonitoringError
 
 EVENT_KINDS = (
@@ -115,7 +116,12 @@ def _strings(value: Any, name: str, where: str) -> tuple[str, ...]:
         )
     out = []
     for v in value:
-        if not isinstance(v, str | int) or isinstance(v, bool) or not str(v).strip():
+        if (
+            not isinstance(v, str | int)
+            or isinstance(v, bool)
+            or not str(v).strip()
+            or unwanted(str(v)) is not None
+        ):
             raise MonitoringError(
                 "monitoring.footprint.bad_value", where=where, field=name, value=str(v)[:80]
             )

@@ -15,6 +15,7 @@ class Source(models.Model):
     objects: models.Manager[Source] = models.Manager()
     name = models.CharField(max_length=100, unique=True)
     url = models.URLField(max_length=1000)
+    kind = models.CharField(max_length=10, default="feed")  # feed (RSS/Atom) or cap (CAP 1.2)
     enabled = models.BooleanField(default=True)
     interval_minutes = models.PositiveIntegerField(default=60)
     etag = models.CharField(max_length=500, blank=True, default="")

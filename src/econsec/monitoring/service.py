@@ -363,3 +363,54 @@ def correct(event: m.Event, footprint: Any, *, actor: str) -> m.Event:
             text=json.dumps(fp.to_dict(), ensure_ascii=False),
         )
     return event
+
+
+def acknowledge(alert: m.Alert, *, actor: str, note: str = "", **changes: Any) -> m.Alert:
+    """Record that ``actor`` has seen the alert (on its timeline), with optional triage."""
+    from econsec.characters import unwanted
+
+    for name, value in (("note", note), *changes.items()):
+        if isinstance(value, str) and unwanted(value) is not None:
+            at, char = unwanted(value) or (0, "")
+            raise MonitoringError(
+                "monitoring.event.bad_character", where="acknowledge", field=name, at=at, char=char
+            )
+    # The columns are 200 characters long; a longer reference is cut, not a server error.
+    changes = {k: v[:200] if isinstance(v, str) else v for k, v in changes.items()}
+    with transaction.atomic():
+        m.AlertNote.objects.create(alert=alert, author=actor, kind="acknowledged", text="")
+        return triage(alert, actor=actor, note=note[:5000], **changes)
+
+
+SOURCE_KINDS = ("feed", "cap")
+MAX_INTERVAL_MINUTES = 7 * 24 * 60
+
+
+def add_source(
+    name: str, url: str, *, kind: str = "feed", interval_minutes: int = 60, enabled: bool = True
+) -> m.Source:
+    """A new feed or CAP source; refused with a located message when a value cannot be used."""
+    from econsec.characters import unwanted
+
+    name = name.strip()
+    if not name or len(name) > 100 or unwanted(name) is not None:
+        raise MonitoringError("monitoring.source.bad_name", value=name[:100])
+    if (
+        len(url) > 1000
+        or unwanted(url) is not None
+        or not url.lower().startswith(("http://", "https://"))
+    ):
+        raise MonitoringError("monitoring.fetch.bad_url", source=name, url=url[:200])
+    if kind not in SOURCE_KINDS:
+        raise MonitoringError(
+            "monitoring.source.bad_kind", value=kind[:40], expected=", ".join(SOURCE_KINDS)
+        )
+    if not 1 <= interval_minutes <= MAX_INTERVAL_MINUTES:
+        raise MonitoringError(
+            "monitoring.source.bad_interval", value=interval_minutes, limit=MAX_INTERVAL_MINUTES
+        )
+    if m.Source.objects.filter(name=name).exists():
+        raise MonitoringError("monitoring.source.exists", value=name)
+    return m.Source.objects.create(
+        name=name, url=url, kind=kind, interval_minutes=interval_minutes, enabled=enabled
+    )
