@@ -249,6 +249,14 @@ MATRIX: dict[str, Entry] = {
         data=lambda: {"status": "confirmed"},
         allowed=303,
     ),
+    "web:monitoring_sources": Entry("read"),
+    "web:monitoring_source_add": Entry("admin", method="post", allowed=400),
+    "web:monitoring_source_toggle": Entry(
+        "admin", method="post", kwargs=_monitoring_source, allowed=303
+    ),
+    "web:monitoring_source_fetch": Entry(
+        "edit", method="post", kwargs=_monitoring_source, allowed=303
+    ),
     "api:monitoring_events": Entry("read", api=True),
     "api:monitoring_event": Entry("read", api=True, kwargs=_monitoring_event),
     "api:monitoring_event_create": Entry("edit", api=True, method="post", allowed=400),

@@ -14,6 +14,13 @@ class MonitoringConfig(AppConfig):
 
         r.register_urls("econsec.monitoring.web.urls")
         r.register_api("/monitoring", "econsec.monitoring.web.api.router")
+        r.register_nav(
+            r.NavEntry(
+                "monitoring.web.sources.nav", "web:monitoring_sources", "read", 65, "secondary"
+            )
+        )
+        r.register_job_kind("monitoring.fetch", "econsec.monitoring.schedule.fetch_job")
+        r.register_schedule("econsec.monitoring.schedule.due")
         r.register_nav(r.NavEntry("monitoring.web.nav", "web:monitoring_inbox", "read", order=65))
         r.register_demo_step("econsec.monitoring.demo.demo_events", order=140)
         r.register_report_section(
