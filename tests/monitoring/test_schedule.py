@@ -27,8 +27,9 @@ def test_due_sources_are_queued_once(db: Any) -> None:
 
     now = timezone.now()
     due = Source.objects.create(name="due", url="http://127.0.0.1:9/a", interval_minutes=30)
-    later = Source.objects.create(name="later", url="http://127.0.0.1:9/b",
-                                  next_run_at=now + dt.timedelta(hours=1))  # fmt: skip
+    later = Source.objects.create(
+        name="later", url="http://127.0.0.1:9/b", next_run_at=now + dt.timedelta(hours=1)
+    )
     Source.objects.create(name="off", url="http://127.0.0.1:9/c", enabled=False)
     jobs = _ours(run_due())
     assert len(jobs) == 1 and jobs[0].params["sources"] == [due.pk]
@@ -52,8 +53,14 @@ def test_the_job_fetches_backs_off_and_is_idempotent(
     job = type("J", (), {"params": params})()
     seen: list[float] = []
     counts = schedule.fetch_job(job, lambda f, *a, **k: seen.append(f))
-    assert counts == {"sources": 2, "new": 2, "duplicates": 0, "not_modified": 0, "failed": 1,
-                      "item_problems": 1}  # fmt: skip
+    assert counts == {
+        "sources": 2,
+        "new": 2,
+        "duplicates": 0,
+        "not_modified": 0,
+        "failed": 1,
+        "item_problems": 1,
+    }
     assert seen[-1] == 1.0 and Event.objects.filter(source=good).count() == 2
     evil.refresh_from_db()
     good.refresh_from_db()
@@ -67,18 +74,29 @@ def test_the_job_fetches_backs_off_and_is_idempotent(
     text = page.content.decode()
     assert "document type" in text and "item 2 has no title" in text and "&quot;v1&quot;" in text
     # Idempotent: run again (forced), nothing new.
-    again = schedule.fetch_job(type("J", (), {"params": {"sources": [good.pk]}})(),
-                               lambda *a, **k: None)  # fmt: skip
+    again = schedule.fetch_job(
+        type("J", (), {"params": {"sources": [good.pk]}})(), lambda *a, **k: None
+    )
     assert again["new"] == 0 and Event.objects.count() == 2
 
 
 def test_sources_page_admin_form(db: Any, client_for: Any) -> None:
     admin = client_for("administrator")
-    bad = admin.post("/monitoring/sources/add/",
-                     {"name": "x", "url": "ftp://x/", "kind": "feed"}, HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    bad = admin.post(
+        "/monitoring/sources/add/",
+        {"name": "x", "url": "ftp://x/", "kind": "feed"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert bad.status_code == 400 and "ftp://x/" in bad.content.decode()
-    ok = admin.post("/monitoring/sources/add/", {"name": "GDACS", "url": "https://www.gdacs.org/xml/rss.xml",
-                    "kind": "cap", "interval_minutes": "20"})  # fmt: skip
+    ok = admin.post(
+        "/monitoring/sources/add/",
+        {
+            "name": "GDACS",
+            "url": "https://www.gdacs.org/xml/rss.xml",
+            "kind": "cap",
+            "interval_minutes": "20",
+        },
+    )
     assert ok.status_code == 303
     source = Source.objects.get()
     assert (source.kind, source.interval_minutes, source.enabled) == ("cap", 20, True)

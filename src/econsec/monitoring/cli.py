@@ -303,9 +303,10 @@ def fetch_cmd(
     force: Annotated[bool, typer.Option("--all", help="Fetch every source, due or not")] = False,
     file: Annotated[Path | None, typer.Option(help="Read a saved feed file instead")] = None,
     source: Annotated[str, typer.Option(help="Source name for --file")] = "file",
+    cap: Annotated[bool, typer.Option("--cap", help="--file holds CAP 1.2 alerts")] = False,
     lang: LangOption = None,
 ) -> None:
-    """Fetch due sources (or read a feed file), classify new items and assess them."""
+    """Fetch due sources (or read a feed or CAP file), classify new items and assess them."""
     lang = normalise_lang(lang)
     _open()
     from econsec.monitoring import service
@@ -323,7 +324,8 @@ def fetch_cmd(
                     "monitoring.feed.too_large", source=file.name, size=file.stat().st_size,
                     limit=MAX_FEED_BYTES,
                 )  # fmt: skip
-            reports = [service.ingest(src, file.read_bytes())]
+            body = file.read_bytes()
+            reports = [service.ingest_cap(src, body) if cap else service.ingest(src, body)]
         except MonitoringError as exc:
             raise _fail(exc.message(lang)) from exc
         except OSError as exc:

@@ -51,6 +51,8 @@ _LIST_FIELDS = (
     "chokepoints",
 )
 MAX_VALUES = 10_000
+MAX_POLYGONS = 100
+MAX_VERTICES = 5_000
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _HS = re.compile(r"^[0-9]{2,10}$")
 
@@ -81,6 +83,9 @@ class Footprint:
     critical_tags: tuple[str, ...] = ()
     chokepoints: tuple[str, ...] = ()
     point: Point | None = None
+    polygons: tuple[tuple[tuple[float, float], ...], ...] = ()
+    """Areas as (latitude, longitude) rings, as CAP alerts give them; like a circle, they
+    narrow the countries (a site inside any of them is in the footprint)."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -88,10 +93,13 @@ class Footprint:
         return bool(self.items or self.hs_prefixes or self.mineral_tags or self.critical_tags)
 
     @property
+    def has_area(self) -> bool:
+        """A region, a circle or a polygon: a place narrower than a whole country."""
+        return bool(self.regions or self.point is not None or self.polygons)
+
+    @property
     def has_place(self) -> bool:
-        return bool(
-            self.countries or self.regions or self.sites or self.orgs or self.point is not None
-        )
+        return bool(self.countries or self.sites or self.orgs or self.has_area)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -100,6 +108,8 @@ class Footprint:
         data["kind"] = self.kind
         if self.point is not None:
             data["point"] = asdict(self.point)
+        if self.polygons:
+            data["polygons"] = [[list(v) for v in ring] for ring in self.polygons]
         return data
 
 
@@ -155,7 +165,7 @@ def parse_footprint(data: Any, where: str = "footprint") -> Footprint:
             value=str(kind)[:80],
             expected=", ".join(EVENT_KINDS),
         )
-    unknown = set(data) - {*_LIST_FIELDS, "kind", "point"}
+    unknown = set(data) - {*_LIST_FIELDS, "kind", "point", "polygons"}
     if unknown:
         raise MonitoringError(
             "monitoring.footprint.unknown_field", where=where, field=sorted(unknown)[0]
@@ -183,4 +193,38 @@ def parse_footprint(data: Any, where: str = "footprint") -> Footprint:
             _number(raw, "longitude", -180, 180, where),
             _number(raw, "radius_km", 0, 20_000, where),
         )
-    return Footprint(str(kind), point=point, **values)  # type: ignore[arg-type]
+    polygons = _polygons(data.get("polygons"), where)
+    return Footprint(str(kind), point=point, polygons=polygons, **values)  # type: ignore[arg-type]
+
+
+def _polygons(raw: Any, where: str) -> tuple[tuple[tuple[float, float], ...], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list | tuple) or len(raw) > MAX_POLYGONS:
+        raise MonitoringError(
+            "monitoring.footprint.too_many", where=where, field="polygons", limit=MAX_POLYGONS
+        )
+    rings = []
+    for n, ring in enumerate(raw):
+        field_name = f"polygons[{n}]"
+        if not isinstance(ring, list | tuple) or not 3 <= len(ring) <= MAX_VERTICES:
+            raise MonitoringError(
+                "monitoring.footprint.bad_polygon", where=where, field=field_name,
+                limit=MAX_VERTICES,
+            )  # fmt: skip
+        vertices = []
+        for vertex in ring:
+            if not isinstance(vertex, list | tuple) or len(vertex) != 2:
+                raise MonitoringError(
+                    "monitoring.footprint.bad_polygon", where=where, field=field_name,
+                    limit=MAX_VERTICES,
+                )  # fmt: skip
+            pair = dict(zip(("latitude", "longitude"), vertex, strict=True))
+            vertices.append(
+                (
+                    _number(pair, "latitude", -90, 90, f"{where}.{field_name}"),
+                    _number(pair, "longitude", -180, 180, f"{where}.{field_name}"),
+                )
+            )
+        rings.append(tuple(vertices))
+    return tuple(rings)

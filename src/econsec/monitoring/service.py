@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -240,8 +240,10 @@ def _back_off(source: m.Source, now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(minutes=source.interval_minutes * factor)
 
 
-def ingest(source: m.Source, body: bytes) -> FetchReport:
+def ingest(source: m.Source | None, body: bytes, name: str = "") -> FetchReport:
     """Parse, classify and store the items of one feed body (duplicates skipped)."""
+    if source is None or source.kind == "cap":
+        return ingest_cap(source, body, name)
     report = FetchReport(source.name)
     parsed = parse_feed(body, source.name)
     report.problems = parsed.problems
@@ -265,6 +267,49 @@ def ingest(source: m.Source, body: bytes) -> FetchReport:
                 "footprint": result.footprint.to_dict(),
                 "inferred": result.footprint.to_dict(),
                 "inferences": [list(x) for x in result.inferences],
+            }
+        )
+        report.new += 1
+    return report
+
+
+def ingest_cap(source: m.Source | None, body: bytes, name: str = "") -> FetchReport:
+    """Store the alerts of a CAP document as events; places named in the area descriptions
+    are read through the gazetteer and added (with why) to what the geometry gives."""
+    from econsec.monitoring.cap import parse_cap
+
+    label = source.name if source is not None else name
+    parsed = parse_cap(body, label)
+    report = FetchReport(label, problems=parsed.problems)
+    for alert in parsed.events:
+        if m.Event.objects.filter(source_key=alert.key).exists():
+            report.duplicates += 1
+            continue
+        places = classify(alert.area_text)
+        fp = alert.footprint
+        found = places.footprint
+        merged = replace(
+            fp,
+            countries=tuple(sorted({*fp.countries, *found.countries})),
+            regions=tuple(sorted({*fp.regions, *found.regions})),
+        )
+        why = [x for x in places.inferences if x[0] in ("countries", "regions")]
+        record(
+            {
+                "kind": merged.kind,
+                "title_ja": alert.titles.get("ja", ""),
+                "title_en": alert.titles.get("en", ""),
+                "summary_ja": alert.summaries.get("ja", ""),
+                "summary_en": alert.summaries.get("en", ""),
+                "source": source,
+                "source_key": alert.key,
+                "url": alert.url,
+                "announced_on": alert.sent.date() if alert.sent else None,
+                "effective_on": alert.onset.date() if alert.onset else None,
+                "expected_end_on": alert.expires.date() if alert.expires else None,
+                "footprint": merged.to_dict(),
+                "inferred": merged.to_dict(),
+                "inferences": [list(x) for x in (*alert.inferences, *why)],
             }
         )
         report.new += 1
