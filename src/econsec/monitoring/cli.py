@@ -148,7 +148,7 @@ def list_cmd(
 
 @events_app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="Events as YAML or JSON")],
+    path: Annotated[Path, typer.Argument(help="Events as YAML, JSON or xlsx")],
     tts: Annotated[
         bool, typer.Option("--tts/--no-tts", help="Also run the stress test (TTS)")
     ] = True,
@@ -161,12 +161,22 @@ def import_cmd(
     from econsec.monitoring import service
     from econsec.monitoring.errors import MonitoringError
     from econsec.safe_yaml import YamlRefused
+    from econsec.sheet_problems import ImportProblems
 
     try:
-        documents = service.load_documents(path)
+        if path.suffix.lower() == ".xlsx":
+            from econsec.monitoring.workbook import load
+
+            documents = load(path)
+        else:
+            documents = service.load_documents(path)
         created, duplicates = service.import_events(documents, path.name, actor=actor, with_tts=tts)
     except (MonitoringError, YamlRefused) as exc:
         raise _fail(exc.message(lang)) from exc
+    except ImportProblems as exc:
+        for problem in exc.problems[:-1]:
+            err_console.print(problem.message(lang), markup=False, soft_wrap=True)
+        raise _fail(exc.problems[-1].message(lang)) from exc
     except OSError as exc:
         raise _fail(t("monitoring.cli.cannot_read", lang, path=str(path))) from exc
     console.print(
