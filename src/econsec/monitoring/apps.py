@@ -11,6 +11,9 @@ class MonitoringConfig(AppConfig):
         # The demo events and the board report's section on them (econsec.registry); the
         # pages are named by path so starting Django loads no web code.
         from econsec import registry as r
+        from econsec.monitoring import hooks
+
+        hooks.connect()  # list versions, screening hits and red KRIs become events
 
         r.register_urls("econsec.monitoring.web.urls")
         r.register_api("/monitoring", "econsec.monitoring.web.api.router")

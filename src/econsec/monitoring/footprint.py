@@ -34,6 +34,10 @@ EVENT_KINDS = (
     "plant_incident",
     "regulation",
 )
+# Events econsec raises itself (a key risk indicator turning red): in the inbox for triage,
+# matched to nothing unless their footprint names places or organisations of a flow kind.
+INTERNAL_KINDS = ("indicator",)
+ALL_KINDS = (*EVENT_KINDS, *INTERNAL_KINDS)
 FLOW_KINDS = frozenset({"export_restriction", "sanction", "tariff"})
 PLACE_KINDS = frozenset({"natural_hazard", "conflict", "plant_incident", "regulation"})
 STOPPING_KINDS = frozenset(EVENT_KINDS) - {"tariff", "regulation"}
@@ -158,12 +162,12 @@ def parse_footprint(data: Any, where: str = "footprint") -> Footprint:
     if not isinstance(data, dict):
         raise MonitoringError("monitoring.footprint.not_mapping", where=where)
     kind = data.get("kind")
-    if kind not in EVENT_KINDS:
+    if kind not in ALL_KINDS:
         raise MonitoringError(
             "monitoring.footprint.bad_kind",
             where=where,
             value=str(kind)[:80],
-            expected=", ".join(EVENT_KINDS),
+            expected=", ".join(ALL_KINDS),
         )
     unknown = set(data) - {*_LIST_FIELDS, "kind", "point", "polygons"}
     if unknown:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from econsec.monitoring.footprint import EVENT_KINDS
+from econsec.monitoring.footprint import ALL_KINDS
 
 STATUSES = ("potential", "confirmed", "no_impact", "recovered")
 
@@ -39,9 +39,9 @@ class Event(models.Model):
     """
 
     objects: models.Manager[Event] = models.Manager()
-    KINDS = EVENT_KINDS
+    KINDS = ALL_KINDS
 
-    kind = models.CharField(max_length=30, choices=[(k, k) for k in EVENT_KINDS])
+    kind = models.CharField(max_length=30, choices=[(k, k) for k in ALL_KINDS])
     title_ja = models.CharField(max_length=500, blank=True, default="")
     title_en = models.CharField(max_length=500, blank=True, default="")
     summary_ja = models.TextField(blank=True, default="")
