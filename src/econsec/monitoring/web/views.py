@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from econsec.i18n import t
 from econsec.monitoring.errors import MonitoringError
 from econsec.monitoring.models import STATUSES, Alert, Event
+from econsec.monitoring.names import footprint_rows, value_label
 from econsec.monitoring.service import triage as triage_alert
 from econsec.web.language import request_language
 from econsec.web.roles import EDIT, READ, has_capability, role_required
@@ -74,6 +76,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         }
         for p in impact.get("products", [])
     ]
+    links = linkable(lang)
     return render(
         request,
         "monitoring/event.html",
@@ -86,12 +89,22 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "status": t(f"monitoring.status.{alert.status}", lang),
             "why": [t(k, lang, **v) for k, v in impact.get("severity_reasons", [])],
             "products": products,
-            "footprint": event.footprint,
-            "inferences": event.inferences,
+            "footprint": footprint_rows(event.footprint, lang),
+            "inferences": [
+                (t(f"monitoring.field.{f}", lang), value_label(f, str(v), lang), w)
+                for f, v, w in event.inferences
+            ],
+            "measures": links[0],
+            "risks": links[1],
+            "measure_values": [v for v, _ in links[0]],
+            "risk_values": [v for v, _ in links[1]],
+            "measure_label": dict(links[0]).get(alert.measure_ref, alert.measure_ref),
+            "risk_label": dict(links[1]).get(alert.risk_ref, alert.risk_ref),
             "notes": list(alert.notes.all()),
             "statuses": [(s, t(f"monitoring.status.{s}", lang)) for s in STATUSES],
             "can_edit": has_capability(request.user, EDIT),
             "error": request.GET.get("error", "") == "1",
+            "link_error": request.GET.get("error", "") == "link",
         },
     )
 
@@ -102,6 +115,15 @@ def triage(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("alert"), pk=event_id)
     url = reverse("web:monitoring_event", kwargs={"event_id": event.pk})
     due_text = request.POST.get("due_on", "").strip()
+    measure = request.POST.get("measure_ref", "").strip()
+    risk = request.POST.get("risk_ref", "").strip()
+    measures, risks = linkable(request_language(request))
+    # Links are chosen from the lists; a value that is neither listed nor already linked is
+    # refused (the lists are what the governance capability holds now).
+    if (measure and measure != event.alert.measure_ref and measure not in dict(measures)) or (
+        risk and risk != event.alert.risk_ref and risk not in dict(risks)
+    ):
+        return _see_other(url + "?error=link")
     try:
         due = dt.date.fromisoformat(due_text) if due_text else None
         triage_alert(
@@ -111,12 +133,35 @@ def triage(request: HttpRequest, event_id: int) -> HttpResponse:
             owner=request.POST.get("owner", "").strip()[:200] or None,
             due_on=due,
             note=request.POST.get("note", "")[:5000],
-            measure_ref=request.POST.get("measure_ref", "").strip()[:200] or None,
-            risk_ref=request.POST.get("risk_ref", "").strip()[:200] or None,
+            measure_ref=measure[:200] if "measure_ref" in request.POST else None,
+            risk_ref=risk[:200] if "risk_ref" in request.POST else None,
         )
     except (MonitoringError, ValueError):
         return _see_other(url + "?error=1")
     return _see_other(url)
+
+
+def linkable(lang: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(value, label) of the measures (governance actions) and risks an alert may link to;
+    empty lists when the governance capability is not installed. Named by model label, so
+    monitoring imports nothing of governance."""
+    from django.apps import apps
+
+    try:
+        action_model = apps.get_model("governance", "Action")
+        risk_model = apps.get_model("governance", "Risk")
+    except LookupError:
+        return [], []
+
+    def title(x: Any) -> str:
+        return str((x.title_ja or x.title_en) if lang == "ja" else (x.title_en or x.title_ja))
+
+    measures = [
+        (f"action:{a.pk}", f"#{a.pk} {title(a)}")
+        for a in action_model.objects.order_by("-id")[:500]
+    ]
+    risks = [(r.code, f"{r.code} {title(r)}") for r in risk_model.objects.order_by("code")[:500]]
+    return measures, risks
 
 
 def _see_other(url: str) -> HttpResponse:
