@@ -72,7 +72,13 @@ def test_the_job_fetches_backs_off_and_is_idempotent(
     assert good.next_run_at - good.last_success_at == dt.timedelta(minutes=10)
     page = client_for("viewer").get("/monitoring/sources/", HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
-    assert "document type" in text and "item 2 has no title" in text and "&quot;v1&quot;" in text
+    assert "document type" in text and "item 2 has no title" in text
+    ja = client_for("viewer").get("/monitoring/sources/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert (
+        "2 件目" in ja.content.decode()
+        and "item 2 has no title" not in ja.content.decode()
+        and "&quot;v1&quot;" in text
+    )
     # Idempotent: run again (forced), nothing new.
     again = schedule.fetch_job(
         type("J", (), {"params": {"sources": [good.pk]}})(), lambda *a, **k: None

@@ -282,7 +282,7 @@ def sources_cmd(lang: LangOption = None) -> None:
             s.name,
             s.url,
             str(s.last_success_at or "-"),
-            s.last_error or "-",
+            s.error_in(lang) or "-",
             str(s.next_run_at or "-"),
         )
     console.print(table)
@@ -319,6 +319,8 @@ def fetch_cmd(
     """Fetch due sources (or read a feed or CAP file), classify new items and assess them."""
     lang = normalise_lang(lang)
     _open()
+    from django.utils import timezone
+
     from econsec.monitoring import service
     from econsec.monitoring.errors import MonitoringError
     from econsec.monitoring.feeds import MAX_FEED_BYTES
@@ -337,9 +339,13 @@ def fetch_cmd(
             body = file.read_bytes()
             reports = [service.ingest_cap(src, body) if cap else service.ingest(src, body)]
         except MonitoringError as exc:
+            service.note_outcome(src, service.FetchReport(src.name, error=exc), timezone.now())
+            src.save()
             raise _fail(exc.message(lang)) from exc
         except OSError as exc:
             raise _fail(t("monitoring.cli.cannot_read", lang, path=str(file))) from exc
+        service.note_outcome(src, reports[0], timezone.now())
+        src.save()
     else:
         reports = service.fetch_due(force=force)
     failed = False

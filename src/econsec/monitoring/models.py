@@ -22,12 +22,17 @@ class Source(models.Model):
     last_modified = models.CharField(max_length=100, blank=True, default="")
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
+    last_error_text = models.JSONField(default=dict, blank=True)
+    """The last error in each language ({"ja": …, "en": …}); ``last_error`` is the English."""
     last_error_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveIntegerField(default=0)
     next_run_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
+
+    def error_in(self, lang: str) -> str:
+        return str(self.last_error_text.get(lang) or self.last_error)
 
 
 class Event(models.Model):

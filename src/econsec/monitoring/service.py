@@ -326,18 +326,26 @@ def fetch_source(source: m.Source, *, now: dt.datetime | None = None) -> FetchRe
         else:
             report = ingest(source, got.body)
         source.etag, source.last_modified = got.etag, got.last_modified
-        source.last_success_at = now
-        source.failures = 0
-        source.last_error = "; ".join(p.message("en") for p in report.problems)[:2000]
-        source.last_error_at = now if report.problems else source.last_error_at
+        note_outcome(source, report, now)
     except MonitoringError as exc:
         report = FetchReport(source.name, error=exc)
-        source.failures += 1
-        source.last_error = exc.message("en")
-        source.last_error_at = now
+        note_outcome(source, report, now)
     source.next_run_at = _back_off(source, now)
     source.save()
     return report
+
+
+def note_outcome(source: m.Source, report: FetchReport, now: dt.datetime) -> None:
+    """What a run did to the source's state: success or failure, the errors in ja and en."""
+    errors = [report.error] if report.error is not None else report.problems
+    text = {lang: "; ".join(e.message(lang) for e in errors)[:2000] for lang in ("ja", "en")}
+    if report.error is not None:
+        source.failures += 1
+    else:
+        source.last_success_at = now
+        source.failures = 0
+    source.last_error, source.last_error_text = text["en"], text if errors else {}
+    source.last_error_at = now if errors else source.last_error_at
 
 
 def fetch_due(now: dt.datetime | None = None, *, force: bool = False) -> list[FetchReport]:

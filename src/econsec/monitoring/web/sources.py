@@ -17,11 +17,15 @@ from econsec.web.roles import ADMIN, EDIT, READ, has_capability, role_required
 
 
 def _page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    lang = request_language(request)
+    rows = list(Source.objects.all()[:500])
+    for s in rows:
+        s.error = s.error_in(lang)  # type: ignore[attr-defined]
     return render(
         request,
         "monitoring/sources.html",
         {
-            "sources": list(Source.objects.all()[:500]),
+            "sources": rows,
             "kinds": service.SOURCE_KINDS,
             "can_admin": has_capability(request.user, ADMIN),
             "can_edit": has_capability(request.user, EDIT),
