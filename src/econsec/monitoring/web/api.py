@@ -202,11 +202,11 @@ def _event(event_id: int) -> m.Event:
     return event
 
 
-def _source_out(s: m.Source) -> dict[str, Any]:
+def _source_out(s: m.Source, lang: str = "en") -> dict[str, Any]:
     return {
         "id": s.pk, "name": s.name, "url": s.url, "kind": s.kind, "enabled": s.enabled,
         "interval_minutes": s.interval_minutes, "etag": s.etag, "last_modified": s.last_modified,
-        "last_success_at": _iso(s.last_success_at), "last_error": s.last_error,
+        "last_success_at": _iso(s.last_success_at), "last_error": s.error_in(lang),
         "last_error_at": _iso(s.last_error_at), "failures": s.failures,
         "next_run_at": _iso(s.next_run_at),
     }  # fmt: skip
@@ -271,7 +271,8 @@ def acknowledge(request: HttpRequest, event_id: int) -> dict[str, Any]:
 @require(READ)
 def list_sources(request: HttpRequest) -> list[dict[str, Any]]:
     """Each source with its polling state: last success, last error, ETag, next run."""
-    return [_source_out(s) for s in m.Source.objects.all()[:MAX_LIST]]
+    lang = request_language(request)
+    return [_source_out(s, lang) for s in m.Source.objects.all()[:MAX_LIST]]
 
 
 @router.get("/sources/{source_id}", response=SourceOut, url_name="monitoring_source")
@@ -280,7 +281,7 @@ def get_source(request: HttpRequest, source_id: int) -> dict[str, Any]:
     source = m.Source.objects.filter(pk=source_id).first()
     if source is None:
         raise HttpError(404, "not found")
-    return _source_out(source)
+    return _source_out(source, request_language(request))
 
 
 @router.post("/sources", response={201: SourceOut}, url_name="monitoring_source_create",
@@ -293,7 +294,7 @@ def create_source(request: HttpRequest) -> Status[dict[str, Any]]:
         source = service.add_source(**body.model_dump())
     except MonitoringError as exc:
         raise HttpError(400, _message(exc, request)) from exc
-    return Status(201, _source_out(source))
+    return Status(201, _source_out(source, request_language(request)))
 
 
 def _message(exc: Exception, request: HttpRequest) -> str:
