@@ -95,7 +95,7 @@ def _cap(n: int, seed: int) -> bytes:
             f"<area><areaDesc>Kumamoto and Taiwan Strait {i}</areaDesc><polygon>{poly}</polygon>"
             "</area></info></alert>"
         )
-    return f'<feed>{"".join(alerts)}</feed>'.encode()
+    return f"<feed>{''.join(alerts)}</feed>".encode()
 
 
 def _inside(lat: float, lon: float, ring: tuple[tuple[float, float], ...]) -> bool:
