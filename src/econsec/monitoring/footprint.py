@@ -136,8 +136,9 @@ def _strings(value: Any, name: str, where: str) -> tuple[str, ...]:
             or not str(v).strip()
             or unwanted(str(v)) is not None
         ):
+            shown = str(v) if unwanted(str(v)) is None else repr(v)  # show what is hidden
             raise MonitoringError(
-                "monitoring.footprint.bad_value", where=where, field=name, value=str(v)[:80]
+                "monitoring.footprint.bad_value", where=where, field=name, value=shown[:80]
             )
         out.append(str(v).strip())
     return tuple(dict.fromkeys(out))

@@ -67,6 +67,14 @@ def _date(value: Any, where: str, name: str) -> dt.date | None:
 
 
 _TEXT_FIELDS = ("title_ja", "title_en", "summary_ja", "summary_en", "url")
+# The columns' lengths: a longer value is a located refusal, not a database error.
+_LIMITS = {
+    "title_ja": 500,
+    "title_en": 500,
+    "url": 1000,
+    "summary_ja": 20_000,
+    "summary_en": 20_000,
+}
 _EVENT_FIELDS = {
     *_TEXT_FIELDS,
     "footprint",
@@ -100,6 +108,9 @@ def _event_fields(data: Any, where: str) -> dict[str, Any]:
             raise MonitoringError(
                 "monitoring.event.bad_character", where=where, field=name, at=bad[0], char=bad[1]
             )
+        limit = _LIMITS.get(name)
+        if limit is not None and len(value.strip()) > limit:
+            raise MonitoringError("monitoring.event.too_long", where=where, field=name, limit=limit)
         fields[name] = value.strip()
     if not (fields["title_ja"] or fields["title_en"]):
         raise MonitoringError("monitoring.event.no_title", where=where)
@@ -110,6 +121,17 @@ def _event_fields(data: Any, where: str) -> dict[str, Any]:
         fields[name] = _date(data.get(name), where, name)
     if data.get("key"):
         import hashlib
+
+        key = data["key"]
+        if (
+            not isinstance(key, str | int)
+            or isinstance(key, bool)
+            or len(str(key)) > 200
+            or (unwanted(str(key)) is not None)
+        ):
+            raise MonitoringError(
+                "monitoring.footprint.bad_value", where=where, field="key", value=repr(key)[:80]
+            )
 
         fields["source_key"] = hashlib.sha256(f"import\x00{data['key']}".encode()).hexdigest()
     return fields
@@ -379,6 +401,9 @@ def triage(
             )
         changes.append(("status", f"{alert.status} → {status}"))
         alert.status = status
+    owner = owner[:200] if owner is not None else None
+    measure_ref = measure_ref[:200] if measure_ref is not None else None
+    risk_ref = risk_ref[:200] if risk_ref is not None else None
     if owner is not None and owner != alert.owner:
         changes.append(("owner", owner))
         alert.owner = owner

@@ -138,7 +138,8 @@ def _body(request: HttpRequest, schema: type[S]) -> S:
     # Parsed after the role check, so a caller without the role gets 403 whatever it sends.
     try:
         return schema.model_validate(json.loads(request.body or b"null"))
-    except (ValueError, ValidationError) as exc:
+    except (ValueError, ValidationError, RecursionError) as exc:
+        # RecursionError: JSON nested deeper than the parser's stack (a hostile body).
         raise HttpError(400, str(exc)[:2000]) from exc
 
 
