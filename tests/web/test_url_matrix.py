@@ -99,6 +99,16 @@ def _monitoring_event(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"event_id": event.pk}
 
 
+def _monitoring_request(ctx: dict[str, Any]) -> dict[str, Any]:
+    from econsec.monitoring.models import Alert, Event, SupplierRequest
+
+    event = Event.objects.create(kind="tariff", title_en="Tariff", footprint={"kind": "tariff"})
+    made = SupplierRequest.objects.create(
+        alert=Alert.objects.create(event=event), org_id="SUP", email="s@example.org"
+    )
+    return {"request_id": made.pk}
+
+
 def _monitoring_source(ctx: dict[str, Any]) -> dict[str, Any]:
     from econsec.monitoring.models import Source
 
@@ -248,6 +258,10 @@ MATRIX: dict[str, Entry] = {
         kwargs=_monitoring_event,
         data=lambda: {"status": "confirmed"},
         allowed=303,
+    ),
+    "web:monitoring_request": Entry("edit", method="post", kwargs=_monitoring_event, allowed=303),
+    "web:monitoring_request_answer": Entry(
+        "edit", method="post", kwargs=_monitoring_request, allowed=303
     ),
     "web:monitoring_sources": Entry("read"),
     "web:monitoring_source_add": Entry("admin", method="post", allowed=400),

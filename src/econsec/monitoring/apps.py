@@ -24,6 +24,8 @@ class MonitoringConfig(AppConfig):
         )
         r.register_job_kind("monitoring.fetch", "econsec.monitoring.schedule.fetch_job")
         r.register_schedule("econsec.monitoring.schedule.due")
+        r.register_job_kind("monitoring.requests", "econsec.monitoring.requests.send_job")
+        r.register_schedule("econsec.monitoring.requests.due")
         r.register_nav(r.NavEntry("monitoring.web.nav", "web:monitoring_inbox", "read", order=65))
         r.register_demo_step("econsec.monitoring.demo.demo_events", order=140)
         r.register_report_section(

@@ -102,3 +102,34 @@ class AlertNote(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class SupplierRequest(models.Model):
+    """A supplier in an event's footprint asked to confirm the impact, and its answer.
+
+    The request goes out by e-mail from the job worker (``status`` queued → sent or failed);
+    the answer is recorded by the analyst (``answer`` affected / not_affected / unknown).
+    """
+
+    objects: models.Manager[SupplierRequest] = models.Manager()
+    ANSWERS = ("affected", "not_affected", "unknown")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="requests")
+    org_id = models.CharField(max_length=100)
+    org_name = models.CharField(max_length=500, blank=True, default="")
+    email = models.EmailField(max_length=254)
+    lang = models.CharField(max_length=5, default="ja")
+    status = models.CharField(max_length=10, default="queued")
+    last_error = models.TextField(blank=True, default="")
+    created_by = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=15, blank=True, default="")
+    answer_note = models.TextField(blank=True, default="")
+    answered_by = models.CharField(max_length=200, blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["org_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "org_id"], name="monitoring_one_request")
+        ]

@@ -12,8 +12,11 @@ from django.views.decorators.http import require_POST
 
 from econsec.i18n import t
 from econsec.monitoring.errors import MonitoringError
-from econsec.monitoring.models import STATUSES, Alert, Event
+from econsec.monitoring.models import STATUSES, Alert, Event, SupplierRequest
 from econsec.monitoring.names import footprint_rows, value_label
+from econsec.monitoring.requests import answer as answer_request
+from econsec.monitoring.requests import footprint_suppliers
+from econsec.monitoring.requests import request as ask_supplier
 from econsec.monitoring.service import triage as triage_alert
 from econsec.web.language import request_language
 from econsec.web.roles import EDIT, READ, has_capability, role_required
@@ -77,6 +80,14 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         for p in impact.get("products", [])
     ]
     links = linkable(lang)
+    asked = {r.org_id: r for r in alert.requests.all()}
+    suppliers = [
+        {"org": org, "name": name, "request": asked.get(org),
+         "status": t(f"monitoring.request.status.{asked[org].status}", lang) if org in asked else "",
+         "answer": t(f"monitoring.request.answer.{asked[org].answer}", lang)
+         if org in asked and asked[org].answer else ""}
+        for org, name in footprint_suppliers(event)
+    ]  # fmt: skip
     return render(
         request,
         "monitoring/event.html",
@@ -105,6 +116,11 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "can_edit": has_capability(request.user, EDIT),
             "error": request.GET.get("error", "") == "1",
             "link_error": request.GET.get("error", "") == "link",
+            "request_error": request.GET.get("error", "") == "request",
+            "suppliers": suppliers,
+            "answers": [
+                (a, t(f"monitoring.request.answer.{a}", lang)) for a in SupplierRequest.ANSWERS
+            ],
         },
     )
 
@@ -138,6 +154,43 @@ def triage(request: HttpRequest, event_id: int) -> HttpResponse:
         )
     except (MonitoringError, ValueError):
         return _see_other(url + "?error=1")
+    return _see_other(url)
+
+
+@require_POST
+@role_required(EDIT)
+def ask(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Queue an e-mail asking a supplier in the footprint to confirm the impact."""
+    event = get_object_or_404(Event.objects.select_related("alert"), pk=event_id)
+    url = reverse("web:monitoring_event", kwargs={"event_id": event.pk})
+    try:
+        ask_supplier(
+            event.alert,
+            request.POST.get("org_id", "")[:100],
+            request.POST.get("email", "")[:254],
+            lang=request.POST.get("lang", "ja"),
+            actor=request.user.get_username(),
+        )
+    except MonitoringError:
+        return _see_other(url + "?error=request")
+    return _see_other(url)
+
+
+@require_POST
+@role_required(EDIT)
+def record_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The supplier's answer, as the analyst heard it."""
+    req = get_object_or_404(SupplierRequest.objects.select_related("alert"), pk=request_id)
+    url = reverse("web:monitoring_event", kwargs={"event_id": req.alert.event_id})
+    try:
+        answer_request(
+            req,
+            request.POST.get("answer", ""),
+            request.POST.get("note", "")[:5000],
+            actor=request.user.get_username(),
+        )
+    except MonitoringError:
+        return _see_other(url + "?error=request")
     return _see_other(url)
 
 
