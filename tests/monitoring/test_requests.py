@@ -59,6 +59,7 @@ def test_ask_send_once_and_answer(gallium: Event) -> None:
     with pytest.raises(MonitoringError):
         asking.request(alert, "XINLI", "other@xinli.example", lang="en", actor="analyst")
     assert asking.due() == [(asking.JOB_KIND, {})]
+    assert asking.due() == []  # queued once: the next poll does not queue another job
     counts = asking.send_job(None, lambda *a, **k: None)
     assert counts == {"sent": 1, "failed": 0} and asking.due() == []
     (sent,) = mail.outbox

@@ -123,6 +123,8 @@ class SupplierRequest(models.Model):
     created_by = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    queued_job_at = models.DateTimeField(null=True, blank=True)
+    """When the scheduler last queued a job for it (so one poll does not queue it again)."""
     answer = models.CharField(max_length=15, blank=True, default="")
     answer_note = models.TextField(blank=True, default="")
     answered_by = models.CharField(max_length=200, blank=True, default="")

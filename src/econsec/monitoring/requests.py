@@ -10,12 +10,14 @@ recorded by the analyst. Each step joins the alert's timeline.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from econsec.i18n import t
@@ -97,9 +99,20 @@ def message(req: m.SupplierRequest) -> tuple[str, str]:
             t("monitoring.request.body", req.lang, **params))  # fmt: skip
 
 
-def due() -> list[tuple[str, dict[str, Any]]]:
-    """Queued requests waiting for the worker (polled by the job worker's scheduler)."""
-    return [(JOB_KIND, {})] if m.SupplierRequest.objects.filter(status="queued").exists() else []
+REQUEUE_AFTER = dt.timedelta(minutes=10)
+
+
+def due(now: dt.datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """A send job when requests wait (polled by the job worker's scheduler).
+
+    Queuing stamps the waiting requests, so the next poll does not queue another job for them;
+    a request still waiting ten minutes later (its job lost with a worker) is queued again.
+    """
+    now = now or timezone.now()
+    waiting = m.SupplierRequest.objects.filter(status="queued").filter(
+        Q(queued_job_at__isnull=True) | Q(queued_job_at__lt=now - REQUEUE_AFTER)
+    )
+    return [(JOB_KIND, {})] if waiting.update(queued_job_at=now) else []
 
 
 def send_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
