@@ -99,6 +99,22 @@ def _monitoring_event(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"event_id": event.pk}
 
 
+def _monitoring_request(ctx: dict[str, Any]) -> dict[str, Any]:
+    from econsec.monitoring.models import Alert, Event, SupplierRequest
+
+    event = Event.objects.create(kind="tariff", title_en="Tariff", footprint={"kind": "tariff"})
+    made = SupplierRequest.objects.create(
+        alert=Alert.objects.create(event=event), org_id="SUP", email="s@example.org"
+    )
+    return {"request_id": made.pk}
+
+
+def _monitoring_source(ctx: dict[str, Any]) -> dict[str, Any]:
+    from econsec.monitoring.models import Source
+
+    return {"source_id": Source.objects.create(name="s", url="http://127.0.0.1:9/").pk}
+
+
 MATRIX: dict[str, Entry] = {
     "web:dashboard": Entry("read"),
     "web:login": Entry(PUBLIC),
@@ -243,6 +259,27 @@ MATRIX: dict[str, Entry] = {
         data=lambda: {"status": "confirmed"},
         allowed=303,
     ),
+    "web:monitoring_request": Entry("edit", method="post", kwargs=_monitoring_event, allowed=303),
+    "web:monitoring_request_answer": Entry(
+        "edit", method="post", kwargs=_monitoring_request, allowed=303
+    ),
+    "web:monitoring_sources": Entry("read"),
+    "web:monitoring_source_add": Entry("admin", method="post", allowed=400),
+    "web:monitoring_source_toggle": Entry(
+        "admin", method="post", kwargs=_monitoring_source, allowed=303
+    ),
+    "web:monitoring_source_fetch": Entry(
+        "edit", method="post", kwargs=_monitoring_source, allowed=303
+    ),
+    "api:monitoring_events": Entry("read", api=True),
+    "api:monitoring_event": Entry("read", api=True, kwargs=_monitoring_event),
+    "api:monitoring_event_create": Entry("edit", api=True, method="post", allowed=400),
+    "api:monitoring_event_acknowledge": Entry(
+        "edit", api=True, method="post", kwargs=_monitoring_event, allowed=400
+    ),
+    "api:monitoring_sources": Entry("read", api=True),
+    "api:monitoring_source": Entry("read", api=True, kwargs=_monitoring_source),
+    "api:monitoring_source_create": Entry("admin", api=True, method="post", allowed=400),
     # Visuals: with no stored analysis the pages show their empty state and the endpoints 404
     # (drawn pages: tests/visuals/web/).
     "web:visuals_map": Entry("read"),

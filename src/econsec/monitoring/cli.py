@@ -148,7 +148,7 @@ def list_cmd(
 
 @events_app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="Events as YAML or JSON")],
+    path: Annotated[Path, typer.Argument(help="Events as YAML, JSON or xlsx")],
     tts: Annotated[
         bool, typer.Option("--tts/--no-tts", help="Also run the stress test (TTS)")
     ] = True,
@@ -161,12 +161,22 @@ def import_cmd(
     from econsec.monitoring import service
     from econsec.monitoring.errors import MonitoringError
     from econsec.safe_yaml import YamlRefused
+    from econsec.sheet_problems import ImportProblems
 
     try:
-        documents = service.load_documents(path)
+        if path.suffix.lower() == ".xlsx":
+            from econsec.monitoring.workbook import load
+
+            documents = load(path)
+        else:
+            documents = service.load_documents(path)
         created, duplicates = service.import_events(documents, path.name, actor=actor, with_tts=tts)
     except (MonitoringError, YamlRefused) as exc:
         raise _fail(exc.message(lang)) from exc
+    except ImportProblems as exc:
+        for problem in exc.problems[:-1]:
+            err_console.print(problem.message(lang), markup=False, soft_wrap=True)
+        raise _fail(exc.problems[-1].message(lang)) from exc
     except OSError as exc:
         raise _fail(t("monitoring.cli.cannot_read", lang, path=str(path))) from exc
     console.print(
@@ -272,7 +282,7 @@ def sources_cmd(lang: LangOption = None) -> None:
             s.name,
             s.url,
             str(s.last_success_at or "-"),
-            s.last_error or "-",
+            s.error_in(lang) or "-",
             str(s.next_run_at or "-"),
         )
     console.print(table)
@@ -303,11 +313,14 @@ def fetch_cmd(
     force: Annotated[bool, typer.Option("--all", help="Fetch every source, due or not")] = False,
     file: Annotated[Path | None, typer.Option(help="Read a saved feed file instead")] = None,
     source: Annotated[str, typer.Option(help="Source name for --file")] = "file",
+    cap: Annotated[bool, typer.Option("--cap", help="--file holds CAP 1.2 alerts")] = False,
     lang: LangOption = None,
 ) -> None:
-    """Fetch due sources (or read a feed file), classify new items and assess them."""
+    """Fetch due sources (or read a feed or CAP file), classify new items and assess them."""
     lang = normalise_lang(lang)
     _open()
+    from django.utils import timezone
+
     from econsec.monitoring import service
     from econsec.monitoring.errors import MonitoringError
     from econsec.monitoring.feeds import MAX_FEED_BYTES
@@ -323,11 +336,16 @@ def fetch_cmd(
                     "monitoring.feed.too_large", source=file.name, size=file.stat().st_size,
                     limit=MAX_FEED_BYTES,
                 )  # fmt: skip
-            reports = [service.ingest(src, file.read_bytes())]
+            body = file.read_bytes()
+            reports = [service.ingest_cap(src, body) if cap else service.ingest(src, body)]
         except MonitoringError as exc:
+            service.note_outcome(src, service.FetchReport(src.name, error=exc), timezone.now())
+            src.save()
             raise _fail(exc.message(lang)) from exc
         except OSError as exc:
             raise _fail(t("monitoring.cli.cannot_read", lang, path=str(file))) from exc
+        service.note_outcome(src, reports[0], timezone.now())
+        src.save()
     else:
         reports = service.fetch_due(force=force)
     failed = False

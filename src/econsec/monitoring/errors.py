@@ -16,4 +16,9 @@ class MonitoringError(Exception):
         super().__init__(f"{key} {params}")
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        # A refusal may carry the refusal it wraps (an alert refused for a bad polygon).
+        params = {
+            k: v.message(lang) if isinstance(v, MonitoringError) else v
+            for k, v in self.params.items()
+        }
+        return t(self.key, lang, **params)

@@ -21,6 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from econsec.characters import unwanted
 from econsec.monitoring.errors import MonitoringError
 
 EVENT_KINDS = (
@@ -33,6 +34,10 @@ EVENT_KINDS = (
     "plant_incident",
     "regulation",
 )
+# Events econsec raises itself (a key risk indicator turning red): in the inbox for triage,
+# matched to nothing unless their footprint names places or organisations of a flow kind.
+INTERNAL_KINDS = ("indicator",)
+ALL_KINDS = (*EVENT_KINDS, *INTERNAL_KINDS)
 FLOW_KINDS = frozenset({"export_restriction", "sanction", "tariff"})
 PLACE_KINDS = frozenset({"natural_hazard", "conflict", "plant_incident", "regulation"})
 STOPPING_KINDS = frozenset(EVENT_KINDS) - {"tariff", "regulation"}
@@ -50,6 +55,8 @@ _LIST_FIELDS = (
     "chokepoints",
 )
 MAX_VALUES = 10_000
+MAX_POLYGONS = 100
+MAX_VERTICES = 5_000
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _HS = re.compile(r"^[0-9]{2,10}$")
 
@@ -80,6 +87,9 @@ class Footprint:
     critical_tags: tuple[str, ...] = ()
     chokepoints: tuple[str, ...] = ()
     point: Point | None = None
+    polygons: tuple[tuple[tuple[float, float], ...], ...] = ()
+    """Areas as (latitude, longitude) rings, as CAP alerts give them; like a circle, they
+    narrow the countries (a site inside any of them is in the footprint)."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -87,10 +97,13 @@ class Footprint:
         return bool(self.items or self.hs_prefixes or self.mineral_tags or self.critical_tags)
 
     @property
+    def has_area(self) -> bool:
+        """A region, a circle or a polygon: a place narrower than a whole country."""
+        return bool(self.regions or self.point is not None or self.polygons)
+
+    @property
     def has_place(self) -> bool:
-        return bool(
-            self.countries or self.regions or self.sites or self.orgs or self.point is not None
-        )
+        return bool(self.countries or self.sites or self.orgs or self.has_area)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -99,6 +112,8 @@ class Footprint:
         data["kind"] = self.kind
         if self.point is not None:
             data["point"] = asdict(self.point)
+        if self.polygons:
+            data["polygons"] = [[list(v) for v in ring] for ring in self.polygons]
         return data
 
 
@@ -115,9 +130,15 @@ def _strings(value: Any, name: str, where: str) -> tuple[str, ...]:
         )
     out = []
     for v in value:
-        if not isinstance(v, str | int) or isinstance(v, bool) or not str(v).strip():
+        if (
+            not isinstance(v, str | int)
+            or isinstance(v, bool)
+            or not str(v).strip()
+            or unwanted(str(v)) is not None
+        ):
+            shown = str(v) if unwanted(str(v)) is None else repr(v)  # show what is hidden
             raise MonitoringError(
-                "monitoring.footprint.bad_value", where=where, field=name, value=str(v)[:80]
+                "monitoring.footprint.bad_value", where=where, field=name, value=shown[:80]
             )
         out.append(str(v).strip())
     return tuple(dict.fromkeys(out))
@@ -142,14 +163,14 @@ def parse_footprint(data: Any, where: str = "footprint") -> Footprint:
     if not isinstance(data, dict):
         raise MonitoringError("monitoring.footprint.not_mapping", where=where)
     kind = data.get("kind")
-    if kind not in EVENT_KINDS:
+    if kind not in ALL_KINDS:
         raise MonitoringError(
             "monitoring.footprint.bad_kind",
             where=where,
             value=str(kind)[:80],
-            expected=", ".join(EVENT_KINDS),
+            expected=", ".join(ALL_KINDS),
         )
-    unknown = set(data) - {*_LIST_FIELDS, "kind", "point"}
+    unknown = set(data) - {*_LIST_FIELDS, "kind", "point", "polygons"}
     if unknown:
         raise MonitoringError(
             "monitoring.footprint.unknown_field", where=where, field=sorted(unknown)[0]
@@ -177,4 +198,38 @@ def parse_footprint(data: Any, where: str = "footprint") -> Footprint:
             _number(raw, "longitude", -180, 180, where),
             _number(raw, "radius_km", 0, 20_000, where),
         )
-    return Footprint(str(kind), point=point, **values)  # type: ignore[arg-type]
+    polygons = _polygons(data.get("polygons"), where)
+    return Footprint(str(kind), point=point, polygons=polygons, **values)  # type: ignore[arg-type]
+
+
+def _polygons(raw: Any, where: str) -> tuple[tuple[tuple[float, float], ...], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list | tuple) or len(raw) > MAX_POLYGONS:
+        raise MonitoringError(
+            "monitoring.footprint.too_many", where=where, field="polygons", limit=MAX_POLYGONS
+        )
+    rings = []
+    for n, ring in enumerate(raw):
+        field_name = f"polygons[{n}]"
+        if not isinstance(ring, list | tuple) or not 3 <= len(ring) <= MAX_VERTICES:
+            raise MonitoringError(
+                "monitoring.footprint.bad_polygon", where=where, field=field_name,
+                limit=MAX_VERTICES,
+            )  # fmt: skip
+        vertices = []
+        for vertex in ring:
+            if not isinstance(vertex, list | tuple) or len(vertex) != 2:
+                raise MonitoringError(
+                    "monitoring.footprint.bad_polygon", where=where, field=field_name,
+                    limit=MAX_VERTICES,
+                )  # fmt: skip
+            pair = dict(zip(("latitude", "longitude"), vertex, strict=True))
+            vertices.append(
+                (
+                    _number(pair, "latitude", -90, 90, f"{where}.{field_name}"),
+                    _number(pair, "longitude", -180, 180, f"{where}.{field_name}"),
+                )
+            )
+        rings.append(tuple(vertices))
+    return tuple(rings)

@@ -296,10 +296,10 @@ def stress_document(
     elif fp.kind == "sanction" and fp.orgs:
         events.append({"kind": "sanction", "orgs": list(fp.orgs), **items})
     elif fp.kind in {"natural_hazard", "conflict", "plant_incident"} and (
-        fp.sites or fp.orgs or (fp.countries and not fp.regions and fp.point is None)
+        fp.sites or fp.orgs or (fp.countries and not fp.has_area)
     ):
         where = {k: list(v) for k, v in (("sites", fp.sites), ("orgs", fp.orgs)) if v}
-        if fp.countries and not fp.regions and fp.point is None:
+        if fp.countries and not fp.has_area:
             where["countries"] = list(fp.countries)
         events.append({"kind": "disruption", **where, **items})
     if fp.chokepoints:

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from econsec.monitoring.footprint import FLOW_KINDS, PLACE_KINDS, STOPPING_KINDS, Footprint
 from econsec.monitoring.index import ChainIndex
-from econsec.monitoring.places import distance_km, normalise_region
+from econsec.monitoring.places import distance_km, in_polygon, normalise_region
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -74,8 +74,10 @@ def site_mask(index: ChainIndex, fp: Footprint) -> BoolArray:
     in_countries = np.zeros(len(chain.site_ids), dtype=bool)
     for code in fp.countries:
         in_countries[index.country_sites.get(code, _EMPTY)] = True
-    if fp.regions or fp.point is not None:
+    if fp.has_area:
         geo = np.zeros(len(chain.site_ids), dtype=bool)
+        for ring in fp.polygons:
+            geo |= in_polygon(index.places.latitude, index.places.longitude, ring)
         for region in fp.regions:
             geo[index.region_sites.get(normalise_region(region), _EMPTY)] = True
         if fp.point is not None:
@@ -202,6 +204,11 @@ def _site_reasons(index: ChainIndex, fp: Footprint, site: int) -> list[Reason]:
                     {"site": sid, "km": f"{d:,.0f}", "radius": f"{p.radius_km:,.0f}"},
                 )
             )
+    lat, lon = index.places.latitude[site : site + 1], index.places.longitude[site : site + 1]
+    for n, ring in enumerate(fp.polygons, start=1):
+        if in_polygon(lat, lon, ring)[0]:
+            out.append(("monitoring.reason.site_in_area", {"site": sid, "area": n}))
+            break
     if country in fp.countries:
         out.append(("monitoring.reason.site_country", {"site": sid, "country": country}))
     return out

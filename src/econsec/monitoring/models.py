@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from econsec.monitoring.footprint import EVENT_KINDS
+from econsec.monitoring.footprint import ALL_KINDS
 
 STATUSES = ("potential", "confirmed", "no_impact", "recovered")
 
@@ -15,18 +15,24 @@ class Source(models.Model):
     objects: models.Manager[Source] = models.Manager()
     name = models.CharField(max_length=100, unique=True)
     url = models.URLField(max_length=1000)
+    kind = models.CharField(max_length=10, default="feed")  # feed (RSS/Atom) or cap (CAP 1.2)
     enabled = models.BooleanField(default=True)
     interval_minutes = models.PositiveIntegerField(default=60)
     etag = models.CharField(max_length=500, blank=True, default="")
     last_modified = models.CharField(max_length=100, blank=True, default="")
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True, default="")
+    last_error_text = models.JSONField(default=dict, blank=True)
+    """The last error in each language ({"ja": …, "en": …}); ``last_error`` is the English."""
     last_error_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveIntegerField(default=0)
     next_run_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
+
+    def error_in(self, lang: str) -> str:
+        return str(self.last_error_text.get(lang) or self.last_error)
 
 
 class Event(models.Model):
@@ -38,9 +44,9 @@ class Event(models.Model):
     """
 
     objects: models.Manager[Event] = models.Manager()
-    KINDS = EVENT_KINDS
+    KINDS = ALL_KINDS
 
-    kind = models.CharField(max_length=30, choices=[(k, k) for k in EVENT_KINDS])
+    kind = models.CharField(max_length=30, choices=[(k, k) for k in ALL_KINDS])
     title_ja = models.CharField(max_length=500, blank=True, default="")
     title_en = models.CharField(max_length=500, blank=True, default="")
     summary_ja = models.TextField(blank=True, default="")
@@ -96,3 +102,36 @@ class AlertNote(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class SupplierRequest(models.Model):
+    """A supplier in an event's footprint asked to confirm the impact, and its answer.
+
+    The request goes out by e-mail from the job worker (``status`` queued → sent or failed);
+    the answer is recorded by the analyst (``answer`` affected / not_affected / unknown).
+    """
+
+    objects: models.Manager[SupplierRequest] = models.Manager()
+    ANSWERS = ("affected", "not_affected", "unknown")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="requests")
+    org_id = models.CharField(max_length=100)
+    org_name = models.CharField(max_length=500, blank=True, default="")
+    email = models.EmailField(max_length=254)
+    lang = models.CharField(max_length=5, default="ja")
+    status = models.CharField(max_length=10, default="queued")
+    last_error = models.TextField(blank=True, default="")
+    created_by = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    queued_job_at = models.DateTimeField(null=True, blank=True)
+    """When the scheduler last queued a job for it (so one poll does not queue it again)."""
+    answer = models.CharField(max_length=15, blank=True, default="")
+    answer_note = models.TextField(blank=True, default="")
+    answered_by = models.CharField(max_length=200, blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["org_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "org_id"], name="monitoring_one_request")
+        ]

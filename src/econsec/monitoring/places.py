@@ -8,7 +8,7 @@ are aligned here with the chain's site order.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -73,3 +74,23 @@ def distance_km(lat: FloatArray, lon: FloatArray, lat0: float, lon0: float) -> F
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
     out: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
     return out
+
+
+def in_polygon(lat: FloatArray, lon: FloatArray, ring: Sequence[tuple[float, float]]) -> BoolArray:
+    """Which points lie inside the ring (even-odd rule on plain degrees; NaN is outside).
+
+    Alert areas are small next to the curvature of the earth, so a planar test is what the
+    publishers themselves assume; a ring crossing the antimeridian is not supported.
+    """
+    inside = np.zeros(lat.shape, dtype=bool)
+    n = len(ring)
+    for k in range(n):
+        y1, x1 = ring[k]
+        y2, x2 = ring[(k + 1) % n]
+        if y1 == y2:
+            continue
+        crosses = (y1 > lat) != (y2 > lat)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            x_at = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+        inside ^= crosses & (lon < x_at)
+    return inside

@@ -19,7 +19,11 @@ def section(data_version: str) -> Section | None:
     """Open alerts by severity, with stopped products and revenue at risk (None: no events)."""
     from econsec.monitoring.models import Alert
 
-    alerts = list(Alert.objects.select_related("event").filter(status__in=OPEN))
+    # An alert that touches nothing of ours (a list version without a match, a news item the
+    # chain does not meet) stays in the inbox but is not board material.
+    alerts = list(
+        Alert.objects.select_related("event").filter(status__in=OPEN).exclude(severity="none")
+    )
     if not alerts:
         return None
     alerts.sort(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,14 @@ def _date(value: Any, where: str, name: str) -> dt.date | None:
 
 
 _TEXT_FIELDS = ("title_ja", "title_en", "summary_ja", "summary_en", "url")
+# The columns' lengths: a longer value is a located refusal, not a database error.
+_LIMITS = {
+    "title_ja": 500,
+    "title_en": 500,
+    "url": 1000,
+    "summary_ja": 20_000,
+    "summary_en": 20_000,
+}
 _EVENT_FIELDS = {
     *_TEXT_FIELDS,
     "footprint",
@@ -100,6 +108,9 @@ def _event_fields(data: Any, where: str) -> dict[str, Any]:
             raise MonitoringError(
                 "monitoring.event.bad_character", where=where, field=name, at=bad[0], char=bad[1]
             )
+        limit = _LIMITS.get(name)
+        if limit is not None and len(value.strip()) > limit:
+            raise MonitoringError("monitoring.event.too_long", where=where, field=name, limit=limit)
         fields[name] = value.strip()
     if not (fields["title_ja"] or fields["title_en"]):
         raise MonitoringError("monitoring.event.no_title", where=where)
@@ -110,6 +121,17 @@ def _event_fields(data: Any, where: str) -> dict[str, Any]:
         fields[name] = _date(data.get(name), where, name)
     if data.get("key"):
         import hashlib
+
+        key = data["key"]
+        if (
+            not isinstance(key, str | int)
+            or isinstance(key, bool)
+            or len(str(key)) > 200
+            or (unwanted(str(key)) is not None)
+        ):
+            raise MonitoringError(
+                "monitoring.footprint.bad_value", where=where, field="key", value=repr(key)[:80]
+            )
 
         fields["source_key"] = hashlib.sha256(f"import\x00{data['key']}".encode()).hexdigest()
     return fields
@@ -240,8 +262,10 @@ def _back_off(source: m.Source, now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(minutes=source.interval_minutes * factor)
 
 
-def ingest(source: m.Source, body: bytes) -> FetchReport:
+def ingest(source: m.Source | None, body: bytes, name: str = "") -> FetchReport:
     """Parse, classify and store the items of one feed body (duplicates skipped)."""
+    if source is None or source.kind == "cap":
+        return ingest_cap(source, body, name)
     report = FetchReport(source.name)
     parsed = parse_feed(body, source.name)
     report.problems = parsed.problems
@@ -271,6 +295,49 @@ def ingest(source: m.Source, body: bytes) -> FetchReport:
     return report
 
 
+def ingest_cap(source: m.Source | None, body: bytes, name: str = "") -> FetchReport:
+    """Store the alerts of a CAP document as events; places named in the area descriptions
+    are read through the gazetteer and added (with why) to what the geometry gives."""
+    from econsec.monitoring.cap import parse_cap
+
+    label = source.name if source is not None else name
+    parsed = parse_cap(body, label)
+    report = FetchReport(label, problems=parsed.problems)
+    for alert in parsed.events:
+        if m.Event.objects.filter(source_key=alert.key).exists():
+            report.duplicates += 1
+            continue
+        places = classify(alert.area_text)
+        fp = alert.footprint
+        found = places.footprint
+        merged = replace(
+            fp,
+            countries=tuple(sorted({*fp.countries, *found.countries})),
+            regions=tuple(sorted({*fp.regions, *found.regions})),
+        )
+        why = [x for x in places.inferences if x[0] in ("countries", "regions")]
+        record(
+            {
+                "kind": merged.kind,
+                "title_ja": alert.titles.get("ja", ""),
+                "title_en": alert.titles.get("en", ""),
+                "summary_ja": alert.summaries.get("ja", ""),
+                "summary_en": alert.summaries.get("en", ""),
+                "source": source,
+                "source_key": alert.key,
+                "url": alert.url,
+                "announced_on": alert.sent.date() if alert.sent else None,
+                "effective_on": alert.onset.date() if alert.onset else None,
+                "expected_end_on": alert.expires.date() if alert.expires else None,
+                "footprint": merged.to_dict(),
+                "inferred": merged.to_dict(),
+                "inferences": [list(x) for x in (*alert.inferences, *why)],
+            }
+        )
+        report.new += 1
+    return report
+
+
 def fetch_source(source: m.Source, *, now: dt.datetime | None = None) -> FetchReport:
     """Fetch and ingest one source; a failure is recorded on the source, never raised."""
     now = now or timezone.now()
@@ -281,18 +348,26 @@ def fetch_source(source: m.Source, *, now: dt.datetime | None = None) -> FetchRe
         else:
             report = ingest(source, got.body)
         source.etag, source.last_modified = got.etag, got.last_modified
-        source.last_success_at = now
-        source.failures = 0
-        source.last_error = "; ".join(p.message("en") for p in report.problems)[:2000]
-        source.last_error_at = now if report.problems else source.last_error_at
+        note_outcome(source, report, now)
     except MonitoringError as exc:
         report = FetchReport(source.name, error=exc)
-        source.failures += 1
-        source.last_error = exc.message("en")
-        source.last_error_at = now
+        note_outcome(source, report, now)
     source.next_run_at = _back_off(source, now)
     source.save()
     return report
+
+
+def note_outcome(source: m.Source, report: FetchReport, now: dt.datetime) -> None:
+    """What a run did to the source's state: success or failure, the errors in ja and en."""
+    errors = [report.error] if report.error is not None else report.problems
+    text = {lang: "; ".join(e.message(lang) for e in errors)[:2000] for lang in ("ja", "en")}
+    if report.error is not None:
+        source.failures += 1
+    else:
+        source.last_success_at = now
+        source.failures = 0
+    source.last_error, source.last_error_text = text["en"], text if errors else {}
+    source.last_error_at = now if errors else source.last_error_at
 
 
 def fetch_due(now: dt.datetime | None = None, *, force: bool = False) -> list[FetchReport]:
@@ -326,6 +401,9 @@ def triage(
             )
         changes.append(("status", f"{alert.status} → {status}"))
         alert.status = status
+    owner = owner[:200] if owner is not None else None
+    measure_ref = measure_ref[:200] if measure_ref is not None else None
+    risk_ref = risk_ref[:200] if risk_ref is not None else None
     if owner is not None and owner != alert.owner:
         changes.append(("owner", owner))
         alert.owner = owner
@@ -363,3 +441,54 @@ def correct(event: m.Event, footprint: Any, *, actor: str) -> m.Event:
             text=json.dumps(fp.to_dict(), ensure_ascii=False),
         )
     return event
+
+
+def acknowledge(alert: m.Alert, *, actor: str, note: str = "", **changes: Any) -> m.Alert:
+    """Record that ``actor`` has seen the alert (on its timeline), with optional triage."""
+    from econsec.characters import unwanted
+
+    for name, value in (("note", note), *changes.items()):
+        if isinstance(value, str) and unwanted(value) is not None:
+            at, char = unwanted(value) or (0, "")
+            raise MonitoringError(
+                "monitoring.event.bad_character", where="acknowledge", field=name, at=at, char=char
+            )
+    # The columns are 200 characters long; a longer reference is cut, not a server error.
+    changes = {k: v[:200] if isinstance(v, str) else v for k, v in changes.items()}
+    with transaction.atomic():
+        m.AlertNote.objects.create(alert=alert, author=actor, kind="acknowledged", text="")
+        return triage(alert, actor=actor, note=note[:5000], **changes)
+
+
+SOURCE_KINDS = ("feed", "cap")
+MAX_INTERVAL_MINUTES = 7 * 24 * 60
+
+
+def add_source(
+    name: str, url: str, *, kind: str = "feed", interval_minutes: int = 60, enabled: bool = True
+) -> m.Source:
+    """A new feed or CAP source; refused with a located message when a value cannot be used."""
+    from econsec.characters import unwanted
+
+    name = name.strip()
+    if not name or len(name) > 100 or unwanted(name) is not None:
+        raise MonitoringError("monitoring.source.bad_name", value=name[:100])
+    if (
+        len(url) > 1000
+        or unwanted(url) is not None
+        or not url.lower().startswith(("http://", "https://"))
+    ):
+        raise MonitoringError("monitoring.fetch.bad_url", source=name, url=url[:200])
+    if kind not in SOURCE_KINDS:
+        raise MonitoringError(
+            "monitoring.source.bad_kind", value=kind[:40], expected=", ".join(SOURCE_KINDS)
+        )
+    if not 1 <= interval_minutes <= MAX_INTERVAL_MINUTES:
+        raise MonitoringError(
+            "monitoring.source.bad_interval", value=interval_minutes, limit=MAX_INTERVAL_MINUTES
+        )
+    if m.Source.objects.filter(name=name).exists():
+        raise MonitoringError("monitoring.source.exists", value=name)
+    return m.Source.objects.create(
+        name=name, url=url, kind=kind, interval_minutes=interval_minutes, enabled=enabled
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -11,7 +12,11 @@ from django.views.decorators.http import require_POST
 
 from econsec.i18n import t
 from econsec.monitoring.errors import MonitoringError
-from econsec.monitoring.models import STATUSES, Alert, Event
+from econsec.monitoring.models import STATUSES, Alert, Event, SupplierRequest
+from econsec.monitoring.names import footprint_rows, value_label
+from econsec.monitoring.requests import answer as answer_request
+from econsec.monitoring.requests import footprint_suppliers
+from econsec.monitoring.requests import request as ask_supplier
 from econsec.monitoring.service import triage as triage_alert
 from econsec.web.language import request_language
 from econsec.web.roles import EDIT, READ, has_capability, role_required
@@ -74,6 +79,15 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         }
         for p in impact.get("products", [])
     ]
+    links = linkable(lang)
+    asked = {r.org_id: r for r in alert.requests.all()}
+    suppliers = [
+        {"org": org, "name": name, "request": asked.get(org),
+         "status": t(f"monitoring.request.status.{asked[org].status}", lang) if org in asked else "",
+         "answer": t(f"monitoring.request.answer.{asked[org].answer}", lang)
+         if org in asked and asked[org].answer else ""}
+        for org, name in footprint_suppliers(event)
+    ]  # fmt: skip
     return render(
         request,
         "monitoring/event.html",
@@ -86,12 +100,27 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "status": t(f"monitoring.status.{alert.status}", lang),
             "why": [t(k, lang, **v) for k, v in impact.get("severity_reasons", [])],
             "products": products,
-            "footprint": event.footprint,
-            "inferences": event.inferences,
+            "footprint": footprint_rows(event.footprint, lang),
+            "inferences": [
+                (t(f"monitoring.field.{f}", lang), value_label(f, str(v), lang), w)
+                for f, v, w in event.inferences
+            ],
+            "measures": links[0],
+            "risks": links[1],
+            "measure_values": [v for v, _ in links[0]],
+            "risk_values": [v for v, _ in links[1]],
+            "measure_label": dict(links[0]).get(alert.measure_ref, alert.measure_ref),
+            "risk_label": dict(links[1]).get(alert.risk_ref, alert.risk_ref),
             "notes": list(alert.notes.all()),
             "statuses": [(s, t(f"monitoring.status.{s}", lang)) for s in STATUSES],
             "can_edit": has_capability(request.user, EDIT),
             "error": request.GET.get("error", "") == "1",
+            "link_error": request.GET.get("error", "") == "link",
+            "request_error": request.GET.get("error", "") == "request",
+            "suppliers": suppliers,
+            "answers": [
+                (a, t(f"monitoring.request.answer.{a}", lang)) for a in SupplierRequest.ANSWERS
+            ],
         },
     )
 
@@ -102,6 +131,15 @@ def triage(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("alert"), pk=event_id)
     url = reverse("web:monitoring_event", kwargs={"event_id": event.pk})
     due_text = request.POST.get("due_on", "").strip()
+    measure = request.POST.get("measure_ref", "").strip()
+    risk = request.POST.get("risk_ref", "").strip()
+    measures, risks = linkable(request_language(request))
+    # Links are chosen from the lists; a value that is neither listed nor already linked is
+    # refused (the lists are what the governance capability holds now).
+    if (measure and measure != event.alert.measure_ref and measure not in dict(measures)) or (
+        risk and risk != event.alert.risk_ref and risk not in dict(risks)
+    ):
+        return _see_other(url + "?error=link")
     try:
         due = dt.date.fromisoformat(due_text) if due_text else None
         triage_alert(
@@ -111,12 +149,72 @@ def triage(request: HttpRequest, event_id: int) -> HttpResponse:
             owner=request.POST.get("owner", "").strip()[:200] or None,
             due_on=due,
             note=request.POST.get("note", "")[:5000],
-            measure_ref=request.POST.get("measure_ref", "").strip()[:200] or None,
-            risk_ref=request.POST.get("risk_ref", "").strip()[:200] or None,
+            measure_ref=measure[:200] if "measure_ref" in request.POST else None,
+            risk_ref=risk[:200] if "risk_ref" in request.POST else None,
         )
     except (MonitoringError, ValueError):
         return _see_other(url + "?error=1")
     return _see_other(url)
+
+
+@require_POST
+@role_required(EDIT)
+def ask(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Queue an e-mail asking a supplier in the footprint to confirm the impact."""
+    event = get_object_or_404(Event.objects.select_related("alert"), pk=event_id)
+    url = reverse("web:monitoring_event", kwargs={"event_id": event.pk})
+    try:
+        ask_supplier(
+            event.alert,
+            request.POST.get("org_id", "")[:100],
+            request.POST.get("email", "")[:254],
+            lang=request.POST.get("lang", "ja"),
+            actor=request.user.get_username(),
+        )
+    except MonitoringError:
+        return _see_other(url + "?error=request")
+    return _see_other(url)
+
+
+@require_POST
+@role_required(EDIT)
+def record_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The supplier's answer, as the analyst heard it."""
+    req = get_object_or_404(SupplierRequest.objects.select_related("alert"), pk=request_id)
+    url = reverse("web:monitoring_event", kwargs={"event_id": req.alert.event_id})
+    try:
+        answer_request(
+            req,
+            request.POST.get("answer", ""),
+            request.POST.get("note", "")[:5000],
+            actor=request.user.get_username(),
+        )
+    except MonitoringError:
+        return _see_other(url + "?error=request")
+    return _see_other(url)
+
+
+def linkable(lang: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(value, label) of the measures (governance actions) and risks an alert may link to;
+    empty lists when the governance capability is not installed. Named by model label, so
+    monitoring imports nothing of governance."""
+    from django.apps import apps
+
+    try:
+        action_model = apps.get_model("governance", "Action")
+        risk_model = apps.get_model("governance", "Risk")
+    except LookupError:
+        return [], []
+
+    def title(x: Any) -> str:
+        return str((x.title_ja or x.title_en) if lang == "ja" else (x.title_en or x.title_ja))
+
+    measures = [
+        (f"action:{a.pk}", f"#{a.pk} {title(a)}")
+        for a in action_model.objects.order_by("-id")[:500]
+    ]
+    risks = [(r.code, f"{r.code} {title(r)}") for r in risk_model.objects.order_by("code")[:500]]
+    return measures, risks
 
 
 def _see_other(url: str) -> HttpResponse:
