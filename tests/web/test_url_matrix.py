@@ -234,6 +234,12 @@ MATRIX: dict[str, Entry] = {
     "web:technology_incident_new": Entry("edit", method="post", allowed=403),
     "api:technology_summary": Entry("read", api=True),
     "api:technology_list": Entry("read", api=True, allowed=403),
+    # Countries of concern name no technology: everyone reads; an empty form is refused (400).
+    "web:technology_countries": Entry("read"),
+    "web:technology_country_add": Entry("edit", method="post", allowed=400),
+    "web:technology_country_remove": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"country": "ZZ"}, allowed=400
+    ),
     "web:monitoring_inbox": Entry("read"),
     "web:monitoring_event": Entry("read", kwargs=_monitoring_event),
     "web:monitoring_triage": Entry(

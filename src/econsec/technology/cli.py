@@ -250,4 +250,8 @@ def link_risk_cmd(tech_id: str, risk: str, lang: LangOption = None) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from econsec.technology.cli_countries import countries_app
+
+    if not any(g.name == "countries" for g in tech_app.registered_groups):
+        tech_app.add_typer(countries_app, name="countries")
     app.add_typer(tech_app, name="tech")

@@ -29,14 +29,10 @@ class Compiled:
 
 
 def concern_countries() -> set[str]:
-    from econsec.reference.groups import CONCERN_GROUP, group_members
+    from econsec.technology.countries import group_countries
     from econsec.technology.models import ConcernCountry
 
-    own = set(ConcernCountry.objects.values_list("country", flat=True))
-    try:
-        return own | set(group_members(CONCERN_GROUP))
-    except Exception:  # an unreadable user group file must not hide the register's own list
-        return own
+    return set(ConcernCountry.objects.values_list("country", flat=True)) | group_countries()
 
 
 def home_countries() -> set[str]:
@@ -73,6 +69,8 @@ def compile_register() -> Compiled:
     def note(*row: Any) -> None:
         digest.update(json.dumps(row, default=str, ensure_ascii=False).encode("utf-8"))
 
+    # The list changes the ratings, so it is part of the register's version.
+    note("concern", sorted(concern), sorted(home))
     for t in techs:
         note("t", t.tech_id, t.exhibited, t.market, t.strategic, t.catch_up_years, t.damage)
     for h in m.Holding.objects.order_by("id"):

@@ -18,7 +18,7 @@ from tests.technology.chain import demo_chain_rows
 ROLES = ("viewer", "auditor", "analyst", "administrator")
 READ_PAGES = (
     "web:technology", "web:technology_exposure", "web:technology_incidents",
-    "web:technology_dependence",
+    "web:technology_dependence", "web:technology_countries",
 )  # fmt: skip
 
 

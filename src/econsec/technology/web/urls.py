@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import countries, views
 
 urlpatterns = [
     path("technology/", views.index, name="technology"),
@@ -14,5 +14,12 @@ urlpatterns = [
     path("technology/export/", views.export, name="technology_export"),
     path("technology/dependence/", views.dependence, name="technology_dependence"),
     path("technology/import/", views.import_view, name="technology_import"),
+    path("technology/countries/", countries.countries, name="technology_countries"),
+    path("technology/countries/add/", countries.country_add, name="technology_country_add"),
+    path(
+        "technology/countries/<str:country>/remove/",
+        countries.country_remove,
+        name="technology_country_remove",
+    ),
     path("technology/t/<str:tech_id>/", views.detail, name="technology_detail"),
 ]
