@@ -240,6 +240,17 @@ MATRIX: dict[str, Entry] = {
     "web:technology_country_remove": Entry(
         "edit", method="post", kwargs=lambda ctx: {"country": "ZZ"}, allowed=400
     ),
+    # An incident and its files are need-to-know: 404 to read, 403 to change.
+    "web:technology_incident": Entry("read", kwargs=lambda ctx: {"code": "INC-1"}, allowed=404),
+    "web:technology_incident_update": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    "web:technology_incident_evidence": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    "web:technology_incident_file": Entry(
+        "read", kwargs=lambda ctx: {"code": "INC-1", "evidence_id": 1}, allowed=404
+    ),
     "web:monitoring_inbox": Entry("read"),
     "web:monitoring_event": Entry("read", kwargs=_monitoring_event),
     "web:monitoring_triage": Entry(

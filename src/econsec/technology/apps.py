@@ -31,3 +31,4 @@ class TechnologyConfig(AppConfig):
             )
         )
         r.register_body_limit("web:technology_import", f"{web}.views.body_limit")
+        r.register_body_limit("web:technology_incident_evidence", f"{web}.incidents.body_limit")

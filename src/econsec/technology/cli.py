@@ -181,7 +181,8 @@ def incident_cmd(
             if found is None:
                 raise TechnologyError("technology.incident.not_found", code=code)
             for path in evidence:
-                row = add_evidence(found, path.name, path.read_bytes(), actor=actor)
+                with path.open("rb") as stream:
+                    row = add_evidence(found, path.name, stream, actor=actor)
                 console.print(t("technology.cli.evidence", lang, name=row.name, sha=row.sha256))
             if not status:
                 return

@@ -7,10 +7,8 @@ readable by auditors who may not hold need-to-know.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +30,6 @@ from econsec.technology.models import (
 from econsec.technology.routes import load_routes
 
 PERMISSION = "technology.need_to_know"
-MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 
 def may_see(user: Any) -> bool:
@@ -201,14 +198,21 @@ def advance(incident: Incident, status: str, *, actor: str, note: str = "") -> I
     return incident
 
 
-def add_evidence(incident: Incident, name: str, data: bytes, *, actor: str) -> IncidentEvidence:
-    """Keep the file's hash and size (the file stays where the company keeps evidence)."""
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise TechnologyError("technology.incident.too_large", limit=MAX_EVIDENCE_BYTES)
-    digest = hashlib.sha256(data).hexdigest()
-    row = IncidentEvidence.objects.create(incident=incident, name=Path(name).name[:300],
-                                          sha256=digest, size=len(data), added_at=timezone.now(),
-                                          actor=actor)  # fmt: skip
-    trail.record("technology.incident.evidence", f"incident:{incident.pk}", actor=actor,
-                 sha256=digest)  # fmt: skip
-    return row
+def add_note(incident: Incident, note: str, *, actor: str) -> IncidentEvent:
+    """A progress update that does not change the status (it joins the timeline)."""
+    if not note.strip():
+        raise TechnologyError("technology.incident.note_required")
+    with transaction.atomic():
+        event = IncidentEvent.objects.create(incident=incident, at=timezone.now(),
+                                             status=incident.status, actor=actor, note=note)  # fmt: skip
+        trail.record("technology.incident.note", f"incident:{incident.pk}", actor=actor)
+    return event
+
+
+def add_evidence(
+    incident: Incident, name: str, stream: BinaryIO, *, actor: str
+) -> IncidentEvidence:
+    """Keep an evidence file by its hash (see :mod:`econsec.technology.evidence`)."""
+    from econsec.technology import evidence
+
+    return evidence.add(incident, name, stream, actor=actor)

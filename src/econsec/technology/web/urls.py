@@ -4,13 +4,29 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import countries, views
+from . import countries, incidents, views
 
 urlpatterns = [
     path("technology/", views.index, name="technology"),
     path("technology/exposure/", views.exposure, name="technology_exposure"),
     path("technology/incidents/", views.incidents, name="technology_incidents"),
     path("technology/incidents/new/", views.incident_new, name="technology_incident_new"),
+    path("technology/incidents/<str:code>/", incidents.incident, name="technology_incident"),
+    path(
+        "technology/incidents/<str:code>/update/",
+        incidents.incident_update,
+        name="technology_incident_update",
+    ),
+    path(
+        "technology/incidents/<str:code>/evidence/",
+        incidents.incident_evidence,
+        name="technology_incident_evidence",
+    ),
+    path(
+        "technology/incidents/<str:code>/evidence/<int:evidence_id>/",
+        incidents.evidence_file,
+        name="technology_incident_file",
+    ),
     path("technology/export/", views.export, name="technology_export"),
     path("technology/dependence/", views.dependence, name="technology_dependence"),
     path("technology/import/", views.import_view, name="technology_import"),
