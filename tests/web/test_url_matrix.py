@@ -240,6 +240,20 @@ MATRIX: dict[str, Entry] = {
     "web:technology_country_remove": Entry(
         "edit", method="post", kwargs=lambda ctx: {"country": "ZZ"}, allowed=400
     ),
+    # API writes need edit and need-to-know (403 for every matrix user); granting is admin's
+    # (an unknown user is 404; an empty body 400 — here the role check answers first).
+    "api:technology_create": Entry("edit", api=True, method="post", allowed=403),
+    "api:technology_change": Entry(
+        "edit", api=True, method="post", kwargs=lambda ctx: {"tech_id": "T-1"}, allowed=403
+    ),
+    "api:technology_grant": Entry(
+        "admin", api=True, method="post", kwargs=lambda ctx: {"username": "viewer"}, allowed=400
+    ),
+    "api:technology_incidents": Entry("read", api=True, allowed=403),
+    "api:technology_incident_create": Entry("edit", api=True, method="post", allowed=403),
+    "api:technology_incident_change": Entry(
+        "edit", api=True, method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
     # An incident and its files are need-to-know: 404 to read, 403 to change.
     "web:technology_incident": Entry("read", kwargs=lambda ctx: {"code": "INC-1"}, allowed=404),
     "web:technology_incident_update": Entry(

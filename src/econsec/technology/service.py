@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from econsec import trail
+from econsec.characters import unwanted
 from econsec.i18n import t
 from econsec.technology import exposure as ex
 from econsec.technology.compile import Compiled, compile_register
@@ -157,6 +158,14 @@ def open_incident(code: str, title: str, detected_on: Any, tech_ids: list[str],
     code = code.strip()
     if not code or not title.strip():
         raise TechnologyError("technology.incident.required")
+    for field, value, limit in (("code", code, 40), ("title", title, 300)):
+        found = unwanted(value, identifier=field == "code")
+        if found is not None:
+            raise TechnologyError("technology.api.bad_char", field=field, position=found[0],
+                                  char=found[1])  # fmt: skip
+        if len(value) > limit:
+            raise TechnologyError("technology.api.bad_field", field=field, value=value[:80],
+                                  expected=f"≤ {limit}")  # fmt: skip
     if Incident.objects.filter(code=code).exists():
         raise TechnologyError("technology.incident.exists", code=code)
     known = {r.id for r in load_routes()}
