@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from econsec.technology import exposure as ex
+from econsec.technology.assessed import assessed_controls
 from econsec.technology.routes import matrix, route_index
 
 
@@ -128,7 +129,16 @@ def compile_register() -> Compiled:
         cols["ctl_tech"].append(index[c.technology_id] if c.technology_id else -1)
         cols["ctl_route"].append(routes[c.route_id])
         cols["ctl_status"].append(ex.CONTROL_STATUSES.index(c.status))
+        cols["ctl_label"].append(c.description)
         note("c", c.route_id, c.technology_id, c.status)
+    # The self-assessment's answers count as controls for every technology (their reason is
+    # the answer, in both languages).
+    for answer in assessed_controls():
+        cols["ctl_tech"].append(-1)
+        cols["ctl_route"].append(routes[answer.route_id])
+        cols["ctl_status"].append(ex.CONTROL_STATUSES.index(answer.status))
+        cols["ctl_label"].append(answer.label)
+        note(*answer.key, answer.route_id)
     for inc in m.Incident.objects.prefetch_related("technologies").order_by("id"):
         for t in inc.technologies.all():
             for r in inc.routes:

@@ -60,6 +60,8 @@ def grant(username: str, *, allow: bool, actor: str = "") -> None:
 def render(reason: ex.Reason, lang: str) -> str:
     params = {}
     for key, value in reason.params.items():
+        if isinstance(value, dict):  # a text given in both languages
+            value = value.get(lang) or value.get("en") or ""
         if isinstance(value, float) and key in ("share", "before", "now"):
             params[key] = f"{value * 100:.0f}%"
         elif isinstance(value, float):
