@@ -254,6 +254,10 @@ MATRIX: dict[str, Entry] = {
     "api:technology_incident_change": Entry(
         "edit", api=True, method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
     ),
+    # Linking a technology to a governance risk needs edit and need-to-know.
+    "web:technology_risk_link": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"code": "R-1"}, allowed=403
+    ),
     # An incident and its files are need-to-know: 404 to read, 403 to change.
     "web:technology_incident": Entry("read", kwargs=lambda ctx: {"code": "INC-1"}, allowed=404),
     "web:technology_incident_update": Entry(

@@ -30,5 +30,7 @@ class TechnologyConfig(AppConfig):
                 (*(f"technology.{m}" for m in tables), "screening.Hit"),
             )
         )
+        # Governance risk pages show linked technologies to readers with need-to-know.
+        r.register_panel(r.Panel("governance.risk", f"{web}.panels.risk_technologies", 60))
         r.register_body_limit("web:technology_import", f"{web}.views.body_limit")
         r.register_body_limit("web:technology_incident_evidence", f"{web}.incidents.body_limit")

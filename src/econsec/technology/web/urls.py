@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import countries, incidents, views
+from . import countries, incidents, panels, views
 
 urlpatterns = [
     path("technology/", views.index, name="technology"),
@@ -37,5 +37,6 @@ urlpatterns = [
         countries.country_remove,
         name="technology_country_remove",
     ),
+    path("technology/risks/<str:code>/link/", panels.risk_link, name="technology_risk_link"),
     path("technology/t/<str:tech_id>/", views.detail, name="technology_detail"),
 ]
