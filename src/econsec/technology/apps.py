@@ -27,7 +27,14 @@ class TechnologyConfig(AppConfig):
                 f"{web}.card.high_cells_card",
                 "read",
                 60,
-                (*(f"technology.{m}" for m in tables), "screening.Hit"),
+                # Assessment answers count as controls (technology.assessed).
+                (
+                    *(f"technology.{m}" for m in tables),
+                    "screening.Hit",
+                    "guideline.Campaign",
+                    "guideline.ItemAssessment",
+                    "guideline.QuestionAnswer",
+                ),
             )
         )
         # Governance risk pages show linked technologies to readers with need-to-know.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from econsec import trail
+from econsec.characters import unwanted
 from econsec.technology.errors import TechnologyError
 from econsec.technology.models import ConcernCountry
 
@@ -71,11 +72,14 @@ def add(country: str, *, reason_ja: str = "", reason_en: str = "", source: str =
     reason_ja, reason_en, source = reason_ja.strip(), reason_en.strip(), source.strip()
     if not (reason_ja or reason_en):
         raise TechnologyError("technology.country.reason_required", country=code)
-    for value in (reason_ja, reason_en):
-        if len(value) > MAX_REASON:
-            raise TechnologyError("technology.country.too_long", limit=MAX_REASON)
-    if len(source) > 500:
-        raise TechnologyError("technology.country.too_long", limit=500)
+    for field, value, limit in (("reason_ja", reason_ja, MAX_REASON),
+                                ("reason_en", reason_en, MAX_REASON), ("source", source, 500)):  # fmt: skip
+        if len(value) > limit:
+            raise TechnologyError("technology.country.too_long", field=field, limit=limit)
+        found = unwanted(value)
+        if found is not None:
+            raise TechnologyError("technology.api.bad_char", field=field, position=found[0],
+                                  char=found[1])  # fmt: skip
     row, created = ConcernCountry.objects.update_or_create(
         country=code,
         defaults={"reason_ja": reason_ja, "reason_en": reason_en, "source": source,

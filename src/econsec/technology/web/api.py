@@ -120,6 +120,8 @@ def _body(request: HttpRequest, schema: type[S]) -> S:
     # Parsed after the role and need-to-know checks: a refused caller learns nothing from it.
     try:
         return schema.model_validate(json.loads(request.body or b"null"))
+    except RecursionError as exc:  # nesting deeper than the parser goes
+        raise HttpError(400, "JSON nested too deeply") from exc
     except (ValueError, ValidationError) as exc:
         raise HttpError(400, str(exc)[:2000]) from exc
 
