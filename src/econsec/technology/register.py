@@ -89,6 +89,8 @@ def change(tech: Technology, fields: dict[str, Any], *, actor: str, reason: str 
         for name, value in values.items():
             setattr(tech, name, value)
         tech.save()
-        trail.record("technology.changed", f"technology:{tech.pk}", actor=actor, reason=reason,
+        # The reason may name the technology; the audit trail is read without need-to-know.
+        trail.record("technology.changed", f"technology:{tech.pk}", actor=actor,
+                     reasoned=bool(reason.strip()),
                      fields=sorted(values))  # fmt: skip
     return tech

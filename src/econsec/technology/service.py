@@ -204,8 +204,10 @@ def advance(incident: Incident, status: str, *, actor: str, note: str = "") -> I
         incident.save(update_fields=["status"])
         IncidentEvent.objects.create(incident=incident, at=timezone.now(), status=status,
                                      actor=actor, note=note)  # fmt: skip
+        # The note stays in the incident's own timeline (need-to-know): it may name the
+        # technology, and the audit trail is read by auditors without need-to-know.
         trail.record(f"technology.incident.{status}", f"incident:{incident.pk}", actor=actor,
-                     reason=note)  # fmt: skip
+                     noted=bool(note.strip()))  # fmt: skip
     return incident
 
 

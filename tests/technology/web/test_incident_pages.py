@@ -114,3 +114,17 @@ def test_a_viewer_with_need_to_know_reads_but_cannot_change(incident: m.Incident
     page = client.get(_url(""))
     assert page.status_code == 200 and 'data-testid="update-form"' not in page.content.decode()
     assert client.post(_url("_update"), {"status": "contained"}).status_code == 403
+
+
+def test_notes_stay_out_of_the_audit_trail(incident: m.Incident, client_for: Any) -> None:
+    # Auditors read the trail without need-to-know; a note may name the technology.
+    grant("analyst", allow=True)
+    client_for("analyst").post(_url("_update"), {"status": "contained",
+                                                 "note": "SiCインバータ制御の持出し"})  # fmt: skip
+    from econsec.governance.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="technology.incident.contained").exists()
+    page = client_for("auditor").get(reverse("web:governance_audit"))
+    assert page.status_code == 200 and "SiCインバータ" not in page.content.decode()
+    for row in AuditEvent.objects.all():
+        assert "SiCインバータ" not in f"{row.reason} {row.detail}"

@@ -185,7 +185,7 @@ def create_technology(request: HttpRequest) -> Status[dict[str, Any]]:
              openapi_extra=_json_body(TechChange))  # fmt: skip
 @require(EDIT)
 def change_technology(request: HttpRequest, tech_id: str) -> dict[str, Any]:
-    """Change fields of a technology (recorded with the reason)."""
+    """Change fields of a technology (the audit trail records who and which fields)."""
     _need(request)
     tech = Technology.objects.filter(tech_id=tech_id).first()
     if tech is None:
