@@ -37,7 +37,8 @@ def synthetic(rng: np.random.Generator, n: int, orgs: int) -> tuple[ex.Facts, ex
         org_label=[f"org {i}" for i in range(orgs)], org_country=["CN"] * orgs,
         pl_tech=pick(p, n), pl_org=pick(p, orgs), pl_role=pick(p, 5), pl_nda=flags(p, 0.7),
         pl_exit=flags(p, 0.5), ctl_tech=pick(n, n + 1) - 1, ctl_route=pick(n, 20),
-        ctl_status=pick(n, 3), inc_tech=pick(50, n), inc_route=pick(50, 20),
+        ctl_status=pick(n, 3), ctl_label=[{"ja": f"対策 {i}", "en": f"control {i}"} for i in range(n)],
+        inc_tech=pick(50, n), inc_route=pick(50, 20),
         inc_open=flags(50, 0.7),
     )  # fmt: skip
     specs = [(r.id, r.signals) for r in load_routes()]

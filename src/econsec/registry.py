@@ -85,6 +85,21 @@ class ReportSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A block a capability adds to another capability's page, at a named ``slot``
+    ("governance.risk"): ``render(request, **params)`` returns safe HTML, or "" for nothing.
+
+    The page names only the slot (``{% panels "slot" key=value %}``, library
+    ``econsec_panels``), so the page's capability never imports the one that fills it; the
+    panel decides itself what the reader may see.
+    """
+
+    slot: str
+    render: Ref
+    order: int = 100
+
+
 @dataclass
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
@@ -99,6 +114,7 @@ class Registry:
     report_sections: list[ReportSection] = field(default_factory=list)
     demo_steps: list[tuple[int, Ref]] = field(default_factory=list)
     info_lines: list[Ref] = field(default_factory=list)
+    panels: list[Panel] = field(default_factory=list)
 
 
 registry = Registry()
@@ -190,3 +206,14 @@ def register_info_lines(ref: Ref) -> None:
 def info_lines(where: str, lang: str) -> list[str]:
     """Every registered capability's lines for ``where``, in registration order."""
     return [line for ref in registry.info_lines for line in resolve(ref)(where, lang)]
+
+
+def register_panel(panel: Panel) -> None:
+    if panel not in registry.panels:
+        registry.panels.append(panel)
+        registry.panels.sort(key=lambda p: p.order)
+
+
+def panels(slot: str) -> list[Panel]:
+    """The panels registered for ``slot``, in order."""
+    return [p for p in registry.panels if p.slot == slot]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -114,6 +116,31 @@ def test_report_section_has_counts_and_no_names(db: None) -> None:
     assert "3 technologies in the register" in text
 
 
+def test_report_counts_indispensability_by_level_without_names(db: None) -> None:
+    from econsec.technology.importance import SWITCH_FULL_MONTHS
+    from econsec.technology.report import build
+
+    create_demo_register()
+    # Demo e-axle: 40·0.15 + 40·mean(min(30, 24), 12)/24 + 20·mean(0.7, 0.4) = 6 + 30 + 11 = 47
+    # (medium); its share fell (18% → 15%) and HUAAN qualifies a second source: eroding.
+    e_axle = 40 * 0.15 + 40 * ((min(30, SWITCH_FULL_MONTHS) + 12) / 2) / 24 + 20 * 0.55
+    assert e_axle == pytest.approx(47)
+    m.MarketShare.objects.create(item_id="P-INV800", year=2025, share=0.5, source="s")
+    m.CustomerTie.objects.create(
+        item_id="P-INV800", customer="KOBE-EV", country="JP", switch_months=36, share_of_supply=1.0
+    )  # 20 + 40 + 20 = 80: high
+    m.MarketShare.objects.create(item_id="P-SMALL", year=2025, share=0.1, source="s")  # 4: low
+    section = build("v")
+    text = json.dumps(section.__dict__, default=lambda o: o.__dict__, ensure_ascii=False)
+    assert ("3 items we sell are scored for indispensability: 1 high, 1 medium, 1 low. 1 show "
+            "erosion (1 with a falling market share, 1 with a customer qualifying a second "
+            "source).") in text  # fmt: skip
+    table = next(x for x in section.tables if x.id == "technology-indispensability")
+    assert [row[1:] for row in table.rows] == [[1, 0], [1, 1], [1, 0]]  # high, medium, low
+    for secret in ("P-EAX150", "P-INV800", "P-SMALL", "YAMATO", "HUAAN", "KOBE-EV"):
+        assert secret not in text
+
+
 def test_need_to_know_grant(db: None) -> None:
     from django.contrib.auth import get_user_model
 
@@ -129,8 +156,10 @@ def test_need_to_know_grant(db: None) -> None:
     assert nobody.exit_code == 1 and "No user nobody" in nobody.output
 
 
-def test_incident_evidence_is_kept_by_hash(db: None, tmp_path: Path) -> None:
+def test_incident_evidence_is_kept_by_hash(db: None, tmp_path: Path, settings: Any) -> None:
     import hashlib
+
+    settings.DATA_DIR = tmp_path / "data"
 
     create_demo_register()
     runner.invoke(app, ["tech", "incident", "INC-2", "--title", "mail", "--tech", "T-INV-CTL",

@@ -250,6 +250,41 @@ MATRIX: dict[str, Entry] = {
     "web:technology_incident_new": Entry("edit", method="post", allowed=403),
     "api:technology_summary": Entry("read", api=True),
     "api:technology_list": Entry("read", api=True, allowed=403),
+    # Countries of concern name no technology: everyone reads; an empty form is refused (400).
+    "web:technology_countries": Entry("read"),
+    "web:technology_country_add": Entry("edit", method="post", allowed=400),
+    "web:technology_country_remove": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"country": "ZZ"}, allowed=400
+    ),
+    # API writes need edit and need-to-know (403 for every matrix user); granting is admin's
+    # (an unknown user is 404; an empty body 400 — here the role check answers first).
+    "api:technology_create": Entry("edit", api=True, method="post", allowed=403),
+    "api:technology_change": Entry(
+        "edit", api=True, method="post", kwargs=lambda ctx: {"tech_id": "T-1"}, allowed=403
+    ),
+    "api:technology_grant": Entry(
+        "admin", api=True, method="post", kwargs=lambda ctx: {"username": "viewer"}, allowed=400
+    ),
+    "api:technology_incidents": Entry("read", api=True, allowed=403),
+    "api:technology_incident_create": Entry("edit", api=True, method="post", allowed=403),
+    "api:technology_incident_change": Entry(
+        "edit", api=True, method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    # Linking a technology to a governance risk needs edit and need-to-know.
+    "web:technology_risk_link": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"code": "R-1"}, allowed=403
+    ),
+    # An incident and its files are need-to-know: 404 to read, 403 to change.
+    "web:technology_incident": Entry("read", kwargs=lambda ctx: {"code": "INC-1"}, allowed=404),
+    "web:technology_incident_update": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    "web:technology_incident_evidence": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    "web:technology_incident_file": Entry(
+        "read", kwargs=lambda ctx: {"code": "INC-1", "evidence_id": 1}, allowed=404
+    ),
     "web:monitoring_inbox": Entry("read"),
     "web:monitoring_event": Entry("read", kwargs=_monitoring_event),
     "web:monitoring_triage": Entry(

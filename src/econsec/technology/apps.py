@@ -27,7 +27,17 @@ class TechnologyConfig(AppConfig):
                 f"{web}.card.high_cells_card",
                 "read",
                 60,
-                (*(f"technology.{m}" for m in tables), "screening.Hit"),
+                # Assessment answers count as controls (technology.assessed).
+                (
+                    *(f"technology.{m}" for m in tables),
+                    "screening.Hit",
+                    "guideline.Campaign",
+                    "guideline.ItemAssessment",
+                    "guideline.QuestionAnswer",
+                ),
             )
         )
+        # Governance risk pages show linked technologies to readers with need-to-know.
+        r.register_panel(r.Panel("governance.risk", f"{web}.panels.risk_technologies", 60))
         r.register_body_limit("web:technology_import", f"{web}.views.body_limit")
+        r.register_body_limit("web:technology_incident_evidence", f"{web}.incidents.body_limit")

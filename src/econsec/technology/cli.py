@@ -181,7 +181,8 @@ def incident_cmd(
             if found is None:
                 raise TechnologyError("technology.incident.not_found", code=code)
             for path in evidence:
-                row = add_evidence(found, path.name, path.read_bytes(), actor=actor)
+                with path.open("rb") as stream:
+                    row = add_evidence(found, path.name, stream, actor=actor)
                 console.print(t("technology.cli.evidence", lang, name=row.name, sha=row.sha256))
             if not status:
                 return
@@ -250,4 +251,8 @@ def link_risk_cmd(tech_id: str, risk: str, lang: LangOption = None) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from econsec.technology.cli_countries import countries_app
+
+    if not any(g.name == "countries" for g in tech_app.registered_groups):
+        tech_app.add_typer(countries_app, name="countries")
     app.add_typer(tech_app, name="tech")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from econsec.technology import exposure as ex
+from econsec.technology.assessed import assessed_controls
 from econsec.technology.routes import matrix, route_index
 
 
@@ -29,14 +30,10 @@ class Compiled:
 
 
 def concern_countries() -> set[str]:
-    from econsec.reference.groups import CONCERN_GROUP, group_members
+    from econsec.technology.countries import group_countries
     from econsec.technology.models import ConcernCountry
 
-    own = set(ConcernCountry.objects.values_list("country", flat=True))
-    try:
-        return own | set(group_members(CONCERN_GROUP))
-    except Exception:  # an unreadable user group file must not hide the register's own list
-        return own
+    return set(ConcernCountry.objects.values_list("country", flat=True)) | group_countries()
 
 
 def home_countries() -> set[str]:
@@ -73,6 +70,8 @@ def compile_register() -> Compiled:
     def note(*row: Any) -> None:
         digest.update(json.dumps(row, default=str, ensure_ascii=False).encode("utf-8"))
 
+    # The list changes the ratings, so it is part of the register's version.
+    note("concern", sorted(concern), sorted(home))
     for t in techs:
         note("t", t.tech_id, t.exhibited, t.market, t.strategic, t.catch_up_years, t.damage)
     for h in m.Holding.objects.order_by("id"):
@@ -130,7 +129,16 @@ def compile_register() -> Compiled:
         cols["ctl_tech"].append(index[c.technology_id] if c.technology_id else -1)
         cols["ctl_route"].append(routes[c.route_id])
         cols["ctl_status"].append(ex.CONTROL_STATUSES.index(c.status))
+        cols["ctl_label"].append(c.description)
         note("c", c.route_id, c.technology_id, c.status)
+    # The self-assessment's answers count as controls for every technology (their reason is
+    # the answer, in both languages).
+    for answer in assessed_controls():
+        cols["ctl_tech"].append(-1)
+        cols["ctl_route"].append(routes[answer.route_id])
+        cols["ctl_status"].append(ex.CONTROL_STATUSES.index(answer.status))
+        cols["ctl_label"].append(answer.label)
+        note(*answer.key, answer.route_id)
     for inc in m.Incident.objects.prefetch_related("technologies").order_by("id"):
         for t in inc.technologies.all():
             for r in inc.routes:

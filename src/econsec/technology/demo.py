@@ -43,8 +43,10 @@ def create_demo_register() -> int:
     items = set(Item.objects.values_list("item_id", flat=True))
     with transaction.atomic():
         m.ConcernCountry.objects.get_or_create(
-            country="CN", defaults={"reason": "デモ会社の判断 / the demo company's own choice"}
-        )
+            country="CN",
+            defaults={"reason_ja": "デモ会社の判断", "reason_en": "The demo company's own choice",
+                      "source": "デモ / demo", "added_by": DEMO_ACTOR},
+        )  # fmt: skip
         techs = {}
         for spec in TECHS:
             fields = {**spec, "items": [i for i in spec["items"] if i in items]}

@@ -100,6 +100,7 @@ class Facts:
     acc_label: list[str] = field(default_factory=list)
     org_label: list[str] = field(default_factory=list)
     org_country: list[str] = field(default_factory=list)
+    ctl_label: list[Any] = field(default_factory=list)  # a text, or {lang: text}
 
     @classmethod
     def build(cls, n_tech: int, **columns: Any) -> Facts:
@@ -245,6 +246,20 @@ class Explainer:
         self._hold = self._index(facts.hold_tech)
         self._acc = self._index(facts.acc_tech)
         self._pl = self._index(facts.pl_tech)
+        # The control that sets each cell's factor: its own if as good, else the general one.
+        self._own_ctl: dict[tuple[int, int], int] = {}
+        self._general_ctl: dict[int, int] = {}
+        status = facts.ctl_status
+        for k in range(len(facts.ctl_route)):
+            tech, route = int(facts.ctl_tech[k]), int(facts.ctl_route[k])
+            if tech < 0:
+                held = self._general_ctl.get(route)
+                if held is None or status[k] > status[held]:
+                    self._general_ctl[route] = k
+            else:
+                held = self._own_ctl.get((tech, route))
+                if held is None or status[k] > status[held]:
+                    self._own_ctl[(tech, route)] = k
 
     def _index(self, tech: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         order = np.argsort(tech, kind="stable")
@@ -335,12 +350,26 @@ class Explainer:
         status = CONTROL_STATUSES[control] if control >= 0 else "none"
         if reasons or control >= 0:
             reasons.append(
-                Reason(f"technology.reason.control.{status}", {"factor": _factor(control)})
-            )
+                Reason(f"technology.reason.control.{status}",
+                       {"factor": _factor(control), "what": self.control_label(t, r)})
+            )  # fmt: skip
         count = int(self.result.incidents[t, r])
         if count:
             reasons.append(Reason("technology.reason.incidents", {"count": count}))
         return reasons
+
+    def control_label(self, t: int, r: int) -> Any:
+        """The description of the control that sets the cell's factor ('' where none)."""
+        own, general = self._own_ctl.get((t, r)), self._general_ctl.get(r)
+        status = self.facts.ctl_status
+        if own is not None and (general is None or status[own] >= status[general]):
+            k = own
+        elif general is not None:
+            k = general
+        else:
+            return ""
+        labels = self.facts.ctl_label
+        return labels[k] if k < len(labels) else ""
 
 
 def _factor(control: int) -> float:

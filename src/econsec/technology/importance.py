@@ -89,6 +89,15 @@ class Indispensability:
 
 
 SWITCH_FULL_MONTHS = 24.0  # a customer needing two years to switch counts in full
+# Score bands for the board's counts: 60 needs e.g. a 30% share and customers needing two
+# years to switch; below 30 a customer could replace us within a year even at a fair share.
+INDISPENSABILITY_LEVELS = ("low", "medium", "high")
+INDISPENSABILITY_FLOORS = (30.0, 60.0)
+
+
+def indispensability_level(score: float) -> str:
+    """``low`` below 30, ``medium`` from 30, ``high`` from 60 (of 100)."""
+    return INDISPENSABILITY_LEVELS[sum(score >= f for f in INDISPENSABILITY_FLOORS)]
 
 
 def indispensability(

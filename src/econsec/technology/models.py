@@ -91,10 +91,18 @@ class Control(models.Model):
 
 
 class ConcernCountry(models.Model):
-    """A country this company treats as a country of concern, with its reason (its own call)."""
+    """A country this company treats as a country of concern: its own call, so the reason (ja and
+    en) and the source it relied on are kept with it, and who added it when."""
 
     country = models.CharField(max_length=2, unique=True)
-    reason = models.TextField(blank=True, default="")
+    reason_ja = models.TextField(blank=True, default="")
+    reason_en = models.TextField(blank=True, default="")
+    source = models.CharField(max_length=500, blank=True, default="")
+    added_by = models.CharField(max_length=200, blank=True, default="")
+    added_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["country"]
 
 
 class MarketShare(models.Model):

@@ -7,15 +7,14 @@ readable by auditors who may not hold need-to-know.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
 
 from econsec import trail
+from econsec.characters import unwanted
 from econsec.i18n import t
 from econsec.technology import exposure as ex
 from econsec.technology.compile import Compiled, compile_register
@@ -32,7 +31,6 @@ from econsec.technology.models import (
 from econsec.technology.routes import load_routes
 
 PERMISSION = "technology.need_to_know"
-MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 
 def may_see(user: Any) -> bool:
@@ -62,6 +60,8 @@ def grant(username: str, *, allow: bool, actor: str = "") -> None:
 def render(reason: ex.Reason, lang: str) -> str:
     params = {}
     for key, value in reason.params.items():
+        if isinstance(value, dict):  # a text given in both languages
+            value = value.get(lang) or value.get("en") or ""
         if isinstance(value, float) and key in ("share", "before", "now"):
             params[key] = f"{value * 100:.0f}%"
         elif isinstance(value, float):
@@ -160,6 +160,14 @@ def open_incident(code: str, title: str, detected_on: Any, tech_ids: list[str],
     code = code.strip()
     if not code or not title.strip():
         raise TechnologyError("technology.incident.required")
+    for field, value, limit in (("code", code, 40), ("title", title, 300)):
+        found = unwanted(value, identifier=field == "code")
+        if found is not None:
+            raise TechnologyError("technology.api.bad_char", field=field, position=found[0],
+                                  char=found[1])  # fmt: skip
+        if len(value) > limit:
+            raise TechnologyError("technology.api.bad_field", field=field, value=value[:80],
+                                  expected=f"≤ {limit}")  # fmt: skip
     if Incident.objects.filter(code=code).exists():
         raise TechnologyError("technology.incident.exists", code=code)
     known = {r.id for r in load_routes()}
@@ -196,19 +204,28 @@ def advance(incident: Incident, status: str, *, actor: str, note: str = "") -> I
         incident.save(update_fields=["status"])
         IncidentEvent.objects.create(incident=incident, at=timezone.now(), status=status,
                                      actor=actor, note=note)  # fmt: skip
+        # The note stays in the incident's own timeline (need-to-know): it may name the
+        # technology, and the audit trail is read by auditors without need-to-know.
         trail.record(f"technology.incident.{status}", f"incident:{incident.pk}", actor=actor,
-                     reason=note)  # fmt: skip
+                     noted=bool(note.strip()))  # fmt: skip
     return incident
 
 
-def add_evidence(incident: Incident, name: str, data: bytes, *, actor: str) -> IncidentEvidence:
-    """Keep the file's hash and size (the file stays where the company keeps evidence)."""
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise TechnologyError("technology.incident.too_large", limit=MAX_EVIDENCE_BYTES)
-    digest = hashlib.sha256(data).hexdigest()
-    row = IncidentEvidence.objects.create(incident=incident, name=Path(name).name[:300],
-                                          sha256=digest, size=len(data), added_at=timezone.now(),
-                                          actor=actor)  # fmt: skip
-    trail.record("technology.incident.evidence", f"incident:{incident.pk}", actor=actor,
-                 sha256=digest)  # fmt: skip
-    return row
+def add_note(incident: Incident, note: str, *, actor: str) -> IncidentEvent:
+    """A progress update that does not change the status (it joins the timeline)."""
+    if not note.strip():
+        raise TechnologyError("technology.incident.note_required")
+    with transaction.atomic():
+        event = IncidentEvent.objects.create(incident=incident, at=timezone.now(),
+                                             status=incident.status, actor=actor, note=note)  # fmt: skip
+        trail.record("technology.incident.note", f"incident:{incident.pk}", actor=actor)
+    return event
+
+
+def add_evidence(
+    incident: Incident, name: str, stream: BinaryIO, *, actor: str
+) -> IncidentEvidence:
+    """Keep an evidence file by its hash (see :mod:`econsec.technology.evidence`)."""
+    from econsec.technology import evidence
+
+    return evidence.add(incident, name, stream, actor=actor)

@@ -1,5 +1,6 @@
 """In a real browser: a viewer sees counts and no technology name; an analyst granted
-need-to-know opens a technology, reads its reasons and records an incident through the form."""
+need-to-know opens a technology, reads its reasons, records an incident through the form, moves
+it on with a note, uploads an evidence file, and adds a country of concern."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (
 pytestmark = pytest.mark.browser
 
 
-def test_need_to_know_in_the_browser(page: Any, users: Any) -> None:  # noqa: F811
+def test_need_to_know_in_the_browser(page: Any, users: Any, settings: Any,  # noqa: F811
+                                     tmp_path: Any) -> None:  # fmt: skip
+    settings.DATA_DIR = tmp_path / "data"
     demo_chain_rows()
     create_demo_register()
     sign_in(page, "viewer")
@@ -45,3 +48,30 @@ def test_need_to_know_in_the_browser(page: Any, users: Any) -> None:  # noqa: F8
     assert "INC-B1" in page.get_by_test_id("incident-table").inner_text()
     assert m.Incident.objects.get(code="INC-B1").routes == ["people.trade_show"]
     shot(page, "technology-03-incident-ja")
+
+    page.get_by_test_id("incident-table").locator("a", has_text="INC-B1").click()
+    page.wait_for_load_state()
+    update = page.get_by_test_id("update-form")
+    update.locator("select[name=status]").select_option("contained")
+    update.locator("textarea[name=note]").fill("主催者に削除を依頼")
+    update.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    timeline = page.get_by_test_id("timeline").inner_text()
+    assert "主催者に削除を依頼" in timeline and "analyst" in timeline
+    upload = page.get_by_test_id("evidence-form")
+    upload.locator("input[type=file]").set_input_files(
+        files=[{"name": "撮影写真の一覧.txt", "mimeType": "text/plain", "buffer": "一覧".encode()}]
+    )
+    upload.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "撮影写真の一覧.txt" in page.get_by_test_id("evidence").inner_text()
+    assert m.Incident.objects.get(code="INC-B1").evidence.get().size == len("一覧".encode())
+    shot(page, "technology-04-incident-page-ja")
+    page.goto(page.base + "/technology/countries/")
+    form = page.get_by_test_id("concern-form")
+    form.locator("input[name=country]").fill("ロシア")
+    form.locator("textarea[name=reason_ja]").fill("輸出管理上の懸念")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "RU" in page.get_by_test_id("concern-table").inner_text()
+    shot(page, "technology-05-countries-ja")

@@ -18,7 +18,7 @@ from tests.technology.chain import demo_chain_rows
 ROLES = ("viewer", "auditor", "analyst", "administrator")
 READ_PAGES = (
     "web:technology", "web:technology_exposure", "web:technology_incidents",
-    "web:technology_dependence",
+    "web:technology_dependence", "web:technology_countries",
 )  # fmt: skip
 
 
@@ -69,6 +69,18 @@ def test_without_need_to_know_only_counts(who: str, register: list[str], client_
     _clean(listed.content, register)
     form = client.post(reverse("web:technology_incident_new"), {"code": "X", "title": "y"})
     assert form.status_code == 403 and not m.Incident.objects.filter(code="X").exists()
+    # An incident's page, file, update and evidence forms: nothing beyond the code typed.
+    incident = {"code": "INC-9"}
+    for name, kwargs in (("web:technology_incident", incident),
+                         ("web:technology_incident_file", {**incident, "evidence_id": 1})):  # fmt: skip
+        answer = client.get(reverse(name, kwargs=kwargs))
+        assert answer.status_code == 404
+        _clean(answer.content, [s for s in register if s != "INC-9"])
+    for name in ("web:technology_incident_update", "web:technology_incident_evidence"):
+        answer = client.post(reverse(name, kwargs=incident), {"status": "contained"})
+        assert answer.status_code == 403
+        _clean(answer.content, [s for s in register if s != "INC-9"])
+    assert m.Incident.objects.get(code="INC-9").status == "detected"
 
 
 def test_with_need_to_know_the_register_shows(register: list[str], client_for: Any,

@@ -1,0 +1,123 @@
+"""Hostile incident evidence uploads: an oversized body (declared and streamed), odd and
+Unicode names, path-traversal names. Each is refused or reduced to a plain label within the
+budget, and a refusal keeps nothing — no row, no file, no temporary file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from econsec.i18n import LANGUAGES
+from econsec.technology import evidence
+from econsec.technology import models as m
+from econsec.technology.demo import create_demo_register
+from econsec.technology.errors import TechnologyError
+from econsec.technology.service import grant, open_incident
+from tests.hostile.budget import measured
+from tests.technology.chain import demo_chain_rows
+
+
+@pytest.fixture
+def incident(db: Any, users: Any, settings: Any, tmp_path: Path) -> m.Incident:
+    settings.DATA_DIR = tmp_path / "data"
+    demo_chain_rows()
+    create_demo_register()
+    grant("analyst", allow=True)
+    return open_incident("INC-1", "x", "2026-01-01", [], [], actor="a")
+
+
+def _stored(settings: Any) -> list[Path]:
+    root = Path(settings.DATA_DIR) / "technology-evidence"
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_oversized_body_is_refused_before_it_is_read(incident: m.Incident, client_for: Any,
+                                                     monkeypatch: Any, settings: Any) -> None:  # fmt: skip
+    monkeypatch.setattr(evidence, "MAX_EVIDENCE_BYTES", 64 * 1024)
+    url = reverse("web:technology_incident_evidence", args=["INC-1"])
+    with measured() as spent:
+        answer = client_for("analyst").post(
+            url, {"file": SimpleUploadedFile("big.bin", b"\0" * (2 * 1024 * 1024))}
+        )
+    spent.check()
+    assert answer.status_code == 413
+    assert not incident.evidence.exists() and _stored(settings) == []
+
+
+def test_oversized_stream_stops_at_the_limit(incident: m.Incident, monkeypatch: Any,
+                                             settings: Any) -> None:  # fmt: skip
+    monkeypatch.setattr(evidence, "MAX_EVIDENCE_BYTES", 1024 * 1024)
+
+    class Endless(io.RawIOBase):
+        read_calls = 0
+
+        def read(self, size: int = -1) -> bytes:
+            Endless.read_calls += 1
+            return b"A" * (size if size > 0 else 65536)
+
+    with measured() as spent, pytest.raises(TechnologyError) as refused:
+        evidence.add(incident, "endless.log", Endless(), actor="a")  # type: ignore[arg-type]
+    spent.check()
+    assert Endless.read_calls <= 3  # reading stopped once past the limit
+    for lang in LANGUAGES:
+        assert "endless.log" in refused.value.message(lang) and "1 MB" in refused.value.message(
+            lang
+        )
+    assert not incident.evidence.exists() and _stored(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("../../../../etc/passwd", "passwd"),
+        ("..\\..\\Windows\\system32\\drivers\\etc\\hosts", "hosts"),
+        ("/abs/path/証拠.pdf", "証拠.pdf"),
+        ("ｶﾞｸﾁｮｳ 💾 ﾛｸﾞ.txt", "ｶﾞｸﾁｮｳ 💾 ﾛｸﾞ.txt"),
+        ("e\u0301crit.txt", "\u00e9crit.txt"),  # stored composed (NFC)
+    ],
+)
+def test_path_names_become_labels_only(incident: m.Incident, client_for: Any, settings: Any,
+                                       tmp_path: Path, name: str, kept: str) -> None:  # fmt: skip
+    url = reverse("web:technology_incident_evidence", args=["INC-1"])
+    upload = SimpleUploadedFile("placeholder", b"content of " + name.encode())
+    upload.name = name  # the name as the browser sent it, before any cleaning by Django
+    row = evidence.add(incident, name, io.BytesIO(b"content of " + name.encode()), actor="a")
+    assert row.name == kept
+    stored = _stored(settings)
+    assert [p.name for p in stored] == [row.sha256]
+    assert all(p.resolve().is_relative_to(Path(settings.DATA_DIR).resolve()) for p in stored)
+    assert not (tmp_path / "etc").exists()
+    # Through the page the same name is accepted the same way.
+    assert client_for("analyst").post(url, {"file": upload}).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("name", "must_name"),
+    [
+        ("invoice\u202efdp.exe", "U+202E"),
+        ("log\x00.txt", "U+0000"),
+        ("a\u200bb.txt", "U+200B"),
+        ("../..", ""),
+        ("/", ""),
+    ],
+)
+def test_lying_or_empty_names_are_refused(incident: m.Incident, settings: Any, name: str,
+                                          must_name: str) -> None:  # fmt: skip
+    with measured() as spent, pytest.raises(TechnologyError) as refused:
+        evidence.add(incident, name, io.BytesIO(b"data"), actor="a")
+    spent.check()
+    for lang in LANGUAGES:
+        assert must_name in refused.value.message(lang)
+    assert not incident.evidence.exists() and _stored(settings) == []
+
+
+def test_empty_file_is_refused(incident: m.Incident, client_for: Any, settings: Any) -> None:
+    url = reverse("web:technology_incident_evidence", args=["INC-1"])
+    answer = client_for("analyst").post(url, {"file": SimpleUploadedFile("empty.txt", b"")})
+    assert answer.status_code == 400 and "empty.txt" in answer.content.decode()
+    assert not incident.evidence.exists() and _stored(settings) == []
