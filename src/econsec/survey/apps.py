@@ -30,3 +30,5 @@ class SurveyConfig(AppConfig):
         r.register_report_section(r.ReportSection("survey", "econsec.survey.report.section", 70))
         r.register_demo_step("econsec.survey.demo.step", order=60)
         r.register_info_lines("econsec.survey.summary.lines")
+        r.register_job_kind("survey.remind", "econsec.survey.mail.tick")
+        r.register_schedule("econsec.survey.mail.due")
