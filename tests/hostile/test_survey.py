@@ -81,3 +81,47 @@ def test_hostile_return(case: str, campaign: Any, tmp_path: Path) -> None:
             assert all(part in text for part in must_name), (lang, text)
     assert not Provenance.objects.exists()
     assert Answer.objects.filter(ok=True).count() == 0
+
+
+def _post(client: Any, url: str, path: Path, **headers: Any) -> Any:
+    with path.open("rb") as handle:
+        return client.post(url, {"workbook": handle}, **headers)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("who", ["supplier", "analyst"])
+def test_hostile_return_through_the_api(
+    case: str, who: str, campaign: Any, tmp_path: Path, client_for: Any
+) -> None:
+    from econsec.survey.campaigns import issue_tokens
+
+    request = campaign.requests.get(org_id="KRS")
+    base = fill_workbook(
+        fill(brief(request, load_chain())), tmp_path / "base.xlsx", sources=K1_SOURCES
+    )
+    build, must_name = CASES[case]
+    path = build(base, tmp_path / "case.xlsx")
+    if who == "supplier":
+        token = issue_tokens(campaign, ["KRS"])["KRS"]
+        client, url, lang = client_for(None), "/api/survey/supplier/answer?lang=zh", "zh"
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    else:
+        client, lang = client_for("analyst"), "en"
+        url = f"/api/survey/campaigns/{campaign.pk}/suppliers/KRS/answer"
+        headers = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    with measured() as spent:
+        response = _post(client, url, path, **headers)
+    spent.check()
+    assert not Answer.objects.filter(ok=True).exists() and not Provenance.objects.exists()
+    if case == "oversized":  # refused from its Content-Length, before the body is read
+        assert response.status_code == 413
+        return
+    assert response.status_code == 400, response.content[:300]
+    body = response.json()
+    assert not body["ok"] and body["errors"] and body["supplier_id"] == "KRS"
+    stored = Answer.objects.get(request=request)
+    assert [e["message"] for e in body["errors"]] == [
+        Problem.from_dict(p).message(lang) for p in stored.errors
+    ]  # in the supplier's language (zh) or the analyst's
+    for error in body["errors"]:
+        assert all(part in error["message"] for part in must_name), (lang, error)

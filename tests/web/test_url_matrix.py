@@ -267,6 +267,18 @@ MATRIX: dict[str, Entry] = {
     ),
     "api:survey_campaigns": Entry("read", api=True),
     "api:survey_campaign": Entry("read", api=True, kwargs=lambda ctx: _survey(ctx)),
+    "api:survey_answer_upload": Entry(
+        "edit",
+        api=True,
+        method="post",
+        kwargs=lambda ctx: {**_survey(ctx), "org_id": "NOPE"},
+        data=_bad_upload,
+        allowed=404,
+    ),
+    # The supplier's upload takes only its link's token as bearer: sessions get 401, any role.
+    "api:survey_supplier_upload": Entry(
+        "public", api=True, method="post", data=_bad_upload, allowed=401
+    ),
 }
 
 
