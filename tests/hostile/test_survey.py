@@ -125,3 +125,38 @@ def test_hostile_return_through_the_api(
     ]  # in the supplier's language (zh) or the analyst's
     for error in body["errors"]:
         assert all(part in error["message"] for part in must_name), (lang, error)
+
+
+FORM_CASES = {
+    "bidi override in the name": ({"name": "Mapping \u202e7202"}, "name"),
+    "escape character in the name": ({"name": "Mapping \x1b[31m"}, "name"),
+    "100,000-character tag list": ({"tags": "a," * 50_000}, "tags"),
+    "thousands of countries": ({"countries": "JP," * 3000}, "countries"),
+    "huge year": ({"year": "9" * 5000}, "year"),
+    "not-a-number spend": ({"min_spend": "nan"}, "min_spend"),
+    "expiry years ahead": ({"expires": "2999-01-01"}, "expires"),
+    "forged supplier": ({"picked": "1", "org": ["<script>"]}, "org"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FORM_CASES))
+def test_hostile_campaign_form(case: str, db: Any, client_for: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from econsec.survey.models import Campaign
+    from econsec.valuechain.intake.apply import import_tables
+    from tests.valuechain.minichain import mini_tables
+
+    import_tables(mini_tables(), "mini")
+    changes, field = FORM_CASES[case]
+    data = {"name": "m", "year": "2027", "tiers": "1", "min_spend": "0", "action": "create",
+            "expires": (timezone.localdate() + dt.timedelta(days=9)).isoformat(), **changes}  # fmt: skip
+    with measured() as spent:
+        response = client_for("analyst").post("/survey/new/", data, HTTP_ACCEPT_LANGUAGE="ja")
+    spent.check()
+    assert response.status_code == 400
+    assert f'data-field="{field}"' in response.content.decode()
+    assert "<script>" not in response.content.decode()
+    assert not Campaign.objects.exists()

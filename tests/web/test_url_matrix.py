@@ -255,6 +255,7 @@ MATRIX: dict[str, Entry] = {
         "read", api=True, kwargs=lambda ctx: {"site_id": "P1", "item_id": "CAR"}, allowed=404
     ),
     "web:survey": Entry("read"),
+    "web:survey_new": Entry("edit"),
     "web:survey_campaign": Entry("read", kwargs=lambda ctx: _survey(ctx)),
     "web:survey_merge": Entry("edit", method="post", kwargs=lambda ctx: _survey(ctx), allowed=303),
     "web:survey_workbook": Entry(

@@ -92,10 +92,13 @@ def create(
     language: str | None = None,
     token_days: int = 60,
     created_by: str = "",
+    only: set[str] | None = None,
+    emails: dict[str, str] | None = None,
 ) -> Campaign:
-    """A campaign asking every supplier ``selection`` picks (in its language unless given)."""
-    chosen = select(selection)
-    emails = earlier_emails()
+    """A campaign asking every supplier ``selection`` picks (in its language unless given);
+    ``only``: of those, just these org ids; ``emails``: addresses given now (else last year's)."""
+    chosen = [s for s in select(selection) if only is None or s["org_id"] in only]
+    emails = {**earlier_emails(), **(emails or {})}
     with transaction.atomic():
         campaign = Campaign.objects.create(
             name=name[:200], year=year, selection=selection.as_json(),

@@ -38,7 +38,61 @@ def index(request: HttpRequest) -> HttpResponse:
     for campaign in Campaign.objects.all()[:100]:
         state = progress(campaign)
         campaigns.append({"c": campaign, "total": state.total, "rate": state.response_rate()})
-    return render(request, "survey/index.html", {"campaigns": campaigns, "coverage": _coverage()})
+    return render(request, "survey/index.html", {"campaigns": campaigns, "coverage": _coverage(),
+                                                 "can_edit": has_capability(request.user, EDIT)})  # fmt: skip
+
+
+@role_required(EDIT)
+def new_campaign(request: HttpRequest) -> HttpResponse:
+    """Create a campaign: filters, then the suppliers they pick (untick any), their addresses,
+    the workbooks' language and the links' expiry. "preview" lists; "create" stores."""
+    from econsec.survey.campaigns import create, select
+    from econsec.survey.mail import is_address
+    from econsec.valuechain.store_io import current_version
+
+    from . import forms
+
+    lang = request_language(request)
+    values: dict[str, Any] = forms.defaults()
+    errors: dict[str, str] = {}
+    chosen: list[dict[str, Any]] = []
+    ticked: set[str] = set()
+    emails: dict[str, str] = {}
+    status = 200
+    if not current_version():
+        errors["store"] = t("survey.cli.empty_store", lang)
+    elif request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in values}
+        form = forms.read(request.POST, lang)
+        errors = form.errors
+        if not errors:
+            chosen = select(form.selection)
+            known = {c["org_id"] for c in chosen}
+            ticked = set(request.POST.getlist("org")) if "picked" in request.POST else known
+            emails = {o: request.POST.get(f"email-{o}", "").strip() for o in known}
+            emails = {o: a for o, a in emails.items() if a}
+            if ticked - known:
+                errors["org"] = t("survey.web.form.not_selected", lang,
+                                  value=", ".join(sorted(ticked - known))[:100])  # fmt: skip
+            bad = sorted(o for o, a in emails.items() if not is_address(a))
+            if bad:
+                errors["email"] = t("survey.web.form.email", lang, value=", ".join(bad)[:100])
+            if request.POST.get("action") == "create" and not errors:
+                if not ticked:
+                    errors["org"] = t("survey.web.form.none_picked", lang)
+                else:
+                    campaign = create(form.name, form.year, form.selection,
+                                      language=form.language, token_days=form.token_days,
+                                      created_by=request.user.get_username(), only=ticked,
+                                      emails={o: a for o, a in emails.items() if o in ticked})  # fmt: skip
+                    messages.success(request, t("survey.web.form.created", lang,
+                                                count=campaign.requests.count()))  # fmt: skip
+                    return _see_campaign(campaign.pk)
+        status = 400 if errors else 200
+    return render(request, "survey/new.html", {
+        "v": values, "errors": errors, "chosen": chosen, "ticked": ticked, "emails": emails,
+        "languages": ("ja", "en", "zh"),
+    }, status=status)  # fmt: skip
 
 
 @role_required(READ)
