@@ -121,3 +121,22 @@ def test_the_scheduler_queues_the_reminder_job_only_when_one_is_due(
     assert len(reminders(run_due())) == 1
     assert mail.tick() == {"sent": 1, "failed": 0}
     assert reminders(run_due()) == []  # sent: nothing due any more
+
+
+def test_the_campaign_page_queues_the_e_mails_and_shows_them(
+    campaign: Any, inbox: _Inbox, client_for: Any
+) -> None:
+    from econsec.web.models import Job
+
+    assert mail.set_addresses(campaign, ADDRESSES) == []
+    client = client_for("analyst")
+    response = client.post(f"/survey/{campaign.pk}/send/")
+    assert response.status_code == 303
+    (job,) = Job.objects.filter(kind=mail.SEND_KIND)  # only this kind: others may queue too
+    assert job.params["campaign"] == campaign.pk
+    assert mail.send_job(job) == {"sent": 2, "failed": 0, "no_address": 1}
+    assert len(inbox.messages) == 2
+    body = _body(inbox.messages[0][1])
+    assert f"{job.params['base_url'].rstrip('/')}/supplier/" in body
+    page = client.get(f"/survey/{campaign.pk}/").content.decode()
+    assert "sourcing@krs.example" in page and page.count("依頼: 送信済") == 2

@@ -258,6 +258,7 @@ MATRIX: dict[str, Entry] = {
     "web:survey_new": Entry("edit"),
     "web:survey_campaign": Entry("read", kwargs=lambda ctx: _survey(ctx)),
     "web:survey_merge": Entry("edit", method="post", kwargs=lambda ctx: _survey(ctx), allowed=303),
+    "web:survey_send": Entry("edit", method="post", kwargs=lambda ctx: _survey(ctx), allowed=303),
     "web:survey_workbook": Entry(
         "read", kwargs=lambda ctx: {**_survey(ctx), "org_id": "NOPE"}, allowed=404
     ),

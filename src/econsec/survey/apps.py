@@ -33,4 +33,5 @@ class SurveyConfig(AppConfig):
         r.register_demo_step("econsec.survey.demo.step", order=60)
         r.register_info_lines("econsec.survey.summary.lines")
         r.register_job_kind("survey.remind", "econsec.survey.mail.tick")
+        r.register_job_kind("survey.send", "econsec.survey.mail.send_job")
         r.register_schedule("econsec.survey.mail.due")

@@ -259,3 +259,21 @@ def remind(now: dt.datetime | None = None) -> dict[str, int]:
 def tick(job: Any = None, progress: Any = None) -> dict[str, int]:
     """The scheduled job (``survey.remind``)."""
     return remind()
+
+
+SEND_KIND = "survey.send"
+
+
+def send_job(job: Any, progress: Any = None) -> dict[str, Any]:
+    """The background job (``survey.send``) the campaign page queues: invitations not yet sent."""
+    from econsec.jobs import JobFailed
+
+    campaign = Campaign.objects.filter(pk=int(job.params.get("campaign", 0))).first()
+    if campaign is None:
+        raise JobFailed("survey.mail.job.no_campaign")
+    outcome = send_invitations(campaign, base_url=str(job.params.get("base_url", "")))
+    result = {"sent": len(outcome.sent), "failed": len(outcome.failed),
+              "no_address": len(outcome.no_address)}  # fmt: skip
+    if outcome.failed:
+        raise JobFailed("survey.mail.job.failed", result, suppliers=", ".join(outcome.failed))
+    return result

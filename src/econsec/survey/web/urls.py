@@ -11,6 +11,7 @@ urlpatterns = [
     path("survey/new/", views.new_campaign, name="survey_new"),
     path("survey/<int:campaign_id>/", views.campaign_detail, name="survey_campaign"),
     path("survey/<int:campaign_id>/merge/", views.merge_view, name="survey_merge"),
+    path("survey/<int:campaign_id>/send/", views.send_view, name="survey_send"),
     path(
         "survey/<int:campaign_id>/workbook/<str:org_id>/",
         views.workbook,

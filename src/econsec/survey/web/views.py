@@ -103,10 +103,12 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     state = progress(campaign)
     rows = []
+    mailed = _last_mailings(campaign)
     for req in campaign.requests.all():
         latest = req.answers.first()
         errors = [Problem.from_dict(p).message(lang) for p in (latest.errors if latest else [])]
-        rows.append({"r": req, "errors": errors[:5], "more": max(0, len(errors) - 5)})
+        rows.append({"r": req, "errors": errors[:5], "more": max(0, len(errors) - 5),
+                     "mail": mailed.get(req.pk)})  # fmt: skip
     plan = preview(campaign)
     tiers = [{"tier": k, "counts": [v.get(s, 0) for s in state.statuses],
               "rate": state.response_rate(k)} for k, v in state.by_tier.items()]  # fmt: skip
@@ -153,10 +155,35 @@ def merge_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return _see_campaign(campaign.pk)
 
 
+def _last_mailings(campaign: Campaign) -> dict[int, Any]:
+    """Each request's latest e-mail (invitation or reminder)."""
+    from econsec.survey.models import Mailing
+
+    found: dict[int, Any] = {}
+    for m in Mailing.objects.filter(request__campaign=campaign).order_by("created_at", "id"):
+        found[m.request_id] = m
+    return found
+
+
 def _see_campaign(campaign_id: int) -> HttpResponse:
     response = HttpResponseRedirect(reverse("web:survey_campaign", args=[campaign_id]))
     response.status_code = 303  # after a POST: the browser GETs the campaign page
     return response
+
+
+@role_required(EDIT)
+def send_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Queue the e-mails to the suppliers not yet sent to (a background job)."""
+    from econsec.survey.mail import SEND_KIND
+    from econsec.web.jobs import enqueue
+    from econsec.web.responses import see_other
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    job = enqueue(SEND_KIND, user=request.user,
+                  params={"campaign": campaign.pk, "base_url": request.build_absolute_uri("/")})  # fmt: skip
+    return see_other(reverse("web:job", args=[job.pk]))
 
 
 @role_required(READ)
