@@ -5,8 +5,9 @@ about 1,360 at tier 1. Goals (issue 16): workbooks for ~1,400 tier-1 suppliers i
 validating and merging as many returned workbooks in 120 s, on 2 cores. The baseline, run in the
 same process, builds each workbook from scratch (no template), as a first version did.
 
-The returned workbooks are the generated ones with every unanswered input filled by one new
-source (filled with openpyxl beforehand, not timed). "Merge" is the diff against the chain and
+The returned workbooks are the generated ones with new sub-tier sources added (every 4th input
+split 70/30 with a new sub-supplier, and one new input per supplier; see ``_answer``), filled
+with openpyxl beforehand, not timed; the merge's changes are printed by kind. "Merge" is the diff against the chain and
 the merged tables (survey.diff); the store write is the value-chain import, benchmarked in
 benchmarks/import.
 
@@ -52,7 +53,14 @@ def _from_scratch(briefs: list[Any], folder: Path) -> None:
         (folder / b.file_name()).write_bytes(q.fill(b))
 
 
+NEW_SOURCE_EVERY = 4  # every 4th input a supplier uses gets a source we do not know
+NEW_SHARE = 0.3
+
+
 def _answer(path: Path, out: Path) -> None:
+    """What a supplier might return: the sources we know, every 4th input at each site split
+    70/30 with a sub-supplier we do not know (a new company, site and link, and a changed share
+    for each known source), and one new input of its first item from another new site."""
     from openpyxl import load_workbook
 
     from econsec.survey import layout as lay
@@ -60,13 +68,37 @@ def _answer(path: Path, out: Path) -> None:
     book = load_workbook(path)
     ws = book[lay.SOURCES]
     cols = {k: i for i, k in enumerate(lay.keys(lay.SOURCES), start=1)}
+    groups: dict[tuple[str, str, str], list[int]] = {}
     for row in range(lay.FIRST_DATA_ROW, ws.max_row + 1):
-        if ws.cell(row, cols["item_id"]).value is None or ws.cell(row, cols["share"]).value:
+        item = ws.cell(row, cols["item_id"]).value
+        if item is None:
             continue
         site = ws.cell(row, cols["your_site_id"]).value
-        ws.cell(row, cols["source_company"], f"Sub-supplier of {site}")
-        ws.cell(row, cols["source_company_country"], "VN")
-        ws.cell(row, cols["share"], 1.0)
+        need = ws.cell(row, cols["input_item_id"]).value
+        groups.setdefault((site, need, item), []).append(row)
+    needs = sorted({(site, need) for site, need, _ in groups})
+    split = set(needs[::NEW_SOURCE_EVERY])  # the same for every item that needs the input
+    last = ws.max_row
+    added: list[dict[str, Any]] = []
+    for (site, need, item), rows in groups.items():
+        if (site, need) not in split:
+            continue
+        for row in rows:
+            share = ws.cell(row, cols["share"])
+            share.value = round(float(share.value) * (1 - NEW_SHARE), 6)
+        added.append({"item_id": item, "your_site_id": site, "input_item_id": need,
+                      "source_company": f"Sub-supplier of {site}", "source_company_country": "VN",
+                      "source_site": f"{need} works", "source_site_country": "VN",
+                      "share": NEW_SHARE, "sourcing": "multi"})  # fmt: skip
+    first = min(groups, default=None)
+    if first is not None:
+        added.append({"item_id": first[2], "your_site_id": first[0],
+                      "input_name": f"Coating for {first[2]}", "quantity_per_unit": 0.1,
+                      "source_company": f"Coater of {first[0]}", "source_company_country": "TH",
+                      "share": 1.0, "sourcing": "single"})  # fmt: skip
+    for r, values in enumerate(added, start=last + 1):
+        for key, value in values.items():
+            ws.cell(r, cols[key], value)
     book.save(out)
 
 
@@ -136,12 +168,15 @@ def main() -> None:
                     if r.ok]  # fmt: skip
             planned = plan(tables, said)
             apply(tables, planned.changes)
-            return len(said), len(planned.changes)
+            return len(said), planned
 
-        took, (valid, changes) = _median(validate_and_merge, args.repeat)
-        print(f"validate + merge: {len(jobs):,} workbooks ({valid:,} valid, {changes:,} changes) "
+        took, (valid, planned) = _median(validate_and_merge, args.repeat)
+        print(f"validate + merge: {len(jobs):,} workbooks ({valid:,} valid, "
+              f"{len(planned.changes):,} changes, {len(planned.conflicts):,} conflicts) "
               f"in {took:.1f} s median of {args.repeat}; goal 120 s; "
               f"{'met' if took <= 120 else 'MISSED'}")  # fmt: skip
+        print("changes by kind: " + ", ".join(f"{k} {v:,}" for k, v in
+                                              sorted(planned.counts().items())))  # fmt: skip
 
 
 def _read(job: tuple[str, Any]) -> Any:

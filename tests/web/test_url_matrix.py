@@ -327,8 +327,10 @@ MATRIX: dict[str, Entry] = {
         "read", api=True, kwargs=lambda ctx: {"site_id": "P1", "item_id": "CAR"}, allowed=404
     ),
     "web:survey": Entry("read"),
+    "web:survey_new": Entry("edit"),
     "web:survey_campaign": Entry("read", kwargs=lambda ctx: _survey(ctx)),
     "web:survey_merge": Entry("edit", method="post", kwargs=lambda ctx: _survey(ctx), allowed=303),
+    "web:survey_send": Entry("edit", method="post", kwargs=lambda ctx: _survey(ctx), allowed=303),
     "web:survey_workbook": Entry(
         "read", kwargs=lambda ctx: {**_survey(ctx), "org_id": "NOPE"}, allowed=404
     ),
@@ -339,6 +341,18 @@ MATRIX: dict[str, Entry] = {
     ),
     "api:survey_campaigns": Entry("read", api=True),
     "api:survey_campaign": Entry("read", api=True, kwargs=lambda ctx: _survey(ctx)),
+    "api:survey_answer_upload": Entry(
+        "edit",
+        api=True,
+        method="post",
+        kwargs=lambda ctx: {**_survey(ctx), "org_id": "NOPE"},
+        data=_bad_upload,
+        allowed=404,
+    ),
+    # The supplier's upload takes only its link's token as bearer: sessions get 401, any role.
+    "api:survey_supplier_upload": Entry(
+        "public", api=True, method="post", data=_bad_upload, allowed=401
+    ),
 }
 
 

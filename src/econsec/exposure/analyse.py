@@ -29,6 +29,7 @@ from econsec.exposure.results import (
 from econsec.exposure.scoring import COUNTRY_SHARE_FLOOR, ScoreInputs, score_product
 from econsec.exposure.sourcing import Sourcing, item_sourcing, slot_sourcing
 from econsec.exposure.spof import ELEMENT_KINDS, LossTable, loss_table, product_money
+from econsec.exposure.unknown import unknown_origin
 from econsec.exposure.value import (
     ValueFlows,
     entry_weights,
@@ -170,6 +171,7 @@ def analyse(chain: CompiledChain, options: Options | None = None) -> ExposureRep
         mineral_hhi,
         tag_share,
         tag_reach,
+        unknown_origin(chain, structure, flows, products),
     )
     supplier_rows, supplier_hhi = _supplier_rows(chain, slots, tables["org"])
     return ExposureReport(
@@ -255,6 +257,7 @@ def _product_rows(
     mineral_hhi: Mapping[str, float],
     tag_share: FloatArray,
     tag_reach: npt.NDArray[np.bool_],
+    unknown: FloatArray,
 ) -> list[ProductResult]:
     stops_by_product = site_losses.stops.T.tocsr()  # products × sites
     own_site = chain.site_tier == 0
@@ -287,6 +290,9 @@ def _product_rows(
             if tag_reach[p, n_cat + j]
         }
         group_shares = {g: float(row[m].sum()) for g, m in member_of.items()}
+        by_tier = {
+            k + 1: float(unknown[p, k]) for k in range(unknown.shape[1]) if unknown[p, k] > 0
+        }
         inputs = ScoreInputs(
             country=chain.countries[top_c] if top_c >= 0 else "",
             country_share=float(row[top_c]) if top_c >= 0 else 0.0,
@@ -300,6 +306,7 @@ def _product_rows(
             mineral_threshold=opts.mineral_hhi_threshold,
             concern_group=opts.concern_group,
             concern_share=group_shares.get(opts.concern_group or "", 0.0),
+            unknown_by_tier=by_tier,
         )
         score, reasons = score_product(inputs)
         out.append(
@@ -317,6 +324,7 @@ def _product_rows(
                 single_points_of_failure=tuple(chain.site_ids[s] for s in spof_sites),
                 critical_products=cat_shares,
                 minerals=mineral_shares,
+                unknown_by_tier={str(k): v for k, v in by_tier.items()},
             )
         )
     out.sort(key=lambda r: (r.score, -r.revenue_per_week, r.site_id, r.item_id))

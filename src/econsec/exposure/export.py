@@ -34,12 +34,13 @@ def section_rows(
     rows: list[list[Any]] = []
     if section == "products":
         head = [h(k) for k in ("site", "item", "name", "score", "top_countries", "country_hhi",
-                               "spof", "revenue", "reasons")]  # fmt: skip
+                               "unknown_origin", "spof", "revenue", "reasons")]  # fmt: skip
         for p in report.products:
             origin = ", ".join(f"{c} {_pct(s)}" for c, s in list(p.country_shares.items())[:3])
             reasons = " / ".join(f"[-{r.points:g}] {r.text(lang)}" for r in p.reasons)
             rows.append([p.site_id, p.item_id, p.item_name, p.score, origin,
-                         _num(p.country_hhi), len(p.single_points_of_failure),
+                         _num(p.country_hhi), _pct(p.unknown_origin),
+                         len(p.single_points_of_failure),
                          round(p.revenue_per_week), reasons])  # fmt: skip
     elif section == "losses":
         head = [h(k) for k in ("kind", "element", "name", "country", "products", "revenue",

@@ -10,7 +10,7 @@ from econsec.i18n import t
 
 # 2: critical categories and minerals in reasons are stored as [slug, figures…] lists and get
 # their ja/en labels when the reason is rendered.
-RESULT_SCHEMA = 2
+RESULT_SCHEMA = 3  # 3: products carry unknown_by_tier
 LISTED = 3
 """How many names a reason lists before "(+n)"."""
 
@@ -36,6 +36,12 @@ def _labelled(params: dict[str, Any], lang: str | None) -> dict[str, Any]:
     if isinstance(found, list):
         out["minerals"] = listed(
             [f"{mineral_label(m, lang)} (HHI {h:.2f}, {pct(s)})" for m, h, s in found]
+        )
+    by_tier = params.get("by_tier")
+    if isinstance(by_tier, list):
+        out["by_tier"] = ", ".join(
+            t("exposure.unknown.tier", lang, tier=k if k < 4 else "4+", share=pct(v))
+            for k, v in by_tier
         )
     if isinstance(params.get("country"), str):
         out["country"] = country_label(params["country"], lang)
@@ -76,6 +82,14 @@ class ProductResult:
     """Critical-product category id → share of input value that embeds it."""
     minerals: dict[str, float]
     """Mineral tag → share of input value that embeds it."""
+    unknown_by_tier: dict[str, float] = field(default_factory=dict)
+    """Tier ("1"…"3", "4" for four or more) → share of input value of unknown origin entering
+    there: through suppliers whose own inputs are not mapped (econsec.exposure.unknown)."""
+
+    @property
+    def unknown_origin(self) -> float:
+        """Share of input value of unknown origin (counted in the score, with its reason)."""
+        return sum(self.unknown_by_tier.values())
 
 
 @dataclass(frozen=True)

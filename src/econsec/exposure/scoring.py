@@ -21,6 +21,10 @@ SOLE_POINTS_EACH, SOLE_CAP = 5.0, 10.0
 CRITICAL_POINTS_EACH, CRITICAL_CAP = 5.0, 10.0
 MINERAL_POINTS_EACH, MINERAL_CAP = 5.0, 10.0
 CONCERN_POINTS = 20.0
+# Input value of unknown origin (econsec.exposure.unknown): charged like a country group of
+# concern, since nothing says it is not one; below the floor it is noise of partial data.
+UNKNOWN_FLOOR = 0.05
+UNKNOWN_POINTS = 20.0
 
 
 @dataclass
@@ -42,6 +46,8 @@ class ScoreInputs:
     mineral_threshold: float = 0.25
     concern_group: str | None = None
     concern_share: float = 0.0
+    unknown_by_tier: Mapping[int, float] = field(default_factory=dict)
+    """tier (4: four or more) → share of input value entering through opaque suppliers there."""
 
 
 _names, _pct = listed, pct
@@ -109,6 +115,18 @@ def score_product(x: ScoreInputs) -> tuple[float, list[Reason]]:
                 "exposure.reason.concern_group",
                 {"share": _pct(x.concern_share), "group": x.concern_group},
                 round(CONCERN_POINTS * x.concern_share, 1),
+            )
+        )
+    unknown = sum(x.unknown_by_tier.values())
+    if unknown >= UNKNOWN_FLOOR:
+        reasons.append(
+            Reason(
+                "exposure.reason.unknown_origin",
+                {
+                    "share": _pct(unknown),
+                    "by_tier": [[k, v] for k, v in sorted(x.unknown_by_tier.items()) if v > 0],
+                },
+                round(UNKNOWN_POINTS * unknown, 1),
             )
         )
     reasons.sort(key=lambda r: -r.points)

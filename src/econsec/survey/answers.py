@@ -276,15 +276,39 @@ def _row_complete(sheet: str, number: int, row: dict[str, Any], problems: list[P
 
 
 def _shares_add_up(rows: list[dict[str, Any]], problems: list[Problem]) -> None:
-    """The sources of one input at one site together supply all of it (shares add up to 1)."""
-    total: dict[tuple[str, str], float] = {}
-    last: dict[tuple[str, str], int] = {}
+    """The sources of one input at one site together supply all of it (shares add up to 1).
+
+    The questionnaire asks per item we buy, so an input two of those items need at one site is
+    asked twice; both answers describe the one stock of that input at the site (the value chain
+    keeps one set of links into it), so each must add up to 1 on its own and name the same
+    sources with the same shares. Adding the two answers up (as this did first) refused every
+    returned workbook that repeated such an input, even unchanged.
+    """
+    groups: dict[tuple[str, str], dict[str, dict[str, float]]] = {}
+    last: dict[tuple[str, str, str], int] = {}
     for row in rows:
-        key = (row["your_site_id"], row.get("input_item_id") or row.get("input_name") or "")
-        total[key] = total.get(key, 0.0) + float(row["share"])
-        last[key] = row["row"]
-    for key, value in total.items():
-        if abs(value - 1.0) > SHARE_SLACK:
-            problems.append(Problem("survey.cell.shares_exceed", lay.SOURCES, last[key],
-                                    lay.letter(lay.SOURCES, "share"), f"{value:.3f}",
-                                    {"site": key[0], "input": key[1]}))  # fmt: skip
+        need = (row["your_site_id"], row.get("input_item_id") or row.get("input_name") or "")
+        source = f"{row['source_company']}\x1f{row.get('source_site') or ''}".casefold()
+        shares = groups.setdefault(need, {}).setdefault(row["item_id"], {})
+        shares[source] = shares.get(source, 0.0) + float(row["share"])
+        last[(*need, row["item_id"])] = row["row"]
+    share_col = lay.letter(lay.SOURCES, "share")
+    for need, by_item in groups.items():
+        first: dict[str, float] | None = None
+        for item, shares in by_item.items():
+            value = sum(shares.values())
+            where = last[(*need, item)]
+            if abs(value - 1.0) > SHARE_SLACK:
+                problems.append(Problem("survey.cell.shares_exceed", lay.SOURCES, where,
+                                        share_col, f"{value:.3f}",
+                                        {"site": need[0], "input": need[1]}))  # fmt: skip
+            elif first is None:
+                first = shares
+            elif not _same_sources(first, shares):
+                problems.append(Problem("survey.cell.sources_differ", lay.SOURCES, where,
+                                        share_col, f"{value:.3f}",
+                                        {"site": need[0], "input": need[1], "item": item}))  # fmt: skip
+
+
+def _same_sources(one: dict[str, float], other: dict[str, float]) -> bool:
+    return one.keys() == other.keys() and all(abs(one[k] - other[k]) <= SHARE_SLACK for k in one)

@@ -27,6 +27,11 @@ class SurveyConfig(AppConfig):
             )
         )
         r.register_body_limit("web:survey_supplier", f"{web}.supplier.body_limit")
+        for view in ("api:survey_answer_upload", "api:survey_supplier_upload"):
+            r.register_body_limit(view, f"{web}.api.body_limit")
         r.register_report_section(r.ReportSection("survey", "econsec.survey.report.section", 70))
         r.register_demo_step("econsec.survey.demo.step", order=60)
         r.register_info_lines("econsec.survey.summary.lines")
+        r.register_job_kind("survey.remind", "econsec.survey.mail.tick")
+        r.register_job_kind("survey.send", "econsec.survey.mail.send_job")
+        r.register_schedule("econsec.survey.mail.due")

@@ -92,9 +92,13 @@ def create(
     language: str | None = None,
     token_days: int = 60,
     created_by: str = "",
+    only: set[str] | None = None,
+    emails: dict[str, str] | None = None,
 ) -> Campaign:
-    """A campaign asking every supplier ``selection`` picks (in its language unless given)."""
-    chosen = select(selection)
+    """A campaign asking every supplier ``selection`` picks (in its language unless given);
+    ``only``: of those, just these org ids; ``emails``: addresses given now (else last year's)."""
+    chosen = [s for s in select(selection) if only is None or s["org_id"] in only]
+    emails = {**earlier_emails(), **(emails or {})}
     with transaction.atomic():
         campaign = Campaign.objects.create(
             name=name[:200], year=year, selection=selection.as_json(),
@@ -104,10 +108,24 @@ def create(
         Request.objects.bulk_create(
             Request(campaign=campaign, org_id=s["org_id"], org_name=s["name"][:500],
                     tier=s["tier"], language=language or language_for(s["country"]),
+                    email=emails.get(s["org_id"], ""),
                     token_sha256=token_hash(secrets.token_urlsafe(32)), expires_at=expires)
             for s in chosen
         )  # fmt: skip
     return campaign
+
+
+def earlier_emails() -> dict[str, str]:
+    """Each supplier's contact address from its latest valid answer (the first one given)."""
+    found: dict[str, str] = {}
+    for answer in (
+        Answer.objects.select_related("request").filter(ok=True).order_by("received_at", "id")
+    ):
+        for contact in answer.rows.get(lay.CONTACTS, []):
+            if contact.get("email"):
+                found[answer.request.org_id] = str(contact["email"])[:254]
+                break
+    return found
 
 
 def issue_tokens(campaign: Campaign, org_ids: list[str] | None = None) -> dict[str, str]:

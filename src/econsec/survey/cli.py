@@ -1,4 +1,4 @@
-"""`econsec survey new|workbooks|status|intake|merge`: supplier mapping campaigns."""
+"""`econsec survey new|workbooks|send|remind|status|intake|merge`: supplier mapping campaigns."""
 
 from __future__ import annotations
 
@@ -103,6 +103,55 @@ def workbooks(
         if pool is not None:
             pool.shutdown()
     console.print(t("survey.cli.written", lang, count=len(names), path=str(out)))
+
+
+@survey_app.command("send")
+def send(
+    campaign_id: Annotated[int, typer.Argument(help="campaign number")],
+    to: Annotated[
+        list[str] | None, typer.Option("--to", help="SUPPLIER_ID=address (repeatable)")
+    ] = None,
+    again: Annotated[
+        list[str] | None, typer.Option("--again", help="supplier id to send to again")
+    ] = None,
+    base_url: Annotated[
+        str, typer.Option(help="workbench address for upload links")
+    ] = "http://127.0.0.1:8000",
+    lang: LangOption = None,
+) -> None:
+    """E-mail each supplier not yet sent to its workbook and upload link (SMTP settings)."""
+    lang = normalise_lang(lang)
+    _open()
+    from econsec.survey.mail import send_invitations, set_addresses
+
+    campaign = _campaign(campaign_id, lang)
+    pairs = dict(item.partition("=")[::2] for item in to or ())
+    refused = set_addresses(campaign, pairs)
+    for item in refused:
+        err.print(t("survey.cli.bad_address", lang, value=item))
+    if refused:
+        raise typer.Exit(2)
+    outcome = send_invitations(campaign, base_url=base_url, org_ids=list(again) if again else None)
+    for org, error in outcome.failed.items():
+        err.print(t("survey.cli.send_failed", lang, supplier=org, error=error))
+    if outcome.no_address:
+        err.print(t("survey.cli.no_address", lang, suppliers=", ".join(outcome.no_address)))
+    console.print(t("survey.cli.sent", lang, count=len(outcome.sent), failed=len(outcome.failed)))
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
+@survey_app.command("remind")
+def remind_cmd(lang: LangOption = None) -> None:
+    """Send the reminders due now (the job worker does this on its own schedule)."""
+    lang = normalise_lang(lang)
+    _open()
+    from econsec.survey.mail import remind
+
+    counts = remind()
+    console.print(t("survey.cli.reminded", lang, **counts))
+    if counts["failed"]:
+        raise typer.Exit(1)
 
 
 @survey_app.command("status")

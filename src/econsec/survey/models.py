@@ -94,3 +94,35 @@ class Provenance(models.Model):
     class Meta:
         ordering = ["sheet", "key", "-merged_at"]
         indexes = [models.Index(fields=["sheet", "key"], name="survey_prov_key")]
+
+
+class Mailing(models.Model):
+    """One e-mail to a supplier: the invitation with its workbook, or a reminder.
+
+    ``dedupe`` is unique: writing the row claims the e-mail, so two reminder runs at once (two
+    workers) send it once. A failed e-mail is tried again with a growing pause and stays visible.
+    """
+
+    class Kind(models.TextChoices):
+        INVITE = "invite"
+        NO_ANSWER = "no_answer"
+        EXPIRY = "expiry"
+
+    class Status(models.TextChoices):
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="mailings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    dedupe = models.CharField(max_length=200, unique=True)
+    address = models.CharField(max_length=254)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SENDING)
+    attempts = models.IntegerField(default=1)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True)
+    next_attempt_at = models.DateTimeField(null=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

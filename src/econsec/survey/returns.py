@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import tempfile
+from collections.abc import Iterable
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -31,6 +34,29 @@ def receive(request: Request, path: Path, *, via: str, name: str | None = None) 
     expect = expectation(request, load_chain())
     reading = read_answer(path, expect, name=name)
     return record(request, reading, name=name or path.name, sha256=_sha256(path), via=via)
+
+
+UPLOADS_PER_HOUR = 10  # per upload link, page and API together
+
+
+def count_upload(request: Request) -> bool:
+    """Count one upload attempt on ``request``'s link; False once the hour's allowance is used."""
+    now = timezone.now()
+    if request.window_started_at is None or now - request.window_started_at > dt.timedelta(hours=1):
+        request.window_started_at, request.window_uploads = now, 0
+    request.window_uploads += 1
+    request.save(update_fields=["window_started_at", "window_uploads"])
+    return request.window_uploads <= UPLOADS_PER_HOUR
+
+
+def receive_upload(request: Request, chunks: Iterable[bytes], *, name: str, via: str) -> Answer:
+    """An uploaded workbook (its bytes as they arrive) as ``request``'s answer."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.xlsx"
+        with path.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        return receive(request, path, via=via, name=Path(name or "upload.xlsx").name)
 
 
 def _sha256(path: Path) -> str:

@@ -9,9 +9,6 @@ per hour per link.
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,7 +22,6 @@ from econsec.survey.text import SUPPLIER_LANGUAGES, tr
 from econsec.web.guards import form_limit
 from econsec.web.roles import PUBLIC, role_required
 
-UPLOADS_PER_HOUR = 10
 _TEXTS = ("title", "lead", "download", "upload", "choose", "expires", "accepted", "errors",
           "expired", "too_many", "no_file", "too_large")  # fmt: skip
 
@@ -64,26 +60,16 @@ def upload_page(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, req, lang, 410, expired=True)
     if request.method != "POST":
         return _page(request, req, lang)
-    now = timezone.now()
-    if req.window_started_at is None or now - req.window_started_at > dt.timedelta(hours=1):
-        req.window_started_at, req.window_uploads = now, 0
-    req.window_uploads += 1
-    req.save(update_fields=["window_started_at", "window_uploads"])
-    if req.window_uploads > UPLOADS_PER_HOUR:
+    from econsec.survey.returns import count_upload, receive_upload
+
+    if not count_upload(req):
         return _page(request, req, lang, 429, message=tr("survey.supplier.too_many", lang))
     upload = request.FILES.get("workbook")
     if upload is None:
         return _page(request, req, lang, 400, message=tr("survey.supplier.no_file", lang))
     if upload.size is None or upload.size > LIMITS.max_bytes:
         return _page(request, req, lang, 413, message=tr("survey.supplier.too_large", lang))
-    from econsec.survey.returns import receive
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload.xlsx"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        answer = receive(req, path, via="upload", name=Path(upload.name or "upload.xlsx").name)
+    answer = receive_upload(req, upload.chunks(), name=upload.name or "", via="upload")
     errors = [Problem.from_dict(p).message(lang) for p in answer.errors]
     req.refresh_from_db()
     return _page(request, req, lang, 200 if answer.ok else 400, errors=errors, accepted=answer.ok)

@@ -8,8 +8,10 @@ from . import supplier, views
 
 urlpatterns = [
     path("survey/", views.index, name="survey"),
+    path("survey/new/", views.new_campaign, name="survey_new"),
     path("survey/<int:campaign_id>/", views.campaign_detail, name="survey_campaign"),
     path("survey/<int:campaign_id>/merge/", views.merge_view, name="survey_merge"),
+    path("survey/<int:campaign_id>/send/", views.send_view, name="survey_send"),
     path(
         "survey/<int:campaign_id>/workbook/<str:org_id>/",
         views.workbook,

@@ -38,7 +38,61 @@ def index(request: HttpRequest) -> HttpResponse:
     for campaign in Campaign.objects.all()[:100]:
         state = progress(campaign)
         campaigns.append({"c": campaign, "total": state.total, "rate": state.response_rate()})
-    return render(request, "survey/index.html", {"campaigns": campaigns, "coverage": _coverage()})
+    return render(request, "survey/index.html", {"campaigns": campaigns, "coverage": _coverage(),
+                                                 "can_edit": has_capability(request.user, EDIT)})  # fmt: skip
+
+
+@role_required(EDIT)
+def new_campaign(request: HttpRequest) -> HttpResponse:
+    """Create a campaign: filters, then the suppliers they pick (untick any), their addresses,
+    the workbooks' language and the links' expiry. "preview" lists; "create" stores."""
+    from econsec.survey.campaigns import create, select
+    from econsec.survey.mail import is_address
+    from econsec.valuechain.store_io import current_version
+
+    from . import forms
+
+    lang = request_language(request)
+    values: dict[str, Any] = forms.defaults()
+    errors: dict[str, str] = {}
+    chosen: list[dict[str, Any]] = []
+    ticked: set[str] = set()
+    emails: dict[str, str] = {}
+    status = 200
+    if not current_version():
+        errors["store"] = t("survey.cli.empty_store", lang)
+    elif request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in values}
+        form = forms.read(request.POST, lang)
+        errors = form.errors
+        if not errors:
+            chosen = select(form.selection)
+            known = {c["org_id"] for c in chosen}
+            ticked = set(request.POST.getlist("org")) if "picked" in request.POST else known
+            emails = {o: request.POST.get(f"email-{o}", "").strip() for o in known}
+            emails = {o: a for o, a in emails.items() if a}
+            if ticked - known:
+                errors["org"] = t("survey.web.form.not_selected", lang,
+                                  value=", ".join(sorted(ticked - known))[:100])  # fmt: skip
+            bad = sorted(o for o, a in emails.items() if not is_address(a))
+            if bad:
+                errors["email"] = t("survey.web.form.email", lang, value=", ".join(bad)[:100])
+            if request.POST.get("action") == "create" and not errors:
+                if not ticked:
+                    errors["org"] = t("survey.web.form.none_picked", lang)
+                else:
+                    campaign = create(form.name, form.year, form.selection,
+                                      language=form.language, token_days=form.token_days,
+                                      created_by=request.user.get_username(), only=ticked,
+                                      emails={o: a for o, a in emails.items() if o in ticked})  # fmt: skip
+                    messages.success(request, t("survey.web.form.created", lang,
+                                                count=campaign.requests.count()))  # fmt: skip
+                    return _see_campaign(campaign.pk)
+        status = 400 if errors else 200
+    return render(request, "survey/new.html", {
+        "v": values, "errors": errors, "chosen": chosen, "ticked": ticked, "emails": emails,
+        "languages": ("ja", "en", "zh"),
+    }, status=status)  # fmt: skip
 
 
 @role_required(READ)
@@ -49,10 +103,12 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     state = progress(campaign)
     rows = []
+    mailed = _last_mailings(campaign)
     for req in campaign.requests.all():
         latest = req.answers.first()
         errors = [Problem.from_dict(p).message(lang) for p in (latest.errors if latest else [])]
-        rows.append({"r": req, "errors": errors[:5], "more": max(0, len(errors) - 5)})
+        rows.append({"r": req, "errors": errors[:5], "more": max(0, len(errors) - 5),
+                     "mail": mailed.get(req.pk)})  # fmt: skip
     plan = preview(campaign)
     tiers = [{"tier": k, "counts": [v.get(s, 0) for s in state.statuses],
               "rate": state.response_rate(k)} for k, v in state.by_tier.items()]  # fmt: skip
@@ -99,10 +155,35 @@ def merge_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return _see_campaign(campaign.pk)
 
 
+def _last_mailings(campaign: Campaign) -> dict[int, Any]:
+    """Each request's latest e-mail (invitation or reminder)."""
+    from econsec.survey.models import Mailing
+
+    found: dict[int, Any] = {}
+    for m in Mailing.objects.filter(request__campaign=campaign).order_by("created_at", "id"):
+        found[m.request_id] = m
+    return found
+
+
 def _see_campaign(campaign_id: int) -> HttpResponse:
     response = HttpResponseRedirect(reverse("web:survey_campaign", args=[campaign_id]))
     response.status_code = 303  # after a POST: the browser GETs the campaign page
     return response
+
+
+@role_required(EDIT)
+def send_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Queue the e-mails to the suppliers not yet sent to (a background job)."""
+    from econsec.survey.mail import SEND_KIND
+    from econsec.web.jobs import enqueue
+    from econsec.web.responses import see_other
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    job = enqueue(SEND_KIND, user=request.user,
+                  params={"campaign": campaign.pk, "base_url": request.build_absolute_uri("/")})  # fmt: skip
+    return see_other(reverse("web:job", args=[job.pk]))
 
 
 @role_required(READ)
