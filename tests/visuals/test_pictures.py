@@ -15,7 +15,7 @@ from econsec.exposure.analyse import Options, analyse
 from econsec.reports.assemble import country_exposure
 from econsec.valuechain.compile import compile_tables
 from econsec.visuals.flows import sankey, tier_flows
-from econsec.visuals.network import product_network
+from econsec.visuals.network import cover_from_sweep, product_network, worst_cover
 from econsec.visuals.sitemap import MapSite, clusters, site_map
 from econsec.visuals.svgmap import map_svg
 from tests.exposure.brute import lost_nodes
@@ -109,6 +109,30 @@ def test_network_is_the_products_upstream_with_its_single_point(analysed) -> Non
     assert pooled is not None and pooled.pooled
     assert {"N1", "J1"} <= {n.id for n in pooled.nodes}  # spof and product never pooled
     assert sum(n.sites for n in pooled.nodes) == 4
+
+
+def test_cover_marks_only_a_survival_time_below_the_recovery_time(analysed) -> None:  # type: ignore[no-untyped-def]
+    chain, report = analysed
+    product = next(p for p in report.products if p.item_id == "P")
+    sweep = {"rows": [
+        {"kind": "site", "id": "N1", "status": "ok", "tts_weeks": 2.0, "ttr_weeks": 8.0},
+        {"kind": "site", "id": "T1", "status": "ok", "tts_weeks": None, "ttr_weeks": 8.0},
+        {"kind": "site", "id": "K1", "status": "ok", "tts_weeks": 8.0, "ttr_weeks": 8.0},
+        {"kind": "site", "id": "J1", "status": "error", "tts_weeks": None, "ttr_weeks": 4.0},
+    ]}  # fmt: skip
+    cover = cover_from_sweep(sweep)
+    assert set(cover) == {"N1", "T1", "K1"}  # a failed row is no figure
+    net = product_network(chain, product, cover=cover)
+    assert net is not None and net.swept and net.short == ("N1",)  # equal is not short
+    nodes = {n.id: n for n in net.nodes}
+    assert (nodes["N1"].tts_weeks, nodes["N1"].ttr_weeks) == (2.0, 8.0)
+    assert nodes["T1"].tts_weeks is None and not nodes["T1"].short  # never runs short
+    assert nodes["J1"].ttr_weeks is None and not nodes["J1"].short
+    # A pool carries its worst member: T1 (unlimited) and K1 (no gap) pooled with a short one.
+    assert worst_cover(["T1", "K1", "N1"], cover) == (2.0, 8.0)
+    assert worst_cover(["T1", "K1"], cover) == (8.0, 8.0)
+    assert worst_cover(["X"], cover) == (None, None)
+    assert product_network(chain, product).swept is False  # type: ignore[union-attr]
 
 
 def test_many_sites_are_clustered_under_the_marker_limit() -> None:

@@ -43,11 +43,14 @@ def test_pictures_of_the_fixture_chain(page: Any, analysed_chain: Any) -> None: 
 
 
 def test_demo_company_map_shows_its_countries_and_the_magnet_chain(page: Any) -> None:  # noqa: F811
+    from econsec.demo_steps import site_sweep
     from econsec.reports.gather import compute_exposure
     from econsec.valuechain.cli import load_demo
+    from econsec.valuechain.store_io import compile_store
 
     load_demo("en")
     compute_exposure()
+    sweep = site_sweep(compile_store())
     sign_in(page, "viewer")
     page.goto(page.base + "/visuals/map/")
     drawn = _drawn(page, "map")
@@ -61,4 +64,14 @@ def test_demo_company_map_shows_its_countries_and_the_magnet_chain(page: Any) ->
     page.goto(page.base + "/visuals/network/TOHO-HMM/P-EAX150/")
     network = _drawn(page, "network")
     assert "XIYAO-GZ" in network["spof"]
+    # TTS < TTR as the stored site sweep says, for the sites this product's network shows.
+    api = page.evaluate("() => fetch('/api/visuals/network/TOHO-HMM/P-EAX150').then(r => r.json())")
+    rows = {r["id"]: r for r in sweep["rows"] if r["status"] == "ok"}
+    expected = sorted(
+        n["id"] for n in api["nodes"]
+        if n["id"] in rows and rows[n["id"]]["tts_weeks"] is not None
+        and rows[n["id"]]["tts_weeks"] < rows[n["id"]]["ttr_weeks"]
+    )  # fmt: skip
+    assert sorted(network["short"]) == expected and expected
+    assert page.locator('[data-testid="network-sites"] tr[data-short="1"]').count() == len(expected)
     shot(page, "64-visuals-demo-network-ja")

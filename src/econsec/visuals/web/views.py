@@ -110,6 +110,10 @@ def network_page(request: HttpRequest, site_id: str, item_id: str) -> HttpRespon
             "product": product,
             "data": data,
             "nodes": {n.id: n for n in data.nodes},
+            # Short of cover first, then single points of failure, then by tier.
+            "site_rows": sorted(data.nodes, key=lambda n: (not n.short, not n.spof, n.tier, n.id))[
+                :TABLE_ROWS
+            ],
             "edges": sorted(data.edges, key=lambda e: -e.value)[:TABLE_ROWS],
             "api": reverse("api:visuals_network", kwargs={"site_id": site_id, "item_id": item_id}),
         },

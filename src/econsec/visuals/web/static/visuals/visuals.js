@@ -138,7 +138,9 @@
         aria: { enabled: true },
         tooltip: { renderMode: "richText", formatter: function (p) {
           if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + "\n" + money(p.data.amount, data.currency); }
-          return p.data.labelText + " (" + p.data.country_name + ")";
+          var n = p.data.node, text = p.data.labelText + " (" + p.data.country_name + ")";
+          if (n.cover) { text += "\n" + n.cover + (n.short ? "  " + data.short_label : ""); }
+          return text;
         } },
         series: [{
           type: "graph", layout: "none", roam: true, draggable: false,
@@ -147,13 +149,16 @@
           data: data.nodes.map(function (n) {
             return {
               id: n.id, name: n.id, x: n.x * dx, y: n.y * 40, label_: n.label,
-              country_name: n.country_name, symbolSize: n.spof ? 16 : 10,
-              itemStyle: n.spof ? { color: "#D55E00", borderColor: "#000", borderWidth: 2 } : { color: "#56B4E9" },
+              country_name: n.country_name, node: n, symbolSize: n.spof || n.short ? 16 : 10,
+              // Time to survive below time to recover: a diamond (shape, not only colour).
+              symbol: n.short ? "diamond" : "circle",
+              itemStyle: n.spof ? { color: "#D55E00", borderColor: "#000", borderWidth: 2 }
+                : n.short ? { color: "#CC79A7", borderColor: "#000", borderWidth: 1.5 } : { color: "#56B4E9" },
             };
           }).map(function (d, i) {
             d.labelText = d.label_; delete d.label_;
             // With many sites only the single points of failure carry a name.
-            if (many && !data.nodes[i].spof) { d.label = { show: false }; }
+            if (many && !data.nodes[i].spof && !data.nodes[i].short) { d.label = { show: false }; }
             return d;
           }),
           links: data.edges.map(function (e) {
@@ -162,7 +167,10 @@
           }),
         }],
       });
-      drawn.network = { nodes: data.nodes.length, edges: data.edges.length, spof: data.spof };
+      drawn.network = {
+        nodes: data.nodes.length, edges: data.edges.length, spof: data.spof,
+        short: data.nodes.filter(function (n) { return n.short; }).map(function (n) { return n.id; }),
+      };
     }).catch(function (e) { el.textContent = String(e); });
   }
 
