@@ -130,13 +130,18 @@ def product_network(
     product: ProductResult,
     max_sites: int = MAX_SITES,
     cover: Cover | None = None,
+    suppliers: BoolArray | None = None,
 ) -> NetworkData | None:
     """The product's upstream sites and site-to-site value, or None when it is not in the
-    chain. ``cover``: the site sweep's (TTS, TTR) per site, when one is stored."""
+    chain. ``cover``: the site sweep's (TTS, TTR) per site, when one is stored;
+    ``suppliers``: per site, whether its supply links are drawn (a filter; None: all)."""
     node = product_node(chain, product.site_id, product.item_id)
     if node is None:
         return None
-    links = np.flatnonzero(upstream_links(chain, node) & ~chain.link_internal)
+    chosen = upstream_links(chain, node) & ~chain.link_internal
+    if suppliers is not None:
+        chosen &= suppliers[chain.node_site[chain.link_src]]
+    links = np.flatnonzero(chosen)
     spof = set(product.single_points_of_failure)
     src = chain.node_site[chain.link_src[links]]
     dst = chain.slot_site[chain.link_slot[links]]

@@ -29,6 +29,14 @@ def test_pictures_of_the_fixture_chain(page: Any, analysed_chain: Any) -> None: 
     )
     assert page.locator("#vis-map canvas").count() >= 1
     shot(page, "60-visuals-map-ja")
+    # A bookmarked filter: the chart draws the same selection its table lists.
+    page.goto(page.base + "/visuals/map/?criticality=spof")
+    page.evaluate("() => { delete window.econsecVisuals.map; }")
+    page.reload()
+    drawn = _drawn(page, "map")
+    rows = page.locator('[data-testid="map-sites"] tbody tr').count()
+    assert drawn["markers"] == rows == len(drawn["spof"]) > 0
+    shot(page, "60b-visuals-map-filtered-ja")
     page.goto(page.base + "/visuals/flows/")
     sankey = _drawn(page, "sankey")
     flows = page.evaluate("() => fetch('/api/visuals/flows').then(r => r.json())")

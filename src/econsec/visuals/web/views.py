@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from econsec.i18n import t
 from econsec.reference.labels import country_label
-from econsec.visuals import gather
-from econsec.visuals.sitemap import SPOF
+from econsec.visuals import gather, select
+from econsec.visuals.filters import FilterError
+from econsec.visuals.sitemap import SPOF, SiteMapData
+from econsec.visuals.web.query import filters_of, form, refusal
 from econsec.web.language import request_language
 from econsec.web.roles import READ, role_required
 
@@ -21,12 +23,32 @@ def _empty(request: HttpRequest, title: str) -> HttpResponse:
     return render(request, "visuals/empty.html", {"title": title})
 
 
+def _refused(request: HttpRequest, title: str, exc: FilterError) -> HttpResponse:
+    context = {
+        "title": title,
+        "message": refusal(exc, request_language(request)),
+        "reset": request.path,
+    }
+    return render(request, "visuals/refused.html", context, status=400)
+
+
+def _depth(data: SiteMapData) -> int:
+    return max((s.tier for s in data.sites), default=0)
+
+
 @role_required(READ)
 def map_page(request: HttpRequest) -> HttpResponse:
     lang = request_language(request)
-    data = gather.map_data()
-    if data is None:
-        return _empty(request, t("visuals.map.title", lang))
+    title = t("visuals.map.title", lang)
+    found, whole = gather.inputs(), gather.map_data()
+    if found is None or whole is None:
+        return _empty(request, title)
+    try:
+        f = filters_of(request, found[1])
+    except FilterError as exc:
+        return _refused(request, title, exc)
+    data = select.site_map(f)
+    assert data is not None
     sites = sorted(data.sites, key=lambda s: (-s.revenue_at_risk_per_week, -s.annual_value))
     rows = [
         {
@@ -52,7 +74,11 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "approximate": approximate,
             "spof": sum(s.exposure == SPOF for s in data.sites),
             "n_countries": len(data.supplier_countries),
-            "api": reverse("api:visuals_map"),
+            "api": reverse("api:visuals_map") + f.query(),
+            "query": f.query(),
+            "form": form(
+                f, found[1], sorted({s.country for s in whole.sites}), _depth(whole), lang
+            ),
         },
     )
 
@@ -60,9 +86,16 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @role_required(READ)
 def flows_page(request: HttpRequest) -> HttpResponse:
     lang = request_language(request)
-    data = gather.flow_data()
-    if data is None:
-        return _empty(request, t("visuals.flows.title", lang))
+    title = t("visuals.flows.title", lang)
+    found, whole = gather.inputs(), gather.map_data()
+    if found is None or whole is None:
+        return _empty(request, title)
+    try:
+        f = filters_of(request, found[1])
+    except FilterError as exc:
+        return _refused(request, title, exc)
+    data = select.flows(f)
+    assert data is not None
     rows = [
         {
             "flow": f,
@@ -74,7 +107,15 @@ def flows_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "visuals/flows.html",
-        {"data": data, "rows": rows, "api": reverse("api:visuals_flows")},
+        {
+            "data": data,
+            "rows": rows,
+            "api": reverse("api:visuals_flows") + f.query(),
+            "query": f.query(),
+            "form": form(
+                f, found[1], sorted({s.country for s in whole.sites}), _depth(whole), lang
+            ),
+        },
     )
 
 
@@ -97,11 +138,16 @@ def network_page(request: HttpRequest, site_id: str, item_id: str) -> HttpRespon
     if found is None:
         return _empty(request, t("visuals.network.products", lang))
     chain, report = found
-    product = next(
-        (p for p in report.products if p.site_id == site_id and p.item_id == item_id), None
-    )
-    data = gather.network_data(chain, product) if product is not None else None
-    if product is None or data is None:
+    product = select.find_product(report, site_id, item_id)
+    if product is None:
+        raise Http404(item_id)
+    try:
+        f = filters_of(request, report)
+    except FilterError as exc:
+        return _refused(request, t("visuals.network.products", lang), exc)
+    data = select.network(chain, product, f)
+    whole = gather.map_data()
+    if data is None or whole is None:
         raise Http404(item_id)
     return render(
         request,
@@ -115,6 +161,9 @@ def network_page(request: HttpRequest, site_id: str, item_id: str) -> HttpRespon
                 :TABLE_ROWS
             ],
             "edges": sorted(data.edges, key=lambda e: -e.value)[:TABLE_ROWS],
-            "api": reverse("api:visuals_network", kwargs={"site_id": site_id, "item_id": item_id}),
+            "api": reverse("api:visuals_network", kwargs={"site_id": site_id, "item_id": item_id})
+            + f.query(),
+            "query": f.query(),
+            "form": form(f, report, sorted({s.country for s in whole.sites}), _depth(whole), lang),
         },
     )
