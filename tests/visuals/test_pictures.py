@@ -8,6 +8,8 @@ K1→J1 ¥3m, N1→J1 ¥5m, N1→T1 ¥2m.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -17,6 +19,7 @@ from econsec.valuechain.compile import compile_tables
 from econsec.visuals.flows import sankey, tier_flows
 from econsec.visuals.network import cover_from_sweep, product_network, worst_cover
 from econsec.visuals.sitemap import MapSite, clusters, site_map
+from econsec.visuals.svgflows import flows_svg
 from econsec.visuals.svgmap import map_svg
 from tests.exposure.brute import lost_nodes
 from tests.valuechain.minichain import mini_tables
@@ -155,6 +158,32 @@ def test_report_svg_marks_the_single_point(analysed) -> None:  # type: ignore[no
     assert "<script" not in svg
 
 
+def test_report_sankey_is_small_valid_svg_with_the_flows_labels_and_heights(analysed) -> None:  # type: ignore[no-untyped-def]
+    from defusedxml import ElementTree
+
+    chain, _ = analysed
+    svg = flows_svg(tier_flows(chain), "flows")
+    assert len(svg.encode()) < 20_000 and "<script" not in svg
+    root = ElementTree.fromstring(svg)  # parses, with entities and DTDs refused
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [e.text or "" for e in root.iter(f"{ns}text")]
+    labels = {t.split()[0] for t in texts}
+    assert {"T0", "T1", "T2", "JP", "TW", "KR", "CN"} <= labels
+    # One band per flow; node heights proportional to the hand-worked link values.
+    assert len(list(root.iter(f"{ns}path"))) == 4
+    heights = {
+        r.find(f"{ns}title").text.split(":")[0]: float(r.get("height"))  # type: ignore[union-attr]
+        for r in root.iter(f"{ns}rect")
+        if r.find(f"{ns}title") is not None
+    }
+    assert heights["T1 TW"] / heights["T1 KR"] == pytest.approx(7 / 3, rel=1e-2)
+    assert heights["T0 JP"] / heights["T1 CN"] == pytest.approx(15 / 5, rel=1e-2)
+    assert heights["T1 TW"] / heights["T2 CN"] == pytest.approx(7 / 2, rel=1e-2)  # out 7m, in 2m
+    # Pooled countries are counted, not named in English.
+    many = flows_svg(tier_flows(chain), "flows", top=1)
+    assert "+2" in many and "Other" not in many
+
+
 def test_demo_line_names_the_maps_figures(capsys: pytest.CaptureFixture[str], db: object) -> None:
     from econsec.reports.gather import compute_exposure
     from econsec.valuechain.cli import load_demo
@@ -166,3 +195,38 @@ def test_demo_line_names_the_maps_figures(capsys: pytest.CaptureFixture[str], db
     compute_exposure()
     step("en")
     assert "184 sites in 28 countries" in capsys.readouterr().out
+    # The board report's section carries the map and the company's tier flows, drawn here.
+    from defusedxml import ElementTree
+
+    from econsec.reports.gather import contributed_sections, current_version
+    from econsec.visuals import gather
+
+    section = next(s for s in contributed_sections(current_version()) if s.id == "visuals.map")
+    charts = {c.id: c for c in section.charts}
+    assert {c.kind for c in charts.values()} == {"svg"}
+    svg = charts["visuals.tier_flows"].data["svg"]
+    assert len(svg.encode()) < 60_000
+    root = ElementTree.fromstring(svg)
+    texts = " ".join(e.text or "" for e in root.iter("{http://www.w3.org/2000/svg}text"))
+    flows = gather.flow_data()
+    assert flows is not None
+    bought = flows.into_step(0)
+    biggest = sorted(bought, key=lambda c: -bought[c])[:3]
+    assert all(f" {c} " in f" {texts} " for c in biggest), (biggest, texts)
+    alt = charts["visuals.tier_flows"].alt
+    assert alt["ja"] != alt["en"] and str(flows.depth) in alt["en"]
+    table = section.tables[0]
+    assert table.rows[0][3] == pytest.approx(max(f.value for f in flows.flows))
+    Path("test-output").mkdir(exist_ok=True)
+    Path("test-output/visuals-report-flows.svg").write_text(svg, encoding="utf-8")
+    # The report's renderers take a report carrying the section (drawing contributed sections
+    # is the reports package's part).
+    from econsec.reports.gather import build_board_report
+    from econsec.reports.html import board_html
+    from econsec.reports.pdf import board_pdf
+
+    board = build_board_report()
+    for lang in ("ja", "en"):
+        assert any(s.id == "visuals.map" for s in board.sections)
+        assert board_html(board, lang).startswith("<!doctype html>")
+        assert board_pdf(board, lang).startswith(b"%PDF")
