@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ def _drawn(page: Any, what: str) -> Any:  # noqa: F811
 
 
 def test_pictures_of_the_fixture_chain(page: Any, analysed_chain: Any) -> None:  # noqa: F811
+    elsewhere: list[str] = []
+    page.on("request", lambda r: elsewhere.append(r.url) if not r.url.startswith(page.base) else 0)
     sign_in(page, "viewer")
     page.goto(page.base + "/visuals/map/")
     drawn = _drawn(page, "map")
@@ -48,6 +52,56 @@ def test_pictures_of_the_fixture_chain(page: Any, analysed_chain: Any) -> None: 
     network = _drawn(page, "network")
     assert network["nodes"] >= 4 and network["spof"]
     shot(page, "62-visuals-network-ja")
+    assert elsewhere == []  # by default no tile server, CDN or font host is asked anything
+
+
+@pytest.fixture
+def tile_server() -> Iterator[tuple[str, list[str]]]:
+    """A local stand-in for an organisation's tile server: one grey PNG for every tile."""
+    import io
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (200, 220, 235)).save(buffer, "PNG")
+    png, asked = buffer.getvalue(), []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(png)))
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    server.shutdown()
+
+
+def test_map_draws_tiles_under_the_outline_when_a_tile_server_is_set(
+    page: Any,  # noqa: F811
+    analysed_chain: Any,  # noqa: F811
+    tile_server: tuple[str, list[str]],
+    settings: Any,
+) -> None:
+    origin, asked = tile_server
+    settings.ECONSEC_MAP_TILES = origin + "/osm/{z}/{x}/{y}.png"
+    sign_in(page, "viewer")
+    page.goto(page.base + "/visuals/map/")
+    drawn = _drawn(page, "map")
+    assert 0 < drawn["tiles"] <= 64 and drawn["markers"] == 7
+    page.wait_for_timeout(500)  # the tile images load after the chart is drawn
+    assert asked and all(re.fullmatch(r"/osm/[0-9]+/[0-9]+/[0-9]+\.png", p) for p in asked)
+    # The page fixture fails the test on any CSP report: the tiles were allowed, nothing else.
+    shot(page, "66-visuals-map-tiles-ja")
 
 
 def test_demo_company_map_shows_its_countries_and_the_magnet_chain(page: Any) -> None:  # noqa: F811

@@ -3,6 +3,7 @@ table beneath it, so the picture has a text alternative and works without script
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from econsec.reference.labels import country_label
 from econsec.visuals import gather, select
 from econsec.visuals.filters import FilterError
 from econsec.visuals.sitemap import SPOF, SiteMapData
+from econsec.visuals.tiles import TileSettingError, TileSource, csp_with_images_from, tile_source
 from econsec.visuals.web.query import filters_of, form, refusal
 from econsec.web.language import request_language
 from econsec.web.roles import READ, role_required
@@ -30,6 +32,15 @@ def _refused(request: HttpRequest, title: str, exc: FilterError) -> HttpResponse
         "reset": request.path,
     }
     return render(request, "visuals/refused.html", context, status=400)
+
+
+def _tiles(lang: str) -> tuple[TileSource | None, str]:
+    """The configured tile source, or None and why the setting is not used."""
+    try:
+        found = tile_source(settings.ECONSEC_MAP_TILES, settings.ECONSEC_MAP_TILES_ATTRIBUTION)
+    except TileSettingError as exc:
+        return None, t(exc.key, lang, **exc.params)
+    return found, ""
 
 
 def _depth(data: SiteMapData) -> int:
@@ -64,10 +75,13 @@ def map_page(request: HttpRequest) -> HttpResponse:
         for c, share in list(data.countries.items())[:30]
     ]
     approximate = sum(s.precision != "exact" for s in data.sites)
-    return render(
+    tiles, tiles_problem = _tiles(lang)
+    response = render(
         request,
         "visuals/map.html",
         {
+            "tiles": tiles,
+            "tiles_problem": tiles_problem,
             "data": data,
             "rows": rows,
             "countries": countries,
@@ -81,6 +95,12 @@ def map_page(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+    if tiles is not None:
+        # Only this page, and only when configured, may load images from the tile server.
+        response["Content-Security-Policy"] = csp_with_images_from(
+            settings.ECONSEC_CSP, tiles.origin
+        )
+    return response
 
 
 @role_required(READ)

@@ -22,7 +22,49 @@
     return Math.round(v).toLocaleString() + " " + currency;
   }
 
+  // Web Mercator, the projection XYZ tiles are cut in: used only when a tile server is set
+  // (ECONSEC_MAP_TILES); the shipped outline is drawn in plain longitude/latitude otherwise.
+  var MAX_LAT = 85.0511;
+  var MERCATOR = {
+    project: function (p) {
+      var lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, p[1])) * Math.PI / 180;
+      return [p[0] * Math.PI / 180, -Math.log(Math.tan(Math.PI / 4 + lat / 2))];
+    },
+    unproject: function (p) {
+      return [p[0] * 180 / Math.PI, (2 * Math.atan(Math.exp(-p[1])) - Math.PI / 2) * 180 / Math.PI];
+    },
+  };
+
+  // The tiles covering the visible part of the map, as images under the outline. At most 64
+  // are asked for at a time; they are redrawn when the map is moved or zoomed.
+  function drawTiles(chart, template) {
+    var west = chart.convertToPixel({ geoIndex: 0 }, [-180, 0]);
+    var east = chart.convertToPixel({ geoIndex: 0 }, [180, 0]);
+    var top = chart.convertToPixel({ geoIndex: 0 }, [0, MAX_LAT])[1];
+    var world = east[0] - west[0];
+    if (!(world > 0)) { return 0; }
+    var z = Math.max(0, Math.min(18, Math.round(Math.log(world / 256) / Math.LN2)));
+    var n = Math.pow(2, z), size = world / n;
+    var x0 = Math.max(0, Math.floor(-west[0] / size)), x1 = Math.min(n - 1, Math.floor((chart.getWidth() - west[0]) / size));
+    var y0 = Math.max(0, Math.floor(-top / size)), y1 = Math.min(n - 1, Math.floor((chart.getHeight() - top) / size));
+    var elements = [];
+    for (var y = y0; y <= y1; y++) {
+      for (var x = x0; x <= x1 && elements.length < 64; x++) {
+        elements.push({
+          type: "image", silent: true, z: -100,
+          style: {
+            image: template.replace("{z}", z).replace("{x}", x).replace("{y}", y),
+            x: west[0] + x * size, y: top + y * size, width: size, height: size,
+          },
+        });
+      }
+    }
+    chart.setOption({ graphic: { elements: elements } }, { replaceMerge: ["graphic"] });
+    return elements.length;
+  }
+
   function drawMap(el) {
+    var tiles = el.dataset.tiles || "";
     Promise.all([getJSON(el.dataset.src), getJSON(el.dataset.geo)]).then(function (got) {
       var data = got[0];
       echarts.registerMap("world", got[1]);
@@ -86,10 +128,22 @@
           inRange: { color: ["#f0f0f0", "#6a51a3"] }, calculable: false, left: 10, bottom: 40,
           formatter: function (v) { return (100 * v).toFixed(0) + "%"; },
         },
-        geo: { map: "world", roam: true, zoom: 1.2, center: [110, 20],
+        geo: tiles ? {
+          // With a projection ECharts takes the centre in projected coordinates.
+          map: "world", roam: true, zoom: 1.2, center: MERCATOR.project([110, 20]), projection: MERCATOR,
+          itemStyle: { areaColor: "rgba(0,0,0,0)", borderColor: "#555" }, emphasis: { disabled: true },
+        } : { map: "world", roam: true, zoom: 1.2, center: [110, 20],
           itemStyle: { areaColor: "#f7f7f7", borderColor: "#999" }, emphasis: { disabled: true } },
         series: series,
       });
+      var tileCount = 0;
+      if (tiles) {
+        // Country shading stays readable over the tiles.
+        chart.setOption({ series: [{ itemStyle: { opacity: 0.55 } }] });
+        tileCount = drawTiles(chart, tiles);
+        chart.on("georoam", function () { drawn.map.tiles = drawTiles(chart, tiles); });
+        window.addEventListener("resize", function () { drawTiles(chart, tiles); });
+      }
       chart.on("click", function (p) {
         if (p.data && p.data.site) { window.location.href = "/valuechain/sites/" + encodeURIComponent(p.data.site.site_id) + "/"; }
       });
@@ -97,6 +151,7 @@
         markers: points.length,
         spof: (byClass.spof || []).map(function (d) { return d.site.site_id; }),
         countries: data.supplier_countries.length,
+        tiles: tileCount,
       };
     }).catch(function (e) { el.textContent = String(e); });
   }
