@@ -122,6 +122,15 @@ def test_demo_company_map_shows_its_countries_and_the_magnet_chain(page: Any) ->
     page.goto(page.base + "/visuals/flows/")
     sankey = _drawn(page, "sankey")
     assert sankey["links"] > 20
+    # The shared bar chart (visuals/charts.js) drew what our own sites buy, by country.
+    wait_until(page, "window.econsecCharts && window.econsecCharts.drawn['vis-bought']")
+    bars = page.evaluate("() => window.econsecCharts.drawn['vis-bought']")
+    flows = page.evaluate("() => fetch('/api/visuals/flows').then(r => r.json())")
+    top = sorted(flows["into_own"].values(), reverse=True)[:15]
+    assert bars["kind"] == "bar" and bars["points"] == len(top)
+    assert bars["total"] == pytest.approx(sum(top))
+    rows = page.locator('[data-testid="chart-vis-bought"] tbody tr').count()
+    assert rows == len(top)
     shot(page, "65-visuals-demo-flows-ja")
     page.goto(page.base + "/visuals/network/TOHO-HMM/P-EAX150/")
     network = _drawn(page, "network")

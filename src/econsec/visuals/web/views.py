@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from econsec.i18n import t
 from econsec.reference.labels import country_label
-from econsec.visuals import gather, select
+from econsec.visuals import charts, gather, select
+from econsec.visuals.charts import ChartContext
 from econsec.visuals.filters import FilterError
+from econsec.visuals.flows import UNKNOWN_COUNTRY, FlowData
 from econsec.visuals.sitemap import SPOF, SiteMapData
 from econsec.visuals.tiles import TileSettingError, TileSource, csp_with_images_from, tile_source
 from econsec.visuals.web.query import filters_of, form, refusal
@@ -19,6 +21,7 @@ from econsec.web.language import request_language
 from econsec.web.roles import READ, role_required
 
 TABLE_ROWS = 200
+BARS = 15
 
 
 def _empty(request: HttpRequest, title: str) -> HttpResponse:
@@ -41,6 +44,23 @@ def _tiles(lang: str) -> tuple[TileSource | None, str]:
     except TileSettingError as exc:
         return None, t(exc.key, lang, **exc.params)
     return found, ""
+
+
+def _bought_chart(data: FlowData, lang: str) -> ChartContext | None:
+    """What our own sites buy, by supplier country: the shared bar chart (econsec.visuals.charts)."""
+    bought = sorted(data.into_step(0).items(), key=lambda kv: -kv[1])[:BARS]
+    if not bought:
+        return None
+    labels = [country_label(c, lang) if c != UNKNOWN_COUNTRY else "??" for c, _ in bought]
+    return charts.bar(
+        "vis-bought",
+        t("visuals.flows.into", lang),
+        labels,
+        [v for _, v in bought],
+        data.currency,
+        t("visuals.flows.into_alt", lang, top=labels[0], count=len(bought)),
+        label_header=t("visuals.col.country", lang),
+    )
 
 
 def _depth(data: SiteMapData) -> int:
@@ -130,6 +150,7 @@ def flows_page(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "rows": rows,
+            "bought": _bought_chart(data, lang),
             "api": reverse("api:visuals_flows") + f.query(),
             "query": f.query(),
             "form": form(

@@ -169,7 +169,9 @@
         } },
         series: [{
           type: "sankey", left: 20, right: 140, nodeAlign: "right", orient: "horizontal",
-          data: data.sankey.nodes.map(function (n) { return { name: n.name, depth: data.depth - n.depth }; }),
+          // Every link goes from step s+1 to step s, so aligning on the sinks puts each node in
+          // its step's column (explicit depths pushed the last columns off the canvas).
+          data: data.sankey.nodes.map(function (n) { return { name: n.name }; }),
           links: data.sankey.links,
           label: { formatter: function (p) { return labels[p.name]; } },
           lineStyle: { color: "gradient", opacity: 0.4 },
