@@ -8,6 +8,7 @@ K1→J1 ¥3m, N1→J1 ¥5m, N1→T1 ¥2m.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -182,6 +183,25 @@ def test_report_sankey_is_small_valid_svg_with_the_flows_labels_and_heights(anal
     # Pooled countries are counted, not named in English.
     many = flows_svg(tier_flows(chain), "flows", top=1)
     assert "+2" in many and "Other" not in many
+
+
+def test_report_map_groups_many_sites_per_cell_keeping_the_worst_class() -> None:
+    from econsec.visuals.sitemap import SiteMapData
+
+    rng = np.random.default_rng(3)
+    sites = [
+        MapSite(f"S{i}", "", "O", "CN", 1, float(lat), float(lon), "exact", 1.0, 0.0, 0,
+                "spof" if i == 7 else "none")
+        for i, (lat, lon) in enumerate(zip(rng.uniform(-40, 60, 5000), rng.uniform(-120, 150, 5000), strict=True))
+    ]  # fmt: skip
+    data = SiteMapData("v", "JPY", sites, {"CN": 1.0}, {}, [])
+    svg = map_svg(data, "map")
+    size = 2
+    while len(cells := {(math.floor(s.lat / size), math.floor(s.lon / size)) for s in sites}) > 600:
+        size *= 2
+    assert size > 2 and svg.count("<circle") == len(cells)
+    assert svg.count('fill="#D55E00"') == 1  # the cell holding the single point of failure
+    assert "<title>S7</title>" not in svg  # cells, not sites
 
 
 def test_demo_line_names_the_maps_figures(capsys: pytest.CaptureFixture[str], db: object) -> None:

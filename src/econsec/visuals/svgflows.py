@@ -17,6 +17,9 @@ WIDTH, HEIGHT = 960, 420
 LEFT, RIGHT, TOP, BOTTOM = 20.0, 70.0, 28.0, 8.0
 NODE_WIDTH = 14.0
 GAP = 6.0
+# Bands thinner than this are invisible on paper and are not drawn (their value is still in
+# the nodes' heights, the table and the text alternative); it keeps a Ford-scale chart small.
+THINNEST = 0.3
 # Okabe-Ito, cycled over the supplier countries of the bands.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999")
 
@@ -82,6 +85,8 @@ def flows_svg(data: FlowData, title: str, top: int = 8) -> str:
         sx, sy, _ = place[source]
         tx, ty, _ = place[target]
         h = value * scale
+        if h < THINNEST:  # the rest are ranked by value: all thinner still
+            break
         y0 = sy + out_used.get(source, 0.0)
         y1 = ty + in_used.get(target, 0.0)
         out_used[source] = out_used.get(source, 0.0) + h
