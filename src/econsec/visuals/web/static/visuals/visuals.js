@@ -109,6 +109,7 @@
       var chart = chartIn(el);
       chart.setOption({
         aria: { enabled: true },
+        animation: false, // drawn at once: what a screenshot or a reader sees is complete
         tooltip: {
           renderMode: "richText",
           formatter: function (p) {
@@ -163,6 +164,7 @@
       data.sankey.nodes.forEach(function (n) { labels[n.name] = n.label; });
       chart.setOption({
         aria: { enabled: true },
+        animation: false, // drawn at once: what a screenshot or a reader sees is complete
         tooltip: { renderMode: "richText", formatter: function (p) {
           if (p.dataType === "edge") { return labels[p.data.source] + " → " + labels[p.data.target] + "\n" + money(p.value, data.currency); }
           return labels[p.name] + "\n" + money(p.value, data.currency);
@@ -173,7 +175,7 @@
           // its step's column (explicit depths pushed the last columns off the canvas).
           data: data.sankey.nodes.map(function (n) { return { name: n.name }; }),
           links: data.sankey.links,
-          label: { formatter: function (p) { return labels[p.name]; } },
+          label: { position: "right", color: "#222", formatter: function (p) { return labels[p.name]; } },
           lineStyle: { color: "gradient", opacity: 0.4 },
         }],
       });
@@ -193,6 +195,7 @@
       var many = data.nodes.length > 40;
       chart.setOption({
         aria: { enabled: true },
+        animation: false, // drawn at once: what a screenshot or a reader sees is complete
         tooltip: { renderMode: "richText", formatter: function (p) {
           if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + "\n" + money(p.data.amount, data.currency); }
           var n = p.data.node, text = p.data.labelText + " (" + p.data.country_name + ")";
