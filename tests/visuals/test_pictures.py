@@ -8,6 +8,9 @@ K1→J1 ¥3m, N1→J1 ¥5m, N1→T1 ¥2m.
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -15,8 +18,9 @@ from econsec.exposure.analyse import Options, analyse
 from econsec.reports.assemble import country_exposure
 from econsec.valuechain.compile import compile_tables
 from econsec.visuals.flows import sankey, tier_flows
-from econsec.visuals.network import product_network
+from econsec.visuals.network import cover_from_sweep, product_network, worst_cover
 from econsec.visuals.sitemap import MapSite, clusters, site_map
+from econsec.visuals.svgflows import flows_svg
 from econsec.visuals.svgmap import map_svg
 from tests.exposure.brute import lost_nodes
 from tests.valuechain.minichain import mini_tables
@@ -111,6 +115,30 @@ def test_network_is_the_products_upstream_with_its_single_point(analysed) -> Non
     assert sum(n.sites for n in pooled.nodes) == 4
 
 
+def test_cover_marks_only_a_survival_time_below_the_recovery_time(analysed) -> None:  # type: ignore[no-untyped-def]
+    chain, report = analysed
+    product = next(p for p in report.products if p.item_id == "P")
+    sweep = {"rows": [
+        {"kind": "site", "id": "N1", "status": "ok", "tts_weeks": 2.0, "ttr_weeks": 8.0},
+        {"kind": "site", "id": "T1", "status": "ok", "tts_weeks": None, "ttr_weeks": 8.0},
+        {"kind": "site", "id": "K1", "status": "ok", "tts_weeks": 8.0, "ttr_weeks": 8.0},
+        {"kind": "site", "id": "J1", "status": "error", "tts_weeks": None, "ttr_weeks": 4.0},
+    ]}  # fmt: skip
+    cover = cover_from_sweep(sweep)
+    assert set(cover) == {"N1", "T1", "K1"}  # a failed row is no figure
+    net = product_network(chain, product, cover=cover)
+    assert net is not None and net.swept and net.short == ("N1",)  # equal is not short
+    nodes = {n.id: n for n in net.nodes}
+    assert (nodes["N1"].tts_weeks, nodes["N1"].ttr_weeks) == (2.0, 8.0)
+    assert nodes["T1"].tts_weeks is None and not nodes["T1"].short  # never runs short
+    assert nodes["J1"].ttr_weeks is None and not nodes["J1"].short
+    # A pool carries its worst member: T1 (unlimited) and K1 (no gap) pooled with a short one.
+    assert worst_cover(["T1", "K1", "N1"], cover) == (2.0, 8.0)
+    assert worst_cover(["T1", "K1"], cover) == (8.0, 8.0)
+    assert worst_cover(["X"], cover) == (None, None)
+    assert product_network(chain, product).swept is False  # type: ignore[union-attr]
+
+
 def test_many_sites_are_clustered_under_the_marker_limit() -> None:
     rng = np.random.default_rng(1)
     sites = [
@@ -131,6 +159,51 @@ def test_report_svg_marks_the_single_point(analysed) -> None:  # type: ignore[no
     assert "<script" not in svg
 
 
+def test_report_sankey_is_small_valid_svg_with_the_flows_labels_and_heights(analysed) -> None:  # type: ignore[no-untyped-def]
+    from defusedxml import ElementTree
+
+    chain, _ = analysed
+    svg = flows_svg(tier_flows(chain), "flows")
+    assert len(svg.encode()) < 20_000 and "<script" not in svg
+    root = ElementTree.fromstring(svg)  # parses, with entities and DTDs refused
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [e.text or "" for e in root.iter(f"{ns}text")]
+    labels = {t.split()[0] for t in texts}
+    assert {"T0", "T1", "T2", "JP", "TW", "KR", "CN"} <= labels
+    # One band per flow; node heights proportional to the hand-worked link values.
+    assert len(list(root.iter(f"{ns}path"))) == 4
+    heights = {
+        r.find(f"{ns}title").text.split(":")[0]: float(r.get("height"))  # type: ignore[union-attr]
+        for r in root.iter(f"{ns}rect")
+        if r.find(f"{ns}title") is not None
+    }
+    assert heights["T1 TW"] / heights["T1 KR"] == pytest.approx(7 / 3, rel=1e-2)
+    assert heights["T0 JP"] / heights["T1 CN"] == pytest.approx(15 / 5, rel=1e-2)
+    assert heights["T1 TW"] / heights["T2 CN"] == pytest.approx(7 / 2, rel=1e-2)  # out 7m, in 2m
+    # Pooled countries are counted, not named in English.
+    many = flows_svg(tier_flows(chain), "flows", top=1)
+    assert "+2" in many and "Other" not in many
+
+
+def test_report_map_groups_many_sites_per_cell_keeping_the_worst_class() -> None:
+    from econsec.visuals.sitemap import SiteMapData
+
+    rng = np.random.default_rng(3)
+    sites = [
+        MapSite(f"S{i}", "", "O", "CN", 1, float(lat), float(lon), "exact", 1.0, 0.0, 0,
+                "spof" if i == 7 else "none")
+        for i, (lat, lon) in enumerate(zip(rng.uniform(-40, 60, 5000), rng.uniform(-120, 150, 5000), strict=True))
+    ]  # fmt: skip
+    data = SiteMapData("v", "JPY", sites, {"CN": 1.0}, {}, [])
+    svg = map_svg(data, "map")
+    size = 2
+    while len(cells := {(math.floor(s.lat / size), math.floor(s.lon / size)) for s in sites}) > 600:
+        size *= 2
+    assert size > 2 and svg.count("<circle") == len(cells)
+    assert svg.count('fill="#D55E00"') == 1  # the cell holding the single point of failure
+    assert "<title>S7</title>" not in svg  # cells, not sites
+
+
 def test_demo_line_names_the_maps_figures(capsys: pytest.CaptureFixture[str], db: object) -> None:
     from econsec.reports.gather import compute_exposure
     from econsec.valuechain.cli import load_demo
@@ -142,3 +215,38 @@ def test_demo_line_names_the_maps_figures(capsys: pytest.CaptureFixture[str], db
     compute_exposure()
     step("en")
     assert "184 sites in 28 countries" in capsys.readouterr().out
+    # The board report's section carries the map and the company's tier flows, drawn here.
+    from defusedxml import ElementTree
+
+    from econsec.reports.gather import contributed_sections, current_version
+    from econsec.visuals import gather
+
+    section = next(s for s in contributed_sections(current_version()) if s.id == "visuals.map")
+    charts = {c.id: c for c in section.charts}
+    assert {c.kind for c in charts.values()} == {"svg"}
+    svg = charts["visuals.tier_flows"].data["svg"]
+    assert len(svg.encode()) < 60_000
+    root = ElementTree.fromstring(svg)
+    texts = " ".join(e.text or "" for e in root.iter("{http://www.w3.org/2000/svg}text"))
+    flows = gather.flow_data()
+    assert flows is not None
+    bought = flows.into_step(0)
+    biggest = sorted(bought, key=lambda c: -bought[c])[:3]
+    assert all(f" {c} " in f" {texts} " for c in biggest), (biggest, texts)
+    alt = charts["visuals.tier_flows"].alt
+    assert alt["ja"] != alt["en"] and str(flows.depth) in alt["en"]
+    table = section.tables[0]
+    assert table.rows[0][3] == pytest.approx(max(f.value for f in flows.flows))
+    Path("test-output").mkdir(exist_ok=True)
+    Path("test-output/visuals-report-flows.svg").write_text(svg, encoding="utf-8")
+    # The report's renderers take a report carrying the section (drawing contributed sections
+    # is the reports package's part).
+    from econsec.reports.gather import build_board_report
+    from econsec.reports.html import board_html
+    from econsec.reports.pdf import board_pdf
+
+    board = build_board_report()
+    for lang in ("ja", "en"):
+        assert any(s.id == "visuals.map" for s in board.sections)
+        assert board_html(board, lang).startswith("<!doctype html>")
+        assert board_pdf(board, lang).startswith(b"%PDF")

@@ -58,23 +58,32 @@ def tier_flows(chain: CompiledChain, links: BoolArray | None = None) -> FlowData
     dst_tier = chain.site_tier[dst_site]
     with_tier = mask & (dst_tier >= 0)
     with_value = with_tier & np.isfinite(chain.link_value)
-    totals: dict[tuple[int, str, str], list[float]] = {}
-    for link in np.flatnonzero(with_value):
-        key = (
-            int(dst_tier[link]),
-            chain.countries[chain.site_country[src_site[link]]] or UNKNOWN_COUNTRY,
-            chain.countries[chain.site_country[dst_site[link]]] or UNKNOWN_COUNTRY,
+    # Grouped in numpy (one key per step, supplier country, receiver country): a filtered view
+    # at Ford scale aggregates tens of thousands of links per request.
+    chosen = np.flatnonzero(with_value)
+    n_countries = len(chain.countries)
+    key = (
+        dst_tier[chosen].astype(np.int64) * n_countries + chain.site_country[src_site[chosen]]
+    ) * n_countries + chain.site_country[dst_site[chosen]]
+    groups, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    sums = np.bincount(inverse, weights=chain.link_value[chosen], minlength=len(groups))
+    order = np.lexsort((-sums, groups // (n_countries * n_countries)))
+    flows = []
+    for g in order.tolist():
+        value = float(sums[g])
+        if not (value > 0 and math.isfinite(value)):
+            continue
+        step, rest = divmod(int(groups[g]), n_countries * n_countries)
+        src, dst = divmod(rest, n_countries)
+        flows.append(
+            Flow(
+                step,
+                chain.countries[src] or UNKNOWN_COUNTRY,
+                chain.countries[dst] or UNKNOWN_COUNTRY,
+                value,
+                int(counts[g]),
+            )
         )
-        acc = totals.setdefault(key, [0.0, 0])
-        acc[0] += float(chain.link_value[link])
-        acc[1] += 1
-    flows = [
-        Flow(step, src, dst, value, int(n))
-        for (step, src, dst), (value, n) in sorted(
-            totals.items(), key=lambda kv: (kv[0], -kv[1][0])
-        )
-        if value > 0 and math.isfinite(value)
-    ]
     step_totals: dict[int, float] = {}
     for f in flows:
         step_totals[f.step] = step_totals.get(f.step, 0.0) + f.value

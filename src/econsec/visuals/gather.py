@@ -8,7 +8,7 @@ from typing import Any
 from econsec.exposure.results import ExposureReport, ProductResult
 from econsec.valuechain.compiled import CompiledChain
 from econsec.visuals.flows import FlowData, tier_flows
-from econsec.visuals.network import NetworkData, product_network
+from econsec.visuals.network import Cover, NetworkData, cover_from_sweep, product_network
 from econsec.visuals.sitemap import SiteGeo, SiteMapData, site_map
 
 _lock = threading.Lock()
@@ -73,7 +73,40 @@ def flow_data() -> FlowData | None:
     return _memo("flows", lambda chain, report: tier_flows(chain))  # type: ignore[no-any-return]
 
 
+def latest_sweep_id(version: str) -> int | None:
+    """The newest stored site sweep of ``version`` (one indexed query, no payload read)."""
+    from django.apps import apps
+    from django.db import DatabaseError
+
+    try:
+        rows = apps.get_model("stress", "Result").objects.filter(
+            kind="sweep", sweep_by="site", data_version=version
+        )
+        found = rows.order_by("-created_at", "-id").values_list("id", flat=True).first()
+        return None if found is None else int(found)
+    except (LookupError, DatabaseError):
+        return None
+
+
+def site_cover(sweep_id: int | None) -> Cover | None:
+    """(TTS, TTR) per site from the stored sweep ``sweep_id``, read once per data version."""
+    if sweep_id is None:
+        return None
+
+    def build() -> Cover:
+        from django.apps import apps
+
+        payload = apps.get_model("stress", "Result").objects.get(pk=sweep_id).payload
+        return cover_from_sweep(payload or {})
+
+    return memo(f"cover-{sweep_id}", build)  # type: ignore[no-any-return]
+
+
 def network_data(chain: CompiledChain, product: ProductResult) -> NetworkData | None:
-    """The product's network, built once per data version."""
-    key = f"network-{product.site_id}/{product.item_id}"
-    return memo(key, lambda: product_network(chain, product))  # type: ignore[no-any-return]
+    """The product's network with the site sweep's TTS and TTR, built once per data version
+    and sweep (a sweep stored later for the same data shows at once)."""
+    sweep_id = latest_sweep_id(chain.version)
+    key = f"network-{product.site_id}/{product.item_id}-{sweep_id}"
+    return memo(  # type: ignore[no-any-return]
+        key, lambda: product_network(chain, product, cover=site_cover(sweep_id))
+    )

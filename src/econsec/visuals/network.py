@@ -10,7 +10,9 @@ are not single points of failure are pooled per tier and country, so the picture
 
 from __future__ import annotations
 
+import math
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +21,9 @@ from econsec.exposure.results import ProductResult
 from econsec.valuechain.compiled import BoolArray, CompiledChain
 
 MAX_SITES = 150
+
+Cover = Mapping[str, tuple[float | None, float]]
+"""site id → (TTS in weeks, None when supply never falls short; TTR in weeks), from the sweep."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,11 @@ class NetNode:
     spof: bool
     x: float
     y: float
+    tts_weeks: float | None = None
+    ttr_weeks: float | None = None
+    """None: the site was not swept (no recovery time) or no sweep is stored."""
+    short: bool = False
+    """Time to survive below time to recover (for a pool: of its worst member)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,10 @@ class NetworkData:
     edges: list[NetEdge]
     spof: tuple[str, ...]
     pooled: bool
+    short: tuple[str, ...] = ()
+    """Node ids whose time to survive is below their time to recover."""
+    swept: bool = False
+    """Whether a site sweep was available to compare TTS with TTR."""
 
 
 def product_node(chain: CompiledChain, site_id: str, item_id: str) -> int | None:
@@ -85,15 +99,49 @@ def upstream_links(chain: CompiledChain, node: int) -> BoolArray:
     return chosen
 
 
+def cover_from_sweep(payload: Mapping[str, object]) -> dict[str, tuple[float | None, float]]:
+    """(TTS, TTR) per site from a stored site-sweep payload; rows that failed are left out."""
+    out: dict[str, tuple[float | None, float]] = {}
+    rows = payload.get("rows")
+    for row in rows if isinstance(rows, list) else []:
+        if row.get("kind", "site") != "site" or row.get("status") != "ok":
+            continue
+        tts = row.get("tts_weeks")
+        out[str(row["id"])] = (None if tts is None else float(tts), float(row["ttr_weeks"]))
+    return out
+
+
+def is_short(tts: float | None, ttr: float | None) -> bool:
+    """TTS < TTR; an unlimited TTS (None) is never short, an unknown TTR never compared."""
+    return tts is not None and ttr is not None and tts < ttr
+
+
+def worst_cover(site_ids: list[str], cover: Cover) -> tuple[float | None, float | None]:
+    """The (TTS, TTR) of the member with the largest gap TTR − TTS (unlimited TTS counts as
+    no gap); (None, None) when no member was swept."""
+    rows = [cover[s] for s in site_ids if s in cover]
+    if not rows:
+        return None, None
+    return max(rows, key=lambda r: -math.inf if r[0] is None else r[1] - r[0])
+
+
 def product_network(
-    chain: CompiledChain, product: ProductResult, max_sites: int = MAX_SITES
+    chain: CompiledChain,
+    product: ProductResult,
+    max_sites: int = MAX_SITES,
+    cover: Cover | None = None,
+    suppliers: BoolArray | None = None,
 ) -> NetworkData | None:
     """The product's upstream sites and site-to-site value, or None when it is not in the
-    chain."""
+    chain. ``cover``: the site sweep's (TTS, TTR) per site, when one is stored;
+    ``suppliers``: per site, whether its supply links are drawn (a filter; None: all)."""
     node = product_node(chain, product.site_id, product.item_id)
     if node is None:
         return None
-    links = np.flatnonzero(upstream_links(chain, node) & ~chain.link_internal)
+    chosen = upstream_links(chain, node) & ~chain.link_internal
+    if suppliers is not None:
+        chosen &= suppliers[chain.node_site[chain.link_src]]
+    links = np.flatnonzero(chosen)
     spof = set(product.single_points_of_failure)
     src = chain.node_site[chain.link_src[links]]
     dst = chain.slot_site[chain.link_slot[links]]
@@ -129,6 +177,7 @@ def product_network(
         for row, k in enumerate(keys):
             first = members[k][0]
             single = len(members[k]) == 1 and k == chain.site_ids[first]
+            tts, ttr = worst_cover([chain.site_ids[m] for m in members[k]], cover or {})
             nodes.append(
                 NetNode(
                     id=k,
@@ -140,6 +189,9 @@ def product_network(
                     # Our product on the right, suppliers to the left by tier.
                     x=float(-tier),
                     y=float(row - (len(keys) - 1) / 2),
+                    tts_weeks=tts,
+                    ttr_weeks=ttr,
+                    short=is_short(tts, ttr),
                 )
             )
     return NetworkData(
@@ -153,4 +205,6 @@ def product_network(
         ],
         spof=tuple(sorted(spof)),
         pooled=pooled,
+        short=tuple(sorted(n.id for n in nodes if n.short)),
+        swept=cover is not None,
     )

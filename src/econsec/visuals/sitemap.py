@@ -175,3 +175,21 @@ def clusters(sites: list[MapSite], max_markers: int = MAX_MARKERS) -> list[Clust
             )
         )
     return out
+
+
+def narrowed(
+    data: SiteMapData, keep: set[str], shares: dict[str, float] | None, countries: frozenset[str]
+) -> SiteMapData:
+    """The map of the sites in ``keep`` only; country shading from ``shares`` when given (a
+    product's own country shares) and limited to ``countries`` when any are chosen."""
+    shading = data.countries if shares is None else shares
+    return SiteMapData(
+        data_version=data.data_version,
+        currency=data.currency,
+        sites=[s for s in data.sites if s.site_id in keep],
+        countries={c: v for c, v in shading.items() if not countries or c in countries},
+        country_revenue_at_risk={
+            c: v for c, v in data.country_revenue_at_risk.items() if not countries or c in countries
+        },
+        unplaced=[s for s in data.unplaced if s in keep],
+    )

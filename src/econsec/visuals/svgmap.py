@@ -7,6 +7,7 @@ shaded by their share of input value, sites as dots coloured by exposure class (
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from html import escape
 from importlib import resources
@@ -16,6 +17,9 @@ from econsec.visuals.sitemap import SiteMapData
 
 WIDTH, HEIGHT = 960, 420
 CLASS_COLOURS = {"spof": "#D55E00", "at_risk": "#E69F00", "none": "#56B4E9", "own": "#009E73"}
+# Above this many sites, dots are grouped per grid cell of this size.
+MAX_DOTS = 600
+CELL_DEGREES = 2.0
 # Latitudes drawn: Antarctica is not in the geometry and the far north has no suppliers.
 TOP, BOTTOM = 84.0, -58.0
 
@@ -61,12 +65,43 @@ def map_svg(data: SiteMapData, title: str) -> str:
         )
     # Single points of failure last, so they are on top.
     order = {"none": 0, "own": 1, "at_risk": 2, "spof": 3}
-    for site in sorted(data.sites, key=lambda s: order[s.exposure]):
-        x, y = _xy(site.lon, site.lat)
-        radius = 4.0 if site.exposure == "spof" else 2.5
-        parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{CLASS_COLOURS[site.exposure]}"'
-            f' stroke="#222" stroke-width="0.4"><title>{escape(site.site_id)}</title></circle>'
-        )
+    if len(data.sites) > MAX_DOTS:
+        parts.extend(_cells(data, order))
+    else:
+        for site in sorted(data.sites, key=lambda s: order[s.exposure]):
+            x, y = _xy(site.lon, site.lat)
+            radius = 4.0 if site.exposure == "spof" else 2.5
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" '
+                f'fill="{CLASS_COLOURS[site.exposure]}" stroke="#222" stroke-width="0.4">'
+                f"<title>{escape(site.site_id)}</title></circle>"
+            )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _cells(data: SiteMapData, order: dict[str, int]) -> list[str]:
+    """Many sites as one dot per grid cell (from ``CELL_DEGREES``, doubling until there are
+    at most ``MAX_DOTS``), coloured by the worst class in
+    it and sized by how many sites it holds: the drawing stays small at any scale."""
+    size = CELL_DEGREES
+    while True:  # cells doubling until there are few enough dots
+        cells: dict[tuple[int, int], list[Any]] = {}
+        for site in data.sites:
+            key = (math.floor(site.lat / size), math.floor(site.lon / size))
+            cells.setdefault(key, []).append(site)
+        if len(cells) <= MAX_DOTS:
+            break
+        size *= 2
+    out = []
+    for members in sorted(cells.values(), key=lambda m: max(order[s.exposure] for s in m)):
+        worst = max(members, key=lambda s: order[s.exposure]).exposure
+        x, y = _xy(
+            sum(s.lon for s in members) / len(members), sum(s.lat for s in members) / len(members)
+        )
+        radius = min(12.0, 2.5 + math.sqrt(len(members)))
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{CLASS_COLOURS[worst]}" '
+            f'stroke="#222" stroke-width="0.4"><title>{len(members)}</title></circle>'
+        )
+    return out

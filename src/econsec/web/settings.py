@@ -199,6 +199,10 @@ ECONSEC_CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Optional tile server under the supplier map (econsec.visuals.tiles): a URL template with {z},
+# {x} and {y}; unset, the map draws the shipped Natural Earth outline and asks no other host.
+ECONSEC_MAP_TILES = os.environ.get("ECONSEC_MAP_TILES", "")
+ECONSEC_MAP_TILES_ATTRIBUTION = os.environ.get("ECONSEC_MAP_TILES_ATTRIBUTION", "")
 # Seconds a client is asked to wait (Retry-After) when the database is busy.
 ECONSEC_RETRY_AFTER_SECONDS = 5
 

@@ -110,3 +110,62 @@ def test_hostile_product_ids_get_a_plain_404(
             assert response["Content-Type"].startswith("application/json")
         else:
             assert b"<script>" not in response.content
+
+
+def test_network_marks_time_to_survive_below_time_to_recover_as_the_stress_engine_finds(
+    client_for: Any,
+    analysed_chain: Any,  # noqa: F811
+) -> None:
+    import math
+
+    from econsec.stress.engine import Engine
+    from econsec.stress.scenario import resolve, scenario_from_document
+    from econsec.stress.store import save_result
+    from econsec.stress.sweep import sweep
+    from econsec.valuechain.store_io import compile_store
+
+    client = client_for("viewer")
+    url = reverse("api:visuals_network", args=["P1", "CAR"])
+    before = client.get(url).json()
+    assert before["swept"] is False and before["short"] == []
+    assert (
+        'data-testid="network-unswept"'
+        in client.get(reverse("web:visuals_network", args=["P1", "CAR"])).content.decode()
+    )
+
+    chain = compile_store()
+    ttr = 6.0
+    save_result(sweep(chain, "site", default_ttr_weeks=ttr))
+    got = client.get(url).json()  # the sweep stored after the first request shows at once
+    assert got["swept"] is True
+
+    # Each site of the network lost alone for its recovery time, as a hand-written scenario
+    # solved by the stress engine (not through the sweep's workers).
+    engine = Engine(chain)
+    expected = {}
+    for node in got["nodes"]:
+        document = {
+            "name": f"{node['id']} down",
+            "duration_weeks": ttr,
+            "events": [{"kind": "disruption", "sites": [node["id"]]}],
+        }
+        outcome = engine.run(
+            resolve(scenario_from_document(document), chain), ttr, per_product=False
+        )
+        tts = outcome.tts_weeks
+        expected[node["id"]] = tts < ttr
+        assert node["ttr_weeks"] == pytest.approx(ttr)
+        assert (node["tts_weeks"] is None) == math.isinf(tts)
+        if not math.isinf(tts):
+            assert node["tts_weeks"] == pytest.approx(tts)
+            assert f"{tts:.1f}" in node["cover"]
+    assert set(got["short"]) == {k for k, v in expected.items() if v}
+    assert {n["id"] for n in got["nodes"] if n["short"]} == set(got["short"])
+    assert got["short"], "the fixture's sole magnet supplier cannot be covered without stock"
+
+    page = client.get(reverse("web:visuals_network", args=["P1", "CAR"])).content.decode()
+    assert 'data-testid="network-short"' in page and 'data-testid="network-sites"' in page
+    for site_id in got["short"]:
+        assert f'data-site="{site_id}" data-short="1"' in page
+    for site_id in set(expected) - set(got["short"]):
+        assert f'data-site="{site_id}" data-short' not in page

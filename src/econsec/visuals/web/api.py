@@ -8,7 +8,10 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from econsec.visuals import gather
+from econsec.exposure.results import ExposureReport
+from econsec.visuals import gather, select
+from econsec.visuals.filters import FilterError, Filters
+from econsec.visuals.web.query import filters_of, refusal
 from econsec.visuals.web.serialise import flows_json, map_json, network_json
 from econsec.web.api.auth import require
 from econsec.web.language import request_language
@@ -18,16 +21,29 @@ router = Router(tags=["visuals"])
 _NONE = "no exposure analysis is stored for the current data version"
 
 
+def _filters(request: HttpRequest, report: ExposureReport) -> Filters:
+    """The query's filters, or 400 with the located message in the request's language."""
+    try:
+        return filters_of(request, report)
+    except FilterError as exc:
+        raise HttpError(400, refusal(exc, request_language(request))) from None
+
+
 @router.get("/map", url_name="visuals_map")
 @require(READ)
 def site_map(request: HttpRequest) -> dict[str, Any]:
     """Sites placed and classed by exposure, country shares, chokepoints (clustered when many)."""
     lang = request_language(request)
-    data = gather.map_data()
-    body = gather.memo(f"map-json-{lang}", lambda: map_json(data, lang)) if data else None
-    if body is None:
+    found = gather.inputs()
+    if found is None:
         raise HttpError(404, _NONE)
-    return body  # type: ignore[no-any-return]
+    f = _filters(request, found[1])
+    data = select.site_map(f)
+    if data is None:
+        raise HttpError(404, _NONE)
+    if not f.empty:
+        return map_json(data, lang)
+    return gather.memo(f"map-json-{lang}", lambda: map_json(data, lang))  # type: ignore[no-any-return]
 
 
 @router.get("/flows", url_name="visuals_flows")
@@ -35,11 +51,16 @@ def site_map(request: HttpRequest) -> dict[str, Any]:
 def flows(request: HttpRequest) -> dict[str, Any]:
     """Annual value of supply links by tier step and country, with the Sankey's nodes and links."""
     lang = request_language(request)
-    data = gather.flow_data()
-    body = gather.memo(f"flows-json-{lang}", lambda: flows_json(data, lang)) if data else None
-    if body is None:
+    found = gather.inputs()
+    if found is None:
         raise HttpError(404, _NONE)
-    return body  # type: ignore[no-any-return]
+    f = _filters(request, found[1])
+    data = select.flows(f)
+    if data is None:
+        raise HttpError(404, _NONE)
+    if not f.empty:
+        return flows_json(data, lang)
+    return gather.memo(f"flows-json-{lang}", lambda: flows_json(data, lang))  # type: ignore[no-any-return]
 
 
 @router.get("/network/{site_id}/{item_id}", url_name="visuals_network")
@@ -50,10 +71,10 @@ def network(request: HttpRequest, site_id: str, item_id: str) -> dict[str, Any]:
     if found is None:
         raise HttpError(404, _NONE)
     chain, report = found
-    product = next(
-        (p for p in report.products if p.site_id == site_id and p.item_id == item_id), None
-    )
-    data = gather.network_data(chain, product) if product is not None else None
+    product = select.find_product(report, site_id, item_id)
+    if product is None:
+        raise HttpError(404, f"no product {item_id} made at {site_id}")
+    data = select.network(chain, product, _filters(request, report))
     if data is None:
         raise HttpError(404, f"no product {item_id} made at {site_id}")
     return network_json(data, request_language(request))

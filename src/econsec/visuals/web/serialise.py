@@ -9,7 +9,7 @@ from econsec.i18n import t
 from econsec.reference.gazetteer import chokepoints
 from econsec.reference.labels import country_label
 from econsec.visuals.flows import FlowData, sankey
-from econsec.visuals.network import NetworkData
+from econsec.visuals.network import NetNode, NetworkData
 from econsec.visuals.sitemap import SiteMapData, clusters
 
 EXPOSURES = ("spof", "at_risk", "none", "own")
@@ -61,15 +61,32 @@ def flows_json(data: FlowData, lang: str) -> dict[str, Any]:
     }
 
 
+def _cover_text(node: NetNode, lang: str) -> str:
+    if node.ttr_weeks is None:
+        return ""
+    tts = (
+        t("visuals.network.unlimited", lang) if node.tts_weeks is None else f"{node.tts_weeks:.1f}"
+    )
+    return t("visuals.network.tooltip_cover", lang, tts=tts, ttr=f"{node.ttr_weeks:.1f}")
+
+
 def network_json(data: NetworkData, lang: str) -> dict[str, Any]:
     return {
         "product": data.product,
         "data_version": data.data_version,
         "currency": data.currency,
         "spof": list(data.spof),
+        "short": list(data.short),
+        "swept": data.swept,
         "pooled": data.pooled,
         "nodes": [
-            {**asdict(n), "country_name": country_label(n.country, lang)} for n in data.nodes
+            {
+                **asdict(n),
+                "country_name": country_label(n.country, lang),
+                "cover": _cover_text(n, lang),
+            }
+            for n in data.nodes
         ],
+        "short_label": t("visuals.network.short_mark", lang),
         "edges": [asdict(e) for e in data.edges],
     }

@@ -3,30 +3,83 @@ table beneath it, so the picture has a text alternative and works without script
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from econsec.i18n import t
 from econsec.reference.labels import country_label
-from econsec.visuals import gather
-from econsec.visuals.sitemap import SPOF
+from econsec.visuals import charts, gather, select
+from econsec.visuals.charts import ChartContext
+from econsec.visuals.filters import FilterError
+from econsec.visuals.flows import UNKNOWN_COUNTRY, FlowData
+from econsec.visuals.sitemap import SPOF, SiteMapData
+from econsec.visuals.tiles import TileSettingError, TileSource, csp_with_images_from, tile_source
+from econsec.visuals.web.query import filters_of, form, refusal
 from econsec.web.language import request_language
 from econsec.web.roles import READ, role_required
 
 TABLE_ROWS = 200
+BARS = 15
 
 
 def _empty(request: HttpRequest, title: str) -> HttpResponse:
     return render(request, "visuals/empty.html", {"title": title})
 
 
+def _refused(request: HttpRequest, title: str, exc: FilterError) -> HttpResponse:
+    context = {
+        "title": title,
+        "message": refusal(exc, request_language(request)),
+        "reset": request.path,
+    }
+    return render(request, "visuals/refused.html", context, status=400)
+
+
+def _tiles(lang: str) -> tuple[TileSource | None, str]:
+    """The configured tile source, or None and why the setting is not used."""
+    try:
+        found = tile_source(settings.ECONSEC_MAP_TILES, settings.ECONSEC_MAP_TILES_ATTRIBUTION)
+    except TileSettingError as exc:
+        return None, t(exc.key, lang, **exc.params)
+    return found, ""
+
+
+def _bought_chart(data: FlowData, lang: str) -> ChartContext | None:
+    """What our own sites buy, by supplier country: the shared bar chart (econsec.visuals.charts)."""
+    bought = sorted(data.into_step(0).items(), key=lambda kv: -kv[1])[:BARS]
+    if not bought:
+        return None
+    labels = [country_label(c, lang) if c != UNKNOWN_COUNTRY else "??" for c, _ in bought]
+    return charts.bar(
+        "vis-bought",
+        t("visuals.flows.into", lang),
+        labels,
+        [v for _, v in bought],
+        data.currency,
+        t("visuals.flows.into_alt", lang, top=labels[0], count=len(bought)),
+        label_header=t("visuals.col.country", lang),
+    )
+
+
+def _depth(data: SiteMapData) -> int:
+    return max((s.tier for s in data.sites), default=0)
+
+
 @role_required(READ)
 def map_page(request: HttpRequest) -> HttpResponse:
     lang = request_language(request)
-    data = gather.map_data()
-    if data is None:
-        return _empty(request, t("visuals.map.title", lang))
+    title = t("visuals.map.title", lang)
+    found, whole = gather.inputs(), gather.map_data()
+    if found is None or whole is None:
+        return _empty(request, title)
+    try:
+        f = filters_of(request, found[1])
+    except FilterError as exc:
+        return _refused(request, title, exc)
+    data = select.site_map(f)
+    assert data is not None
     sites = sorted(data.sites, key=lambda s: (-s.revenue_at_risk_per_week, -s.annual_value))
     rows = [
         {
@@ -42,27 +95,47 @@ def map_page(request: HttpRequest) -> HttpResponse:
         for c, share in list(data.countries.items())[:30]
     ]
     approximate = sum(s.precision != "exact" for s in data.sites)
-    return render(
+    tiles, tiles_problem = _tiles(lang)
+    response = render(
         request,
         "visuals/map.html",
         {
+            "tiles": tiles,
+            "tiles_problem": tiles_problem,
             "data": data,
             "rows": rows,
             "countries": countries,
             "approximate": approximate,
             "spof": sum(s.exposure == SPOF for s in data.sites),
             "n_countries": len(data.supplier_countries),
-            "api": reverse("api:visuals_map"),
+            "api": reverse("api:visuals_map") + f.query(),
+            "query": f.query(),
+            "form": form(
+                f, found[1], sorted({s.country for s in whole.sites}), _depth(whole), lang
+            ),
         },
     )
+    if tiles is not None:
+        # Only this page, and only when configured, may load images from the tile server.
+        response["Content-Security-Policy"] = csp_with_images_from(
+            settings.ECONSEC_CSP, tiles.origin
+        )
+    return response
 
 
 @role_required(READ)
 def flows_page(request: HttpRequest) -> HttpResponse:
     lang = request_language(request)
-    data = gather.flow_data()
-    if data is None:
-        return _empty(request, t("visuals.flows.title", lang))
+    title = t("visuals.flows.title", lang)
+    found, whole = gather.inputs(), gather.map_data()
+    if found is None or whole is None:
+        return _empty(request, title)
+    try:
+        f = filters_of(request, found[1])
+    except FilterError as exc:
+        return _refused(request, title, exc)
+    data = select.flows(f)
+    assert data is not None
     rows = [
         {
             "flow": f,
@@ -74,7 +147,16 @@ def flows_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "visuals/flows.html",
-        {"data": data, "rows": rows, "api": reverse("api:visuals_flows")},
+        {
+            "data": data,
+            "rows": rows,
+            "bought": _bought_chart(data, lang),
+            "api": reverse("api:visuals_flows") + f.query(),
+            "query": f.query(),
+            "form": form(
+                f, found[1], sorted({s.country for s in whole.sites}), _depth(whole), lang
+            ),
+        },
     )
 
 
@@ -97,11 +179,16 @@ def network_page(request: HttpRequest, site_id: str, item_id: str) -> HttpRespon
     if found is None:
         return _empty(request, t("visuals.network.products", lang))
     chain, report = found
-    product = next(
-        (p for p in report.products if p.site_id == site_id and p.item_id == item_id), None
-    )
-    data = gather.network_data(chain, product) if product is not None else None
-    if product is None or data is None:
+    product = select.find_product(report, site_id, item_id)
+    if product is None:
+        raise Http404(item_id)
+    try:
+        f = filters_of(request, report)
+    except FilterError as exc:
+        return _refused(request, t("visuals.network.products", lang), exc)
+    data = select.network(chain, product, f)
+    whole = gather.map_data()
+    if data is None or whole is None:
         raise Http404(item_id)
     return render(
         request,
@@ -110,7 +197,14 @@ def network_page(request: HttpRequest, site_id: str, item_id: str) -> HttpRespon
             "product": product,
             "data": data,
             "nodes": {n.id: n for n in data.nodes},
+            # Short of cover first, then single points of failure, then by tier.
+            "site_rows": sorted(data.nodes, key=lambda n: (not n.short, not n.spof, n.tier, n.id))[
+                :TABLE_ROWS
+            ],
             "edges": sorted(data.edges, key=lambda e: -e.value)[:TABLE_ROWS],
-            "api": reverse("api:visuals_network", kwargs={"site_id": site_id, "item_id": item_id}),
+            "api": reverse("api:visuals_network", kwargs={"site_id": site_id, "item_id": item_id})
+            + f.query(),
+            "query": f.query(),
+            "form": form(f, report, sorted({s.country for s in whole.sites}), _depth(whole), lang),
         },
     )

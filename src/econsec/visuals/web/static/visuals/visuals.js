@@ -22,7 +22,49 @@
     return Math.round(v).toLocaleString() + " " + currency;
   }
 
+  // Web Mercator, the projection XYZ tiles are cut in: used only when a tile server is set
+  // (ECONSEC_MAP_TILES); the shipped outline is drawn in plain longitude/latitude otherwise.
+  var MAX_LAT = 85.0511;
+  var MERCATOR = {
+    project: function (p) {
+      var lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, p[1])) * Math.PI / 180;
+      return [p[0] * Math.PI / 180, -Math.log(Math.tan(Math.PI / 4 + lat / 2))];
+    },
+    unproject: function (p) {
+      return [p[0] * 180 / Math.PI, (2 * Math.atan(Math.exp(-p[1])) - Math.PI / 2) * 180 / Math.PI];
+    },
+  };
+
+  // The tiles covering the visible part of the map, as images under the outline. At most 64
+  // are asked for at a time; they are redrawn when the map is moved or zoomed.
+  function drawTiles(chart, template) {
+    var west = chart.convertToPixel({ geoIndex: 0 }, [-180, 0]);
+    var east = chart.convertToPixel({ geoIndex: 0 }, [180, 0]);
+    var top = chart.convertToPixel({ geoIndex: 0 }, [0, MAX_LAT])[1];
+    var world = east[0] - west[0];
+    if (!(world > 0)) { return 0; }
+    var z = Math.max(0, Math.min(18, Math.round(Math.log(world / 256) / Math.LN2)));
+    var n = Math.pow(2, z), size = world / n;
+    var x0 = Math.max(0, Math.floor(-west[0] / size)), x1 = Math.min(n - 1, Math.floor((chart.getWidth() - west[0]) / size));
+    var y0 = Math.max(0, Math.floor(-top / size)), y1 = Math.min(n - 1, Math.floor((chart.getHeight() - top) / size));
+    var elements = [];
+    for (var y = y0; y <= y1; y++) {
+      for (var x = x0; x <= x1 && elements.length < 64; x++) {
+        elements.push({
+          type: "image", silent: true, z: -100,
+          style: {
+            image: template.replace("{z}", z).replace("{x}", x).replace("{y}", y),
+            x: west[0] + x * size, y: top + y * size, width: size, height: size,
+          },
+        });
+      }
+    }
+    chart.setOption({ graphic: { elements: elements } }, { replaceMerge: ["graphic"] });
+    return elements.length;
+  }
+
   function drawMap(el) {
+    var tiles = el.dataset.tiles || "";
     Promise.all([getJSON(el.dataset.src), getJSON(el.dataset.geo)]).then(function (got) {
       var data = got[0];
       echarts.registerMap("world", got[1]);
@@ -67,6 +109,7 @@
       var chart = chartIn(el);
       chart.setOption({
         aria: { enabled: true },
+        animation: false, // drawn at once: what a screenshot or a reader sees is complete
         tooltip: {
           renderMode: "richText",
           formatter: function (p) {
@@ -86,10 +129,22 @@
           inRange: { color: ["#f0f0f0", "#6a51a3"] }, calculable: false, left: 10, bottom: 40,
           formatter: function (v) { return (100 * v).toFixed(0) + "%"; },
         },
-        geo: { map: "world", roam: true, zoom: 1.2, center: [110, 20],
+        geo: tiles ? {
+          // With a projection ECharts takes the centre in projected coordinates.
+          map: "world", roam: true, zoom: 1.2, center: MERCATOR.project([110, 20]), projection: MERCATOR,
+          itemStyle: { areaColor: "rgba(0,0,0,0)", borderColor: "#555" }, emphasis: { disabled: true },
+        } : { map: "world", roam: true, zoom: 1.2, center: [110, 20],
           itemStyle: { areaColor: "#f7f7f7", borderColor: "#999" }, emphasis: { disabled: true } },
         series: series,
       });
+      var tileCount = 0;
+      if (tiles) {
+        // Country shading stays readable over the tiles.
+        chart.setOption({ series: [{ itemStyle: { opacity: 0.55 } }] });
+        tileCount = drawTiles(chart, tiles);
+        chart.on("georoam", function () { drawn.map.tiles = drawTiles(chart, tiles); });
+        window.addEventListener("resize", function () { drawTiles(chart, tiles); });
+      }
       chart.on("click", function (p) {
         if (p.data && p.data.site) { window.location.href = "/valuechain/sites/" + encodeURIComponent(p.data.site.site_id) + "/"; }
       });
@@ -97,6 +152,7 @@
         markers: points.length,
         spof: (byClass.spof || []).map(function (d) { return d.site.site_id; }),
         countries: data.supplier_countries.length,
+        tiles: tileCount,
       };
     }).catch(function (e) { el.textContent = String(e); });
   }
@@ -108,15 +164,18 @@
       data.sankey.nodes.forEach(function (n) { labels[n.name] = n.label; });
       chart.setOption({
         aria: { enabled: true },
+        animation: false, // drawn at once: what a screenshot or a reader sees is complete
         tooltip: { renderMode: "richText", formatter: function (p) {
           if (p.dataType === "edge") { return labels[p.data.source] + " → " + labels[p.data.target] + "\n" + money(p.value, data.currency); }
           return labels[p.name] + "\n" + money(p.value, data.currency);
         } },
         series: [{
           type: "sankey", left: 20, right: 140, nodeAlign: "right", orient: "horizontal",
-          data: data.sankey.nodes.map(function (n) { return { name: n.name, depth: data.depth - n.depth }; }),
+          // Every link goes from step s+1 to step s, so aligning on the sinks puts each node in
+          // its step's column (explicit depths pushed the last columns off the canvas).
+          data: data.sankey.nodes.map(function (n) { return { name: n.name }; }),
           links: data.sankey.links,
-          label: { formatter: function (p) { return labels[p.name]; } },
+          label: { position: "right", color: "#222", formatter: function (p) { return labels[p.name]; } },
           lineStyle: { color: "gradient", opacity: 0.4 },
         }],
       });
@@ -136,9 +195,12 @@
       var many = data.nodes.length > 40;
       chart.setOption({
         aria: { enabled: true },
+        animation: false, // drawn at once: what a screenshot or a reader sees is complete
         tooltip: { renderMode: "richText", formatter: function (p) {
           if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + "\n" + money(p.data.amount, data.currency); }
-          return p.data.labelText + " (" + p.data.country_name + ")";
+          var n = p.data.node, text = p.data.labelText + " (" + p.data.country_name + ")";
+          if (n.cover) { text += "\n" + n.cover + (n.short ? "  " + data.short_label : ""); }
+          return text;
         } },
         series: [{
           type: "graph", layout: "none", roam: true, draggable: false,
@@ -147,13 +209,16 @@
           data: data.nodes.map(function (n) {
             return {
               id: n.id, name: n.id, x: n.x * dx, y: n.y * 40, label_: n.label,
-              country_name: n.country_name, symbolSize: n.spof ? 16 : 10,
-              itemStyle: n.spof ? { color: "#D55E00", borderColor: "#000", borderWidth: 2 } : { color: "#56B4E9" },
+              country_name: n.country_name, node: n, symbolSize: n.spof || n.short ? 16 : 10,
+              // Time to survive below time to recover: a diamond (shape, not only colour).
+              symbol: n.short ? "diamond" : "circle",
+              itemStyle: n.spof ? { color: "#D55E00", borderColor: "#000", borderWidth: 2 }
+                : n.short ? { color: "#CC79A7", borderColor: "#000", borderWidth: 1.5 } : { color: "#56B4E9" },
             };
           }).map(function (d, i) {
             d.labelText = d.label_; delete d.label_;
             // With many sites only the single points of failure carry a name.
-            if (many && !data.nodes[i].spof) { d.label = { show: false }; }
+            if (many && !data.nodes[i].spof && !data.nodes[i].short) { d.label = { show: false }; }
             return d;
           }),
           links: data.edges.map(function (e) {
@@ -162,7 +227,10 @@
           }),
         }],
       });
-      drawn.network = { nodes: data.nodes.length, edges: data.edges.length, spof: data.spof };
+      drawn.network = {
+        nodes: data.nodes.length, edges: data.edges.length, spof: data.spof,
+        short: data.nodes.filter(function (n) { return n.short; }).map(function (n) { return n.id; }),
+      };
     }).catch(function (e) { el.textContent = String(e); });
   }
 
