@@ -205,10 +205,13 @@ class Decomposition:
         total = abs(float(self.cost @ x + values.sum()))
         tol = 0.5 * max(ABS_GAP, REL_GAP * total) / max(1, self.nb)
         for b in np.flatnonzero(theta < values - tol):
-            g = slopes[b]
+            cut = _binary_cut(slopes[b], float(values[b] - slopes[b] @ x))
+            if cut is None:
+                continue
+            g, c0 = cut
             self.cut_block.append(int(b))
             self.cut_slope.append(g)
-            self.cut_rhs.append(float(g @ x - values[b]))
+            self.cut_rhs.append(-c0)
             added += 1
         return added
 
@@ -249,10 +252,12 @@ class Decomposition:
         )
         m = (sp.hstack([sp.csr_matrix(slopes), sp.csr_matrix((k, self.nb))]) + theta).tocsr()
         m.eliminate_zeros()
-        h.addRows(
+        status = h.addRows(
             k, np.full(k, -np.inf), np.array(self.cut_rhs[first:]), int(m.nnz),
             m.indptr[:-1].astype(np.int32), m.indices.astype(np.int32), m.data,
         )  # fmt: skip
+        if status == highspy.HighsStatus.kError:
+            raise PlanningError("planning.optimise.not_solved", status="cut rejected")
 
     def solve(
         self,
@@ -278,6 +283,7 @@ class Decomposition:
             x = np.round(x) if integer else np.clip(x, 0.0, 1.0)
             for j, on in fixed.items():
                 x[j] = 1.0 if on else 0.0
+            repeated = x.tobytes() in self.seen
             values, slopes = self.evaluate(x)
             first = self.cuts
             added = self._cut(x, values, slopes, theta)
@@ -285,9 +291,10 @@ class Decomposition:
             total = float(self.cost @ x + values.sum())
             if integer and total < best:
                 best, best_x, best_theta = total, x.copy(), values.copy()
-            return lower, total, added
+            return lower, total, 0 if repeated and not integer else added
 
-        # Phase 1: the master's LP relaxation, cut at its fractional optima until it settles.
+        # Phase 1: the master's LP relaxation, cut at its fractional optima until it settles
+        # (or returns a point already cut: binary-strengthened cuts need not cut it off).
         for _ in range(_LP_ROUNDS):
             lower, upper, added = step(False)
             if not added or upper - lower <= _LP_REL * max(1.0, abs(upper)):
@@ -299,6 +306,28 @@ class Decomposition:
                 break
         self.rounds += rounds
         return Outcome(best_x, best, lower, rounds, time.perf_counter() - started)
+
+
+def _binary_cut(g: FloatArray, c0: float) -> tuple[FloatArray, float] | None:
+    """The cut θ ≥ c0 + g·x made as strong as it stays valid at every binary x, or None.
+
+    A measure that admits an alternative or opens a link moves its rows by the big M of the
+    MILP, so its slope is a dual times M: far beyond what θ ≥ 0 already says, and beyond what
+    HiGHS accepts as a coefficient. With U = c0 + Σ max(g, 0), the most the cut can demand at a
+    binary x, a coefficient below −U only says "θ ≥ something ≤ 0" when its x is 1, which −U
+    says too; one above U can only be met with its x at 1 (the cut was found at such a point)
+    and U with the constant shifted says the same. Valid for x ∈ {0, 1}ⁿ, which is what the
+    master's integer phase asks; the LP phase only gathers cuts, its bound is not the answer.
+    """
+    g = g.copy()
+    upper = c0 + float(np.maximum(g, 0.0).sum())
+    if upper <= 0:
+        return None  # implied by θ ≥ 0
+    high = g > upper
+    c0 += float((g[high] - upper).sum())
+    g[high] = upper
+    g[g < -upper] = -upper
+    return g, c0
 
 
 def _run(

@@ -32,11 +32,12 @@ import scipy.sparse as sp
 from econsec.planning import benders, milp
 from econsec.planning.blocklp import block_lp
 from econsec.planning.curves import Key, build_curves, disruption_of
+from econsec.planning.enumeration import brute_force as brute_force  # the check, re-exported
 from econsec.planning.errors import PlanningError
+from econsec.planning.events import Sample, event_loss, event_samples, recovery_factor
 from econsec.planning.likelihood import Risk
 from econsec.planning.losscurve import LossCurve
 from econsec.planning.measures import Applied, CostParameters, Measure, apply_measures
-from econsec.planning.montecarlo import draw
 from econsec.stress.engine import Engine
 from econsec.stress.scenario import Disruption
 from econsec.valuechain.compiled import CompiledChain
@@ -47,53 +48,6 @@ _TOL = 1e-7
 METHODS = ("benders", "milp")
 CURVE_FROM = 3
 """Events of one risk set from which its loss curve is built rather than each solved."""
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One sampled event: the risks occurring together, for how long, and its weight per year."""
-
-    key: Key
-    weeks: float
-    weight: float
-
-
-def event_samples(risks: Sequence[Risk], years: int, seed: int, max_weeks: float) -> list[Sample]:
-    """The events of ``years`` simulated years (Monte Carlo draw), equal ones merged."""
-    ev = draw(risks, years, seed, max_weeks)
-    if not ev.cluster.size:
-        return []
-    cuts = np.flatnonzero(np.diff(ev.cluster)) + 1
-    starts = np.concatenate([[0], cuts])
-    first = np.minimum.reduceat(ev.start, starts)
-    last = np.maximum.reduceat(ev.start + ev.duration, starts)
-    span = np.minimum(last - first, max_weeks)
-    merged: dict[tuple[Key, float], float] = {}
-    for members, weeks in zip(np.split(np.arange(ev.cluster.size), cuts), span, strict=True):
-        key = tuple(sorted({int(r) for r in ev.risk[members]}))
-        merged[(key, float(weeks))] = merged.get((key, float(weeks)), 0.0) + 1.0 / years
-    return [Sample(k, w, weight) for (k, w), weight in sorted(merged.items())]
-
-
-def recovery_factor(applied: Applied, risks: Sequence[Risk], sample: Sample) -> float:
-    """A faster recovery shortens a lone site outage of its site (as the investment case does)."""
-    if len(sample.key) != 1 or not applied.ttr_factor:
-        return 1.0
-    risk = risks[sample.key[0]]
-    if risk.kind != "site":
-        return 1.0
-    factors = [applied.ttr_factor[s] for s in risk.sites if s in applied.ttr_factor]
-    return min(factors) if factors else 1.0
-
-
-def event_loss(engine: Engine, applied: Applied, risks: Sequence[Risk], sample: Sample) -> float:
-    """Lost margin of one event on a chain with measures applied: one direct TTR solve."""
-    weeks = sample.weeks * recovery_factor(applied, risks, sample)
-    if weeks <= 0:
-        return 0.0
-    dis = disruption_of(engine.chain, risks, sample.key)
-    out = engine.run(dis, weeks, per_product=False, explain=False)
-    return out.excess_lost_margin
 
 
 # ---- the programme of one event at a fixed horizon ------------------------------------------
@@ -467,40 +421,6 @@ def optimise(
             solver.close()
     out.seconds = time.perf_counter() - started
     return out
-
-
-def brute_force(
-    chain: CompiledChain,
-    risks: Sequence[Risk],
-    measures: Sequence[Measure],
-    samples: Sequence[Sample],
-    params: CostParameters | None = None,
-    *,
-    one_off_budget: float | None = None,
-    annual_budget: float | None = None,
-) -> tuple[list[str], float]:
-    """Every subset, each by applying its measures and re-running the stress programme."""
-    import itertools
-
-    params = params or CostParameters()
-    best: tuple[float, list[str]] = (math.inf, [])
-    for r in range(len(measures) + 1):
-        for subset in itertools.combinations(measures, r):
-            applied = apply_measures(chain, list(subset), params)
-            if one_off_budget is not None and (
-                sum(m.one_off_cost for m in applied.measures) > one_off_budget * (1 + 1e-12)
-            ):
-                continue
-            if annual_budget is not None and (
-                sum(m.annual_cost for m in applied.measures) > annual_budget * (1 + 1e-12)
-            ):
-                continue
-            engine = Engine(applied.chain)
-            loss = sum(s.weight * event_loss(engine, applied, risks, s) for s in samples)
-            value = loss + sum(m.annualised(params) for m in applied.measures)
-            if value < best[0]:
-                best = (value, sorted(m.id for m in subset))
-    return best[1], best[0]
 
 
 def frontier(
