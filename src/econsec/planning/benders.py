@@ -171,6 +171,7 @@ class Decomposition:
         self.cut_rhs: list[float] = []  # g·x − θ_b ≤ rhs
         self.seen: dict[bytes, tuple[FloatArray, FloatArray]] = {}
         self.rounds = 0
+        self.scale = 0.0  # the master works in units of a typical block's loss (set once)
 
     def close(self) -> None:
         if isinstance(self.sub, _Spread):
@@ -227,7 +228,7 @@ class Decomposition:
             lo[j] = up[j] = 1.0 if on else 0.0
         h.passModel(
             n, 0, 0, int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMinimize), 0.0,
-            np.concatenate([self.cost, np.ones(nb)]), lo, up, np.zeros(0), np.zeros(0),
+            np.concatenate([self.cost / self.scale, np.ones(nb)]), lo, up, np.zeros(0), np.zeros(0),
             np.zeros(n + 1, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0),
             np.zeros(n, dtype=np.int32),
         )  # fmt: skip
@@ -236,15 +237,15 @@ class Decomposition:
             h.addRow(-np.inf, rhs, int(idx.size), idx, coef[idx])
         self._add_rows(h, 0)
         h.setOptionValue("mip_rel_gap", REL_GAP)
-        h.setOptionValue("mip_abs_gap", ABS_GAP)
+        h.setOptionValue("mip_abs_gap", ABS_GAP / self.scale)
         return h
 
     def _add_rows(self, h: highspy.Highs, first: int) -> None:
         """Cuts ``first``… as rows of the master."""
         if first >= self.cuts:
             return
-        slopes = np.array(self.cut_slope[first:])
-        slopes[np.abs(slopes) <= 1e-13 * np.abs(slopes).max(initial=1.0)] = 0.0
+        slopes = np.array(self.cut_slope[first:]) / self.scale
+        slopes[np.abs(slopes) <= 1e-13 * np.abs(slopes).max(axis=1, initial=1.0)[:, None]] = 0.0
         k = slopes.shape[0]
         theta = sp.csr_matrix(
             (-np.ones(k), (np.arange(k), self.nm + np.array(self.cut_block[first:]))),
@@ -253,7 +254,7 @@ class Decomposition:
         m = (sp.hstack([sp.csr_matrix(slopes), sp.csr_matrix((k, self.nb))]) + theta).tocsr()
         m.eliminate_zeros()
         status = h.addRows(
-            k, np.full(k, -np.inf), np.array(self.cut_rhs[first:]), int(m.nnz),
+            k, np.full(k, -np.inf), np.array(self.cut_rhs[first:]) / self.scale, int(m.nnz),
             m.indptr[:-1].astype(np.int32), m.indices.astype(np.int32), m.data,
         )  # fmt: skip
         if status == highspy.HighsStatus.kError:
@@ -268,18 +269,26 @@ class Decomposition:
         """The x minimising cost·x + Σ_b Q_b(x) within the budgets, to the MILP's tolerances."""
         started = time.perf_counter()
         fixed = fixed or {}
+        if not self.scale:
+            # Losses run to 1e10 and costs to 1e7: in units of a typical block's loss HiGHS
+            # sees numbers near 1 (its LP stalled as "unknown" on the raw figures).
+            values, _ = self.evaluate(np.zeros(self.nm))
+            self.scale = max(1.0, float(np.abs(values).mean()))
         h = self._master(budget_rows or [], fixed)
         best_x, best = np.zeros(self.nm), np.inf
-        best_theta = np.zeros(self.nb)
         rounds = 0
 
         def step(integer: bool) -> tuple[float, float, int]:
-            nonlocal rounds, best, best_x, best_theta
+            nonlocal rounds, best, best_x
             rounds += 1
             if rounds > _MAX_ROUNDS or (time_limit and time.perf_counter() - started > time_limit):
                 raise PlanningError("planning.optimise.not_solved", status="Time limit reached")
-            start = np.concatenate([best_x, best_theta]) if np.isfinite(best) else None
-            x, lower, theta = _run(h, self.nm, integer, start)
+            try:
+                x, lower, theta = _run(h, self.nm, integer, self.scale)
+            except PlanningError:
+                if integer:
+                    raise
+                return -np.inf, np.inf, 0  # the LP phase only gathers cuts: go on to phase 2
             x = np.round(x) if integer else np.clip(x, 0.0, 1.0)
             for j, on in fixed.items():
                 x[j] = 1.0 if on else 0.0
@@ -290,7 +299,7 @@ class Decomposition:
             self._add_rows(h, first)
             total = float(self.cost @ x + values.sum())
             if integer and total < best:
-                best, best_x, best_theta = total, x.copy(), values.copy()
+                best, best_x = total, x.copy()
             return lower, total, 0 if repeated and not integer else added
 
         # Phase 1: the master's LP relaxation, cut at its fractional optima until it settles
@@ -302,8 +311,13 @@ class Decomposition:
         # Phase 2: the master's integer optima, each evaluated exactly, until the bounds meet.
         while True:
             lower, _total, added = step(True)
-            if not added or best - lower <= max(ABS_GAP, REL_GAP * abs(best)):
+            if best - lower <= max(ABS_GAP, REL_GAP * abs(best)):
                 break
+            if not added:
+                # The master's optimum already meets every cut at its x, so its bound should
+                # have met the best value: an inconsistent master is reported, not trusted
+                # (a MIP start once returned its own vector with another solution's objective).
+                raise PlanningError("planning.optimise.not_solved", status="master inconsistent")
         self.rounds += rounds
         return Outcome(best_x, best, lower, rounds, time.perf_counter() - started)
 
@@ -331,18 +345,13 @@ def _binary_cut(g: FloatArray, c0: float) -> tuple[FloatArray, float] | None:
 
 
 def _run(
-    h: highspy.Highs, nm: int, integer: bool, start: FloatArray | None
+    h: highspy.Highs, nm: int, integer: bool, scale: float
 ) -> tuple[FloatArray, float, FloatArray]:
     """Solve the master: (x, lower bound, θ)."""
     kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
     h.changeColsIntegrality(
         nm, np.arange(nm, dtype=np.int32), np.full(nm, int(kind), dtype=np.uint8)
     )
-    if integer and start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = list(start)
-        sol.value_valid = True
-        h.setSolution(sol)
     h.run()
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
@@ -351,4 +360,4 @@ def _run(
     bound = float(h.getObjectiveValue())
     if integer:
         bound = min(bound, float(h.getInfo().mip_dual_bound))
-    return values[:nm], bound, values[nm:]
+    return values[:nm], bound * scale, values[nm:] * scale
