@@ -1,5 +1,5 @@
-"""Hostile YAML for the planning files (measures, risks): an alias bomb is
-refused, located (file, line), in ja and en, within the budget."""
+"""Hostile YAML for the planning files (measures, risks): an alias bomb and a file of 60,000
+values are refused, located (file, line), in ja and en, within the budget."""
 
 from __future__ import annotations
 
@@ -18,7 +18,15 @@ from tests.stress.netgen import random_tables
 ALIASES = "measures:\n  - &m {id: a, kind: safety_stock, site: J1, item: P0}\n" + "  - *m\n" * 999
 
 
-@pytest.mark.parametrize(("text", "loader"), [(ALIASES, "measures"), (ALIASES, "risks")])
+# 60,000 values in 120 KB: under the size cap, over the loader's 50,000-value cap.
+VALUES = "measures: [" + "0," * 59_999 + "0]\n"
+RISK_VALUES = "scenarios:\n  - {file: x.yaml, sources: [" + "0," * 59_999 + "0]}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "loader"),
+    [(ALIASES, "measures"), (ALIASES, "risks"), (VALUES, "measures"), (RISK_VALUES, "risks")],
+)
 def test_hostile_planning_yaml_is_refused_located(text: str, loader: str, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")

@@ -84,3 +84,26 @@ def test_process_pool_gives_identical_curves() -> None:
     for k in keys:
         assert all(np.array_equal(a, b) for a, b in zip(here[k].xs, there[k].xs, strict=True))
         assert all(np.array_equal(a, b) for a, b in zip(here[k].ys, there[k].ys, strict=True))
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_curves_cut_at_the_drawn_durations_give_the_same_years(seed: int) -> None:
+    """Curves built only as far as the longest drawn duration (and span) give the same years
+    as full-length curves and as direct solves; reading one beyond its end is refused."""
+    chain = compile_tables(random_tables(seed))
+    engine = Engine(chain)
+    risks = _risks()
+    events = draw(risks, 60, seed, 40.0)
+    keys = sorted({(int(i),) for i in np.unique(events.risk)}) + events.joint_keys()
+    spans = events.horizons()
+    short = build_curves(chain, risks, keys, 40.0, engine=engine, horizons=spans)
+    assert any(short[k].max_weeks < 40.0 for k in keys)
+    full = build_curves(chain, risks, keys, 40.0, engine=engine)
+    a = simulate(risks, events, curve_loss(short), seed)
+    b = simulate(risks, events, curve_loss(full), seed)
+    c = simulate(risks, events, direct_loss(engine, risks), seed)
+    assert np.allclose(a.annual, b.annual, rtol=1e-9, atol=1e-6)
+    assert np.allclose(a.annual, c.annual, rtol=1e-6, atol=1e-6)
+    k = keys[0]
+    with pytest.raises(ValueError):
+        short[k](np.array([short[k].max_weeks + 1.0]))

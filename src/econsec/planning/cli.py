@@ -253,7 +253,8 @@ def optimise_cmd(
         candidates = load_measures(measures_file) if measures_file else []
         if suggested:
             known = {m.id for m in candidates}
-            candidates += [m for m in suggested_measures(chain, risks.risks) if m.id not in known]
+            more = suggested_measures(chain, risks.risks, candidates)
+            candidates += [m for m in more if m.id not in known]
         if not candidates:
             raise PlanningError("planning.optimise.no_candidates")
         result = optimise_result(

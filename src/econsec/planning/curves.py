@@ -48,14 +48,14 @@ def _init(chain: CompiledChain, risks: list[Risk]) -> None:
 
 
 def _task(
-    shared: tuple[CompiledChain, list[Risk]] | None, keys: list[Key], max_weeks: float
+    shared: tuple[CompiledChain, list[Risk]] | None, keys: list[tuple[Key, float]]
 ) -> list[LossCurve]:
     if shared is not None and _WORKER.get("version") != shared[0].version:
         _init(*shared)
         _WORKER["version"] = shared[0].version
     engine: Engine = _WORKER["engine"]
     risks: list[Risk] = _WORKER["risks"]
-    return [loss_curve(engine, disruption_of(engine.chain, risks, k), max_weeks) for k in keys]
+    return [loss_curve(engine, disruption_of(engine.chain, risks, k), w) for k, w in keys]
 
 
 def local_pool(chain: CompiledChain, risks: list[Risk], workers: int | None = None) -> Executor:
@@ -78,23 +78,31 @@ def build_curves(
     executor: Executor | None = None,
     dask_client: Any = None,
     chunk: int = 8,
+    horizons: dict[Key, float] | None = None,
 ) -> dict[Key, LossCurve]:
-    """The loss curve of each key; the same curves whichever executor computes them."""
+    """The loss curve of each key; the same curves whichever executor computes them.
+
+    ``horizons``: per key, the longest duration the curve will be read at (a curve covers
+    [0, min(horizon, max_weeks)] and refuses to be read beyond): a Monte Carlo run knows the
+    durations it drew, and each qualification week beyond them would cost a piece.
+    """
     keys = list(dict.fromkeys(keys))
     if not keys:
         return {}
+    spans = horizons or {}
+    tasks = [(k, min(max_weeks, max(1.0, spans.get(k, max_weeks)))) for k in keys]
     if executor is None and dask_client is None:
         eng = engine or Engine(chain)
-        return {k: loss_curve(eng, disruption_of(chain, risks, k), max_weeks) for k in keys}
-    chunks = [keys[i : i + chunk] for i in range(0, len(keys), chunk)]
+        return {k: loss_curve(eng, disruption_of(chain, risks, k), w) for k, w in tasks}
+    chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
     if dask_client is not None:
         shared: Any = dask_client.scatter((chain, risks), broadcast=True)
         executor = dask_client.get_executor(pure=False)
     else:
         shared = None
     assert executor is not None
-    futures = [executor.submit(_task, shared, c, max_weeks) for c in chunks]
+    futures = [executor.submit(_task, shared, c) for c in chunks]
     out: dict[Key, LossCurve] = {}
     for c, fut in zip(chunks, futures, strict=True):
-        out.update(zip(c, fut.result(), strict=True))
+        out.update(zip((k for k, _ in c), fut.result(), strict=True))
     return out

@@ -51,6 +51,9 @@ class LossCurve:
     def total(self, durations: npt.ArrayLike) -> FloatArray:
         """Lost margin (all of it, normal-time shortfall included) at each duration."""
         d = np.asarray(durations, dtype=np.float64)
+        if d.size and float(d.max()) > self.max_weeks * (1 + 1e-12):
+            # Beyond the last piece nothing was proved: refuse rather than read 0.
+            raise ValueError(f"loss curve read at {float(d.max())} > {self.max_weeks} weeks")
         out = np.zeros(d.shape)
         piece = np.searchsorted(self.edges, d, side="left") - 1
         for i, (x, y) in enumerate(zip(self.xs, self.ys, strict=True)):

@@ -61,6 +61,21 @@ class Events:
                     keys.add(key)
         return sorted(keys)
 
+    def horizons(self, joint: bool = True) -> dict[Key, float]:
+        """The longest duration drawn per risk (and span per joint risk set): how far each
+        loss curve is read."""
+        out: dict[Key, float] = {}
+        if self.risk.size:
+            longest = np.zeros(int(self.risk.max()) + 1)
+            np.maximum.at(longest, self.risk, self.duration)
+            out = {(int(i),): float(longest[i]) for i in np.unique(self.risk)}
+        for members in self._members() if joint else []:
+            key = tuple(sorted({int(r) for r in self.risk[members]}))
+            span = float((self.start[members] + self.duration[members]).max())
+            span = min(span - float(self.start[members].min()), self.max_weeks)
+            out[key] = max(out.get(key, 0.0), span)
+        return out
+
     def _members(self) -> list[IntArray]:
         if not self.cluster.size:
             return []
@@ -273,6 +288,6 @@ def loss_distribution(
     keys = [*used, *(events.joint_keys() if joint else [])]
     curves = build_curves(
         chain, list(risks), keys, max_weeks, engine=engine, executor=executor,
-        dask_client=dask_client,
+        dask_client=dask_client, horizons=events.horizons(joint),
     )  # fmt: skip
     return simulate(risks, events, curve_loss(curves), seed, joint=joint), curves

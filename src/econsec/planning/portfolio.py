@@ -25,74 +25,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import highspy
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from econsec.planning import benders, milp
+from econsec.planning.blocklp import block_lp
 from econsec.planning.curves import Key, build_curves, disruption_of
+from econsec.planning.enumeration import brute_force as brute_force  # the check, re-exported
 from econsec.planning.errors import PlanningError
+from econsec.planning.events import Sample, event_loss, event_samples, recovery_factor
 from econsec.planning.likelihood import Risk
 from econsec.planning.losscurve import LossCurve
 from econsec.planning.measures import Applied, CostParameters, Measure, apply_measures
-from econsec.planning.montecarlo import draw
 from econsec.stress.engine import Engine
-from econsec.stress.lp import new_highs
 from econsec.stress.scenario import Disruption
 from econsec.valuechain.compiled import CompiledChain
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 _TOL = 1e-7
+METHODS = ("benders", "milp")
 CURVE_FROM = 3
 """Events of one risk set from which its loss curve is built rather than each solved."""
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One sampled event: the risks occurring together, for how long, and its weight per year."""
-
-    key: Key
-    weeks: float
-    weight: float
-
-
-def event_samples(risks: Sequence[Risk], years: int, seed: int, max_weeks: float) -> list[Sample]:
-    """The events of ``years`` simulated years (Monte Carlo draw), equal ones merged."""
-    ev = draw(risks, years, seed, max_weeks)
-    if not ev.cluster.size:
-        return []
-    cuts = np.flatnonzero(np.diff(ev.cluster)) + 1
-    starts = np.concatenate([[0], cuts])
-    first = np.minimum.reduceat(ev.start, starts)
-    last = np.maximum.reduceat(ev.start + ev.duration, starts)
-    span = np.minimum(last - first, max_weeks)
-    merged: dict[tuple[Key, float], float] = {}
-    for members, weeks in zip(np.split(np.arange(ev.cluster.size), cuts), span, strict=True):
-        key = tuple(sorted({int(r) for r in ev.risk[members]}))
-        merged[(key, float(weeks))] = merged.get((key, float(weeks)), 0.0) + 1.0 / years
-    return [Sample(k, w, weight) for (k, w), weight in sorted(merged.items())]
-
-
-def recovery_factor(applied: Applied, risks: Sequence[Risk], sample: Sample) -> float:
-    """A faster recovery shortens a lone site outage of its site (as the investment case does)."""
-    if len(sample.key) != 1 or not applied.ttr_factor:
-        return 1.0
-    risk = risks[sample.key[0]]
-    if risk.kind != "site":
-        return 1.0
-    factors = [applied.ttr_factor[s] for s in risk.sites if s in applied.ttr_factor]
-    return min(factors) if factors else 1.0
-
-
-def event_loss(engine: Engine, applied: Applied, risks: Sequence[Risk], sample: Sample) -> float:
-    """Lost margin of one event on a chain with measures applied: one direct TTR solve."""
-    weeks = sample.weeks * recovery_factor(applied, risks, sample)
-    if weeks <= 0:
-        return 0.0
-    dis = disruption_of(engine.chain, risks, sample.key)
-    out = engine.run(dis, weeks, per_product=False, explain=False)
-    return out.excess_lost_margin
 
 
 # ---- the programme of one event at a fixed horizon ------------------------------------------
@@ -166,6 +121,10 @@ class Portfolio:
     seconds: float = 0.0
     status: str = ""
     marginal: dict[str, float] = field(default_factory=dict)
+    method: str = ""
+    rounds: int = 0  # Benders: master solves (all questions asked of the solver)
+    cuts: int = 0
+    lp_solves: int = 0  # Benders: block LP solves
 
 
 @dataclass
@@ -351,166 +310,59 @@ def _same(a: FloatArray, b: FloatArray) -> bool:
     return bool(np.allclose(a[fa], b[fb], rtol=1e-9, atol=1e-9))
 
 
-def _milp(
-    problem: Problem,
-    one_off_budget: float | None,
-    annual_budget: float | None,
-    fixed: dict[int, bool] | None = None,
-    time_limit: float | None = None,
-) -> tuple[FloatArray, float, str, float]:
-    """Solve; (x, objective, status, relative gap)."""
-    nm = len(problem.measures)
-    a = problem.matrix
-    cost_x = problem.annualised
-    rows_a: list[Any] = []
-    lower_r: list[FloatArray] = []
-    upper_r: list[FloatArray] = []
-    cost: list[FloatArray] = [cost_x]
-    col_up: list[FloatArray] = [np.ones(nm)]
-    col_lo: list[FloatArray] = [np.zeros(nm)]
-    x_coefs: list[sp.coo_matrix] = []
-    n_rows = 0
-    n_cols = nm
-    for b in problem.blocks:
-        assert a is not None
-        nv = a.shape[1]
-        rhs = b.rhs.copy()
-        x_rows: list[IntArray] = []
-        x_cols: list[IntArray] = []
-        x_vals: list[FloatArray] = []
-        for j, rows, delta in b.rhs_moves:
-            x_rows.append(rows)
-            x_cols.append(np.full(rows.size, j))
-            x_vals.append(-delta)
-        for j, rows, value, opens in b.rhs_switch:
-            if opens:  # row a·v ≤ rhs0 + M·x
-                x_rows.append(rows)
-                x_cols.append(np.full(rows.size, j))
-                x_vals.append(np.full(rows.size, -b.big_m))
-            else:  # row a·v ≤ value + M(1 − x)
-                rhs[rows] = value + b.big_m
-                x_rows.append(rows)
-                x_cols.append(np.full(rows.size, j))
-                x_vals.append(np.full(rows.size, b.big_m))
-        keep = np.isfinite(rhs)  # rows no measure can bind (unlimited capacity) are left out
-        rows_kept = np.flatnonzero(keep)
-        renum = np.full(rhs.size, -1, dtype=np.int64)
-        renum[rows_kept] = np.arange(rows_kept.size)
-        sub = a[rows_kept]
-        upper = b.upper.copy()
-        extra_rows: list[tuple[int, int, float, float]] = []  # col, measure, coef of x, rhs
-        for j, cols, delta in b.col_moves:
-            for c, d in zip(cols, delta, strict=True):
-                extra_rows.append((int(c), j, -float(d), float(upper[c])))
-        for j, cols, value, opens in b.col_switch:
-            for c, v in zip(cols, value, strict=True):
-                if opens:  # v ≤ up0 + M·x
-                    extra_rows.append((int(c), j, -b.big_m, float(upper[c])))
-                else:  # v ≤ value + M(1 − x)
-                    extra_rows.append((int(c), j, b.big_m, float(v) + b.big_m))
-        moved_cols = {c for c, *_ in extra_rows}
-        for c in moved_cols:
-            upper[c] = np.inf
-        w = b.sample.weight
-        obj = np.zeros(nv)
-        obj[problem.l_first :] = w * problem.margin
-        local_r = renum[np.concatenate(x_rows)] if x_rows else np.zeros(0, dtype=np.int64)
-        c_x = np.concatenate(x_cols) if x_cols else np.zeros(0, dtype=np.int64)
-        v_x = np.concatenate(x_vals) if x_vals else np.zeros(0)
-        rhs_kept = rhs[rows_kept]
-        if b.selector is not None:
-            # Loss counted through λ ≥ margin·l − cap·[copy does not apply], cap the most this
-            # event can lose: the copy that does not apply costs nothing.
-            j, when_chosen = b.selector
-            cap = float(problem.margin @ problem.demand) * b.sample.weeks + 1.0
-            nv += 1
-            obj = np.zeros(nv)
-            obj[-1] = w
-            upper = np.append(upper, np.inf)
-            loss_row = np.zeros((1, nv))
-            loss_row[0, problem.l_first : nv - 1] = problem.margin
-            loss_row[0, -1] = -1.0
-            sub = sp.vstack(
-                [sp.hstack([sub, sp.csr_matrix((sub.shape[0], 1))]), sp.csr_matrix(loss_row)]
-            ).tocsr()
-            local_r = np.append(local_r, rhs_kept.size)
-            c_x = np.append(c_x, j)
-            # chosen copy: margin·l − λ + cap·x ≤ cap; the other: margin·l − λ − cap·x ≤ 0
-            v_x = np.append(v_x, cap if when_chosen else -cap)
-            rhs_kept = np.append(rhs_kept, cap if when_chosen else 0.0)
-        n_sub = rhs_kept.size
-        ne = len(extra_rows)
-        e_rows = sp.csr_matrix(
-            (np.ones(ne), (np.arange(ne), [c for c, *_ in extra_rows])), shape=(ne, nv)
-        )
-        rows_a.append(sp.vstack([sub, e_rows]).tocsr())
-        lower_r.append(np.full(n_sub + ne, -np.inf))
-        upper_r.append(np.concatenate([rhs_kept, [r for *_, r in extra_rows]]))
-        x_coefs.append(
-            sp.coo_matrix(
-                (
-                    np.concatenate([v_x, [k for _, _, k, _ in extra_rows]]),
-                    (
-                        np.concatenate([local_r, n_sub + np.arange(ne)]),
-                        np.concatenate([c_x, [j for _, j, _, _ in extra_rows]]),
-                    ),
-                ),
-                shape=(n_sub + ne, nm),
-            )
-        )
-        cost.append(obj)
-        col_lo.append(np.zeros(nv))
-        col_up.append(upper)
-        n_rows += n_sub + ne
-        n_cols += nv
-    budget_rows: list[FloatArray] = []
-    budget_rhs: list[float] = []
+def _budget_rows(
+    problem: Problem, one_off_budget: float | None, annual_budget: float | None
+) -> list[tuple[FloatArray, float]]:
+    for name, value in (("one_off_budget", one_off_budget), ("annual_budget", annual_budget)):
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise PlanningError("planning.optimise.bad_budget", field=name, value=value)
+    rows = []
     if one_off_budget is not None:
-        budget_rows.append(np.array([m.one_off_cost for m in problem.measures]))
-        budget_rhs.append(one_off_budget)
+        rows.append((np.array([m.one_off_cost for m in problem.measures]), one_off_budget))
     if annual_budget is not None:
-        budget_rows.append(np.array([m.annual_cost for m in problem.measures]))
-        budget_rhs.append(annual_budget)
-    body = sp.block_diag(rows_a, format="csr") if rows_a else sp.csr_matrix((0, 0))
-    xs = sp.vstack(x_coefs).tocsr() if x_coefs else sp.csr_matrix((0, nm))
-    top = sp.hstack([xs, body]).tocsr() if rows_a else sp.csr_matrix((0, nm))
-    if budget_rows:
-        bud = sp.hstack(
-            [sp.csr_matrix(np.array(budget_rows)), sp.csr_matrix((len(budget_rows), n_cols - nm))]
-        )
-        top = sp.vstack([top, bud]).tocsr()
-        lower_r.append(np.full(len(budget_rows), -np.inf))
-        upper_r.append(np.array(budget_rhs))
-    lo = np.concatenate(col_lo)
-    up = np.concatenate(col_up)
-    for j, on in (fixed or {}).items():
-        lo[j] = up[j] = 1.0 if on else 0.0
-    csc = top.tocsc()
-    integrality = np.zeros(csc.shape[1], dtype=np.int32)
-    integrality[:nm] = 1
-    h = new_highs()
-    passed = h.passModel(
-        int(csc.shape[1]), int(csc.shape[0]), int(csc.nnz), int(highspy.MatrixFormat.kColwise),
-        int(highspy.ObjSense.kMinimize), 0.0, np.concatenate(cost), lo, up,
-        np.concatenate([np.zeros(0), *lower_r]), np.concatenate([np.zeros(0), *upper_r]), csc.indptr.astype(np.int32),
-        csc.indices.astype(np.int32), csc.data.astype(np.float64), integrality,
-    )  # fmt: skip
-    if passed == highspy.HighsStatus.kError:
-        raise PlanningError("planning.optimise.not_solved", status="rejected")
-    h.setOptionValue("mip_rel_gap", 1e-9)
-    h.setOptionValue("mip_abs_gap", 1e-6)
-    if time_limit:
-        h.setOptionValue("time_limit", float(time_limit))
-    h.run()
-    status = h.modelStatusToString(h.getModelStatus())
-    if h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty:
-        return np.zeros(0), problem.constant, status, 0.0  # no candidate, no event to model
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise PlanningError("planning.optimise.not_solved", status=status)
-    values = np.asarray(h.getSolution().col_value)
-    info = h.getInfo()
-    x = np.round(values[:nm])
-    return x, float(h.getObjectiveValue()) + problem.constant, status, float(info.mip_gap)
+        rows.append((np.array([m.annual_cost for m in problem.measures]), annual_budget))
+    return rows
+
+
+class Solver:
+    """Solves a problem's MILP, by Benders decomposition (default) or in one piece.
+
+    One solver answers several questions on a problem (portfolio, marginal values, frontier);
+    the decomposition keeps its cuts and its block LPs (on ``workers`` processes) between them.
+    """
+
+    def __init__(self, problem: Problem, method: str = "benders", workers: int = 0) -> None:
+        if method not in METHODS:
+            raise ValueError(method)
+        self.problem, self.method = problem, method
+        self.blocks = [block_lp(problem, b) for b in problem.blocks]
+        self.decomposition: benders.Decomposition | None = None
+        if method == "benders" and self.blocks:
+            self.decomposition = benders.Decomposition(self.blocks, problem.annualised, workers)
+
+    def __enter__(self) -> Solver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.decomposition is not None:
+            self.decomposition.close()
+
+    def solve(
+        self,
+        budget_rows: list[tuple[FloatArray, float]],
+        fixed: dict[int, bool] | None = None,
+        time_limit: float | None = None,
+    ) -> tuple[FloatArray, float, str, float]:
+        """(x, objective with the problem's constant, status, relative gap)."""
+        cost = self.problem.annualised
+        if self.decomposition is None:
+            x, value, status, gap = milp.solve(self.blocks, cost, budget_rows, fixed, time_limit)
+            return x, value + self.problem.constant, status, gap
+        out = self.decomposition.solve(budget_rows, fixed, time_limit)
+        return out.x, out.objective + self.problem.constant, "Optimal", out.gap
 
 
 def optimise(
@@ -520,91 +372,82 @@ def optimise(
     annual_budget: float | None = None,
     marginal: bool = False,
     time_limit: float | None = None,
+    method: str = "benders",
+    workers: int = 0,
+    solver: Solver | None = None,
 ) -> Portfolio:
     """The portfolio minimising annualised cost + expected annual loss within the budgets."""
     import time
 
-    for name, value in (("one_off_budget", one_off_budget), ("annual_budget", annual_budget)):
-        if value is not None and (not math.isfinite(value) or value < 0):
-            raise PlanningError("planning.optimise.bad_budget", field=name, value=value)
+    rows = _budget_rows(problem, one_off_budget, annual_budget)
     started = time.perf_counter()
-    x, objective, status, gap = _milp(problem, one_off_budget, annual_budget, None, time_limit)
-    ms = problem.measures
-    chosen = [m.id for m, v in zip(ms, x, strict=True) if v > 0.5]
-    cost = float(problem.annualised @ x)
-    weights = np.array([s.weight for s in problem.samples])
-    out = Portfolio(
-        chosen=chosen,
-        objective=objective,
-        cost=cost,
-        one_off=float(sum(m.one_off_cost for m, v in zip(ms, x, strict=True) if v > 0.5)),
-        annual=float(sum(m.annual_cost for m, v in zip(ms, x, strict=True) if v > 0.5)),
-        eal_before=float(weights @ problem.base_loss) if weights.size else 0.0,
-        eal_after=objective - cost,
-        samples=len(problem.samples),
-        modelled=len(problem.blocks),
-        gap=gap,
-        status=status,
-    )
-    if marginal:
-        # A measure's marginal value: how much worse the objective is without it (chosen) or
-        # how much better with it (not chosen), the rest of the portfolio re-optimised.
-        for j, m in enumerate(ms):
-            flip = {j: not x[j] > 0.5}
-            try:
-                _, other, _, _ = _milp(problem, one_off_budget, annual_budget, flip, time_limit)
-            except PlanningError:
-                continue  # buying it breaks the budget
-            out.marginal[m.id] = other - objective
+    own = solver is None
+    solver = solver or Solver(problem, method, workers)
+    try:
+        x, objective, status, gap = solver.solve(rows, None, time_limit)
+        ms = problem.measures
+        chosen = [m.id for m, v in zip(ms, x, strict=True) if v > 0.5]
+        cost = float(problem.annualised @ x) if x.size else 0.0
+        weights = np.array([s.weight for s in problem.samples])
+        out = Portfolio(
+            chosen=chosen,
+            objective=objective,
+            cost=cost,
+            one_off=float(sum(m.one_off_cost for m, v in zip(ms, x, strict=True) if v > 0.5)),
+            annual=float(sum(m.annual_cost for m, v in zip(ms, x, strict=True) if v > 0.5)),
+            eal_before=float(weights @ problem.base_loss) if weights.size else 0.0,
+            eal_after=objective - cost,
+            samples=len(problem.samples),
+            modelled=len(problem.blocks),
+            gap=gap,
+            status=status,
+            method=solver.method,
+        )
+        if marginal:
+            # A measure's marginal value: how much worse the objective is without it (chosen)
+            # or how much better with it (not chosen), the rest of the portfolio re-optimised.
+            for j, m in enumerate(ms):
+                try:
+                    _, other, _, _ = solver.solve(rows, {j: not x[j] > 0.5}, time_limit)
+                except PlanningError:
+                    continue  # buying it breaks the budget
+                out.marginal[m.id] = other - objective
+        if solver.decomposition is not None:
+            out.rounds = solver.decomposition.rounds
+            out.cuts = solver.decomposition.cuts
+            out.lp_solves = solver.decomposition.solves
+    finally:
+        if own:
+            solver.close()
     out.seconds = time.perf_counter() - started
     return out
 
 
-def brute_force(
-    chain: CompiledChain,
-    risks: Sequence[Risk],
-    measures: Sequence[Measure],
-    samples: Sequence[Sample],
-    params: CostParameters | None = None,
-    *,
-    one_off_budget: float | None = None,
-    annual_budget: float | None = None,
-) -> tuple[list[str], float]:
-    """Every subset, each by applying its measures and re-running the stress programme."""
-    import itertools
-
-    params = params or CostParameters()
-    best: tuple[float, list[str]] = (math.inf, [])
-    for r in range(len(measures) + 1):
-        for subset in itertools.combinations(measures, r):
-            applied = apply_measures(chain, list(subset), params)
-            if one_off_budget is not None and (
-                sum(m.one_off_cost for m in applied.measures) > one_off_budget * (1 + 1e-12)
-            ):
-                continue
-            if annual_budget is not None and (
-                sum(m.annual_cost for m in applied.measures) > annual_budget * (1 + 1e-12)
-            ):
-                continue
-            engine = Engine(applied.chain)
-            loss = sum(s.weight * event_loss(engine, applied, risks, s) for s in samples)
-            value = loss + sum(m.annualised(params) for m in applied.measures)
-            if value < best[0]:
-                best = (value, sorted(m.id for m in subset))
-    return best[1], best[0]
-
-
 def frontier(
-    problem: Problem, budgets: Sequence[float], *, annual: bool = False
+    problem: Problem,
+    budgets: Sequence[float],
+    *,
+    annual: bool = False,
+    solver: Solver | None = None,
 ) -> list[dict[str, Any]]:
     """Budget against residual expected loss: the portfolio at each one-off (or annual) budget."""
     rows = []
-    for budget in budgets:
-        p = optimise(
-            problem,
-            one_off_budget=None if annual else budget,
-            annual_budget=budget if annual else None,
-        )
+    own = solver is None
+    solver = solver or Solver(problem)
+    try:
+        portfolios = [
+            optimise(
+                problem,
+                one_off_budget=None if annual else budget,
+                annual_budget=budget if annual else None,
+                solver=solver,
+            )
+            for budget in budgets
+        ]
+    finally:
+        if own:
+            solver.close()
+    for budget, p in zip(budgets, portfolios, strict=True):
         rows.append(
             {
                 "budget": float(budget),
@@ -660,20 +503,28 @@ def optimise_result(
     frontier_points: int = 0,
     marginal: bool = False,
     params: CostParameters | None = None,
+    method: str = "benders",
+    workers: int = 0,
 ) -> dict[str, Any]:
     """Everything ``plan optimise`` shows and stores, as plain data (JSON-ready)."""
     params = params or CostParameters()
     samples = event_samples(risks.risks, years, seed, risks.max_weeks)
     problem = prepare(chain, risks.risks, candidates, samples, risks.max_weeks, params)
-    best = optimise(
-        problem, one_off_budget=one_off_budget, annual_budget=annual_budget, marginal=marginal
-    )
-    chosen = [m for m in problem.measures if m.id in best.chosen]
     points: list[dict[str, Any]] = []
-    if frontier_points > 0:
-        total = sum(m.one_off_cost for m in problem.measures)
-        top = total if one_off_budget is None else min(total, one_off_budget)
-        points = frontier(problem, np.linspace(0.0, top, frontier_points).tolist())
+    with Solver(problem, method, workers) as solver:
+        best = optimise(
+            problem,
+            one_off_budget=one_off_budget,
+            annual_budget=annual_budget,
+            marginal=marginal,
+            solver=solver,
+        )
+        if frontier_points > 0:
+            total = sum(m.one_off_cost for m in problem.measures)
+            top = total if one_off_budget is None else min(total, one_off_budget)
+            budgets = np.linspace(0.0, top, frontier_points).tolist()
+            points = frontier(problem, budgets, solver=solver)
+    chosen = [m for m in problem.measures if m.id in best.chosen]
     return {
         "data_version": chain.version,
         "years": years,
@@ -693,6 +544,9 @@ def optimise_result(
             "modelled": best.modelled,
             "gap": best.gap,
             "seconds": best.seconds,
+            "method": best.method,
+            "rounds": best.rounds,
+            "cuts": best.cuts,
         },
         "measures": [
             {

@@ -1,0 +1,78 @@
+"""The portfolio MILP in one piece (docs/decisions/0101): every event block stacked under the
+shared binaries and solved by HiGHS's branch and bound. Kept as the reference the
+decomposition (``benders``) is checked against; slow beyond a few dozen events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import highspy
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from econsec.planning.blocklp import BlockLP
+from econsec.planning.errors import PlanningError
+from econsec.stress.lp import new_highs
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def solve(
+    blocks: Sequence[BlockLP],
+    cost: FloatArray,
+    budget_rows: list[tuple[FloatArray, float]],
+    fixed: dict[int, bool] | None = None,
+    time_limit: float | None = None,
+) -> tuple[FloatArray, float, str, float]:
+    """(x, objective without the problem's constant, status, relative gap)."""
+    nm = cost.size
+    costs: list[FloatArray] = [cost]
+    col_up: list[FloatArray] = [np.ones(nm)]
+    rows_a = [b.a for b in blocks]
+    x_coefs = [b.x for b in blocks]
+    upper_r: list[FloatArray] = [b.rhs for b in blocks]
+    costs += [b.cost for b in blocks]
+    col_up += [b.upper for b in blocks]
+    n_cols = nm + sum(b.shape[1] for b in blocks)
+    body = sp.block_diag(rows_a, format="csr") if rows_a else sp.csr_matrix((0, 0))
+    xs = sp.vstack(x_coefs).tocsr() if x_coefs else sp.csr_matrix((0, nm))
+    top = sp.hstack([xs, body]).tocsr() if rows_a else sp.csr_matrix((0, nm))
+    if budget_rows:
+        bud = sp.hstack(
+            [
+                sp.csr_matrix(np.array([c for c, _ in budget_rows])),
+                sp.csr_matrix((len(budget_rows), n_cols - nm)),
+            ]
+        )
+        top = sp.vstack([top, bud]).tocsr()
+        upper_r.append(np.array([r for _, r in budget_rows]))
+    up = np.concatenate(col_up)
+    lo = np.zeros(up.size)
+    for j, on in (fixed or {}).items():
+        lo[j] = up[j] = 1.0 if on else 0.0
+    csc = top.tocsc()
+    integrality = np.zeros(csc.shape[1], dtype=np.int32)
+    integrality[:nm] = 1
+    row_up = np.concatenate([np.zeros(0), *upper_r])
+    h = new_highs()
+    passed = h.passModel(
+        int(csc.shape[1]), int(csc.shape[0]), int(csc.nnz), int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMinimize), 0.0, np.concatenate(costs), lo, up,
+        np.full(row_up.size, -np.inf), row_up, csc.indptr.astype(np.int32),
+        csc.indices.astype(np.int32), csc.data.astype(np.float64), integrality,
+    )  # fmt: skip
+    if passed == highspy.HighsStatus.kError:
+        raise PlanningError("planning.optimise.not_solved", status="rejected")
+    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.setOptionValue("mip_abs_gap", 1e-6)
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    if h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty:
+        return np.zeros(nm), 0.0, status, 0.0  # no candidate, no event to model
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise PlanningError("planning.optimise.not_solved", status=status)
+    values = np.asarray(h.getSolution().col_value)
+    return np.round(values[:nm]), float(h.getObjectiveValue()), status, float(h.getInfo().mip_gap)
