@@ -1,0 +1,198 @@
+"""The measures sheet 「対策」/"measures": read from the company workbook or a workbook of its
+own, written through the formula-safe writer (docs/decisions/0103).
+
+Reading goes the value-chain import's way: the package is checked by
+:mod:`econsec.workbook_guard`, then python-calamine reads the cells in a child process with a
+memory and time cap (:mod:`econsec.isolated`, via the value-chain reader). Only the measures
+sheet is used; the value-chain import ignores it (an unknown sheet is a warning there). Row 1
+holds the column keys (or their ja/en labels), an optional row 2 the labels; data follows.
+
+The import is all-or-nothing: every row is parsed and every measure checked against the stored
+chain (unknown site, item, source or chokepoint; negative cost), each problem located by sheet,
+row, column and value in ja/en, and nothing is written while any problem remains.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from econsec import tabular
+from econsec.i18n import t
+from econsec.planning.errors import PlanningError
+from econsec.planning.measures import KINDS, Measure, apply_measures, parse_measure
+from econsec.valuechain.compiled import CompiledChain
+
+SHEET_NAMES = ("measures", "対策", "Measures")
+COLUMNS = (
+    "id", "kind", "site", "item", "supplier_site", "chokepoint", "units", "weeks_of_cover",
+    "unit_value", "qualification_weeks", "capacity_per_week", "ttr_weeks", "one_off_cost",
+    "annual_cost", "unit_premium_pct", "source", "comment",
+)  # fmt: skip
+MAX_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """A planning error at a place in the sheet; rendered with the place in ja or en."""
+
+    sheet: str
+    row: int
+    column: str
+    value: Any
+    key: str
+    params: dict[str, Any]
+
+    def message(self, lang: str | None = None) -> str:
+        where = t("planning.sheet.where", lang, sheet=self.sheet, row=self.row)
+        return t(self.key, lang, **{**self.params, "where": where})
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column,
+                "value": None if self.value is None else str(self.value)[:80],
+                "message": self.message(lang)}  # fmt: skip
+
+
+class SheetProblems(Exception):
+    def __init__(self, problems: list[SheetProblem]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+    def message(self, lang: str | None = None) -> str:
+        lines = [p.message(lang) for p in self.problems]
+        lines.append(t("planning.sheet.nothing_written", lang, count=len(self.problems)))
+        return "\n".join(lines)
+
+
+def _aliases() -> dict[str, str]:
+    out = {}
+    for key in COLUMNS:
+        out[key] = key
+        for lang in ("ja", "en"):
+            out[t(f"planning.sheet.col.{key}", lang).strip().lower()] = key
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = tabular.restore(value).strip()
+        return text or None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return str(value)
+
+
+def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
+    """(sheet name, numbered rows keyed by column) of the measures sheet; raises SheetProblems."""
+    from econsec.valuechain.intake.readers import read_source
+
+    book = read_source(path)
+    errors = [i for i in book.issues if i.is_error]
+    if errors:
+        raise SheetProblems([
+            SheetProblem(i.sheet or path.name, i.row or 0, i.column or "", i.value,
+                         "planning.sheet.file", {"problem": i.message("en"),
+                                                 "problem_ja": i.message("ja")})
+            for i in errors
+        ])  # fmt: skip
+    name = next((n for n in SHEET_NAMES if n in book.sheets), None)
+    if name is None:
+        raise SheetProblems([SheetProblem(path.name, 0, "", None, "planning.sheet.no_sheet",
+                                          {"names": "、".join(SHEET_NAMES[:2])})])  # fmt: skip
+    raw = book.sheets[name]
+    aliases = _aliases()
+    position: dict[str, int] = {}
+    problems: list[SheetProblem] = []
+    for i, cell in enumerate(raw.header):
+        text = str(cell or "").strip().lower()
+        if not text:
+            continue
+        key = aliases.get(text)
+        if key is None:
+            problems.append(SheetProblem(name, 1, str(cell), cell,
+                                         "planning.sheet.unknown_column", {"value": cell}))  # fmt: skip
+        else:
+            position[key] = i
+    for key in ("id", "kind"):
+        if key not in position:
+            problems.append(SheetProblem(name, 1, key, None, "planning.sheet.missing_column",
+                                         {"field": key}))  # fmt: skip
+    if problems:
+        raise SheetProblems(problems)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, values in raw.numbered():
+        cells = {k: _cell(values[i]) if i < len(values) else None for k, i in position.items()}
+        if all(v is None for v in cells.values()):
+            continue
+        if str(cells.get("id") or "").strip().lower() in aliases:
+            continue  # the label row under the keys
+        rows.append((number, {k: v for k, v in cells.items() if v is not None}))
+    if len(rows) > MAX_ROWS:
+        raise SheetProblems([SheetProblem(name, rows[MAX_ROWS][0], "", None,
+                                          "planning.sheet.too_many", {"most": MAX_ROWS})])  # fmt: skip
+    return name, rows
+
+
+def _located(sheet: str, row: int, exc: PlanningError) -> SheetProblem:
+    params = {k: v for k, v in exc.params.items() if k != "where"}
+    column = str(params.get("field", ""))
+    return SheetProblem(sheet, row, column, params.get("value"), exc.key, params)
+
+
+def parse(path: Path, chain: CompiledChain) -> list[Measure]:
+    """Every measure of the sheet, each checked on ``chain``; all problems raised together."""
+    sheet, rows = read_rows(path)
+    problems: list[SheetProblem] = []
+    measures: list[Measure] = []
+    first: dict[str, int] = {}
+    for number, entry in rows:
+        if isinstance(entry.get("id"), float):
+            value = entry["id"]
+            entry["id"] = str(int(value)) if value.is_integer() else str(value)
+        try:
+            m = parse_measure(entry, f"{sheet}:{number}")
+        except PlanningError as exc:
+            problems.append(_located(sheet, number, exc))
+            continue
+        if m.id in first:
+            problems.append(SheetProblem(sheet, number, "id", m.id, "planning.sheet.duplicate",
+                                         {"value": m.id, "first": first[m.id]}))  # fmt: skip
+            continue
+        first[m.id] = number
+        try:
+            apply_measures(chain, [m])  # unknown site/item/source, stock where nothing is held
+        except PlanningError as exc:
+            problems.append(_located(sheet, number, exc))
+            continue
+        measures.append(m)
+    if problems:
+        raise SheetProblems(problems)
+    return measures
+
+
+def _shown(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def export(path: Path, specs: list[dict[str, Any]], lang: str) -> int:
+    """The catalogue as a measures sheet (row 1 keys, row 2 labels); rows written."""
+    book = tabular.new_workbook()
+    sheet = tabular.add_sheet(book, "measures" if lang == "en" else "対策")
+    tabular.append(sheet, list(COLUMNS))
+    tabular.append(sheet, [t(f"planning.sheet.col.{k}", lang) for k in COLUMNS])
+    for spec in specs:
+        tabular.append(sheet, [_shown(spec.get(k)) for k in COLUMNS])
+    kinds = tabular.add_sheet(book, "kinds" if lang == "en" else "種類")
+    tabular.append(kinds, [t("planning.sheet.col.kind", lang), t("planning.sheet.meaning", lang)])
+    for kind in KINDS:
+        tabular.append(kinds, [kind, t(f"planning.kind.{kind}", lang)])
+    tabular.save(book, path)
+    return len(specs)
