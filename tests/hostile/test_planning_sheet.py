@@ -1,0 +1,88 @@
+"""Hostile measures sheets: a located error in ja and en within the budget, nothing stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from econsec.i18n import LANGUAGES
+from tests.hostile import files
+from tests.hostile.budget import measured
+
+Build = Callable[[Path, Path], Path]
+MEASURE = {"id": "magnet-stock", "kind": "safety_stock", "site": "TOHO-HMM",
+           "item": "C-MAG-NDFEB-DY", "weeks_of_cover": 8.0, "annual_cost": 1000.0}  # fmt: skip
+
+
+def _value(src: Path, dst: Path, ref: str, value: Any) -> Path:
+    from openpyxl import load_workbook
+
+    book = load_workbook(src)
+    book.active[ref] = value
+    book.save(dst)
+    return dst
+
+
+CASES: dict[str, tuple[Build, list[str]]] = {
+    "huge declared dimension": (
+        lambda base, out: files.declared_dimension(base, out), ["XFD1048576"]),
+    "far-away single cell": (lambda base, out: files.far_cell(base, out), ["XFD1048576"]),
+    "zip bomb": (files.zip_bomb, ["case.xlsx"]),
+    "xml entities": (files.xml_entities, ["case.xlsx"]),
+    "formula": (lambda base, out: files.set_cell(base, out, "C3", formula=files.FORMULA),
+                ["HYPERLINK"]),
+    "oversized body": (lambda base, out: files.oversized(out, 600 * 1024 * 1024), ["case.xlsx"]),
+    "negative cost": (lambda base, out: _value(base, out, "N3", -5), ["3", "annual_cost", "-5"]),
+    "unknown site": (lambda base, out: files.set_cell(base, out, "C3", text="NOWHERE"),
+                     ["3", "site", "NOWHERE"]),
+    "unknown item": (lambda base, out: files.set_cell(base, out, "D3", text="NO-ITEM"),
+                     ["3", "item", "NO-ITEM"]),
+    "text for a number": (lambda base, out: files.set_cell(base, out, "H3", text="eight"),
+                          ["3", "weeks_of_cover", "eight"]),
+    **{name: (lambda base, out, text=text: files.set_cell(base, out, "C3", text=text), ["3"])
+       for name, text in files.CHARACTERS.items()},
+}  # fmt: skip
+
+
+@pytest.fixture
+def demo(db: Any) -> Any:
+    from econsec.valuechain.generators.demo import demo_company
+    from econsec.valuechain.intake.apply import import_tables
+    from econsec.valuechain.store_io import compile_store
+
+    import_tables(demo_company(), "demo")
+    return compile_store()
+
+
+@pytest.fixture
+def sheet_book(demo: Any, tmp_path: Path) -> Path:
+    from econsec.planning.sheet import export
+
+    path = tmp_path / "measures.xlsx"
+    export(path, [MEASURE], "en")
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_measures_sheet(case: str, demo: Any, sheet_book: Path, tmp_path: Path) -> None:
+    from econsec.planning.models import Measure
+    from econsec.planning.sheet import SheetProblems, parse
+
+    build, must_name = CASES[case]
+    hostile = build(sheet_book, tmp_path / "case.xlsx")
+    with measured() as spent, pytest.raises(SheetProblems) as refused:
+        parse(hostile, demo)
+    spent.check()
+    for lang in LANGUAGES:
+        text = refused.value.message(lang)
+        assert all(part in text for part in must_name), (lang, text)
+    assert not Measure.objects.exists()
+
+
+def test_clean_sheet_parses(demo: Any, sheet_book: Path) -> None:
+    from econsec.planning.sheet import parse
+
+    assert [m.id for m in parse(sheet_book, demo)] == ["magnet-stock"]
