@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from econsec import tabular
-from econsec.i18n import t
+from econsec.i18n import normalise_lang, t
 from econsec.planning.errors import PlanningError
 from econsec.planning.measures import KINDS, Measure, apply_measures, parse_measure
 from econsec.valuechain.compiled import CompiledChain
@@ -47,7 +47,10 @@ class SheetProblem:
 
     def message(self, lang: str | None = None) -> str:
         where = t("planning.sheet.where", lang, sheet=self.sheet, row=self.row)
-        return t(self.key, lang, **{**self.params, "where": where})
+        shown = normalise_lang(lang)
+        params = {k: v.get(shown, v.get("en")) if isinstance(v, dict) else v
+                  for k, v in self.params.items()}  # fmt: skip
+        return t(self.key, lang, **{**params, "where": where})
 
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
         return {"sheet": self.sheet, "row": self.row, "column": self.column,
@@ -97,8 +100,8 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
     if errors:
         raise SheetProblems([
             SheetProblem(i.sheet or path.name, i.row or 0, i.column or "", i.value,
-                         "planning.sheet.file", {"problem": i.message("en"),
-                                                 "problem_ja": i.message("ja")})
+                         "planning.sheet.file",
+                         {"problem": {"ja": i.message("ja"), "en": i.message("en")}})
             for i in errors
         ])  # fmt: skip
     name = next((n for n in SHEET_NAMES if n in book.sheets), None)

@@ -27,6 +27,19 @@ from econsec.valuechain.compiled import CompiledChain
 MAX_SCENARIO_FILES = 200
 
 
+def load_chain() -> CompiledChain:
+    """The compiled stored value chain; a located error when nothing has been imported."""
+    from econsec.valuechain.store_io import compile_store, current_version
+
+    if not current_version():
+        raise PlanningError("planning.store.no_chain", where="value chain")
+    try:
+        return compile_store()
+    except Exception as exc:  # the stored data cannot be compiled: say why, do not crash
+        raise PlanningError("planning.store.bad_chain", where="value chain",
+                            problem=str(exc)[:300]) from exc  # fmt: skip
+
+
 # ---- measures catalogue -------------------------------------------------------------------
 def catalogue(ids: list[str] | None = None) -> list[Measure]:
     """The stored measures as engine measures (each located as "measure <id>")."""
