@@ -293,6 +293,9 @@ MATRIX.update(
         "web:planning_simulate": Entry("edit", method="post", allowed=303),
         "web:planning_optimise": Entry("edit", method="post", allowed=400),
         "web:planning_run": Entry("read", kwargs=lambda ctx: {"run_id": 0}, allowed=404),
+        "web:planning_run_cite": Entry(
+            "edit", method="post", kwargs=lambda ctx: {"run_id": 0}, allowed=404
+        ),
         "api:planning_measures": Entry("read", api=True),
         "api:planning_measure_create": Entry("edit", api=True, method="post", allowed=400),
         "api:planning_measure": Entry(

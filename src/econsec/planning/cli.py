@@ -342,9 +342,10 @@ def _saved(
 
 def register(app: typer.Typer) -> None:
     # The catalogue commands and the report live in cli_store; `measures FILE` stays `check`.
-    from econsec.planning.cli_store import measures_app, report_cmd
+    from econsec.planning.cli_store import cite_cmd, measures_app, report_cmd
 
     measures_app.command("check")(measures_cmd)
     plan_app.add_typer(measures_app, name="measures")
     plan_app.command("report")(report_cmd)
+    plan_app.command("cite")(cite_cmd)
     app.add_typer(plan_app, name="plan")

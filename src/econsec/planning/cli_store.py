@@ -126,3 +126,26 @@ def report_cmd(
         raise typer.Exit(1) from exc
     for path in written:
         console.print(t("planning.report.written", lang, path=str(path)))
+
+
+def cite_cmd(
+    campaign: Annotated[int, typer.Argument(help="Assessment campaign id")],
+    item: Annotated[str, typer.Option(help="Principle-2 item, e.g. GOV-B")] = "GOV-B",
+    run: Annotated[int | None, typer.Option(help="Stored run (default: latest)")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Cite a stored run as evidence for a principle-2 item of a self-assessment."""
+    from econsec.planning.errors import PlanningError
+    from econsec.store import open_store
+
+    lang = normalise_lang(lang)
+    open_store()
+    from econsec.planning.ties import cite_run
+
+    try:
+        evidence = cite_run(campaign, item, run, actor="cli")
+    except PlanningError as exc:
+        err_console.print(exc.message(lang), markup=False)
+        raise typer.Exit(1) from exc
+    console.print(t("planning.cite.done", lang, item=item, ref=evidence.ref_id,
+                    version=evidence.data_version[:12]))  # fmt: skip

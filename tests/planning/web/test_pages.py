@@ -159,3 +159,23 @@ def test_api_catalogue_crud_and_jobs(demo: Any, client_for: Any) -> None:
     assert not Measure.objects.exists()
     assert client_for("viewer").post("/api/planning/measures", json.dumps(body),
                                      content_type="application/json").status_code == 403  # fmt: skip
+
+
+def test_a_run_is_cited_as_principle_2_evidence(demo: Any, client_for: Any) -> None:
+    import datetime
+
+    from econsec.guideline.campaigns import create_campaign
+    from econsec.guideline.models import Evidence
+    from econsec.planning.web.views import run_params
+
+    campaign = create_campaign("esmg-1.0-draft", "fy2026", datetime.date(2026, 4, 1), ["x"])
+    out = _run_job("simulate", run_params({"risks": _risks_text(), "years": "50"}, "simulate"))
+    client = client_for("analyst")
+    url = f"/planning/runs/{out['run_id']}/cite/"
+    refused = client.post(url, {"campaign": campaign.pk, "item": "IND-C"})
+    assert refused.status_code == 400 and "IND-C" in refused.content.decode()
+    assert client.post(url, {"campaign": campaign.pk, "item": "GOV-B"}).status_code == 303
+    cited = Evidence.objects.get(campaign=campaign)
+    run = Run.objects.get(pk=out["run_id"])
+    assert (cited.item_id, cited.kind, cited.ref_kind) == ("GOV-B", "analysis", "stress.montecarlo")
+    assert (cited.ref_id, cited.data_version) == (f"planning.run:{run.pk}", run.data_version)

@@ -31,4 +31,5 @@ urlpatterns = [
     path("planning/simulate/", views.simulate, name="planning_simulate"),
     path("planning/optimise/", views.optimise, name="planning_optimise"),
     path("planning/runs/<int:run_id>/", views.run_page, name="planning_run"),
+    path("planning/runs/<int:run_id>/cite/", views.run_cite, name="planning_run_cite"),
 ]

@@ -378,9 +378,38 @@ def _tornado(case: dict[str, Any]) -> dict[str, Any]:
     return {"bars": bars, "base": x(case["npv"]), "height": 20 + 34 * len(rows)}
 
 
+def _campaigns() -> list[Any]:
+    from econsec.guideline.models import Campaign
+
+    return list(Campaign.objects.exclude(status="approved").order_by("-created_at")[:50])
+
+
 @role_required(READ)
 def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
     run = pm.Run.objects.filter(pk=run_id).first()
     if run is None:
         raise Http404()
-    return render(request, "planning/run.html", run_context(run, request_language(request)))
+    context = run_context(run, request_language(request))
+    context["campaigns"] = _campaigns()
+    return render(request, "planning/run.html", context)
+
+
+@role_required(EDIT)
+def run_cite(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Cite the run as evidence for a principle-2 item of a self-assessment."""
+    from econsec.planning.ties import cite_run
+
+    if not pm.Run.objects.filter(pk=run_id).exists():
+        raise Http404()
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("web:planning_run", args=[run_id]))
+    lang = request_language(request)
+    try:
+        campaign = int(request.POST.get("campaign", "") or 0)
+        cite_run(campaign, request.POST.get("item", "GOV-B"), run_id,
+                 actor=request.user.get_username())  # fmt: skip
+    except ValueError:
+        return _text(t("planning.cite.no_campaign", lang, where="campaign", value=""))
+    except PlanningError as exc:
+        return _text(exc.message(lang))
+    return HttpResponseRedirect(reverse("web:planning_run", args=[run_id]), status=303)
