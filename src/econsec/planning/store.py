@@ -120,7 +120,17 @@ def pack_risks(path: Path) -> dict[str, Any]:
 
 
 def unpack_risks(packed: dict[str, Any], chain: CompiledChain) -> RiskSet:
-    """The risk set of stored inputs, validated against ``chain`` (located errors)."""
+    """The risk set of stored inputs, validated against ``chain`` (located errors).
+
+    A scenario may only name one of the stored files: a name typed into a form must not reach
+    a file of the server (``../../etc/…``)."""
+    document = packed.get("document")
+    stored = set(packed.get("files", {}))
+    entries = document.get("scenarios") if isinstance(document, dict) else None
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(entry, dict) and "file" in entry and str(entry["file"]) not in stored:
+            raise PlanningError("planning.store.unknown_file", where=f"risks: scenarios[{i}]",
+                                value=str(entry["file"])[:200], files=", ".join(sorted(stored)))  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="econsec-risks-") as folder:
         base = Path(folder)
         for name, text in packed.get("files", {}).items():
