@@ -179,3 +179,31 @@ def test_a_run_is_cited_as_principle_2_evidence(demo: Any, client_for: Any) -> N
     run = Run.objects.get(pk=out["run_id"])
     assert (cited.item_id, cited.kind, cited.ref_kind) == ("GOV-B", "analysis", "stress.montecarlo")
     assert (cited.ref_id, cited.data_version) == (f"planning.run:{run.pk}", run.data_version)
+
+
+def test_suggestion_job_stores_open_suggestions_once(demo: Any, client_for: Any) -> None:
+    from econsec.planning.suggest import suggest
+    from econsec.planning.web.views import run_params
+    from econsec.stress.api import Engine
+
+    params = run_params({"risks": _risks_text()}, "simulate")
+    out = _run_job("suggest", {"risks": params["risks"], "sites": 0})
+    risks = store.unpack_risks(params["risks"], demo)
+    direct = suggest(demo, [r.scenario for r in risks.risks], engine=Engine(demo))
+    rows = Suggestion.objects.filter(status="open")
+    assert out["suggestions"] == rows.count() == len({(s["scenario"], s["measure"]["id"])
+                                                      for s in direct}) > 0  # fmt: skip
+    assert any(r.spec.get("item") == "C-MAG-NDFEB-DY" for r in rows)
+    assert _run_job("suggest", {"risks": params["risks"], "sites": 0})["suggestions"] == 0
+    page = client_for("viewer").get("/planning/suggestions/").content.decode()
+    assert "C-MAG" in page or "magnet" in page
+
+
+def test_the_api_is_in_the_openapi_schema(db: Any, client_for: Any) -> None:
+    schema = client_for("viewer").get("/api/openapi.json").json()
+    paths = set(schema["paths"])
+    for path in ("/api/planning/measures", "/api/planning/measures/{measure_id}",
+                 "/api/planning/simulations", "/api/planning/optimisations",
+                 "/api/planning/runs", "/api/planning/runs/{run_id}"):  # fmt: skip
+        assert path in paths, path
+    assert {"get", "put", "delete"} <= set(schema["paths"]["/api/planning/measures/{measure_id}"])
