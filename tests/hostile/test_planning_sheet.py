@@ -86,3 +86,15 @@ def test_clean_sheet_parses(demo: Any, sheet_book: Path) -> None:
     from econsec.planning.sheet import parse
 
     assert [m.id for m in parse(sheet_book, demo)] == ["magnet-stock"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_measures_export_is_inert(lang: str, tmp_path: Path) -> None:
+    from econsec.planning.sheet import export
+    from tests.hostile.test_exports import EVIL, scan_xlsx
+
+    path = tmp_path / "measures.xlsx"
+    specs = [{**MEASURE, "id": f"m{i}", "source": text, "comment": text}
+             for i, text in enumerate(EVIL)]  # fmt: skip
+    export(path, specs, lang)
+    assert scan_xlsx(path.read_bytes()) == 2 * len(EVIL)
