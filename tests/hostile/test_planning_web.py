@@ -107,3 +107,19 @@ def test_hostile_measures_upload(case: str, demo: Any, client_for: Any, tmp_path
     spent.check()
     assert response.status_code == 400 and must_name in response.content.decode()
     assert list(Measure.objects.values_list("measure_id", flat=True)) == before
+
+
+@pytest.mark.parametrize("case", sorted(files.CHARACTERS))
+def test_invisible_characters_in_the_measure_form_and_api(
+    case: str, demo: Any, client_for: Any
+) -> None:
+    text = files.CHARACTERS[case]
+    client = client_for("analyst")
+    entry = {"id": f"x{text}y", "kind": "safety_stock", "site": "TOHO-HMM",
+             "item": "C-MAG-NDFEB-DY", "weeks_of_cover": "4"}  # fmt: skip
+    response = client.post("/planning/measures/save/", entry, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "U+" in response.content.decode()
+    api = client.post("/api/planning/measures", json.dumps({**entry, "weeks_of_cover": 4}),
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 400
+    assert list(Measure.objects.values_list("measure_id", flat=True)) == ["m"]

@@ -134,8 +134,15 @@ def measure_entry(data: Any) -> dict[str, Any]:
 
 def check_measure(entry: dict[str, Any], where: str) -> Any:
     """The measure, parsed and applied to the stored chain (unknown ids → PlanningError)."""
+    from econsec.characters import unwanted
     from econsec.planning.measures import apply_measures
 
+    for name, value in entry.items():
+        found = unwanted(value, identifier=name != "source" and name != "comment") \
+            if isinstance(value, str) else None  # fmt: skip
+        if found is not None:
+            raise PlanningError("text.unwanted_character", where=where, field=name,
+                                position=found[0], char=found[1])  # fmt: skip
     m = parse_measure(entry, where)
     chain = _chain_or_none()
     if chain is not None:
