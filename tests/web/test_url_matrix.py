@@ -278,9 +278,7 @@ MATRIX.update(
         "web:planning": Entry("read"),
         "web:planning_measures": Entry("read"),
         "web:planning_measure_save": Entry("edit", method="post", allowed=400),
-        "web:planning_measures_import": Entry(
-            "edit", method="post", data=_bad_upload, allowed=400
-        ),
+        "web:planning_measures_import": Entry("edit", method="post", data=_bad_upload, allowed=400),
         "web:planning_measures_export": Entry("read"),
         "web:planning_measure_delete": Entry(
             "edit", method="post", kwargs=lambda ctx: {"measure_id": "nope"}, allowed=404
@@ -305,7 +303,10 @@ MATRIX.update(
             "edit", api=True, method="put", kwargs=lambda ctx: {"measure_id": "nope"}, allowed=404
         ),
         "api:planning_measure_delete": Entry(
-            "edit", api=True, method="delete", kwargs=lambda ctx: {"measure_id": "nope"},
+            "edit",
+            api=True,
+            method="delete",
+            kwargs=lambda ctx: {"measure_id": "nope"},
             allowed=404,
         ),
         "api:planning_simulate": Entry("edit", api=True, method="post", allowed=400),
@@ -314,6 +315,7 @@ MATRIX.update(
         "api:planning_run": Entry("read", api=True, kwargs=lambda ctx: {"run_id": 0}, allowed=404),
     }
 )
+
 
 # Governance (risk register, indicators, actions, inbox, audit trail, disclosure drafts).
 def _gov_risk(ctx: dict[str, Any]) -> dict[str, Any]:
