@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,63 @@ def test_measures_export_is_inert(lang: str, tmp_path: Path) -> None:
              for i, text in enumerate(EVIL)]  # fmt: skip
     export(path, specs, lang)
     assert scan_xlsx(path.read_bytes()) == 2 * len(EVIL)
+
+
+def _likelihood_book(path: Path, rows: list[list[Any]], measures: bool = True) -> Path:
+    from openpyxl import Workbook
+
+    from econsec.planning.likelihood_sheet import COLUMNS
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "発生頻度"
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    if measures:
+        m = book.create_sheet("measures")
+        m.append(["id", "kind", "site", "item", "weeks_of_cover"])
+        m.append(["magnet-stock", "safety_stock", "TOHO-HMM", "C-MAG-NDFEB-DY", 8])
+    book.save(path)
+    return path
+
+
+def test_likelihood_sheet_all_or_nothing(demo: Any, tmp_path: Path) -> None:
+    from econsec.planning import store
+    from econsec.planning.models import Measure, RiskDocument
+    from econsec.planning.sheet import SheetProblems, read_workbook
+
+    base = store.example_risks()
+    ree = next(n for n in base["files"] if "rare-earth" in n)
+    bad = _likelihood_book(tmp_path / "bad.xlsx", [
+        [ree, 400],                                        # row 2: more than daily
+        ["NOWHERE", 0.1],                                  # row 3: no such site
+        ["TOHO-HMM", None, 1.0],                           # row 4: probability of one
+        ["TOHO-HMM", 0.1, None, "triangular", None, 9, 3, 20],  # row 5: low > mode
+    ])  # fmt: skip
+    with measured() as spent, pytest.raises(SheetProblems) as refused:
+        read_workbook(bad, demo, base)
+    spent.check()
+    found = [(p.row, p.column) for p in refused.value.problems]
+    assert found == [(2, "frequency_per_year"), (3, "risk"), (4, "probability_per_year"),
+                     (5, "duration")]  # fmt: skip
+    for lang in LANGUAGES:
+        text = refused.value.message(lang)
+        assert "400" in text and "365" in text and "NOWHERE" in text, text
+    assert not Measure.objects.exists() and not RiskDocument.objects.exists()
+
+    good = _likelihood_book(tmp_path / "good.xlsx", [
+        [ree, 0.2, None, "fixed", 10, None, None, None, None, None, "board estimate"],
+        ["TOHO-HMM", None, 0.05, "lognormal", None, None, None, None, 6, 20],
+    ])  # fmt: skip
+    measures, packed = read_workbook(good, demo, base)
+    assert [m.id for m in measures] == ["magnet-stock"] and packed is not None
+    risks = store.unpack_risks(packed, demo)
+    by_key = {r.label: r for r in risks.risks}
+    site = by_key["site TOHO-HMM"]
+    assert site.frequency == pytest.approx(-math.log1p(-0.05))
+    assert (site.duration.kind, site.duration.a, site.duration.b) == ("lognormal", 6.0, 20.0)
+    scen = next(r for r in risks.risks if r.source == "board estimate")
+    assert scen.frequency == 0.2 and scen.duration.describe() == {"kind": "fixed", "weeks": 10.0}
+    store.save_workbook(measures, packed, actor="t")
+    assert store.latest_risks() == packed

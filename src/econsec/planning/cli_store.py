@@ -45,20 +45,23 @@ def import_cmd(
     workbook: Annotated[Path, typer.Argument(help="Workbook with a 対策/measures sheet")],
     lang: LangOption = None,
 ) -> None:
-    """Import the measures sheet, all-or-nothing, checked against the stored value chain."""
-    from econsec.planning.sheet import SheetProblems, parse
+    """Import the measures sheet and the likelihood sheet (either or both), all-or-nothing,
+    checked against the stored value chain."""
+    from econsec.planning.sheet import SheetProblems, read_workbook
 
     lang = normalise_lang(lang)
     chain = _chain(lang)  # opens the store before the models are imported
-    from econsec.planning.store import save_measures
+    from econsec.planning.store import example_risks, latest_risks, save_workbook
 
     try:
-        measures = parse(workbook, chain)
+        measures, packed = read_workbook(workbook, chain, latest_risks() or example_risks())
     except SheetProblems as exc:
         err_console.print(exc.message(lang), markup=False)
         raise typer.Exit(1) from exc
-    count = save_measures(measures, origin="import", actor="cli")
+    count, risks = save_workbook(measures, packed, actor="cli")
     console.print(t("planning.sheet.imported", lang, count=count))
+    if risks:
+        console.print(t("planning.sheet.imported_risks", lang))
 
 
 @measures_app.command("export")

@@ -111,3 +111,16 @@ class Run(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["kind", "-created_at"])]
+
+
+class RiskDocument(models.Model):
+    """The risk document the next runs use (frequencies, durations, scenario files), as
+    imported from the likelihood sheet; the newest wins over the latest run's."""
+
+    packed = models.JSONField()
+    origin = models.CharField(max_length=12, default="import")
+    created_by = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -69,12 +69,12 @@ class SheetProblems(Exception):
         return "\n".join(lines)
 
 
-def _aliases() -> dict[str, str]:
+def _aliases(columns: tuple[str, ...] = COLUMNS, labels: str = "sheet.col") -> dict[str, str]:
     out = {}
-    for key in COLUMNS:
+    for key in columns:
         out[key] = key
         for lang in ("ja", "en"):
-            out[t(f"planning.sheet.col.{key}", lang).strip().lower()] = key
+            out[t(f"planning.{labels}.{key}", lang).strip().lower()] = key
     return out
 
 
@@ -91,8 +91,8 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
-    """(sheet name, numbered rows keyed by column) of the measures sheet; raises SheetProblems."""
+def read_book(path: Path) -> Any:
+    """The workbook's sheets read by the value-chain reader (guard, isolated child)."""
     from econsec.valuechain.intake.readers import read_source
 
     book = read_source(path)
@@ -104,12 +104,23 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
                          {"problem": {"ja": i.message("ja"), "en": i.message("en")}})
             for i in errors
         ])  # fmt: skip
+    return book
+
+
+def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
+    """(sheet name, numbered rows keyed by column) of the measures sheet; raises SheetProblems."""
+    book = read_book(path)
     name = next((n for n in SHEET_NAMES if n in book.sheets), None)
     if name is None:
         raise SheetProblems([SheetProblem(path.name, 0, "", None, "planning.sheet.no_sheet",
                                           {"names": "、".join(SHEET_NAMES[:2])})])  # fmt: skip
-    raw = book.sheets[name]
-    aliases = _aliases()
+    return name, sheet_rows(book.sheets[name], COLUMNS, "sheet.col")
+
+
+def sheet_rows(raw: Any, columns: tuple[str, ...], labels: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of one sheet keyed by column (keys or their ja/en labels in row 1)."""
+    name = raw.name
+    aliases = _aliases(columns, labels)
     position: dict[str, int] = {}
     problems: list[SheetProblem] = []
     for i, cell in enumerate(raw.header):
@@ -122,7 +133,7 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
                                          "planning.sheet.unknown_column", {"value": cell}))  # fmt: skip
         else:
             position[key] = i
-    for key in ("id", "kind"):
+    for key in columns[:1] if columns != COLUMNS else ("id", "kind"):
         if key not in position:
             problems.append(SheetProblem(name, 1, key, None, "planning.sheet.missing_column",
                                          {"field": key}))  # fmt: skip
@@ -133,13 +144,13 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
         cells = {k: _cell(values[i]) if i < len(values) else None for k, i in position.items()}
         if all(v is None for v in cells.values()):
             continue
-        if str(cells.get("id") or "").strip().lower() in aliases:
+        if str(cells.get(columns[0]) or "").strip().lower() in aliases:
             continue  # the label row under the keys
         rows.append((number, {k: v for k, v in cells.items() if v is not None}))
     if len(rows) > MAX_ROWS:
         raise SheetProblems([SheetProblem(name, rows[MAX_ROWS][0], "", None,
                                           "planning.sheet.too_many", {"most": MAX_ROWS})])  # fmt: skip
-    return name, rows
+    return rows
 
 
 def _located(sheet: str, row: int, exc: PlanningError) -> SheetProblem:
@@ -151,6 +162,15 @@ def _located(sheet: str, row: int, exc: PlanningError) -> SheetProblem:
 def parse(path: Path, chain: CompiledChain) -> list[Measure]:
     """Every measure of the sheet, each checked on ``chain``; all problems raised together."""
     sheet, rows = read_rows(path)
+    measures, problems = measures_from_rows(sheet, rows, chain)
+    if problems:
+        raise SheetProblems(problems)
+    return measures
+
+
+def measures_from_rows(
+    sheet: str, rows: list[tuple[int, dict[str, Any]]], chain: CompiledChain
+) -> tuple[list[Measure], list[SheetProblem]]:
     problems: list[SheetProblem] = []
     measures: list[Measure] = []
     first: dict[str, int] = {}
@@ -174,9 +194,42 @@ def parse(path: Path, chain: CompiledChain) -> list[Measure]:
             problems.append(_located(sheet, number, exc))
             continue
         measures.append(m)
+    return measures, problems
+
+
+def read_workbook(
+    path: Path, chain: CompiledChain, risks: dict[str, Any]
+) -> tuple[list[Measure], dict[str, Any] | None]:
+    """The measures sheet and the likelihood sheet of one workbook, either or both; every
+    problem of both raised together (nothing is written by the caller then)."""
+    from econsec.planning import likelihood_sheet as ls
+
+    book = read_book(path)
+    name = next((n for n in SHEET_NAMES if n in book.sheets), None)
+    likely = next((n for n in ls.SHEET_NAMES if n in book.sheets), None)
+    if name is None and likely is None:
+        names = "、".join(SHEET_NAMES[:2] + ls.SHEET_NAMES[:2])
+        raise SheetProblems([SheetProblem(path.name, 0, "", None, "planning.sheet.no_sheet",
+                                          {"names": names})])  # fmt: skip
+    measures: list[Measure] = []
+    problems: list[SheetProblem] = []
+    packed = None
+    if name is not None:
+        try:
+            measures, problems = measures_from_rows(
+                name, sheet_rows(book.sheets[name], COLUMNS, "sheet.col"), chain
+            )
+        except SheetProblems as exc:
+            problems += exc.problems
+    if likely is not None:
+        try:
+            rows = sheet_rows(book.sheets[likely], ls.COLUMNS, "likelihood.col")
+            packed = ls.apply_rows(likely, rows, risks, chain)
+        except SheetProblems as exc:
+            problems += exc.problems
     if problems:
         raise SheetProblems(problems)
-    return measures
+    return measures, packed
 
 
 def _shown(value: Any) -> Any:

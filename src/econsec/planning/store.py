@@ -139,9 +139,25 @@ def unpack_risks(packed: dict[str, Any], chain: CompiledChain) -> RiskSet:
 
 
 def latest_risks() -> dict[str, Any] | None:
-    """The risk document of the most recent run (what the web runs again)."""
+    """The risk document the next run uses: the newest imported one or the latest run's,
+    whichever is newer."""
     run = pm.Run.objects.order_by("-created_at", "-id").first()
+    doc = pm.RiskDocument.objects.first()
+    if doc is not None and (run is None or doc.created_at >= run.created_at):
+        return dict(doc.packed)
     return None if run is None else dict(run.inputs.get("risks") or {}) or None
+
+
+def save_workbook(
+    measures: list[Measure], packed: dict[str, Any] | None, *, actor: str
+) -> tuple[int, bool]:
+    """What the workbook brought, in one transaction: measures, and the risk document."""
+    with transaction.atomic():
+        count = save_measures(measures, origin="import", actor=actor) if measures else 0
+        if packed is not None:
+            pm.RiskDocument.objects.create(packed=_finite(packed), created_by=actor)
+            trail.record("planning.likelihood", "risks", actor=actor)
+    return count, packed is not None
 
 
 def example_risks() -> dict[str, Any]:

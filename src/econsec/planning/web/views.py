@@ -192,7 +192,7 @@ def measures_export(request: HttpRequest) -> HttpResponse:
 def measures_import(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseRedirect(reverse("web:planning_measures"))
-    from econsec.planning.sheet import SheetProblems, parse
+    from econsec.planning.sheet import SheetProblems, read_workbook
 
     lang = request_language(request)
     upload = request.FILES.get("workbook")
@@ -210,10 +210,10 @@ def measures_import(request: HttpRequest) -> HttpResponse:
             for chunk in upload.chunks():
                 handle.write(chunk)
         try:
-            found = parse(path, chain)
+            found, packed = read_workbook(path, chain, _risks_packed())
         except SheetProblems as exc:
             return _text(exc.message(lang))
-    store.save_measures(found, origin="import", actor=request.user.get_username())
+    store.save_workbook(found, packed, actor=request.user.get_username())
     return HttpResponseRedirect(reverse("web:planning_measures"), status=303)
 
 
