@@ -44,7 +44,9 @@ def cite_run(campaign_id: int, item_id: str, run_id: int | None, *, actor: str =
     else:
         run = Run.objects.filter(pk=run_id).first()
     if run is None:
-        raise PlanningError("planning.cite.no_run", where="run", value=run_id or "")
+        if run_id is None:
+            raise PlanningError("planning.cite.no_runs", where="run")
+        raise PlanningError("planning.cite.no_run", where="run", value=run_id)
     title = (f"対策への投資 実行 #{run.pk} / Investment in measures, run #{run.pk}"
              f" (EAL {run.eal:,.0f})")  # fmt: skip
     try:
