@@ -116,3 +116,44 @@ def test_sheet_round_trip_and_all_or_nothing(stored: Any, tmp_path: Path) -> Non
     text = caught.value.message("ja")
     assert "シート「measures」3 行目" in text and "NO-SUCH-SITE" in text
     assert Row.objects.count() == 1
+
+
+def test_cli_saves_runs_reports_and_the_catalogue(stored: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from econsec.cli import app
+    from econsec.planning.models import Measure as Row
+    from econsec.planning.models import Run
+
+    chain, path = stored
+    runner = CliRunner()
+    measures = Path(__file__).resolve().parents[2] / "examples" / "planning" / "measures.yaml"
+    done = runner.invoke(app, ["plan", "optimise", str(path), str(measures), "--years", "10",
+                               "--lang", "en"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    run = Run.objects.get(kind="optimisation")
+    assert f"run #{run.pk}" in done.output and run.data_version == chain.version
+    assert [r["label"] for r in run.results["risks"]] and run.inputs["candidates"]
+    skipped = runner.invoke(app, ["plan", "simulate", str(path), "--years", "20", "--no-save"])
+    assert skipped.exit_code == 0 and Run.objects.count() == 1
+    out = tmp_path / "invest.xlsx"
+    written = runner.invoke(app, ["plan", "report", "--out", str(out), "--lang", "ja"])
+    assert written.exit_code == 0, written.output
+    cells = {str(c.value) for ws in load_workbook(out).worksheets for r in ws.iter_rows()
+             for c in r if c.value is not None}  # fmt: skip
+    assert any("magnet-second-source" in c for c in cells) == ("magnet-second-source"
+                                                                 in run.results["portfolio"]["chosen"])  # fmt: skip
+    assert any(chain.version[:12] in c for c in cells)
+    book = tmp_path / "catalogue.xlsx"
+    from econsec.planning.sheet import export
+
+    export(book, [{"id": "s1", "kind": "safety_stock", "site": "TOHO-HMM",
+                   "item": "C-MAG-NDFEB-DY", "weeks_of_cover": 4.0}], "en")  # fmt: skip
+    assert runner.invoke(app, ["plan", "measures", "import", str(book)]).exit_code == 0
+    assert list(Row.objects.values_list("measure_id", flat=True)) == ["s1"]
+    listed = runner.invoke(app, ["plan", "measures", "list", "--lang", "en"])
+    assert "s1" in listed.output
+    again = tmp_path / "again.xlsx"
+    assert runner.invoke(app, ["plan", "measures", "export", str(again)]).exit_code == 0
+    assert load_workbook(again).worksheets[0]["A3"].value == "s1"

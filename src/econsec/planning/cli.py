@@ -328,12 +328,14 @@ def _saved(
     extra: dict[str, Any], lang: str,
 ) -> None:  # fmt: skip
     """Store a run (the default; ``--no-save`` skips it) and say under which number."""
-    from econsec.planning.store import pack_risks, store_run
+    from econsec.planning.store import pack_risks, risk_rows, store_run, unpack_risks
 
+    packed = pack_risks(risks_file)
     result = {**result, "data_version": chain.version, "currency": chain.currency}
+    result.setdefault("risks", risk_rows(unpack_risks(packed, chain)))
     portfolio = result.get("portfolio") or {}
     run = store_run(
-        kind, chain.version, seed, years, {"risks": pack_risks(risks_file), **extra}, result,
+        kind, chain.version, seed, years, {"risks": packed, **extra}, result,
         eal=portfolio.get("eal_before", result.get("eal", 0.0)),
         eal_after=portfolio.get("eal_after"), actor="cli",
     )  # fmt: skip

@@ -124,7 +124,7 @@ def section_for(run: Any, current_version: str) -> Section:
               for x in (before or {}).get("risks") or r.get("risks") or []],
         note=both("planning.report.defaults_note"),
     )  # fmt: skip
-    tables = [portfolio, risks]
+    tables = [portfolio, risks] if risks.rows else [portfolio]
     if r.get("tts"):
         tables.append(Table(
             id="planning-tts", title=both("planning.cli.tts_after"),

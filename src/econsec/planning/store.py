@@ -216,9 +216,7 @@ def optimise(
         annual_budget=annual_budget, frontier_points=frontier_points, marginal=marginal,
     )  # fmt: skip
     result["currency"] = chain.currency
-    result["risks"] = [{"key": r.key, "label": r.label, "frequency_per_year": r.frequency,
-                        "duration": r.duration.describe(), "defaults": list(r.defaults),
-                        "source": r.source} for r in risks.risks]  # fmt: skip
+    result["risks"] = risk_rows(risks)
     chosen = [m for m in candidates if m.id in result["portfolio"]["chosen"]]
     if distribution_years > 0:
         step(0.6, "planning.job.distribution")
@@ -237,6 +235,13 @@ def optimise(
             actor=actor, seconds=time.monotonic() - started,
         )  # fmt: skip
     return result, run
+
+
+def risk_rows(risks: RiskSet) -> list[dict[str, Any]]:
+    """Each risk with its frequency, duration, which figures are defaults and its source."""
+    return [{"key": r.key, "label": r.label, "frequency_per_year": r.frequency,
+             "duration": r.duration.describe(), "defaults": list(r.defaults),
+             "source": r.source} for r in risks.risks]  # fmt: skip
 
 
 def before_after(
