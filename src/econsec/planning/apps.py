@@ -18,4 +18,5 @@ class PlanningConfig(AppConfig):
         for kind in ("simulate", "optimise", "suggest"):
             r.register_job_kind(f"planning.{kind}", f"{web}.jobs.{kind}_job")
         r.register_body_limit("web:planning_measures_import", f"{web}.views.body_limit")
+        r.register_demo_step("econsec.planning.demo.demo_step", order=35)
         r.register_report_section(r.ReportSection("planning", "econsec.planning.report.build", 35))
