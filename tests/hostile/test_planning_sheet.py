@@ -159,3 +159,19 @@ def test_likelihood_sheet_all_or_nothing(demo: Any, tmp_path: Path) -> None:
     assert scen.frequency == 0.2 and scen.duration.describe() == {"kind": "fixed", "weeks": 10.0}
     store.save_workbook(measures, packed, actor="t")
     assert store.latest_risks() == packed
+
+
+def test_thousands_of_refused_rows_stay_fast(demo: Any, tmp_path: Path) -> None:
+    """A sheet whose every row only compiling could refuse (a source that does not supply the
+    site) is not checked by compiling the rest once per row."""
+    from econsec.planning.sheet import SheetProblems, export, parse
+
+    bad = {"kind": "prequalify", "supplier_site": "HOKU-ECZ", "site": "SODEN-NAKA",
+           "item": "D-MCU-A-DIE"}  # fmt: skip
+    path = tmp_path / "many.xlsx"
+    export(path, [{**bad, "id": f"m{i}"} for i in range(3000)], "en")
+    with measured() as spent, pytest.raises(SheetProblems) as refused:
+        parse(path, demo)
+    spent.check()
+    assert len(refused.value.problems) == 3000
+    assert {p.key for p in refused.value.problems} == {"planning.measure.no_source"}

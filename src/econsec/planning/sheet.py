@@ -22,7 +22,14 @@ from typing import Any
 from econsec import tabular
 from econsec.i18n import normalise_lang, t
 from econsec.planning.errors import PlanningError
-from econsec.planning.measures import KINDS, Measure, apply_measures, parse_measure
+from econsec.planning.measures import (
+    KINDS,
+    CostParameters,
+    Measure,
+    apply_measures,
+    parse_measure,
+    resolve_costs,
+)
 from econsec.valuechain.compiled import CompiledChain
 
 SHEET_NAMES = ("measures", "対策", "Measures")
@@ -32,6 +39,8 @@ COLUMNS = (
     "annual_cost", "unit_premium_pct", "source", "comment",
 )  # fmt: skip
 MAX_ROWS = 5_000
+MAX_COMPILE_REFUSALS = 3
+PARAMS = CostParameters()
 
 
 @dataclass(frozen=True)
@@ -168,12 +177,53 @@ def parse(path: Path, chain: CompiledChain) -> list[Measure]:
     return measures
 
 
+class _Known:
+    """The chain's ids and supply routes as sets, built once per import, so each row is checked
+    in constant time; compiling the measures (apply_measures) stays the final word."""
+
+    def __init__(self, chain: CompiledChain) -> None:
+        site, item = chain.site_ids, chain.item_ids
+        self.sites, self.items = set(site), set(item)
+        self.chokepoints = set(chain.chokepoint_ids)
+        slot = [(site[s], item[i]) for s, i in zip(chain.slot_site, chain.slot_item, strict=True)]
+        node = [(site[s], item[i]) for s, i in zip(chain.node_site, chain.node_item, strict=True)]
+        self.made = set(node)
+        self.routes = {(node[int(n)][0], *slot[int(k)])
+                       for n, k in zip(chain.link_src, chain.link_slot, strict=True)}  # fmt: skip
+        self.routes |= {(node[int(n)][0], *slot[int(k)])
+                        for n, k in zip(chain.alt_src, chain.alt_slot, strict=True)}  # fmt: skip
+
+    def refusal(self, m: Measure) -> PlanningError | None:
+        for name, known in (("site", self.sites), ("supplier_site", self.sites),
+                            ("item", self.items), ("chokepoint", self.chokepoints)):  # fmt: skip
+            value = getattr(m, name)
+            if value and value not in known:
+                return PlanningError("planning.measure.unknown", where=m.where, field=name,
+                                     value=value)  # fmt: skip
+        route = (m.supplier_site, m.site, m.item)
+        if m.kind in ("prequalify", "reroute") or (
+            m.kind == "reserve_capacity" and m.supplier_site
+        ):
+            if route not in self.routes:
+                return PlanningError("planning.measure.no_source", where=m.where,
+                                     supplier=m.supplier_site, item=m.item, site=m.site)  # fmt: skip
+        elif m.kind == "reserve_capacity" and (m.site, m.item) not in self.made:
+            return PlanningError("planning.measure.not_made", where=m.where, item=m.item,
+                                 site=m.site)  # fmt: skip
+        return None
+
+
 def measures_from_rows(
     sheet: str, rows: list[tuple[int, dict[str, Any]]], chain: CompiledChain
 ) -> tuple[list[Measure], list[SheetProblem]]:
+    """Every row parsed and checked on the chain. The ids are checked row by row; the measures
+    are then applied together (one compiled chain, not one per row), and a measure the chain
+    refuses (no such source, nothing held there…) is located by its row and left out."""
     problems: list[SheetProblem] = []
     measures: list[Measure] = []
     first: dict[str, int] = {}
+    row_of: dict[str, int] = {}
+    known = _Known(chain)
     for number, entry in rows:
         if isinstance(entry.get("id"), float):
             value = entry["id"]
@@ -189,11 +239,35 @@ def measures_from_rows(
             continue
         first[m.id] = number
         try:
-            apply_measures(chain, [m])  # unknown site/item/source, stock where nothing is held
+            refused = known.refusal(m)
+            if refused is None:
+                resolve_costs(chain, m, PARAMS)  # nothing held there, no value, no figure…
         except PlanningError as exc:
-            problems.append(_located(sheet, number, exc))
+            refused = exc
+        if refused is not None:
+            problems.append(_located(sheet, number, refused))
             continue
         measures.append(m)
+        row_of[m.where] = number
+    # What only compiling finds (a source that does not supply the site, a recovery time not
+    # shortened…): each refusal costs a compile of the rest, so after a few the rest waits for
+    # the next import instead of making a hostile sheet quadratic.
+    for _attempt in range(MAX_COMPILE_REFUSALS + 1):
+        if not measures:
+            break
+        try:
+            apply_measures(chain, measures)
+            break
+        except PlanningError as exc:
+            where = str(exc.params.get("where", ""))
+            if where not in row_of:
+                raise
+            problems.append(_located(sheet, row_of[where], exc))
+            measures = [m for m in measures if m.where != where]
+    else:
+        problems.append(SheetProblem(sheet, 0, "", None, "planning.sheet.more",
+                                     {"count": MAX_COMPILE_REFUSALS}))  # fmt: skip
+    problems.sort(key=lambda p: p.row)
     return measures, problems
 
 
