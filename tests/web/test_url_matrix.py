@@ -356,6 +356,53 @@ MATRIX: dict[str, Entry] = {
 }
 
 
+# Planning (measures catalogue, suggestions, simulation/optimisation jobs, stored runs). The
+# catalogue is empty, so an optimisation is refused (400); a simulation is queued (303) and
+# nothing named here exists (404); pages show their empty state.
+MATRIX.update(
+    {
+        "web:planning": Entry("read"),
+        "web:planning_measures": Entry("read"),
+        "web:planning_measure_save": Entry("edit", method="post", allowed=400),
+        "web:planning_measures_import": Entry("edit", method="post", data=_bad_upload, allowed=400),
+        "web:planning_measures_export": Entry("read"),
+        "web:planning_measure_delete": Entry(
+            "edit", method="post", kwargs=lambda ctx: {"measure_id": "nope"}, allowed=404
+        ),
+        "web:planning_suggestions": Entry("read"),
+        "web:planning_suggestions_refresh": Entry("edit", method="post", allowed=303),
+        "web:planning_suggestion_decide": Entry(
+            "edit", method="post", kwargs=lambda ctx: {"suggestion_id": 0}, allowed=404
+        ),
+        "web:planning_simulate": Entry("edit", method="post", allowed=303),
+        "web:planning_optimise": Entry("edit", method="post", allowed=400),
+        "web:planning_run": Entry("read", kwargs=lambda ctx: {"run_id": 0}, allowed=404),
+        "web:planning_run_cite": Entry(
+            "edit", method="post", kwargs=lambda ctx: {"run_id": 0}, allowed=404
+        ),
+        "api:planning_measures": Entry("read", api=True),
+        "api:planning_measure_create": Entry("edit", api=True, method="post", allowed=400),
+        "api:planning_measure": Entry(
+            "read", api=True, kwargs=lambda ctx: {"measure_id": "nope"}, allowed=404
+        ),
+        "api:planning_measure_change": Entry(
+            "edit", api=True, method="put", kwargs=lambda ctx: {"measure_id": "nope"}, allowed=404
+        ),
+        "api:planning_measure_delete": Entry(
+            "edit",
+            api=True,
+            method="delete",
+            kwargs=lambda ctx: {"measure_id": "nope"},
+            allowed=404,
+        ),
+        "api:planning_simulate": Entry("edit", api=True, method="post", allowed=400),
+        "api:planning_optimise": Entry("edit", api=True, method="post", allowed=400),
+        "api:planning_runs": Entry("read", api=True),
+        "api:planning_run": Entry("read", api=True, kwargs=lambda ctx: {"run_id": 0}, allowed=404),
+    }
+)
+
+
 # Governance (risk register, indicators, actions, inbox, audit trail, disclosure drafts).
 def _gov_risk(ctx: dict[str, Any]) -> dict[str, Any]:
     from econsec.governance import risks

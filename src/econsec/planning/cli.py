@@ -22,6 +22,9 @@ plan_app = typer.Typer(
     no_args_is_help=True,
 )
 LangOption = Annotated[str | None, typer.Option("--lang", help="ja or en")]
+SaveOption = Annotated[
+    bool, typer.Option("--save/--no-save", help="Store the run with its inputs and data version")
+]
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "scenarios"
 
 
@@ -37,7 +40,6 @@ def _fail(exc: Exception, lang: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-@plan_app.command("measures")
 def measures_cmd(
     measures_file: Annotated[Path, typer.Argument(help="Measures YAML")],
     lang: LangOption = None,
@@ -111,6 +113,7 @@ def simulate_cmd(
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
     workers: Annotated[int, typer.Option(help="Worker processes (0: here)")] = 0,
     out: Annotated[Path | None, typer.Option("--out", help="Write the summary as JSON")] = None,
+    save: SaveOption = True,
     lang: LangOption = None,
 ) -> None:
     """Monte Carlo loss distribution: EAL, VaR and CVaR at 95/99 %, each risk's share."""
@@ -153,6 +156,8 @@ def simulate_cmd(
     console.print(table)
     if out:
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+    if save:
+        _saved("simulation", chain, risks_file, result, years, seed, {}, lang)
 
 
 @plan_app.command("case")
@@ -238,6 +243,7 @@ def optimise_cmd(
     frontier: Annotated[int, typer.Option(help="Points of the efficient frontier (0: none)")] = 0,
     marginal: Annotated[bool, typer.Option(help="Each measure's marginal value")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the result as JSON")] = None,
+    save: SaveOption = True,
     lang: LangOption = None,
 ) -> None:
     """Choose the measures minimising annualised cost + expected loss under a budget (MILP)."""
@@ -266,6 +272,10 @@ def optimise_cmd(
     print_portfolio(result, chain.currency, lang)
     if out:
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), "utf-8")
+    if save:
+        extra = {"candidates": [m.to_dict() for m in candidates], "one_off_budget": budget,
+                 "annual_budget": annual_budget, "frontier_points": frontier}  # fmt: skip
+        _saved("optimisation", chain, risks_file, result, years, seed, extra, lang)
 
 
 def print_portfolio(result: dict[str, Any], currency: str, lang: str) -> None:
@@ -314,5 +324,31 @@ def print_portfolio(result: dict[str, Any], currency: str, lang: str) -> None:
         console.print(table)
 
 
+def _saved(
+    kind: str, chain: Any, risks_file: Path, result: dict[str, Any], years: int, seed: int,
+    extra: dict[str, Any], lang: str,
+) -> None:  # fmt: skip
+    """Store a run (the default; ``--no-save`` skips it) and say under which number."""
+    from econsec.planning.store import pack_risks, risk_rows, store_run, unpack_risks
+
+    packed = pack_risks(risks_file)
+    result = {**result, "data_version": chain.version, "currency": chain.currency}
+    result.setdefault("risks", risk_rows(unpack_risks(packed, chain)))
+    portfolio = result.get("portfolio") or {}
+    run = store_run(
+        kind, chain.version, seed, years, {"risks": packed, **extra}, result,
+        eal=portfolio.get("eal_before", result.get("eal", 0.0)),
+        eal_after=portfolio.get("eal_after"), actor="cli",
+    )  # fmt: skip
+    console.print(t("planning.store.saved", lang, id=run.pk, version=chain.version[:12]))
+
+
 def register(app: typer.Typer) -> None:
+    # The catalogue commands and the report live in cli_store; `measures FILE` stays `check`.
+    from econsec.planning.cli_store import cite_cmd, measures_app, report_cmd
+
+    measures_app.command("check")(measures_cmd)
+    plan_app.add_typer(measures_app, name="measures")
+    plan_app.command("report")(report_cmd)
+    plan_app.command("cite")(cite_cmd)
     app.add_typer(plan_app, name="plan")

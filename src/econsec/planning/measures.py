@@ -210,8 +210,21 @@ class _Index:
         return slot, node, found
 
 
+_rates: dict[int, tuple[CompiledChain, Any]] = {}
+
+
+def _baseline(chain: CompiledChain) -> Any:
+    """baseline_rates of ``chain``, kept for the last chain asked (a catalogue of thousands
+    of stock measures asks the same chain once per measure)."""
+    held = _rates.get(id(chain))
+    if held is None or held[0] is not chain:
+        _rates.clear()
+        held = _rates[id(chain)] = (chain, baseline_rates(chain))
+    return held[1]
+
+
 def _weekly_need(chain: CompiledChain, slot: int, node: int) -> float:
-    (u, y), _ok = baseline_rates(chain)
+    (u, y), _ok = _baseline(chain)
     if slot >= 0:
         return float(y[chain.link_slot == slot].sum())
     return float(u[node])
