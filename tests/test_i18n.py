@@ -6,6 +6,8 @@ import re
 import string
 from pathlib import Path
 
+import yaml
+
 from econsec.i18n import LANGUAGES, catalog
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "econsec"
@@ -25,6 +27,18 @@ def test_every_message_has_both_languages_and_the_same_placeholders() -> None:
         for lang in LANGUAGES:
             assert texts[lang].strip(), f"{key} is empty in {lang}"
         assert _fields(texts["ja"]) == _fields(texts["en"]), key
+
+
+def test_no_message_is_cut_at_a_comma() -> None:
+    # An unquoted flow value ends at an ASCII comma: YAML then reads the rest as a key with no
+    # value, and the message silently loses its second half.
+    cut = []
+    for path in SRC.rglob("messages.yaml"):
+        for key, texts in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            extra = set(texts) - {"ja", "en", "zh"}
+            if extra:
+                cut.append(f"{path.relative_to(SRC)}: {key} {sorted(extra)}")
+    assert not cut, cut
 
 
 def test_every_message_id_used_in_the_code_exists() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from django.contrib.auth.models import User
 from django.utils import timezone
 
@@ -81,6 +82,14 @@ def test_report_section_has_heat_map_indicators_top_risks_overdue_and_raci(
         ["R-001", "R-002"], key=lambda c: -(risks.rate(Risk.objects.get(code=c)).residual or 0)
     )
     assert len(tables["governance-kris"].rows) == 9
+    # The linked scenario is named in each language, not by its stored English label.
+    links = {row[0]: row[5] for row in tables["governance-risks"].rows}
+    names = set()
+    for path in SCENARIOS.glob("*.yaml"):
+        name = yaml.safe_load(path.read_text(encoding="utf-8"))["name"]
+        names.add((name["ja"], name["en"]))
+    assert {(x["ja"], x["en"]) for x in links.values()} <= names
+    assert all(x["ja"] != x["en"] for x in links.values())
     overdue = [row[3] for row in tables["governance-overdue"].rows]
     assert overdue == ["R-002"]  # the demo's magnet-stock measure is a week late
     raci = {row[0]: row for row in tables["governance-raci"].rows}

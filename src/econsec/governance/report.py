@@ -3,8 +3,10 @@ owners and residual ratings, overdue actions, the RACI (``register_report_sectio
 
 from __future__ import annotations
 
+from econsec import safe_yaml
 from econsec.governance import actions, kri, risks, structure
 from econsec.governance.models import Risk
+from econsec.i18n import label
 from econsec.reports.model import BI, CODE, NUM, TEXT, Chart, Column, Section, Table
 from econsec.reports.text import Bilingual, both
 
@@ -13,6 +15,21 @@ TOP = 10
 
 def _bi(ja: str, en: str) -> Bilingual:
     return {"ja": ja, "en": en}
+
+
+def _link(risk: Risk, fallback: str) -> Bilingual:
+    # The stored label is the scenario's English name; the Japanese edition needs its own.
+    if risk.link_kind == "scenario":
+        from econsec.stress.models import Scenario
+
+        record = Scenario.objects.filter(content_hash=risk.link_ref).first()
+        if record is not None:
+            document, _ = safe_yaml.load(record.yaml, source="scenario")
+            name = document.get("name") if isinstance(document, dict) else None
+            if isinstance(name, dict):
+                return _bi(label(name, "ja"), label(name, "en"))
+    text = risk.link_label or fallback or "-"
+    return _bi(text, text)
 
 
 def build(data_version: str) -> Section | None:
@@ -37,9 +54,9 @@ def build(data_version: str) -> Section | None:
                  Column(both("governance.risk.col.owner"), TEXT),
                  Column(both("governance.risk.col.inherent"), NUM),
                  Column(both("governance.risk.col.residual"), NUM),
-                 Column(both("governance.risk.col.link"), TEXT)],
+                 Column(both("governance.risk.col.link"), BI)],
         rows=[[r.risk.code, _bi(r.risk.title_ja, r.risk.title_en), r.risk.owner,
-               r.inherent, r.residual, r.risk.link_label or r.impact.source]
+               r.inherent, r.residual, _link(r.risk, r.impact.source)]
               for r in top],
     )  # fmt: skip
     kri_rows = []
