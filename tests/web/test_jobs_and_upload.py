@@ -110,3 +110,17 @@ def test_jobs_of_others_are_hidden_except_from_administrators(client_for: Any, u
     assert client_for("viewer").get(url).status_code == 404
     assert client_for("analyst").get(url).status_code == 200
     assert client_for("administrator").get(url).status_code == 200
+
+
+def test_every_job_kind_has_a_label(db: None) -> None:
+    # The jobs table and the job page name each job by its kind; an unlabelled kind is a 500.
+    from econsec.i18n import catalog
+    from econsec.registry import registry
+
+    labels = catalog()
+    missing = [
+        k
+        for k in registry.job_kinds
+        if not k.startswith("test") and f"web.job.kind.{k}" not in labels
+    ]
+    assert not missing, missing
