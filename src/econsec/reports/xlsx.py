@@ -117,6 +117,14 @@ def board_workbook(report: BoardReport, lang: str) -> bytes:
     for table in report.tables:
         head, rows = table_rows(table, lang)
         tables.append((table.title[lang], head, rows))
+    # Each capability's section (governance, planning, monitoring…) as in the HTML and PDF.
+    for section in report.sections:
+        for chart in section.charts:
+            head, rows = chart_rows(chart, lang)
+            tables.append((chart.title[lang], [chart.title[lang], *head[1:]], rows))
+        for table in section.tables:
+            head, rows = table_rows(table, lang)
+            tables.append((table.title[lang], head, rows))
     info = [("data_version", report.data_version), ("currency", report.currency),
             ("created_at", report.created_at), ("schema", report.schema)]  # fmt: skip
     return write_tables(tables, lang=lang, info=info)

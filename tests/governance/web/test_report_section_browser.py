@@ -8,10 +8,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from pypdf import PdfReader
 
 from econsec.governance import kri
+from econsec.i18n import t
 from econsec.web.models import Job
 from tests.governance.test_risks import SCENARIOS, demo_results  # noqa: F401  (fixture)
 from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
@@ -57,3 +59,14 @@ def test_board_report_shows_the_governance_section(
     text = "\n".join(pages)
     assert "ガバナンス(リスク台帳・重要リスク指標・対応)" in text.replace(" ", "")
     assert "R-001" in text and "R-002" in text
+
+    # The xlsx edition carries the same section: its risk table and the heat map's numbers.
+    xlsx = page.request.get(page.base + job.result_url + "xlsx/")
+    book = openpyxl.load_workbook(BytesIO(xlsx.body()), read_only=True)
+    cells = {
+        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row
+    }
+    assert {"R-001", "R-002", "中国がレアアースの輸出を26週間制限"} <= cells
+    heat_title = t("governance.report.heatmap", "ja")
+    first = {next(ws.iter_rows(values_only=True), (None,))[0] for ws in book.worksheets}
+    assert heat_title in first
