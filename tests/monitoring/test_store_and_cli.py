@@ -107,7 +107,12 @@ def test_report_section(demo: None, tmp_path: Path) -> None:
     runner.invoke(app, ["events", "import", str(path), "--no-tts"])
     built = section("v" * 64)
     assert built is not None and built.tables[0].rows[0][2]["ja"] == "高"
-    assert "P-OBC11" in built.tables[0].rows[0][5]
+    stopped = built.tables[0].rows[0][5]
+    from econsec.valuechain.models import Item
+
+    item = Item.objects.get(item_id="P-OBC11")
+    assert f"{item.name} (P-OBC11)" in stopped["ja"]  # named, with the code beside
+    assert f"{item.name_en or item.name} (P-OBC11)" in stopped["en"]
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

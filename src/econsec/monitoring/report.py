@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from econsec.reports.model import BI, CODE, MONEY, NUM, Column, Section, Table
+from econsec.reports.model import BI, MONEY, NUM, Column, Section, Table
 from econsec.reports.text import Money, both, same
 
 OPEN = ("potential", "confirmed")
@@ -29,6 +29,19 @@ def section(data_version: str) -> Section | None:
     alerts.sort(
         key=lambda a: (_ORDER.get(a.severity, 9), -float(a.impact.get("revenue_stopped", 0)))
     )
+    from econsec.valuechain.models import Item
+
+    codes = {p["item"] for a in alerts for p in a.impact.get("products", []) if p["stopped"]}
+    names = {i.item_id: (i.name, i.name_en or i.name)
+             for i in Item.objects.filter(item_id__in=codes)}  # fmt: skip
+
+    def named(items: list[str]) -> dict[str, str]:
+        if not items:
+            return same("-")
+        ja = ", ".join(f"{names[c][0]} ({c})" if c in names else c for c in items)
+        en = ", ".join(f"{names[c][1]} ({c})" if c in names else c for c in items)
+        return {"ja": ja, "en": en}
+
     rows = []
     for a in alerts:
         products = a.impact.get("products", [])
@@ -43,7 +56,7 @@ def section(data_version: str) -> Section | None:
                 both(f"monitoring.severity.{a.severity}"),
                 both(f"monitoring.status.{a.status}"),
                 len(touched),
-                ", ".join(stopped) or "-",
+                named(stopped),
                 float(a.impact.get("revenue_stopped", 0.0)),
                 why,
             ]
@@ -72,7 +85,7 @@ def section(data_version: str) -> Section | None:
                     Column(both("monitoring.cli.col.severity"), BI),
                     Column(both("monitoring.cli.col.status"), BI),
                     Column(both("monitoring.cli.col.touched"), NUM),
-                    Column(both("monitoring.report.col.stopped"), CODE),
+                    Column(both("monitoring.report.col.stopped"), BI),
                     Column(both("monitoring.cli.col.revenue"), MONEY),
                     Column(both("monitoring.report.col.why"), BI),
                 ],
