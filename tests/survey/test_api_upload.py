@@ -92,6 +92,8 @@ def test_the_analyst_uploads_a_returned_workbook(
     assert "行" in error["message"]
     nobody = f"/api/survey/campaigns/{campaign.pk}/suppliers/NOPE/answer"
     assert _post(client_for("analyst"), nobody, good).status_code == 404
+    huge = f"/api/survey/campaigns/{2**75}/suppliers/KRS/answer"  # past SQLite's 64 bits
+    assert _post(client_for("analyst"), huge, good).status_code == 404
 
 
 def test_both_uploads_are_in_the_openapi_schema(client_for: Any) -> None:

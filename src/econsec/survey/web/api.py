@@ -128,7 +128,11 @@ def analyst_upload(
     from econsec.survey.returns import receive_upload
 
     lang = request_language(request)
-    req = Request.objects.filter(campaign_id=campaign_id, org_id=org_id).first()
+    # A foreign-key lookup passes an id past 64 bits to SQLite as is, which raises.
+    in_range = 0 < campaign_id < 2**63
+    req = (
+        Request.objects.filter(campaign_id=campaign_id, org_id=org_id).first() if in_range else None
+    )
     if req is None:
         return Status(404, MessageOut(detail=tr("survey.api.no_supplier", lang)))
     if not _size_ok(workbook):
