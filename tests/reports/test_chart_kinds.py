@@ -155,3 +155,18 @@ def test_demo_pages_two_and_three_show_charts(tmp_path: Path) -> None:
     # Page 2 holds the time-to-survive against time-to-recover bars in their own colours.
     assert all(any(sum(abs(a - b) for a, b in zip(p, w, strict=True)) < 30 for p in seen)
                for w in wanted)  # fmt: skip
+
+
+def test_svg_text_is_redrawn_upright_with_its_size_and_anchor() -> None:
+    text = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100">'
+            '<g font-size="11" fill="#222"><text x="20" y="30" text-anchor="end">CN  '
+            '¥1,200</text><text x="5" y="90" font-size="7">T2</text></g></svg>')  # fmt: skip
+    drawing = svg_to_drawing(text, 400)
+    (group,) = drawing.contents[0].contents
+    first, second = group.contents
+    label = first.contents[0]
+    assert (label.text, label.fontSize, label.textAnchor) == ("CN ¥1,200", 11.0, "end")
+    assert label.fillColor.hexval() == "0x222222"
+    # Placed at (x, y) in SVG units and flipped back upright inside the flipped picture.
+    assert first.transform == (1, 0, 0, -1, 20.0, 30.0)
+    assert (second.contents[0].text, second.contents[0].fontSize) == ("T2", 7.0)

@@ -342,14 +342,14 @@ def _svg_drawing(chart: Chart, lang: str, width: float) -> Drawing:
     from econsec.reports.svgdraw import svg_to_drawing
 
     font = _font()
-    picture = svg_to_drawing(str(chart.data["svg"]), width)
+    picture = svg_to_drawing(str(chart.data["svg"]), width, font)
     caption = FONT_SIZE + 6
     drawing = Drawing(width, picture.height + TITLE_SIZE + 6 + caption)
     _text(drawing, 0, drawing.height - TITLE_SIZE, _fit(chart.title[lang], font, TITLE_SIZE,
           width), TITLE_SIZE)  # fmt: skip
     picture.translate(0, caption)
     drawing.add(picture)
-    # The picture has no words of its own: its text alternative is printed under it.
+    # The picture's own words are few (codes, figures): its text alternative is printed under it.
     _text(drawing, 0, 2, _fit(chart.alt[lang], font, FONT_SIZE, width))
     return drawing
 

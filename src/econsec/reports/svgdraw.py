@@ -2,8 +2,9 @@
 
 Only the plain subset such pictures use is read — ``rect``, ``path`` (straight segments; a
 curve is drawn as the line to its end point), ``circle``, ``line``, ``polyline``/``polygon``,
-``g`` with a ``translate`` — with fill, stroke and stroke width from attributes or an inline
-style. Text, images, scripts and anything else are skipped. The document is parsed with
+``g`` with a ``translate``, ``text`` (its characters, size, weight and anchor) — with fill,
+stroke and stroke width from attributes or an inline style. Images, scripts and anything else
+are skipped. The document is parsed with
 defusedxml (no entities, no external references) and its size is capped.
 """
 
@@ -13,7 +14,17 @@ import re
 from typing import Any
 
 from defusedxml import ElementTree
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Path, Polygon, PolyLine, Rect
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    Path,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)  # fmt: skip
 from reportlab.lib import colors
 
 MAX_SVG_BYTES = 5_000_000
@@ -47,7 +58,15 @@ def _colour(value: str | None) -> Any:
 
 def _style(el: Any, inherited: dict[str, str]) -> dict[str, str]:
     out = dict(inherited)
-    for key in ("fill", "stroke", "stroke-width", "opacity", "fill-opacity"):
+    for key in (
+        "fill",
+        "stroke",
+        "stroke-width",
+        "opacity",
+        "fill-opacity",
+        "font-size",
+        "text-anchor",
+    ):
         if el.get(key) is not None:
             out[key] = el.get(key)
     for part in (el.get("style") or "").split(";"):
@@ -125,7 +144,7 @@ def _path(d: str) -> list[list[tuple[float, float]]]:
     return paths
 
 
-def svg_to_drawing(text: str, width: float) -> Drawing:
+def svg_to_drawing(text: str, width: float, font: str = "Helvetica") -> Drawing:
     """The SVG document ``text`` as a drawing ``width`` points wide (aspect kept)."""
     if len(text) > MAX_SVG_BYTES:
         raise UnreadableSvg("too large")
@@ -148,14 +167,14 @@ def svg_to_drawing(text: str, width: float) -> Drawing:
     # SVG's y runs down, ReportLab's up: flip once for the whole picture.
     top = Group(transform=(scale, 0, 0, -scale, -bx * scale, height + by * scale))
     try:
-        _children(root, top, {}, 1.0 / scale)
+        _children(root, top, _style(root, {}), 1.0 / scale, font)
     except (IndexError, ValueError) as exc:  # a number missing or unreadable
         raise UnreadableSvg(str(exc)) from exc
     drawing.add(top)
     return drawing
 
 
-def _children(parent: Any, group: Group, inherited: dict[str, str], unit: float) -> None:
+def _children(parent: Any, group: Group, inherited: dict[str, str], unit: float, font: str) -> None:
     for el in parent:
         tag = _local(el.tag)
         style = _style(el, inherited)
@@ -165,7 +184,7 @@ def _children(parent: Any, group: Group, inherited: dict[str, str], unit: float)
             if match:
                 nums = [float(v) for v in _NUMBER.findall(match.group(1))] + [0.0, 0.0]
                 sub.translate(nums[0], nums[1])
-            _children(el, sub, style, unit)
+            _children(el, sub, style, unit, font)
             group.add(sub)
         elif tag == "rect":
             group.add(_paint(Rect(_f(el, "x"), _f(el, "y"), _f(el, "width"), _f(el, "height")),
@@ -180,6 +199,8 @@ def _children(parent: Any, group: Group, inherited: dict[str, str], unit: float)
             points = [float(v) for v in _NUMBER.findall(el.get("points") or "")]
             shape = Polygon(points) if tag == "polygon" else PolyLine(points)
             group.add(_paint(shape, style, 1.0))
+        elif tag == "text":
+            group.add(_text(el, style, font))
         elif tag == "path":
             shape = Path()
             for sub in _path(el.get("d") or ""):
@@ -189,3 +210,15 @@ def _children(parent: Any, group: Group, inherited: dict[str, str], unit: float)
                 if len(sub) > 2 and sub[-1] == sub[0]:
                     shape.closePath()
             group.add(_paint(shape, style, 1.0))
+
+
+_ANCHORS = {"start": "start", "middle": "middle", "end": "end"}
+
+
+def _text(el: Any, style: dict[str, str], font: str) -> Group:
+    size = [float(v) for v in _NUMBER.findall(style.get("font-size", ""))] or [10.0]
+    label = String(0, 0, " ".join("".join(el.itertext()).split()), fontName=font,
+                   fontSize=size[0], fillColor=_colour(style.get("fill", "black")),
+                   textAnchor=_ANCHORS.get(style.get("text-anchor", ""), "start"))  # fmt: skip
+    # The picture is flipped once for SVG's downward y; the letters are flipped back upright.
+    return Group(label, transform=(1, 0, 0, -1, _f(el, "x"), _f(el, "y")))
