@@ -24,8 +24,8 @@ RISK = {"code": "R-H", "title_ja": "あ", "title_en": "a"}
     [
         ({**RISK, "title_en": HUGE}, "title_en"),
         ({**RISK, "code": "C" * 5000}, "code"),
-        ({**RISK, "entered_impact": float("inf")}, "inf"),
-        ({**RISK, "entered_impact": float("nan")}, "nan"),
+        ({**RISK, "entered_impact": float("inf")}, "entered_impact: Infinity"),
+        ({**RISK, "entered_impact": float("nan")}, "entered_impact: NaN"),
         ({**RISK, "entered_impact": -1}, "-1"),
         ({**RISK, "likelihood": True}, "likelihood"),
         ({**RISK, "treatment": "accept" * 1000}, "accept"),

@@ -7,23 +7,22 @@ verification for ``audit``. Refusals carry the message in the caller's language.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import StrictFloat, StrictInt, ValidationError
+from pydantic import StrictFloat, StrictInt
 
 from econsec.governance import actions, chain, kri, risks
 from econsec.governance.errors import GovernanceError
 from econsec.governance.models import Action, Risk
 from econsec.web.api.auth import require
+from econsec.web.api.body import json_body
 from econsec.web.language import request_language
 from econsec.web.roles import AUDIT, EDIT, READ
 
 router = Router(tags=["governance"])
-S = TypeVar("S", bound=Schema)
 
 
 class RiskOut(Schema):
@@ -117,14 +116,6 @@ def _json_body(schema: type[Schema]) -> dict[str, Any]:
     return {"requestBody": {**body, "required": True}}
 
 
-def _body(request: HttpRequest, schema: type[S]) -> S:
-    # Parsed after the role check, so a caller without the role gets 403 whatever it sends.
-    try:
-        return schema.model_validate(json.loads(request.body or b"null"))
-    except (ValueError, ValidationError) as exc:
-        raise HttpError(400, str(exc)[:2000]) from exc
-
-
 def _risk_out(r: risks.Rated) -> dict[str, Any]:
     risk = r.risk
     return {
@@ -170,7 +161,7 @@ def get_risk(request: HttpRequest, code: str) -> dict[str, Any]:
              openapi_extra=_json_body(RiskIn))  # fmt: skip
 @require(EDIT)
 def create_risk(request: HttpRequest) -> Status[dict[str, Any]]:
-    body = _body(request, RiskIn)
+    body = json_body(request, RiskIn)
     fields = body.model_dump()
     code = fields.pop("code")
     try:
@@ -186,7 +177,7 @@ def create_risk(request: HttpRequest) -> Status[dict[str, Any]]:
 def change_risk(request: HttpRequest, code: str) -> dict[str, Any]:
     """Change fields of a risk (recorded with the reason); acceptance is not a change."""
     risk = _risk(code)
-    body = _body(request, RiskChange)
+    body = json_body(request, RiskChange)
     try:
         risks.change(risk, actor=request.user.get_username(), reason=body.reason, **body.fields)
     except GovernanceError as exc:
@@ -227,7 +218,7 @@ def list_actions(request: HttpRequest, status: str = "") -> list[dict[str, Any]]
              openapi_extra=_json_body(ActionIn))  # fmt: skip
 @require(EDIT)
 def create_action(request: HttpRequest) -> Status[dict[str, Any]]:
-    body = _body(request, ActionIn)
+    body = json_body(request, ActionIn)
     fields = body.model_dump()
     code = fields.pop("risk")
     risk = _risk(code) if code else None
@@ -245,7 +236,7 @@ def change_action(request: HttpRequest, action_id: int) -> dict[str, Any]:
     action = Action.objects.filter(pk=action_id).select_related("risk").first()
     if action is None:
         raise HttpError(404, "not found")
-    body = _body(request, ActionChange)
+    body = json_body(request, ActionChange)
     fields = body.model_dump(exclude_none=True)
     note = fields.pop("comment", None)
     user = request.user.get_username()

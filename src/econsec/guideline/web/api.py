@@ -5,13 +5,12 @@ logged with the caller as actor. Refusals carry the reason in the caller's langu
 """
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import ValidationError
 
 from econsec.guideline.campaigns import (
     ItemFields,
@@ -23,8 +22,8 @@ from econsec.guideline.errors import GuidelineError
 from econsec.guideline.models import Campaign
 from econsec.guideline.scoring import GroupScore, Result, gap_list
 from econsec.guideline.web.views import cached_framework, scorecard_of
-from econsec.i18n import t
 from econsec.web.api.auth import require
+from econsec.web.api.body import json_body
 from econsec.web.language import request_language
 from econsec.web.roles import EDIT, READ
 
@@ -58,23 +57,6 @@ class ItemIn(Schema):
 class AnswersIn(Schema):
     questions: dict[str, QuestionIn] = {}
     items: dict[str, ItemIn] = {}
-
-
-S = TypeVar("S", bound=Schema)
-
-
-def _body(request: HttpRequest, schema: type[S]) -> S:
-    # Parsed after the role check (a body declared in the signature would be parsed, and
-    # refused, before it), so a caller without the role always gets 403.
-    try:
-        return schema.model_validate_json(request.body or b"{}")
-    except ValidationError as exc:
-        detail = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or '(body)'}: {e['msg']}" for e in exc.errors()
-        )
-        raise HttpError(
-            400, t("guideline.web.api_bad_body", request_language(request), detail=detail)
-        ) from exc
 
 
 def _body_doc(schema: type[Schema]) -> dict[str, Any]:
@@ -140,7 +122,7 @@ def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
 @require(EDIT)
 def new_campaign(request: HttpRequest) -> Status[dict[str, Any]]:
     """Open a campaign (body: CampaignIn)."""
-    payload = _body(request, CampaignIn)
+    payload = json_body(request, CampaignIn, empty={})
     try:
         campaign = create_campaign(
             payload.framework,
@@ -185,7 +167,7 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
 def post_answers(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     """Record answers (body: AnswersIn), all or nothing. Omitted fields stay as they are."""
     campaign = _campaign(campaign_id)
-    payload = _body(request, AnswersIn)
+    payload = json_body(request, AnswersIn, empty={})
     questions = {
         qid: QuestionFields(result=q.result, comment=q.comment, clear_result=q.clear)
         for qid, q in payload.questions.items()

@@ -5,14 +5,12 @@ refusals carry the located message in the caller's language.
 
 from __future__ import annotations
 
-import json
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ValidationError
 
 from econsec.planning import models as pm
 from econsec.planning import store
@@ -20,13 +18,13 @@ from econsec.planning.errors import PlanningError
 from econsec.planning.web import views
 from econsec.web import jobs
 from econsec.web.api.auth import require
+from econsec.web.api.body import json_body
 from econsec.web.api.schemas import JobOut
 from econsec.web.language import request_language
 from econsec.web.roles import EDIT, READ
 from econsec.web.views.jobs import job_state
 
 router = Router(tags=["planning"])
-S = TypeVar("S", bound=Schema)
 MAX_LIST = 200
 
 
@@ -91,14 +89,6 @@ def _json_body(schema: type[Schema]) -> dict[str, Any]:
     return {"requestBody": {**body, "required": True}}
 
 
-def _body(request: HttpRequest, schema: type[S]) -> S:
-    # Parsed after the role check, so a caller without the role gets 403 whatever it sends.
-    try:
-        return schema.model_validate(json.loads(request.body or b"null"))
-    except (ValueError, ValidationError) as exc:
-        raise HttpError(400, str(exc)[:2000]) from exc
-
-
 def _actor(request: HttpRequest) -> Any:
     return getattr(request, "auth", None) or request.user
 
@@ -137,7 +127,7 @@ def list_measures(request: HttpRequest) -> list[dict[str, Any]]:
 @require(EDIT)
 def create_measure(request: HttpRequest) -> Status[dict[str, Any]]:
     """Create or replace a measure (checked against the stored value chain, located errors)."""
-    return Status(201, _save(request, _body(request, MeasureIO)))
+    return Status(201, _save(request, json_body(request, MeasureIO)))
 
 
 @router.get("/measures/{measure_id}", response=MeasureIO, url_name="planning_measure")
@@ -155,7 +145,7 @@ def get_measure(request: HttpRequest, measure_id: str) -> dict[str, Any]:
 def change_measure(request: HttpRequest, measure_id: str) -> dict[str, Any]:
     if not pm.Measure.objects.filter(measure_id=measure_id).exists():
         raise HttpError(404, "not found")
-    body = _body(request, MeasureIO)
+    body = json_body(request, MeasureIO)
     if body.id != measure_id:
         raise HttpError(400, "id")
     return _save(request, body)
@@ -192,7 +182,7 @@ def _start(request: HttpRequest, kind: str, body: Schema) -> Status[Any]:
 @require(EDIT)
 def start_simulation(request: HttpRequest) -> Status[Any]:
     """Monte Carlo loss distribution in the background; follow it at ``/api/jobs/{id}``."""
-    return _start(request, "simulate", _body(request, SimulateIn))
+    return _start(request, "simulate", json_body(request, SimulateIn))
 
 
 @router.post("/optimisations", response={202: JobOut}, url_name="planning_optimise",
@@ -200,7 +190,7 @@ def start_simulation(request: HttpRequest) -> Status[Any]:
 @require(EDIT)
 def start_optimisation(request: HttpRequest) -> Status[Any]:
     """Portfolio optimisation over the stored catalogue in the background."""
-    return _start(request, "optimise", _body(request, OptimiseIn))
+    return _start(request, "optimise", json_body(request, OptimiseIn))
 
 
 @router.get("/runs", response=list[RunOut], url_name="planning_runs")

@@ -4,14 +4,12 @@ The same roles as the pages: reading for everyone, review and runs for ``edit``,
 log for ``audit``. Lists are keyset-paged (pass ``next`` back as ``after``).
 """
 
-import json
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from pydantic import ValidationError
 
 from econsec.i18n import t
 from econsec.screening import queries
@@ -21,6 +19,7 @@ from econsec.screening.service import ReviewError, config_from_store, decide
 from econsec.screening.web.job import JOB_KIND
 from econsec.web import jobs
 from econsec.web.api.auth import require
+from econsec.web.api.body import json_body
 from econsec.web.api.schemas import JobOut, PageOut
 from econsec.web.language import request_language
 from econsec.web.listing import paginate
@@ -41,23 +40,11 @@ class RunIn(Schema):
     full: bool = False  # re-screen unchanged counterparties too
 
 
-S = TypeVar("S", bound=Schema)
-
-
 def _body_schema(schema: type[Schema]) -> dict[str, Any]:
     return {
         "content": {"application/json": {"schema": schema.model_json_schema()}},
         "required": True,
     }
-
-
-def _parse(request: HttpRequest, schema: type[S]) -> S:
-    # Parsed inside the operation, after the role check: a caller without the role gets 403
-    # whatever the body holds, never a validation answer about it.
-    try:
-        return schema.model_validate(json.loads(request.body or b"{}"))
-    except (ValueError, ValidationError) as error:
-        raise HttpError(400, f"invalid JSON body: {error}") from None
 
 
 def _version(v: ListVersion) -> dict[str, Any]:
@@ -220,7 +207,7 @@ def decide_hit(request: HttpRequest, hit_id: int) -> dict[str, Any]:
 
     Body: ``{"status": "confirmed" | "dismissed", "reason": "..."}``.
     """
-    body = _parse(request, DecisionIn)
+    body = json_body(request, DecisionIn)
     user = getattr(request, "auth", None) or request.user
     try:
         decision = decide(hit_id, body.status, reviewer=user.get_username(), reason=body.reason)
@@ -298,7 +285,7 @@ def run(request: HttpRequest) -> tuple[int, Any]:
 
     Body (optional): ``{"full": true}`` re-screens unchanged counterparties too.
     """
-    body = _parse(request, RunIn) if request.body.strip() else RunIn()
+    body = json_body(request, RunIn, empty={})
     user = getattr(request, "auth", None) or request.user
     job = jobs.enqueue(JOB_KIND, user=user, params={"delta": not body.full})
     return 202, job_state(job, request_language(request))

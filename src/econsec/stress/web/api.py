@@ -4,15 +4,13 @@ The same roles as the pages: reading for everyone, creating, running and launchi
 Errors carry the message in the caller's language with the line and field when the YAML is wrong.
 """
 
-import json
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ValidationError
 
 from econsec.i18n import t
 from econsec.stress.errors import StressError
@@ -23,6 +21,7 @@ from econsec.stress.sweep import BY
 from econsec.stress.web import run
 from econsec.web import jobs
 from econsec.web.api.auth import require
+from econsec.web.api.body import json_body
 from econsec.web.api.schemas import JobOut
 from econsec.web.language import request_language
 from econsec.web.roles import EDIT, READ
@@ -76,21 +75,10 @@ class SweepIn(Schema):
     default_ttr_weeks: float | None = None
 
 
-S = TypeVar("S", bound=Schema)
-
-
 def _json_body(schema: type[Schema]) -> dict[str, Any]:
     """The request body as documented in OpenAPI (parsed by hand: see :func:`_body`)."""
     body = {"content": {"application/json": {"schema": schema.model_json_schema()}}}
     return {"requestBody": {**body, "required": True}}
-
-
-def _body(request: HttpRequest, schema: type[S]) -> S:
-    # Parsed after the role check, so a caller without the role gets 403 whatever it sends.
-    try:
-        return schema.model_validate(json.loads(request.body or b"null"))
-    except (ValueError, ValidationError) as exc:
-        raise HttpError(400, str(exc)[:2000]) from exc
 
 
 def _scenario_out(record: Scenario) -> dict[str, Any]:
@@ -143,7 +131,7 @@ def list_scenarios(request: HttpRequest) -> list[dict[str, Any]]:
 def create_scenario(request: HttpRequest) -> Status[dict[str, Any]]:
     """Validate and store a scenario (YAML or JSON); with ``run``, also run it on the stored chain."""
     lang = request_language(request)
-    body = _body(request, ScenarioIn)
+    body = json_body(request, ScenarioIn)
     try:
         if body.yaml is not None:
             scenario = parse_scenario(body.yaml, source="yaml")
@@ -218,7 +206,7 @@ def list_sweeps(request: HttpRequest) -> list[dict[str, Any]]:
 def start_sweep(request: HttpRequest) -> Status[Any]:
     """Launch a sweep in the background; follow it at ``/api/jobs/{id}``."""
     lang = request_language(request)
-    body = _body(request, SweepIn)
+    body = json_body(request, SweepIn)
     if body.by not in BY:
         raise HttpError(400, t("stress.cli.bad_by", lang, value=body.by))
     params: dict[str, Any] = {"by": body.by}

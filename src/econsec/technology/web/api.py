@@ -8,23 +8,22 @@ Refusals of a body carry the message in the caller's language.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import StrictBool, StrictFloat, StrictInt, ValidationError
+from pydantic import StrictBool, StrictFloat, StrictInt
 
 from econsec.technology import register, service
 from econsec.technology.errors import TechnologyError
 from econsec.technology.models import Incident, Technology
 from econsec.web.api.auth import require
+from econsec.web.api.body import json_body
 from econsec.web.language import request_language
 from econsec.web.roles import ADMIN, EDIT, READ
 
 router = Router(tags=["technology"])
-S = TypeVar("S", bound=Schema)
 
 
 class ExposureCell(Schema):
@@ -116,16 +115,6 @@ def _need(request: HttpRequest) -> None:
         raise HttpError(403, "forbidden")
 
 
-def _body(request: HttpRequest, schema: type[S]) -> S:
-    # Parsed after the role and need-to-know checks: a refused caller learns nothing from it.
-    try:
-        return schema.model_validate(json.loads(request.body or b"null"))
-    except RecursionError as exc:  # nesting deeper than the parser goes
-        raise HttpError(400, "JSON nested too deeply") from exc
-    except (ValueError, ValidationError) as exc:
-        raise HttpError(400, str(exc)[:2000]) from exc
-
-
 def _refused(request: HttpRequest, exc: TechnologyError) -> HttpError:
     return HttpError(400, exc.message(request_language(request)))
 
@@ -172,7 +161,7 @@ def technologies(request: HttpRequest) -> list[dict[str, Any]]:
 @require(EDIT)
 def create_technology(request: HttpRequest) -> Status[dict[str, Any]]:
     _need(request)
-    fields = _body(request, TechIn).model_dump()
+    fields = json_body(request, TechIn).model_dump()
     tech_id = fields.pop("tech_id")
     try:
         tech = register.create(tech_id, fields, actor=request.user.get_username())
@@ -190,7 +179,7 @@ def change_technology(request: HttpRequest, tech_id: str) -> dict[str, Any]:
     tech = Technology.objects.filter(tech_id=tech_id).first()
     if tech is None:
         raise HttpError(404, "not found")
-    body = _body(request, TechChange)
+    body = json_body(request, TechChange)
     try:
         register.change(tech, body.fields, actor=request.user.get_username(), reason=body.reason)
     except TechnologyError as exc:
@@ -203,7 +192,7 @@ def change_technology(request: HttpRequest, tech_id: str) -> dict[str, Any]:
 @require(ADMIN)
 def grant(request: HttpRequest, username: str) -> dict[str, Any]:
     """Grant (``allow: true``) or revoke need-to-know for a user."""
-    body = _body(request, GrantIn)
+    body = json_body(request, GrantIn)
     try:
         service.grant(username, allow=body.allow, actor=request.user.get_username())
     except TechnologyError as exc:
@@ -224,7 +213,7 @@ def incidents(request: HttpRequest) -> list[dict[str, Any]]:
 @require(EDIT)
 def create_incident(request: HttpRequest) -> Status[dict[str, Any]]:
     _need(request)
-    body = _body(request, IncidentIn)
+    body = json_body(request, IncidentIn)
     try:
         made = service.open_incident(
             body.code, body.title, body.detected_on or dt.date.today(), body.technologies,
@@ -244,7 +233,7 @@ def change_incident(request: HttpRequest, code: str) -> dict[str, Any]:
     found = Incident.objects.filter(code=code).first()
     if found is None:
         raise HttpError(404, "not found")
-    body = _body(request, IncidentChange)
+    body = json_body(request, IncidentChange)
     actor = request.user.get_username()
     try:
         if body.status:
