@@ -285,6 +285,17 @@ MATRIX: dict[str, Entry] = {
     "web:technology_incident_file": Entry(
         "read", kwargs=lambda ctx: {"code": "INC-1", "evidence_id": 1}, allowed=404
     ),
+    # Evidence through the API: need-to-know first (403 for every matrix user, before the
+    # incident is looked up or the body's type is read).
+    "api:technology_incident_evidence_list": Entry(
+        "read", api=True, kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    "api:technology_incident_evidence_add": Entry(
+        "edit", api=True, method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    "api:technology_incident_evidence_file": Entry(
+        "read", api=True, kwargs=lambda ctx: {"code": "INC-1", "evidence_id": 1}, allowed=403
+    ),
     "web:monitoring_inbox": Entry("read"),
     "web:monitoring_event": Entry("read", kwargs=_monitoring_event),
     "web:monitoring_triage": Entry(
