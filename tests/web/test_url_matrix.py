@@ -245,6 +245,26 @@ MATRIX: dict[str, Entry] = {
     "web:technology_incidents": Entry("read"),
     "web:technology_dependence": Entry("read"),
     "web:technology_detail": Entry("read", kwargs=lambda ctx: {"tech_id": "T-1"}, allowed=404),
+    # A technology's facts (holdings, access groups, partners): edit and need-to-know, checked
+    # before the technology is looked up.
+    "web:technology_fact_add": Entry(
+        "edit",
+        method="post",
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "holding"},
+        allowed=403,
+    ),
+    "web:technology_fact_change": Entry(
+        "edit",
+        method="post",
+        allowed=403,
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "access", "fact_id": 1},
+    ),
+    "web:technology_fact_remove": Entry(
+        "edit",
+        method="post",
+        allowed=403,
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "partner", "fact_id": 1},
+    ),
     "web:technology_export": Entry("read", allowed=403),
     "web:technology_import": Entry("edit", method="post", data=_bad_upload, allowed=403),
     "web:technology_incident_new": Entry("edit", method="post", allowed=403),

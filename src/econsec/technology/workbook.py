@@ -155,7 +155,12 @@ def _text(value: Any) -> str:
     return tabular.restore(str(value)).strip()
 
 
-def _convert(column: Column, raw: Any, bad: list[tuple[str, dict[str, Any]]]) -> Any:
+def convert(column: Column, raw: Any, bad: list[tuple[str, dict[str, Any]]]) -> Any:
+    """``raw`` (a cell's value, or a form field's text) as ``column`` stores it.
+
+    Each problem is appended to ``bad`` as (message key, parameters) — the reason only; the
+    caller says where (sheet and row for a workbook, the field for a form).
+    """
     text = _text(raw)
     if column.kind in ("text", "choice", "list", "country") and not text:
         if column.required:
@@ -265,7 +270,7 @@ def parse(path: Path) -> Parsed:
                     column = Column("route_id", "choice", True, routes)
 
                 errors: list[tuple[str, dict[str, Any]]] = []
-                fields[column.key] = _convert(column, cells[column.key], errors)
+                fields[column.key] = convert(column, cells[column.key], errors)
                 problems += [Problem(sheet, number, column.key, cells.get(column.key), key, params)
                              for key, params in errors]  # fmt: skip
             parsed[sheet].append((number, fields))
