@@ -124,9 +124,9 @@ def _fact(kind: str, action: str = "add", fact_id: int | None = None) -> str:
     return reverse(f"web:technology_fact_{action}", args=args)
 
 
-def _facts() -> tuple[int, int, int]:
+def _facts() -> tuple[int, int, int, int]:
     return (m.Holding.objects.count(), m.AccessGroup.objects.count(),
-            m.PartnerAccess.objects.count())  # fmt: skip
+            m.PartnerAccess.objects.count(), m.Control.objects.count())  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -144,6 +144,9 @@ def _facts() -> tuple[int, int, int]:
         ("partner", {"org_id": "XICI", "role": "licensee", "notes": "n" * 10_001},
          ["notes", "10000"]),
         ("partner", {"org_id": "XICI", "role": "<script>alert(1)</script>"}, ["role"]),
+        ("control", {"route_id": "../psia.cyber", "status": "in_place"}, ["route_id"]),
+        ("control", {"route_id": "psia.cyber", "status": "in_place", "evidence": f"e{RLO}"},
+         ["evidence", "U+202E"]),
     ],
 )  # fmt: skip
 def test_fact_forms(register: Any, kind: str, form: dict[str, str], must_name: list[str]) -> None:

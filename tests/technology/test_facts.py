@@ -27,6 +27,8 @@ ACCESS = {"name": "品質保証課", "headcount": "5", "key_people": "yes",
           "need_to_know": "出荷検査で条件を参照", "people": ""}  # fmt: skip
 PARTNER = {"org_id": "NORDLICHT", "role": "joint_research", "nda": "yes", "exit_clause": "",
            "notes": "共同研究契約 2026"}  # fmt: skip
+CONTROL = {"route_id": "people.trade_show", "status": "in_place",
+           "description": "展示前の審査(技術部長承認)", "evidence": "展示審査規程 第3条"}  # fmt: skip
 
 
 @pytest.fixture
@@ -48,8 +50,9 @@ def heard() -> Any:
     trail.evidence.disconnect(dispatch_uid="test_facts")
 
 
-def _counts(tech: m.Technology) -> tuple[int, int, int]:
-    return (tech.holdings.count(), tech.access.count(), tech.partners.count())
+def _counts(tech: m.Technology) -> tuple[int, int, int, int]:
+    return (tech.holdings.count(), tech.access.count(), tech.partners.count(),
+            tech.controls.count())  # fmt: skip
 
 
 def test_the_converter_is_the_importers() -> None:
@@ -65,6 +68,10 @@ def test_the_converter_is_the_importers() -> None:
         "name", "headcount", "key_people", "need_to_know", "people"]  # fmt: skip
     assert [c.key for c in facts.KINDS["partner"].columns] == [
         "org_id", "role", "nda", "exit_clause", "notes"]  # fmt: skip
+    route = facts.KINDS["control"].columns[0]
+    assert route.key == "route_id" and "people.trade_show" in route.choices
+    assert [c.key for c in facts.KINDS["control"].columns][1:] == [
+        "status", "description", "evidence"]  # fmt: skip
 
 
 def test_add_a_holding_overseas_moves_the_exposure(tech: m.Technology, heard: list[Any]) -> None:
@@ -88,21 +95,42 @@ def test_add_a_holding_overseas_moves_the_exposure(tech: m.Technology, heard: li
 
 
 def test_add_change_remove_each_kind(tech: m.Technology, heard: list[Any]) -> None:
-    for name, form in (("holding", HOLDING), ("access", ACCESS), ("partner", PARTNER)):
+    kinds = ("holding", "access", "partner", "control")
+    for name, form in zip(kinds, (HOLDING, ACCESS, PARTNER, CONTROL), strict=True):
         kind = facts.KINDS[name]
         fact = facts.add(tech, kind, form, actor="a")
         changed_form = dict(form)
-        key = {"holding": "label", "access": "headcount", "partner": "exit_clause"}[name]
-        changed_form[key] = {"holding": "新工場", "access": "7", "partner": "yes"}[name]
+        key = {"holding": "label", "access": "headcount", "partner": "exit_clause",
+               "control": "status"}[name]  # fmt: skip
+        new = {"holding": "新工場", "access": "7", "partner": "yes", "control": "partial"}[name]
+        changed_form[key] = new
         assert facts.change(tech, kind, fact.pk, changed_form, actor="b") == [key]
         fact.refresh_from_db()
-        assert getattr(fact, key) == {"holding": "新工場", "access": 7, "partner": True}[name]
+        assert getattr(fact, key) == {"holding": "新工場", "access": 7, "partner": True,
+                                      "control": "partial"}[name]  # fmt: skip
         assert facts.change(tech, kind, fact.pk, changed_form, actor="b") == []  # no-op
         facts.remove(tech, kind, fact.pk, actor="c")
         assert not kind.model.objects.filter(pk=fact.pk).exists()
     actions = [(e["action"], e["actor"]) for e in heard]
-    assert actions == [(f"technology.{k}.{a}", who) for k in ("holding", "access", "partner")
+    assert actions == [(f"technology.{k}.{a}", who) for k in kinds
                        for a, who in (("added", "a"), ("changed", "b"), ("removed", "c"))]  # fmt: skip
+
+
+def test_a_control_scales_its_routes_cell(tech: m.Technology) -> None:
+    from econsec.technology.exposure import CONTROL_FACTOR, CONTROL_STATUSES
+
+    route = "people.trade_show"
+    before = {r: s for r, s, _ in compute().row("T-SERVO-ENC")}[route]
+    assert before > 0
+    fact = facts.add(tech, facts.KINDS["control"], CONTROL, actor="a")
+    matrix = compute()
+    after = {r: s for r, s, _ in matrix.row("T-SERVO-ENC")}[route]
+    # No control recorded before (factor 1): now the in-place factor, and the reason says so.
+    factor = float(CONTROL_FACTOR[CONTROL_STATUSES.index("in_place")])
+    assert after == pytest.approx(before * factor)
+    assert any("展示前の審査" in x for x in matrix.reasons("T-SERVO-ENC", route, "en"))
+    facts.remove(tech, facts.KINDS["control"], fact.pk, actor="a")
+    assert {r: s for r, s, _ in compute().row("T-SERVO-ENC")}[route] == pytest.approx(before)
 
 
 def test_access_fields_are_stored_typed(tech: m.Technology) -> None:
@@ -141,6 +169,10 @@ def test_access_fields_are_stored_typed(tech: m.Technology) -> None:
         ("access", {**ACCESS, "name": "x" * 301}, "name", "x" * 80, "technology.facts.too_long"),
         ("access", {**ACCESS, "need_to_know": "a\u202eb"}, "need_to_know", "a\u202eb",
          "technology.facts.bad_char"),
+        ("control", {**CONTROL, "route_id": "psia.magic"}, "route_id", "psia.magic",
+         "technology.xlsx.choice"),
+        ("control", {**CONTROL, "status": "done"}, "status", "done", "technology.xlsx.choice"),
+        ("control", {**CONTROL, "route_id": ""}, "route_id", "", "technology.xlsx.required"),
     ],
 )  # fmt: skip
 def test_refusals_name_field_and_value_and_keep_nothing(

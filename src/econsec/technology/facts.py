@@ -1,6 +1,7 @@
 """One fact about a technology at a time: where it is held, who has access (a group, its headcount
-and need-to-know reason) and which partners have access — added, changed or removed from the
-technology's page instead of re-importing the whole workbook.
+and need-to-know reason), which partners have access and its own controls on leakage routes —
+added, changed or removed from the technology's page instead of re-importing the whole
+workbook. (Controls for every technology stay with the workbook.)
 
 A form field is checked by the workbook importer's own converter (:func:`workbook.convert`)
 and against the value chain the way the importer's cross-check does, so a refusal reads like
@@ -23,6 +24,7 @@ from econsec.characters import unwanted
 from econsec.i18n import t
 from econsec.technology import models as m
 from econsec.technology.errors import TechnologyError
+from econsec.technology.routes import load_routes
 from econsec.technology.workbook import SHEETS, Column, convert
 
 __all__ = [
@@ -51,13 +53,21 @@ class Kind:
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        return tuple(c for c in SHEETS[self.sheet] if c.key != "tech_id")
+        # The route column's choices are the shipped routes (as the importer fills them in).
+        return tuple(
+            Column("route_id", "choice", True, tuple(r.id for r in load_routes()))
+            if c.key == "route_id"
+            else c
+            for c in SHEETS[self.sheet]
+            if c.key != "tech_id"
+        )
 
 
 KINDS: dict[str, Kind] = {
     "holding": Kind("holding", "holdings", m.Holding, ("site_id",)),
     "access": Kind("access", "access", m.AccessGroup),
     "partner": Kind("partner", "partners", m.PartnerAccess, ("org_id",)),
+    "control": Kind("control", "controls", m.Control, ("route_id",)),
 }
 TEXT_LIMIT = 10_000  # free text held in a TextField
 

@@ -21,8 +21,11 @@ FORMS = {
     "access": {"name": "品質保証課", "headcount": "5", "key_people": "yes",
                "need_to_know": "出荷検査で条件を参照", "people": ""},
     "partner": {"org_id": "NORDLICHT", "role": "licensee", "nda": "yes", "notes": ""},
+    "control": {"route_id": "psia.cyber", "status": "partial", "description": "USB 制限",
+                "evidence": "IT 規程"},
 }  # fmt: skip
-MODELS = {"holding": m.Holding, "access": m.AccessGroup, "partner": m.PartnerAccess}
+MODELS = {"holding": m.Holding, "access": m.AccessGroup, "partner": m.PartnerAccess,
+          "control": m.Control}  # fmt: skip
 
 
 @pytest.fixture
@@ -54,18 +57,29 @@ def test_add_change_and_remove_through_the_page(demo: m.Technology, client_for: 
     assert model.objects.filter(technology=demo).count() == before + 1 and fact is not None
     page = client.get(_detail()).content.decode()
     assert f'data-testid="fact-{kind}-{fact.pk}"' in page
-    shown = {"holding": "設計図面 PDM", "access": "出荷検査で条件を参照", "partner": "NORDLICHT"}
+    shown = {"holding": "設計図面 PDM", "access": "出荷検査で条件を参照", "partner": "NORDLICHT",
+             "control": "USB 制限"}  # fmt: skip
     assert shown[kind] in page
     changed = {**FORMS[kind]}
     field, value, stored = {"holding": ("label", "設計図面 PLM", "設計図面 PLM"),
                             "access": ("headcount", "9", 9),
-                            "partner": ("role", "joint_research", "joint_research")}[kind]  # fmt: skip
+                            "partner": ("role", "joint_research", "joint_research"),
+                            "control": ("status", "in_place", "in_place")}[kind]  # fmt: skip
     changed[field] = value
     assert client.post(_url("change", kind, fact.pk), changed).status_code == 303
     fact.refresh_from_db()
     assert getattr(fact, field) == stored
     assert client.post(_url("remove", kind, fact.pk)).status_code == 303
     assert model.objects.filter(technology=demo).count() == before
+
+
+def test_a_site_holding_shows_the_sites_country(demo: m.Technology, client_for: Any) -> None:
+    grant("analyst", allow=True)
+    client = client_for("analyst")
+    form = {"kind": "site", "site_id": "HOKUNB-PLT", "label": "寧波", "country": ""}
+    assert client.post(_url("add", "holding"), form).status_code == 303
+    # No country entered: the page shows the site's, which the exposure uses.
+    assert "<td>(CN)</td>" in client.get(_detail()).content.decode()
 
 
 def test_unchecked_boxes_clear_a_flag(demo: m.Technology, client_for: Any) -> None:
@@ -145,7 +159,7 @@ def test_who_may_use_the_forms(demo: m.Technology, client_for: Any) -> None:
     assert pages[0] == pages[1] and "サーボ" not in pages[0]
     assert demo.access.filter(pk=fact.pk).exists()
     grant("analyst", allow=True)
-    assert analyst.get(_detail()).content.decode().count('data-testid="add-') == 3
+    assert analyst.get(_detail()).content.decode().count('data-testid="add-') == 4
     # Unknown technology, kind or fact: 404; a fact of another technology is not reachable.
     other = m.Technology.objects.get(tech_id="T-MAG-GBD").access.first()
     assert other is not None

@@ -1,5 +1,6 @@
-"""Forms on a technology's page for its facts: where it is held, groups with access and partners
-with access — add, change, remove (:mod:`econsec.technology.facts`).
+"""Forms on a technology's page for its facts: where it is held, groups with access, partners
+with access and its own controls on leakage routes — add, change, remove
+(:mod:`econsec.technology.facts`).
 
 Need-to-know and the edit role are checked before the technology is looked up (403), so a
 refusal confirms nothing. A refused form answers 400 with the technology's page, every problem
@@ -21,7 +22,7 @@ from econsec.technology.models import Technology
 from econsec.web.language import request_language
 from econsec.web.roles import EDIT, role_required
 
-_WIDE = ("need_to_know", "people", "notes", "label")
+_WIDE = ("need_to_know", "people", "notes", "label", "description", "evidence")
 
 
 def _choice_label(key: str, value: str, lang: str) -> str:
@@ -29,6 +30,10 @@ def _choice_label(key: str, value: str, lang: str) -> str:
         return t(f"technology.role.{value}", lang)
     if key == "kind":
         return t(f"technology.holding.kind.{value}", lang)
+    if key == "status":
+        return t(f"technology.status.{value}", lang)
+    if key == "route_id":
+        return service.route_label(value, lang)
     return value
 
 
@@ -61,9 +66,18 @@ def _shown(kind: facts.Kind, fact: Any, lang: str) -> list[str]:
             cells.append(t("technology.facts.yes" if value else "technology.facts.no", lang))
         elif column.kind == "choice":
             cells.append(_choice_label(column.key, value, lang))
+        elif column.key == "country" and not value and kind.name == "holding" and fact.site_id:
+            cells.append(_site_country(str(fact.site_id)))  # the exposure uses the site's country
         else:
             cells.append("" if value is None else str(value))
     return cells
+
+
+def _site_country(site_id: str) -> str:
+    from econsec.valuechain.models import Site
+
+    found = Site.objects.filter(site_id=site_id).values_list("country", flat=True).first()
+    return f"({found})" if found else ""
 
 
 def sections(
@@ -73,7 +87,7 @@ def sections(
     """What the page shows of each kind of fact: its rows, their forms and the add form; the
     form that ``failed`` (kind, fact id or None for the add form) shows what was ``sent``."""
     titles = {"holding": "technology.web.holdings", "access": "technology.web.access",
-              "partner": "technology.web.partners"}  # fmt: skip
+              "partner": "technology.web.partners", "control": "technology.web.controls"}  # fmt: skip
     out = []
     for name, kind in facts.KINDS.items():
         rows = []
