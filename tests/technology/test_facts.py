@@ -246,3 +246,92 @@ def test_a_fact_of_another_technology_is_not_found(tech: m.Technology) -> None:
     with pytest.raises(TechnologyError) as unknown:
         facts.kind_of("controls")
     assert "controls" in unknown.value.message("en")
+
+
+# ------------------------------------------------------------- the items we sell
+
+SHARE = {"item_id": "P-INV800", "year": "2025", "share": "0.3", "source": "業界誌 2026年1月号"}
+CUSTOMER = {"item_id": "P-INV800", "customer": "YAMATO", "country": "JP", "switch_months": "18",
+            "share_of_supply": "0.5", "second_source": ""}  # fmt: skip
+
+
+def test_item_facts_feed_the_indispensability_score(tech: m.Technology,
+                                                    heard: list[Any]) -> None:  # fmt: skip
+    from econsec.technology.indispensable import scores
+
+    share = facts.add(None, facts.ITEM_KINDS["market_share"], SHARE, actor="a")
+    customer = facts.add(None, facts.ITEM_KINDS["customer"], CUSTOMER, actor="a")
+    assert (share.year, share.share, share.source) == (2025, 0.3, "業界誌 2026年1月号")
+    assert (customer.switch_months, customer.share_of_supply, customer.second_source) == (
+        18.0, 0.5, False)  # fmt: skip
+    # By hand: 40 × 0.3 + 40 × 18/24 + 20 × 0.5 = 12 + 30 + 10.
+    got = dict(scores())["P-INV800"]
+    assert got.score == 52.0 and not got.eroding
+    # A lower share the next year and a customer qualifying a second source: eroding.
+    facts.add(None, facts.ITEM_KINDS["market_share"], {**SHARE, "year": "2026", "share": "0.25"},
+              actor="a")  # fmt: skip
+    facts.change(None, facts.ITEM_KINDS["customer"], customer.pk,
+                 {**CUSTOMER, "second_source": "yes"}, actor="b")  # fmt: skip
+    got = dict(scores())["P-INV800"]
+    assert got.eroding and got.score == 50.0  # 40 × 0.25 + 30 + 10
+    actions = [(e["action"], e["ref"]) for e in heard]
+    assert actions[:2] == [("technology.market_share.added", f"market_share:{share.pk}"),
+                           ("technology.customer.added", f"customer:{customer.pk}")]  # fmt: skip
+    assert actions[-1] == ("technology.customer.changed", f"customer:{customer.pk}")
+    assert "YAMATO" not in repr(heard) and "業界誌" not in repr(heard)
+    facts.remove(None, facts.ITEM_KINDS["customer"], customer.pk, actor="c")
+    assert not m.CustomerTie.objects.filter(pk=customer.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "field", "key"),
+    [
+        ("market_share", {**SHARE, "share": "30%"}, "share", "technology.xlsx.number"),
+        ("market_share", {**SHARE, "share": "1.5"}, "share", "technology.xlsx.share"),
+        ("market_share", {**SHARE, "year": "99999"}, "year", "technology.xlsx.year"),
+        ("market_share", {**SHARE, "year": "2024"}, "year", "technology.facts.share_taken"),
+        ("market_share", {**SHARE, "source": ""}, "source", "technology.xlsx.required"),
+        ("market_share", {**SHARE, "item_id": "P-NOPE"}, "item_id", "technology.xlsx.unknown_item"),
+        ("customer", {**CUSTOMER, "customer": "ACME"}, "customer", "technology.xlsx.unknown_org"),
+        ("customer", {**CUSTOMER, "switch_months": "-1"}, "switch_months",
+         "technology.xlsx.negative"),
+        ("customer", {**CUSTOMER, "switch_months": "inf"}, "switch_months",
+         "technology.xlsx.number"),
+        ("customer", {**CUSTOMER, "country": "Japan"}, "country", "technology.xlsx.country"),
+    ],
+)  # fmt: skip
+def test_item_fact_refusals(tech: m.Technology, name: str, form: dict[str, str], field: str,
+                            key: str) -> None:  # fmt: skip
+    facts.add(None, facts.ITEM_KINDS["market_share"], {**SHARE, "year": "2024"}, actor="a")
+    before = (m.MarketShare.objects.count(), m.CustomerTie.objects.count())
+    with pytest.raises(facts.FactProblems) as refused:
+        facts.add(None, facts.ITEM_KINDS[name], form, actor="a")
+    [problem] = refused.value.problems
+    assert (problem.field, problem.key) == (field, key)
+    for lang in LANGUAGES:
+        assert problem.message(lang).startswith(
+            t("technology.facts.where", lang, field=field, value=form[field])
+        )
+    assert (m.MarketShare.objects.count(), m.CustomerTie.objects.count()) == before
+
+
+def test_a_share_keeps_its_own_year_on_change(tech: m.Technology) -> None:
+    share = facts.add(None, facts.ITEM_KINDS["market_share"], SHARE, actor="a")
+    kind = facts.ITEM_KINDS["market_share"]
+    assert facts.change(None, kind, share.pk, {**SHARE, "share": "0.35"}, actor="a") == ["share"]
+
+
+def test_the_import_refuses_a_year_past_the_column(tech: m.Technology, tmp_path: Path) -> None:
+    # Found while adding the forms: 99999 passed the import's check and failed in PostgreSQL's
+    # small-integer column. The import now says so like the form.
+    path = tmp_path / "register.xlsx"
+    workbook.export(path, "en")
+    wb = load_workbook(path)
+    ws = wb["market_shares"]
+    col = [c.value for c in ws[1]].index("year") + 1
+    ws.cell(row=3, column=col, value=99999)
+    wb.save(path)
+    with pytest.raises(ImportProblems) as refused:
+        workbook.import_workbook(path, actor="a")
+    assert [(p.sheet, p.row, p.column, p.key) for p in refused.value.problems] == [
+        ("market_shares", 3, "year", "technology.xlsx.year")]  # fmt: skip

@@ -259,6 +259,22 @@ MATRIX: dict[str, Entry] = {
         allowed=403,
         kwargs=lambda ctx: {"tech_id": "T-1", "kind": "access", "fact_id": 1},
     ),
+    # The items we sell: market shares and customers (need-to-know like the register).
+    "web:technology_item_fact_add": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"kind": "customer"}, allowed=403
+    ),
+    "web:technology_item_fact_change": Entry(
+        "edit",
+        method="post",
+        kwargs=lambda ctx: {"kind": "market_share", "fact_id": 1},
+        allowed=403,
+    ),
+    "web:technology_item_fact_remove": Entry(
+        "edit",
+        method="post",
+        kwargs=lambda ctx: {"kind": "customer", "fact_id": 1},
+        allowed=403,
+    ),
     "web:technology_fact_remove": Entry(
         "edit",
         method="post",

@@ -1,7 +1,8 @@
-"""One fact about a technology at a time: where it is held, who has access (a group, its headcount
-and need-to-know reason), which partners have access and its own controls on leakage routes —
-added, changed or removed from the technology's page instead of re-importing the whole
-workbook. (Controls for every technology stay with the workbook.)
+"""One fact at a time instead of re-importing the whole workbook. About a technology (from its
+page): where it is held, who has access (a group, its headcount and need-to-know reason), which
+partners have access and its own controls on leakage routes. About an item we sell (from the
+indispensability page): its market share in a year, with the source, and its customers.
+(Controls for every technology stay with the workbook.)
 
 A form field is checked by the workbook importer's own converter (:func:`workbook.convert`)
 and against the value chain the way the importer's cross-check does, so a refusal reads like
@@ -23,11 +24,13 @@ from econsec import trail
 from econsec.characters import unwanted
 from econsec.i18n import t
 from econsec.technology import models as m
+from econsec.technology import workbook
 from econsec.technology.errors import TechnologyError
 from econsec.technology.routes import load_routes
 from econsec.technology.workbook import SHEETS, Column, convert
 
 __all__ = [
+    "ITEM_KINDS",
     "KINDS",
     "FactProblems",
     "FieldProblem",
@@ -46,10 +49,11 @@ __all__ = [
 class Kind:
     """A kind of fact: its name in URLs and audit events, its workbook sheet and its model."""
 
-    name: str  # holding, access, partner
+    name: str  # holding, access, partner, control; market_share, customer
     sheet: str  # the workbook sheet with the same columns
     model: type[models.Model]
     identifiers: tuple[str, ...] = ()  # value-chain ids: no joiners or format characters
+    per_technology: bool = True  # else about an item (no technology)
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -68,6 +72,10 @@ KINDS: dict[str, Kind] = {
     "access": Kind("access", "access", m.AccessGroup),
     "partner": Kind("partner", "partners", m.PartnerAccess, ("org_id",)),
     "control": Kind("control", "controls", m.Control, ("route_id",)),
+}
+ITEM_KINDS: dict[str, Kind] = {
+    "market_share": Kind("market_share", "market_shares", m.MarketShare, ("item_id",), False),
+    "customer": Kind("customer", "customers", m.CustomerTie, ("item_id", "customer"), False),
 }
 TEXT_LIMIT = 10_000  # free text held in a TextField
 
@@ -98,7 +106,7 @@ class FactProblems(Exception):
 
 
 def kind_of(name: str) -> Kind:
-    found = KINDS.get(name)
+    found = KINDS.get(name) or ITEM_KINDS.get(name)
     if found is None:
         raise TechnologyError("technology.facts.no_kind", kind=name[:40])
     return found
@@ -109,9 +117,10 @@ def _limit(kind: Kind, field: str) -> int:
     return getattr(model_field, "max_length", None) or TEXT_LIMIT
 
 
-def check(kind: Kind, form: Mapping[str, Any]) -> dict[str, Any]:
-    """The form's fields as stored; raises :class:`FactProblems` with every problem found."""
-    from econsec.valuechain.models import Organisation, Site
+def check(kind: Kind, form: Mapping[str, Any], *, fact_id: int | None = None) -> dict[str, Any]:
+    """The form's fields as stored; raises :class:`FactProblems` with every problem found
+    (``fact_id``: the fact being changed, which may keep its own key)."""
+    from econsec.valuechain.models import Item, Organisation, Site
 
     problems: list[FieldProblem] = []
     values: dict[str, Any] = {}
@@ -138,48 +147,62 @@ def check(kind: Kind, form: Mapping[str, Any]) -> dict[str, Any]:
             problems.append(FieldProblem("site_id", "", "technology.xlsx.site_needed", {}))
         if values["kind"] != "site" and not label and "label" in values:
             problems.append(FieldProblem("label", "", "technology.xlsx.required", {}))
-    org_id = values.get("org_id", "") if kind.name == "partner" else ""
+    org_field = {"partner": "org_id", "customer": "customer"}.get(kind.name, "")
+    org_id = values.get(org_field, "") if org_field else ""
     if org_id and not Organisation.objects.filter(org_id=org_id).exists():
-        problems.append(FieldProblem("org_id", org_id, "technology.xlsx.unknown_org", {}))
+        problems.append(FieldProblem(org_field, org_id, "technology.xlsx.unknown_org", {}))
+    item_id = values.get("item_id", "")
+    if item_id and not Item.objects.filter(item_id=item_id).exists():
+        problems.append(FieldProblem("item_id", item_id, "technology.xlsx.unknown_item", {}))
+    year = values.get("year")
+    if kind.name == "market_share" and year is not None and not workbook.year_ok(year):
+        problems.append(FieldProblem("year", str(year), "technology.xlsx.year", {}))
+    if kind.name == "market_share" and item_id and values.get("year") is not None:
+        taken = m.MarketShare.objects.filter(item_id=item_id, year=values["year"])
+        if taken.exclude(pk=fact_id or 0).exists():
+            problems.append(FieldProblem("year", str(values["year"]),
+                                         "technology.facts.share_taken", {"item": item_id}))  # fmt: skip
     if problems:
         raise FactProblems(problems)
     return values
 
 
-def find(tech: m.Technology, kind: Kind, fact_id: int) -> Any:
-    """The fact ``fact_id`` of this technology (a fact of another is not found either)."""
-    found = (
-        kind.model.objects.filter(technology=tech, pk=fact_id).first()  # type: ignore[attr-defined]
-        if 0 < fact_id < 2**63
-        else None
-    )
+def _owned(tech: m.Technology | None, kind: Kind) -> dict[str, Any]:
+    return {"technology": tech} if kind.per_technology else {}
+
+
+def find(tech: m.Technology | None, kind: Kind, fact_id: int) -> Any:
+    """The fact ``fact_id`` of this technology (a fact of another is not found either); for an
+    item's fact ``tech`` is None."""
+    rows = kind.model.objects.filter(**_owned(tech, kind))  # type: ignore[attr-defined]
+    found = rows.filter(pk=fact_id).first() if 0 < fact_id < 2**63 else None
     if found is None:
         raise TechnologyError("technology.facts.no_fact", id=fact_id)
     return found
 
 
 def _record(
-    action: str, tech: m.Technology, kind: Kind, fact: Any, actor: str, **detail: Any
+    action: str, tech: m.Technology | None, kind: Kind, fact: Any, actor: str, **detail: Any
 ) -> None:
-    trail.record(f"technology.{kind.name}.{action}", f"technology:{tech.pk}", actor=actor,
-                 fact=fact.pk, **detail)  # fmt: skip
+    ref = f"technology:{tech.pk}" if tech is not None else f"{kind.name}:{fact.pk}"
+    trail.record(f"technology.{kind.name}.{action}", ref, actor=actor, fact=fact.pk, **detail)
 
 
-def add(tech: m.Technology, kind: Kind, form: Mapping[str, Any], *, actor: str) -> Any:
+def add(tech: m.Technology | None, kind: Kind, form: Mapping[str, Any], *, actor: str) -> Any:
     """Add a fact from the form's fields (all checked first; nothing written on a problem)."""
     values = check(kind, form)
     with transaction.atomic():
-        fact = kind.model.objects.create(technology=tech, **values)  # type: ignore[attr-defined]
+        fact = kind.model.objects.create(**_owned(tech, kind), **values)  # type: ignore[attr-defined]
         _record("added", tech, kind, fact, actor, fields=sorted(values))
     return fact
 
 
 def change(
-    tech: m.Technology, kind: Kind, fact_id: int, form: Mapping[str, Any], *, actor: str
+    tech: m.Technology | None, kind: Kind, fact_id: int, form: Mapping[str, Any], *, actor: str
 ) -> list[str]:
     """Set the fact's fields to the form's; the names of the fields that changed."""
     fact = find(tech, kind, fact_id)
-    values = check(kind, form)
+    values = check(kind, form, fact_id=fact.pk)
     changed = sorted(k for k, v in values.items() if getattr(fact, k) != v)
     if changed:
         with transaction.atomic():
@@ -190,7 +213,7 @@ def change(
     return changed
 
 
-def remove(tech: m.Technology, kind: Kind, fact_id: int, *, actor: str) -> None:
+def remove(tech: m.Technology | None, kind: Kind, fact_id: int, *, actor: str) -> None:
     fact = find(tech, kind, fact_id)
     with transaction.atomic():
         _record("removed", tech, kind, fact, actor)

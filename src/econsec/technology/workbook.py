@@ -218,6 +218,12 @@ def convert(column: Column, raw: Any, bad: list[tuple[str, dict[str, Any]]]) -> 
 
 
 Parsed = dict[str, list[tuple[int, dict[str, Any]]]]
+YEARS = (1900, 2200)
+
+
+def year_ok(year: int) -> bool:
+    """A market share's year: a calendar year (the column is a small integer in the database)."""
+    return YEARS[0] <= year <= YEARS[1]
 
 
 def _open(path: Path) -> Any:
@@ -325,6 +331,9 @@ def _cross_check(parsed: Parsed) -> list[Problem]:
         need("customers", number, "customer", f["customer"], orgs, "technology.xlsx.unknown_org")
     seen: dict[tuple[str, int], int] = {}
     for number, f in parsed["market_shares"]:
+        if f["year"] is not None and not year_ok(f["year"]):
+            problems.append(Problem("market_shares", number, "year", f["year"],
+                                    "technology.xlsx.year", {}))  # fmt: skip
         key = (f["item_id"], f["year"])
         if key in seen:
             problems.append(Problem("market_shares", number, "year", f["year"],

@@ -171,3 +171,78 @@ def test_who_may_use_the_forms(demo: m.Technology, client_for: Any) -> None:
     # A GET changes nothing: it goes back to the page.
     assert analyst.get(_url("remove", "access", fact.pk)).status_code == 303
     assert demo.access.filter(pk=fact.pk).exists()
+
+
+# ------------------------------------------------------- the items we sell (dependence page)
+
+ITEM_FORMS = {
+    "market_share": {"item_id": "P-INV800", "year": "2025", "share": "0.3", "source": "業界誌"},
+    "customer": {"item_id": "P-INV800", "customer": "YAMATO", "country": "JP",
+                 "switch_months": "18", "share_of_supply": "0.5"},
+}  # fmt: skip
+ITEM_MODELS = {"market_share": m.MarketShare, "customer": m.CustomerTie}
+
+
+def _item_url(action: str, kind: str, fact_id: int | None = None) -> str:
+    args: list[Any] = [kind] + ([fact_id] if fact_id is not None else [])
+    return reverse(f"web:technology_item_fact_{action}", args=args)
+
+
+@pytest.mark.parametrize("kind", sorted(ITEM_FORMS))
+def test_item_facts_through_the_dependence_page(demo: m.Technology, client_for: Any,
+                                                kind: str) -> None:  # fmt: skip
+    grant("analyst", allow=True)
+    client = client_for("analyst")
+    model = ITEM_MODELS[kind]
+    before = model.objects.count()
+    added = client.post(_item_url("add", kind), ITEM_FORMS[kind])
+    assert added.status_code == 303
+    assert added["Location"] == reverse("web:technology_dependence") + f"#facts-{kind}"
+    fact = model.objects.order_by("-id").first()
+    assert fact is not None and model.objects.count() == before + 1
+    page = client.get(reverse("web:technology_dependence")).content.decode()
+    assert f'data-testid="fact-{kind}-{fact.pk}"' in page and "P-INV800" in page
+    field, value, stored = {"market_share": ("share", "0.4", 0.4),
+                            "customer": ("switch_months", "6", 6.0)}[kind]  # fmt: skip
+    assert client.post(_item_url("change", kind, fact.pk),
+                       {**ITEM_FORMS[kind], field: value}).status_code == 303  # fmt: skip
+    fact.refresh_from_db()
+    assert getattr(fact, field) == stored
+    assert client.post(_item_url("remove", kind, fact.pk)).status_code == 303
+    assert model.objects.count() == before
+
+
+def test_item_fact_refusal_is_located_on_the_page(demo: m.Technology, client_for: Any) -> None:
+    grant("analyst", allow=True)
+    client = client_for("analyst")
+    bad = {**ITEM_FORMS["market_share"], "share": "30%", "year": "2024", "item_id": "P-EAX150"}
+    answer = client.post(_item_url("add", "market_share"), bad, HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "Field &#x27;share&#x27; (value &#x27;30%&#x27;): not a number." in page
+    assert "Field &#x27;year&#x27; (value &#x27;2024&#x27;): a share for item P-EAX150" in page
+    assert "2 problems: nothing was saved." in page and 'value="30%"' in page
+    assert m.MarketShare.objects.count() == 2  # the demo's two
+
+
+def test_who_may_change_item_facts(demo: m.Technology, client_for: Any) -> None:
+    share = m.MarketShare.objects.first()
+    assert share is not None
+    # Without need-to-know even the edit role is refused before anything is looked up; the
+    # dependence page shows no customer and no form.
+    analyst = client_for("analyst")
+    for url in (_item_url("add", "customer"), _item_url("change", "market_share", share.pk),
+                _item_url("remove", "market_share", share.pk), _item_url("add", "nope")):  # fmt: skip
+        assert analyst.post(url, ITEM_FORMS["customer"]).status_code == 403
+    page = analyst.get(reverse("web:technology_dependence")).content.decode()
+    assert "YAMATO" not in page and 'data-testid="add-customer"' not in page
+    # Need-to-know without the edit role: the facts are shown, without forms; posts are 403.
+    grant("viewer", allow=True)
+    viewer = client_for("viewer")
+    page = viewer.get(reverse("web:technology_dependence")).content.decode()
+    assert "YAMATO" in page and 'data-testid="add-customer"' not in page
+    assert viewer.post(_item_url("remove", "market_share", share.pk)).status_code == 403
+    grant("analyst", allow=True)
+    assert analyst.post(_item_url("add", "nope"), {}).status_code == 404
+    assert analyst.post(_item_url("remove", "customer", 10**9)).status_code == 404
+    assert m.MarketShare.objects.filter(pk=share.pk).exists()

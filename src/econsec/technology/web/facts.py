@@ -1,6 +1,7 @@
 """Forms on a technology's page for its facts: where it is held, groups with access, partners
 with access and its own controls on leakage routes — add, change, remove
-(:mod:`econsec.technology.facts`).
+(:mod:`econsec.technology.facts`); and on the indispensability page for the items we sell:
+market shares and customers.
 
 Need-to-know and the edit role are checked before the technology is looked up (403), so a
 refusal confirms nothing. A refused form answers 400 with the technology's page, every problem
@@ -80,32 +81,61 @@ def _site_country(site_id: str) -> str:
     return f"({found})" if found else ""
 
 
-def sections(
-    tech: Technology, lang: str, *, failed: tuple[str, int | None] | None = None,
-    sent: dict[str, Any] | None = None,
+_TITLES = {"holding": "technology.web.holdings", "access": "technology.web.access",
+           "partner": "technology.web.partners", "control": "technology.web.controls",
+           "market_share": "technology.web.market_shares",
+           "customer": "technology.web.customers"}  # fmt: skip
+
+
+def _sections(
+    kinds: dict[str, facts.Kind], tech: Technology | None, lang: str,
+    failed: tuple[str, int | None] | None, sent: dict[str, Any] | None,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """What the page shows of each kind of fact: its rows, their forms and the add form; the
-    form that ``failed`` (kind, fact id or None for the add form) shows what was ``sent``."""
-    titles = {"holding": "technology.web.holdings", "access": "technology.web.access",
-              "partner": "technology.web.partners", "control": "technology.web.controls"}  # fmt: skip
+    def url(action: str, name: str, *fact: int) -> str:
+        if tech is None:
+            return reverse(f"web:technology_item_fact_{action}", args=[name, *fact])
+        return reverse(f"web:technology_fact_{action}", args=[tech.tech_id, name, *fact])
+
     out = []
-    for name, kind in facts.KINDS.items():
+    for name, kind in kinds.items():
         rows = []
-        for fact in kind.model.objects.filter(technology=tech).order_by("id"):  # type: ignore[attr-defined]
+        owned = {"technology": tech} if kind.per_technology else {}
+        for fact in kind.model.objects.filter(**owned).order_by("id"):  # type: ignore[attr-defined]
             mine = failed == (name, fact.pk)
             values = sent if mine and sent is not None else {
                 c.key: getattr(fact, c.key) for c in kind.columns
             }  # fmt: skip
             rows.append({"id": fact.pk, "cells": _shown(kind, fact, lang), "open": mine,
-                         "fields": _fields(kind, values, lang)})  # fmt: skip
+                         "fields": _fields(kind, values, lang),
+                         "change_url": url("change", name, fact.pk),
+                         "remove_url": url("remove", name, fact.pk)})  # fmt: skip
         adding = failed == (name, None)
         out.append({
-            "kind": name, "title": t(titles[name], lang), "rows": rows,
+            "kind": name, "title": t(_TITLES[name], lang), "rows": rows,
             "headers": [t(f"technology.xlsx.col.{c.key}", lang) for c in kind.columns],
             "add_label": t(f"technology.facts.add.{name}", lang), "add_open": adding,
             "add_fields": _fields(kind, sent if adding and sent is not None else {}, lang),
+            "add_url": url("add", name),
         })  # fmt: skip
     return out
+
+
+def sections(
+    tech: Technology, lang: str, *, failed: tuple[str, int | None] | None = None,
+    sent: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """What a technology's page shows of each kind of fact: its rows, their forms and the add
+    form; the form that ``failed`` (kind, fact id or None for the add form) shows what was
+    ``sent``."""
+    return _sections(facts.KINDS, tech, lang, failed, sent)
+
+
+def item_sections(
+    lang: str, *, failed: tuple[str, int | None] | None = None,
+    sent: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The same for the items we sell: market shares and customers."""
+    return _sections(facts.ITEM_KINDS, None, lang, failed, sent)
 
 
 def _technology(request: HttpRequest, tech_id: str, kind_name: str) -> tuple[Technology, Any]:
@@ -174,3 +204,67 @@ def fact_remove(request: HttpRequest, tech_id: str, kind: str, fact_id: int) -> 
     except TechnologyError as exc:
         raise Http404() from exc
     return _back(tech, found)
+
+
+# ------------------------------------------------------------- the items we sell
+
+
+def _item_kind(request: HttpRequest, kind_name: str) -> facts.Kind:
+    if not service.may_see(request.user):
+        raise PermissionDenied("technology.need_to_know")
+    if kind_name not in facts.ITEM_KINDS:
+        raise Http404()
+    return facts.ITEM_KINDS[kind_name]
+
+
+def _item_back(kind: facts.Kind) -> HttpResponseRedirect:
+    url = reverse("web:technology_dependence") + f"#facts-{kind.name}"
+    return HttpResponseRedirect(url, status=303)
+
+
+def _item_refused(
+    request: HttpRequest, kind: facts.Kind, fact_id: int | None, exc: facts.FactProblems
+) -> HttpResponse:
+    from econsec.technology.web.views import dependence_page
+
+    sent = {key: request.POST.get(key, "") for key in (c.key for c in kind.columns)}
+    return dependence_page(request, errors=_problems(exc, request_language(request)),
+                           failed=(kind.name, fact_id), sent=sent, status=400)  # fmt: skip
+
+
+@role_required(EDIT)
+def item_fact_add(request: HttpRequest, kind: str) -> HttpResponse:
+    found = _item_kind(request, kind)
+    if request.method != "POST":
+        return _item_back(found)
+    try:
+        facts.add(None, found, request.POST, actor=request.user.get_username())
+    except facts.FactProblems as exc:
+        return _item_refused(request, found, None, exc)
+    return _item_back(found)
+
+
+@role_required(EDIT)
+def item_fact_change(request: HttpRequest, kind: str, fact_id: int) -> HttpResponse:
+    found = _item_kind(request, kind)
+    if request.method != "POST":
+        return _item_back(found)
+    try:
+        facts.change(None, found, fact_id, request.POST, actor=request.user.get_username())
+    except TechnologyError as exc:
+        raise Http404() from exc
+    except facts.FactProblems as exc:
+        return _item_refused(request, found, fact_id, exc)
+    return _item_back(found)
+
+
+@role_required(EDIT)
+def item_fact_remove(request: HttpRequest, kind: str, fact_id: int) -> HttpResponse:
+    found = _item_kind(request, kind)
+    if request.method != "POST":
+        return _item_back(found)
+    try:
+        facts.remove(None, found, fact_id, actor=request.user.get_username())
+    except TechnologyError as exc:
+        raise Http404() from exc
+    return _item_back(found)

@@ -29,6 +29,21 @@ urlpatterns = [
     ),
     path("technology/export/", views.export, name="technology_export"),
     path("technology/dependence/", views.dependence, name="technology_dependence"),
+    path(
+        "technology/dependence/<str:kind>/add/",
+        facts.item_fact_add,
+        name="technology_item_fact_add",
+    ),
+    path(
+        "technology/dependence/<str:kind>/<int:fact_id>/change/",
+        facts.item_fact_change,
+        name="technology_item_fact_change",
+    ),
+    path(
+        "technology/dependence/<str:kind>/<int:fact_id>/remove/",
+        facts.item_fact_remove,
+        name="technology_item_fact_remove",
+    ),
     path("technology/import/", views.import_view, name="technology_import"),
     path("technology/countries/", countries.countries, name="technology_countries"),
     path("technology/countries/add/", countries.country_add, name="technology_country_add"),

@@ -212,18 +212,32 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ)
 def dependence(request: HttpRequest) -> HttpResponse:
+    return dependence_page(request)
+
+
+def dependence_page(
+    request: HttpRequest, *, errors: list[str] | None = None,
+    failed: tuple[str, int | None] | None = None, sent: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
     """Who depends on us: each item's indispensability score, its reasons and erosion. Customer
-    names are need-to-know like the register; others see how many items are eroding."""
+    names are need-to-know like the register; others see how many items are eroding. With
+    need-to-know, the market shares and customers behind the scores, and (edit role) their
+    forms; a refused form's ``errors`` and what was ``sent`` to it (``failed``)."""
     from econsec.technology.indispensable import scores
+    from econsec.technology.web.facts import item_sections
 
     lang = request_language(request)
     rows = scores()
+    may_see = service.may_see(request.user)
     shown = [
         {"item": item, "score": r.score, "eroding": r.eroding,
          "reasons": [service.render(x, lang) for x in r.reasons]}
         for item, r in rows
-    ] if service.may_see(request.user) else []  # fmt: skip
+    ] if may_see else []  # fmt: skip
     return render(request, "technology/dependence.html", {
-        "rows": shown, "may_see": service.may_see(request.user), "items": len(rows),
+        "rows": shown, "may_see": may_see, "items": len(rows),
         "eroding": sum(r.eroding for _i, r in rows),
-    })  # fmt: skip
+        "facts": item_sections(lang, failed=failed, sent=sent) if may_see else [],
+        "errors": errors or [], "can_edit": has_capability(request.user, EDIT),
+    }, status=status)  # fmt: skip
