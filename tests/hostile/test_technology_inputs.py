@@ -187,3 +187,36 @@ def test_fact_ids_past_64_bits_are_404(register: Any) -> None:
     for action in ("change", "remove"):
         answer = register.post(_fact("access", action, 2**64), {"name": "a", "headcount": "1"})
         assert answer.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("kind", "form", "must_name"),
+    [
+        ("market_share", {"item_id": "P-INV800", "year": "32768", "share": "0.1", "source": "s"},
+         ["year", "1900"]),
+        ("market_share", {"item_id": "P-INV800", "year": "2025", "share": "1e309", "source": "s"},
+         ["share"]),
+        ("market_share", {"item_id": "P-INV800", "year": "2025", "share": "0.1",
+                          "source": "s" * 501}, ["source", "500"]),
+        ("market_share", {"item_id": f"P-INV800{ZWSP}", "year": "2025", "share": "0.1",
+                          "source": "s"}, ["item_id", "U+200B"]),
+        ("customer", {"item_id": "P-INV800", "customer": f"YAMATO{RLO}"},
+         ["customer", "U+202E"]),
+        ("customer", {"item_id": "P-INV800", "customer": "YAMATO", "switch_months": "1e999"},
+         ["switch_months"]),
+        ("customer", {"item_id": "P-INV800", "customer": "YAMATO",
+                      "share_of_supply": "-0.0001"}, ["share_of_supply"]),
+    ],
+)  # fmt: skip
+def test_item_fact_forms(register: Any, kind: str, form: dict[str, str],
+                         must_name: list[str]) -> None:  # fmt: skip
+    url = reverse("web:technology_item_fact_add", args=[kind])
+    before = (m.MarketShare.objects.count(), m.CustomerTie.objects.count())
+    for lang in LANGUAGES:
+        with measured() as spent:
+            answer = register.post(url, form, HTTP_ACCEPT_LANGUAGE=lang)
+        spent.check()
+        assert answer.status_code == 400
+        page = answer.content.decode()
+        assert all(part in page for part in must_name), (lang, must_name)
+    assert (m.MarketShare.objects.count(), m.CustomerTie.objects.count()) == before
