@@ -245,6 +245,42 @@ MATRIX: dict[str, Entry] = {
     "web:technology_incidents": Entry("read"),
     "web:technology_dependence": Entry("read"),
     "web:technology_detail": Entry("read", kwargs=lambda ctx: {"tech_id": "T-1"}, allowed=404),
+    # A technology's facts (holdings, access groups, partners): edit and need-to-know, checked
+    # before the technology is looked up.
+    "web:technology_fact_add": Entry(
+        "edit",
+        method="post",
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "holding"},
+        allowed=403,
+    ),
+    "web:technology_fact_change": Entry(
+        "edit",
+        method="post",
+        allowed=403,
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "access", "fact_id": 1},
+    ),
+    # The items we sell: market shares and customers (need-to-know like the register).
+    "web:technology_item_fact_add": Entry(
+        "edit", method="post", kwargs=lambda ctx: {"kind": "customer"}, allowed=403
+    ),
+    "web:technology_item_fact_change": Entry(
+        "edit",
+        method="post",
+        kwargs=lambda ctx: {"kind": "market_share", "fact_id": 1},
+        allowed=403,
+    ),
+    "web:technology_item_fact_remove": Entry(
+        "edit",
+        method="post",
+        kwargs=lambda ctx: {"kind": "customer", "fact_id": 1},
+        allowed=403,
+    ),
+    "web:technology_fact_remove": Entry(
+        "edit",
+        method="post",
+        allowed=403,
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "partner", "fact_id": 1},
+    ),
     "web:technology_export": Entry("read", allowed=403),
     "web:technology_import": Entry("edit", method="post", data=_bad_upload, allowed=403),
     "web:technology_incident_new": Entry("edit", method="post", allowed=403),
@@ -284,6 +320,17 @@ MATRIX: dict[str, Entry] = {
     ),
     "web:technology_incident_file": Entry(
         "read", kwargs=lambda ctx: {"code": "INC-1", "evidence_id": 1}, allowed=404
+    ),
+    # Evidence through the API: need-to-know first (403 for every matrix user, before the
+    # incident is looked up or the body's type is read).
+    "api:technology_incident_evidence_list": Entry(
+        "read", api=True, kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    "api:technology_incident_evidence_add": Entry(
+        "edit", api=True, method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
+    ),
+    "api:technology_incident_evidence_file": Entry(
+        "read", api=True, kwargs=lambda ctx: {"code": "INC-1", "evidence_id": 1}, allowed=403
     ),
     "web:monitoring_inbox": Entry("read"),
     "web:monitoring_event": Entry("read", kwargs=_monitoring_event),

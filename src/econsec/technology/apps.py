@@ -41,3 +41,8 @@ class TechnologyConfig(AppConfig):
         r.register_panel(r.Panel("governance.risk", f"{web}.panels.risk_technologies", 60))
         r.register_body_limit("web:technology_import", f"{web}.views.body_limit")
         r.register_body_limit("web:technology_incident_evidence", f"{web}.incidents.body_limit")
+        # GET and POST of an incident's evidence share one path (the URL name is the first's).
+        r.register_body_limit("api:technology_incident_evidence_list",
+                              f"{web}.api.evidence_body_limit")  # fmt: skip
+        r.register_body_limit("api:technology_incident_evidence_add",
+                              f"{web}.api.evidence_body_limit")  # fmt: skip

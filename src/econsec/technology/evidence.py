@@ -29,6 +29,7 @@ from econsec.technology.errors import TechnologyError
 from econsec.technology.models import Incident, IncidentEvidence
 
 MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
+MAX_DESCRIPTION_CHARS = 2000
 _CHUNK = 1 << 20
 
 
@@ -56,9 +57,26 @@ def clean_name(name: str) -> str:
     return base[:300]
 
 
-def add(incident: Incident, name: str, stream: BinaryIO, *, actor: str) -> IncidentEvidence:
-    """Keep ``stream`` as evidence of ``incident``: nothing is kept if it is empty or too large."""
+def clean_description(text: str) -> str:
+    """The description kept with a file: NFC, trimmed, without control or invisible characters."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    found = unwanted(text)
+    if found is not None:
+        raise TechnologyError("technology.evidence.bad_description", position=found[0],
+                              char=found[1])  # fmt: skip
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        raise TechnologyError("technology.evidence.long_description", length=len(text),
+                              limit=MAX_DESCRIPTION_CHARS)  # fmt: skip
+    return text
+
+
+def add(
+    incident: Incident, name: str, stream: BinaryIO, *, actor: str, description: str = ""
+) -> IncidentEvidence:
+    """Keep ``stream`` as evidence of ``incident``: nothing is kept if it is empty or too large,
+    or if its name or description is refused."""
     label = clean_name(name)
+    about = clean_description(description)
     cap = limit()
     folder = store_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -87,8 +105,9 @@ def add(incident: Incident, name: str, stream: BinaryIO, *, actor: str) -> Incid
             os.unlink(tmp_name)
         raise
     with transaction.atomic():
-        row = IncidentEvidence.objects.create(incident=incident, name=label, sha256=sha,
-                                              size=size, added_at=timezone.now(), actor=actor)  # fmt: skip
+        row = IncidentEvidence.objects.create(incident=incident, name=label, description=about,
+                                              sha256=sha, size=size, added_at=timezone.now(),
+                                              actor=actor)  # fmt: skip
         trail.record("technology.incident.evidence", f"incident:{incident.pk}", actor=actor,
                      sha256=sha, size=size)  # fmt: skip
     return row

@@ -157,6 +157,7 @@ class IncidentEvent(models.Model):
 class IncidentEvidence(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
     name = models.CharField(max_length=300)
+    description = models.TextField(blank=True, default="")  # what the file shows, by whom sent
     sha256 = models.CharField(max_length=64)
     size = models.BigIntegerField()
     added_at = models.DateTimeField()

@@ -223,9 +223,9 @@ def add_note(incident: Incident, note: str, *, actor: str) -> IncidentEvent:
 
 
 def add_evidence(
-    incident: Incident, name: str, stream: BinaryIO, *, actor: str
+    incident: Incident, name: str, stream: BinaryIO, *, actor: str, description: str = ""
 ) -> IncidentEvidence:
     """Keep an evidence file by its hash (see :mod:`econsec.technology.evidence`)."""
     from econsec.technology import evidence
 
-    return evidence.add(incident, name, stream, actor=actor)
+    return evidence.add(incident, name, stream, actor=actor, description=description)

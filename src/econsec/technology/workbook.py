@@ -155,7 +155,12 @@ def _text(value: Any) -> str:
     return tabular.restore(str(value)).strip()
 
 
-def _convert(column: Column, raw: Any, bad: list[tuple[str, dict[str, Any]]]) -> Any:
+def convert(column: Column, raw: Any, bad: list[tuple[str, dict[str, Any]]]) -> Any:
+    """``raw`` (a cell's value, or a form field's text) as ``column`` stores it.
+
+    Each problem is appended to ``bad`` as (message key, parameters) — the reason only; the
+    caller says where (sheet and row for a workbook, the field for a form).
+    """
     text = _text(raw)
     if column.kind in ("text", "choice", "list", "country") and not text:
         if column.required:
@@ -213,6 +218,12 @@ def _convert(column: Column, raw: Any, bad: list[tuple[str, dict[str, Any]]]) ->
 
 
 Parsed = dict[str, list[tuple[int, dict[str, Any]]]]
+YEARS = (1900, 2200)
+
+
+def year_ok(year: int) -> bool:
+    """A market share's year: a calendar year (the column is a small integer in the database)."""
+    return YEARS[0] <= year <= YEARS[1]
 
 
 def _open(path: Path) -> Any:
@@ -265,7 +276,7 @@ def parse(path: Path) -> Parsed:
                     column = Column("route_id", "choice", True, routes)
 
                 errors: list[tuple[str, dict[str, Any]]] = []
-                fields[column.key] = _convert(column, cells[column.key], errors)
+                fields[column.key] = convert(column, cells[column.key], errors)
                 problems += [Problem(sheet, number, column.key, cells.get(column.key), key, params)
                              for key, params in errors]  # fmt: skip
             parsed[sheet].append((number, fields))
@@ -320,6 +331,9 @@ def _cross_check(parsed: Parsed) -> list[Problem]:
         need("customers", number, "customer", f["customer"], orgs, "technology.xlsx.unknown_org")
     seen: dict[tuple[str, int], int] = {}
     for number, f in parsed["market_shares"]:
+        if f["year"] is not None and not year_ok(f["year"]):
+            problems.append(Problem("market_shares", number, "year", f["year"],
+                                    "technology.xlsx.year", {}))  # fmt: skip
         key = (f["item_id"], f["year"])
         if key in seen:
             problems.append(Problem("market_shares", number, "year", f["year"],

@@ -26,7 +26,8 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api
 
 
 @pytest.fixture
-def tokens(users: Any) -> dict[str, str]:
+def tokens(users: Any, settings: Any, tmp_path: Any) -> dict[str, str]:
+    settings.DATA_DIR = tmp_path / "data"  # evidence uploads the fuzzer makes land here
     demo_chain_rows()
     create_demo_register()
     for role in ("analyst", "administrator"):

@@ -75,3 +75,38 @@ def test_need_to_know_in_the_browser(page: Any, users: Any, settings: Any,  # no
     page.wait_for_load_state()
     assert "RU" in page.get_by_test_id("concern-table").inner_text()
     shot(page, "technology-05-countries-ja")
+
+
+def test_adding_a_holding_in_the_browser(page: Any, users: Any) -> None:  # noqa: F811
+    """An analyst with need-to-know records that the encoder correction is also held at the
+    Ningbo plant; the exposure on the page names it, and a wrong headcount is refused."""
+    demo_chain_rows()
+    create_demo_register()
+    grant("analyst", allow=True)
+    sign_in(page, "analyst")
+    page.goto(page.base + "/technology/t/T-SERVO-ENC/")
+    section = page.get_by_test_id("facts-holding")
+    section.locator("summary", has_text="保有場所を追加").click()
+    form = page.get_by_test_id("add-holding")
+    form.locator("select[name=kind]").select_option("site")
+    form.locator("input[name=site_id]").fill("HOKUNB-PLT")
+    form.locator("input[name=label]").fill("寧波合弁工場")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "寧波合弁工場" in page.get_by_test_id("facts-holding").inner_text()
+    held = m.Holding.objects.get(technology__tech_id="T-SERVO-ENC", site_id="HOKUNB-PLT")
+    assert held.label == "寧波合弁工場"
+    assert "懸念国で保有:寧波合弁工場 (CN)" in page.get_by_test_id("tech-cells").inner_text()
+    shot(page, "technology-06-holding-added-ja")
+
+    page.get_by_test_id("facts-access").locator("summary", has_text="グループを追加").click()
+    access = page.get_by_test_id("add-access")
+    access.locator("input[name=name]").fill("寧波 品質管理")
+    # The number field takes only digits in a browser; a whole number is checked on the server.
+    access.locator("input[name=headcount]").evaluate("e => { e.type = 'text'; e.value = '多数'; }")
+    access.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    error = page.get_by_test_id("form-error").inner_text()
+    assert "項目「headcount」(値「多数」):数値ではありません。" in error
+    assert not m.AccessGroup.objects.filter(name="寧波 品質管理").exists()
+    shot(page, "technology-07-access-refused-ja")

@@ -3,23 +3,30 @@ with need-to-know (403, checked before anything is looked up, so a refusal confi
 
 Writes need the ``edit`` role *and* need-to-know; granting need-to-know is for administrators.
 Refusals of a body carry the message in the caller's language.
+
+An incident's evidence files: listed with their SHA-256, uploaded as ``multipart/form-data``
+(``file`` and an optional ``description``; anything else is 415, a file over the limit 413) and
+downloaded as an attachment that is re-hashed first — a file altered in the store is 409,
+never served. They are kept as the incident page keeps them (:mod:`econsec.technology.evidence`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, BinaryIO, cast
+from urllib.parse import quote
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictBool, StrictFloat, StrictInt
 
-from econsec.technology import register, service
+from econsec.technology import evidence, register, service
 from econsec.technology.errors import TechnologyError
-from econsec.technology.models import Incident, Technology
+from econsec.technology.models import Incident, IncidentEvidence, Technology
 from econsec.web.api.auth import require
 from econsec.web.api.body import json_body
+from econsec.web.guards import form_limit
 from econsec.web.language import request_language
 from econsec.web.roles import ADMIN, EDIT, READ
 
@@ -243,3 +250,145 @@ def change_incident(request: HttpRequest, code: str) -> dict[str, Any]:
     except TechnologyError as exc:
         raise _refused(request, exc) from exc
     return _incident_out(found)
+
+
+# ------------------------------------------------------------------------ evidence files
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    description: str
+    sha256: str
+    size: int
+    added_at: str
+    actor: str
+    download: str
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+def evidence_body_limit() -> int:
+    """One evidence file and its form (registered in apps.py for the upload operation)."""
+    return form_limit(evidence.limit())
+
+
+_UPLOAD_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "description": {
+                            "type": "string",
+                            "maxLength": evidence.MAX_DESCRIPTION_CHARS,
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+_FILE_DOC = {
+    "responses": {
+        200: {
+            "description": "The file as an attachment (re-hashed before it is sent).",
+            "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                "format": "binary"}}},
+        }
+    }
+}  # fmt: skip
+
+
+def _evidence_out(request: HttpRequest, code: str, row: IncidentEvidence) -> dict[str, Any]:
+    from django.urls import reverse
+
+    url = reverse("api:technology_incident_evidence_file", args=[code, row.pk])
+    return {
+        "id": row.pk, "name": row.name, "description": row.description, "sha256": row.sha256,
+        "size": row.size, "added_at": row.added_at.isoformat(), "actor": row.actor,
+        "download": url,
+    }  # fmt: skip
+
+
+def _incident_or_404(request: HttpRequest, code: str) -> Incident:
+    found = Incident.objects.filter(code=code).first()
+    if found is None:
+        lang = request_language(request)
+        raise HttpError(404, TechnologyError("technology.evidence.no_incident", code=code)
+                        .message(lang))  # fmt: skip
+    return found
+
+
+@router.get("/incidents/{code}/evidence", response=list[EvidenceOut],
+            url_name="technology_incident_evidence_list")  # fmt: skip
+@require(READ)
+def incident_evidence(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    """An incident's evidence files: name, description, SHA-256, size, who added it and when."""
+    _need(request)
+    found = _incident_or_404(request, code)
+    return [_evidence_out(request, code, row) for row in found.evidence.order_by("added_at", "id")]
+
+
+@router.post("/incidents/{code}/evidence",
+             response={201: EvidenceOut, 400: MessageOut, 404: MessageOut, 413: MessageOut,
+                       415: MessageOut},
+             url_name="technology_incident_evidence_add", openapi_extra=_UPLOAD_DOC)  # fmt: skip
+@require(EDIT)
+def add_incident_evidence(request: HttpRequest, code: str) -> Status[Any]:
+    """Upload an evidence file (``multipart/form-data``: ``file``, optional ``description``)."""
+    _need(request)
+    lang = request_language(request)
+    if request.content_type != "multipart/form-data":
+        shown = (request.content_type or "—")[:100]
+        message = TechnologyError("technology.evidence.not_multipart", content_type=shown)
+        return Status(415, MessageOut(detail=message.message(lang)))
+    found = _incident_or_404(request, code)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise TechnologyError("technology.evidence.no_file")
+        if (upload.size or 0) > evidence.limit():
+            raise TechnologyError("technology.evidence.too_large", name=upload.name or "",
+                                  limit=f"{evidence.limit() / (1024 * 1024):g} MB")  # fmt: skip
+        row = service.add_evidence(
+            found, upload.name or "", cast(BinaryIO, upload), actor=request.user.get_username(),
+            description=request.POST.get("description", ""),
+        )  # fmt: skip
+    except TechnologyError as exc:
+        status = 413 if exc.key == "technology.evidence.too_large" else 400
+        return Status(status, MessageOut(detail=exc.message(lang)))
+    return Status(201, _evidence_out(request, code, row))
+
+
+@router.get("/incidents/{code}/evidence/{evidence_id}",
+            response={404: MessageOut, 409: MessageOut},
+            url_name="technology_incident_evidence_file", openapi_extra=_FILE_DOC)  # fmt: skip
+@require(READ)
+def incident_evidence_file(request: HttpRequest, code: str, evidence_id: int) -> Any:
+    """Download one evidence file; 409 when it no longer hashes to its recorded SHA-256."""
+    _need(request)
+    lang = request_language(request)
+    found = _incident_or_404(request, code)
+    row = found.evidence.filter(pk=evidence_id).first() if 0 < evidence_id < 2**63 else None
+    if row is None:
+        detail = TechnologyError("technology.evidence.no_evidence", code=code, id=evidence_id)
+        return Status(404, MessageOut(detail=detail.message(lang)))
+    try:
+        data = evidence.read(row)
+    except TechnologyError as exc:
+        return Status(409, MessageOut(detail=exc.message(lang)))
+    # Always a download, never rendered: the browser must not run an uploaded page.
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"evidence-{row.pk}\"; filename*=UTF-8''{quote(row.name)}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Content-SHA256"] = row.sha256
+    return response

@@ -89,8 +89,9 @@ def incident_evidence(request: HttpRequest, code: str) -> HttpResponse:
             raise TechnologyError("technology.evidence.too_large", name=upload.name or "",
                                   limit=f"{evidence.limit() / (1024 * 1024):g} MB")  # fmt: skip
         service.add_evidence(
-            found, upload.name or "", cast(BinaryIO, upload), actor=request.user.get_username()
-        )
+            found, upload.name or "", cast(BinaryIO, upload), actor=request.user.get_username(),
+            description=request.POST.get("description", ""),
+        )  # fmt: skip
     except TechnologyError as exc:
         status = 413 if exc.key == "technology.evidence.too_large" else 400
         return _page(request, found, exc.message(lang), status=status)

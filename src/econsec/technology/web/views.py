@@ -24,7 +24,7 @@ from econsec.technology.models import Incident, Technology
 from econsec.technology.routes import FAMILIES, load_routes
 from econsec.web.guards import form_limit
 from econsec.web.language import request_language
-from econsec.web.roles import EDIT, READ, role_required
+from econsec.web.roles import EDIT, READ, has_capability, role_required
 
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,6 +85,18 @@ def detail(request: HttpRequest, tech_id: str) -> HttpResponse:
     tech = Technology.objects.filter(tech_id=tech_id).first()
     if tech is None:
         raise Http404()
+    return detail_page(request, tech)
+
+
+def detail_page(
+    request: HttpRequest, tech: Technology, *, errors: list[str] | None = None,
+    failed: tuple[str, int | None] | None = None, sent: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
+    """A technology's page (the caller has checked need-to-know); with a refused fact form's
+    ``errors``, that form (``failed``) shows what was ``sent``."""
+    from econsec.technology.web.facts import sections
+
     lang = request_language(request)
     rating = service.rate(tech)
     matrix = service.compute()
@@ -97,9 +109,10 @@ def detail(request: HttpRequest, tech_id: str) -> HttpResponse:
     return render(request, "technology/detail.html", {
         "tech": tech, "name": service.tech_name(tech, lang), "rating": rating,
         "why": [service.render(r, lang) for r in rating.reasons], "cells": cells,
-        "holdings": tech.holdings.all(), "access": tech.access.all(),
-        "partners": tech.partners.all(), "incidents": tech.incidents.all(),
-    })  # fmt: skip
+        "facts": sections(tech, lang, failed=failed, sent=sent), "errors": errors or [],
+        "failed_kind": failed[0] if failed else "", "incidents": tech.incidents.all(),
+        "can_edit": has_capability(request.user, EDIT),
+    }, status=status)  # fmt: skip
 
 
 @role_required(READ)
@@ -199,18 +212,32 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @role_required(READ)
 def dependence(request: HttpRequest) -> HttpResponse:
+    return dependence_page(request)
+
+
+def dependence_page(
+    request: HttpRequest, *, errors: list[str] | None = None,
+    failed: tuple[str, int | None] | None = None, sent: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:  # fmt: skip
     """Who depends on us: each item's indispensability score, its reasons and erosion. Customer
-    names are need-to-know like the register; others see how many items are eroding."""
+    names are need-to-know like the register; others see how many items are eroding. With
+    need-to-know, the market shares and customers behind the scores, and (edit role) their
+    forms; a refused form's ``errors`` and what was ``sent`` to it (``failed``)."""
     from econsec.technology.indispensable import scores
+    from econsec.technology.web.facts import item_sections
 
     lang = request_language(request)
     rows = scores()
+    may_see = service.may_see(request.user)
     shown = [
         {"item": item, "score": r.score, "eroding": r.eroding,
          "reasons": [service.render(x, lang) for x in r.reasons]}
         for item, r in rows
-    ] if service.may_see(request.user) else []  # fmt: skip
+    ] if may_see else []  # fmt: skip
     return render(request, "technology/dependence.html", {
-        "rows": shown, "may_see": service.may_see(request.user), "items": len(rows),
+        "rows": shown, "may_see": may_see, "items": len(rows),
         "eroding": sum(r.eroding for _i, r in rows),
-    })  # fmt: skip
+        "facts": item_sections(lang, failed=failed, sent=sent) if may_see else [],
+        "errors": errors or [], "can_edit": has_capability(request.user, EDIT),
+    }, status=status)  # fmt: skip
