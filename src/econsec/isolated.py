@@ -46,7 +46,7 @@ SECONDS = float(os.environ.get("ECONSEC_READER_SECONDS", "600"))
 # reads lazily (reference tables). A supplier mapping campaign reads a thousand returned
 # workbooks, each in a new child: the survey reader imported and its country table read in
 # every child cost more than a third of validating them.
-PRELOAD = (
+PRELOAD: tuple[str, ...] = (
     "econsec.valuechain.intake.readers",
     "econsec.screening.loaders.user_list",
     "econsec.guideline.xlsx_io",
