@@ -187,9 +187,9 @@ class RowStamp:
     rows are stamped again and again, each time a new file: what a campaign of a thousand
     workbooks of one layout needs, at a tenth of openpyxl's cost per file.
 
-    ``template`` is a workbook built here (:func:`new_workbook`) or its saved bytes; ``styles``
-    names the cell formats the stamped cells may use, e.g. ``{"given": {"fill": PatternFill(…)}}``
-    (openpyxl style objects by attribute). :meth:`stamp` writes cells into the template's sheets
+    ``template`` is a workbook built here (:func:`new_workbook`; the formats below are added to
+    it) or its saved bytes; ``styles`` names the cell formats the stamped cells may use, e.g.
+    ``{"given": {"fill": PatternFill(…)}}`` (openpyxl style objects by attribute). :meth:`stamp` writes cells into the template's sheets
     as the XML openpyxl would write for :func:`put` — every value through :func:`cell_value`, so
     no text runs as a formula — and zips the package anew; everything else is the template's
     bytes. A stamp is never changed after it is made, so threads may share one.
