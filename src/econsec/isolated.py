@@ -41,12 +41,17 @@ T = TypeVar("T")
 
 MEMORY_BYTES = int(os.environ.get("ECONSEC_READER_MEMORY_MB", "3072")) * 1024 * 1024
 SECONDS = float(os.environ.get("ECONSEC_READER_SECONDS", "600"))
-# Imported once in the fork server, so that each child starts with them loaded.
-PRELOAD = (
+# Imported once in the fork server, so that each child starts with them loaded; a
+# ``module:function`` entry also calls that function (no arguments) to load what the module
+# reads lazily (reference tables). A supplier mapping campaign reads a thousand returned
+# workbooks, each in a new child: the survey reader imported and its country table read in
+# every child cost more than a third of validating them.
+PRELOAD: tuple[str, ...] = (
     "econsec.valuechain.intake.readers",
     "econsec.screening.loaders.user_list",
     "econsec.guideline.xlsx_io",
     "econsec.guideline.checklist_import",
+    "econsec.survey.answers:preload",
     "python_calamine",
 )
 _HEADER = struct.Struct("!Q")
@@ -194,7 +199,7 @@ class _Server:
             "RUST_BACKTRACE": "0",
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "econsec.isolated", self.address],
+            [sys.executable, "-m", "econsec.isolated", self.address, *PRELOAD],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -239,11 +244,14 @@ def _peak() -> int:
 # ----------------------------------------------------------------------- the server's side
 
 
-def _serve(address: str, stdin: IO[bytes]) -> None:
+def _serve(address: str, stdin: IO[bytes], preload: tuple[str, ...] = PRELOAD) -> None:
     """Preload, listen, and fork a child per connection until the parent goes away."""
-    for module in PRELOAD:
+    for entry in preload:
+        name, _, function = entry.partition(":")
         with contextlib.suppress(ImportError):
-            importlib.import_module(module)
+            module = importlib.import_module(name)
+            if function:
+                getattr(module, function)()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
@@ -308,4 +316,4 @@ def _child(connection: socket.socket) -> None:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], sys.stdin.buffer)
+    _serve(sys.argv[1], sys.stdin.buffer, tuple(sys.argv[2:]))

@@ -249,8 +249,11 @@ def test_every_export_is_inert(evil_store: Tables, tmp_path: Path) -> None:
     found["technology register xlsx"] = scan_xlsx((tmp_path / "technology.xlsx").read_bytes())
 
     # The supplier questionnaires and their list of links (`econsec survey workbooks`).
+    from econsec.survey.models import Campaign
+
     _cli("survey", "new", "Evil survey")
-    _cli("survey", "workbooks", "1", "--out", str(tmp_path / "survey"), "--workers", "1")
+    campaign = str(Campaign.objects.get(name="Evil survey").pk)  # PostgreSQL's ids run on
+    _cli("survey", "workbooks", campaign, "--out", str(tmp_path / "survey"), "--workers", "1")
     books = sorted((tmp_path / "survey").glob("*.xlsx"))
     assert books
     found["survey xlsx"] = sum(scan_xlsx(p.read_bytes()) for p in books)

@@ -83,6 +83,16 @@ class Reading:
         return not self.problems
 
 
+def preload() -> None:
+    """Load what reading an answer loads on first use (the reader process calls this once at
+    its start, so that each child it forks per workbook has it)."""
+    import python_calamine  # noqa: F401
+
+    from econsec.reference.countries import is_country
+
+    is_country("JP")
+
+
 def read_answer(path: Path, expect: Expect, *, name: str | None = None) -> Reading:
     """The rows of the returned workbook ``path``, or its located problems (then no rows)."""
     source = name or path.name

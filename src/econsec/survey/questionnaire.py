@@ -2,14 +2,14 @@
 
 Building a workbook with its styles, data validation and instructions took most of the time of
 writing a campaign's workbooks; the layout is the same for every supplier of one language, so
-it is built once (per process and language) and each supplier's copy is the template read back
-with that supplier's rows written in (docs/decisions/0180-supplier-mapping-campaigns.md). Every
-cell goes through :mod:`econsec.tabular`, so no supplier or item name runs as a formula.
+it is built once (per process and language) and each supplier's copy is that supplier's rows
+stamped into it (:class:`econsec.tabular.RowStamp`; docs/decisions/0180-supplier-mapping-campaigns.md).
+Every cell goes through :mod:`econsec.tabular`, so no supplier or item name runs as a formula.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +22,7 @@ from econsec.survey import layout as lay
 from econsec.survey.text import tr
 
 _LIST_ROWS = 400  # rows of the lists sheet the per-supplier validations look at
+Placed = tuple[int, int, Any, str | None]  # (row, column, value, style) of one written cell
 
 
 @dataclass(frozen=True)
@@ -129,92 +130,125 @@ def _validation(column: lay.Col, lang: str) -> Any:
     return made
 
 
-@cache
-def _open_template(lang: str) -> Any:
-    from openpyxl import load_workbook
+def _given_fill() -> Any:  # the grey of the cells we prefilled
+    from openpyxl.styles import PatternFill
 
-    return load_workbook(BytesIO(template(lang)))
+    return PatternFill("solid", fgColor="EDEDED")
+
+
+@cache
+def _stamp(lang: str) -> tabular.RowStamp:
+    return tabular.RowStamp(template(lang), {"given": {"fill": _given_fill()}})
 
 
 def fill(brief: SupplierBrief) -> bytes:
-    """``brief``'s workbook: the template of its language with its rows written in.
+    """``brief``'s workbook: its rows stamped into the template of its language.
 
-    The template is read once per process and language and emptied again after each supplier
-    (its answer rows deleted, its lists cleared): reading it back for every supplier took as
-    long as writing. So this is not for threads; processes each keep their own.
+    The template is laid out once per process and language (:class:`econsec.tabular.RowStamp`);
+    each supplier's file is that package with its rows written into the sheets' XML, through
+    the formula-safe writer — a tenth of what loading the template with openpyxl, filling it
+    and saving it took. A stamp is never changed, so threads (the web server's) may share it.
     """
-    from openpyxl.styles import PatternFill
+    return _stamp(brief.language).stamp(cells(brief))
 
-    book = _open_template(brief.language)
-    given_fill = PatternFill("solid", fgColor="EDEDED")
-    about = book[lay.ABOUT]
-    for row, value in enumerate(
-        (brief.campaign_id, brief.org_id, brief.org_name, brief.language, brief.due), start=1
-    ):
-        tabular.put(about, row, 2, value)
-    tabular.put(book[lay.INSTRUCTIONS], 2, 1, brief.org_name)
-    lists = book[lay.LISTS]
+
+def cells(brief: SupplierBrief) -> dict[str, list[Placed]]:
+    """Every cell ``brief`` writes into the template: sheet → (row, column, value, style)."""
+    out: dict[str, list[Placed]] = {
+        lay.ABOUT: [
+            (row, 2, value, None)
+            for row, value in enumerate(
+                (brief.campaign_id, brief.org_id, brief.org_name, brief.language, brief.due),
+                start=1,
+            )
+        ],
+        lay.INSTRUCTIONS: [(2, 1, brief.org_name, None)],
+    }
     items = sorted({str(r["item_id"]) for r in brief.supplied})[: _LIST_ROWS - 1]
     sites = sorted({str(r["your_site_id"]) for r in brief.supplied})[: _LIST_ROWS - 1]
-    for row, value in enumerate(items, start=2):
-        tabular.put(lists, row, 3, value)
-    for row, value in enumerate(sites, start=2):
-        tabular.put(lists, row, 4, value)
-    filled = (
+    lists: list[Placed] = [(row, 3, value, None) for row, value in enumerate(items, start=2)]
+    lists += [(row, 4, value, None) for row, value in enumerate(sites, start=2)]
+    out[lay.LISTS] = lists
+    for sheet, rows in (
         (lay.SUPPLIED, brief.supplied),
         (lay.SOURCES, brief.sources),
         (lay.CONTINUITY, brief.continuity),
         (lay.CONTACTS, brief.contacts),
-    )
+    ):
+        columns = lay.COLUMNS[sheet]
+        out[sheet] = [
+            (r, c, values[column.key], "given" if column.given else None)
+            for r, values in enumerate(rows, start=lay.FIRST_DATA_ROW)
+            for c, column in enumerate(columns, start=1)
+            if values.get(column.key) is not None and values.get(column.key) != ""
+        ]
+    return out
+
+
+_copies = threading.local()
+
+
+def fill_templated(brief: SupplierBrief) -> bytes:
+    """``brief``'s workbook made with openpyxl: the template loaded, filled and saved (the way
+    before :func:`fill`; kept to compare the two). The loaded template is emptied again after
+    each supplier, so each thread keeps its own copy: one shared by two threads got the rows
+    of both."""
+    from openpyxl import load_workbook
+
+    books = _copies.__dict__.setdefault("books", {})
+    if brief.language not in books:
+        books[brief.language] = load_workbook(BytesIO(template(brief.language)))
+    book = books[brief.language]
+    given_fill = _given_fill()
+    written = cells(brief)
     try:
-        for sheet, rows in filled:
-            _rows(book[sheet], sheet, rows, given_fill)
+        for sheet, placed in written.items():
+            ws = book[sheet]
+            for row, column, value, style in placed:
+                cell = tabular.put(ws, row, column, value)
+                if style == "given":
+                    cell.fill = given_fill
         return tabular.to_bytes(book)
     finally:  # back to the empty template for the next supplier
-        for sheet, rows in filled:
-            if rows:
-                book[sheet].delete_rows(lay.FIRST_DATA_ROW, len(rows))
-        for row in range(2, max(len(items), len(sites)) + 2):
-            tabular.put(lists, row, 3, None)
-            tabular.put(lists, row, 4, None)
+        for sheet, placed in written.items():
+            ws = book[sheet]
+            if sheet in lay.COLUMNS:
+                last = max((row for row, *_ in placed), default=0)
+                if last >= lay.FIRST_DATA_ROW:
+                    ws.delete_rows(lay.FIRST_DATA_ROW, last - lay.FIRST_DATA_ROW + 1)
+            else:
+                for row, column, *_ in placed:
+                    tabular.put(ws, row, column, None)
 
 
-def _rows(ws: Any, sheet: str, rows: Iterable[dict[str, Any]], given_fill: Any) -> None:
-    columns = lay.COLUMNS[sheet]
-    for r, values in enumerate(rows, start=lay.FIRST_DATA_ROW):
-        for c, column in enumerate(columns, start=1):
-            value = values.get(column.key)
-            if value is None or value == "":
-                continue
-            cell = tabular.put(ws, r, c, value)
-            if column.given:
-                cell.fill = given_fill
-
-
-def _write_one(brief: SupplierBrief, folder: str) -> str:
+def _write_one(brief: SupplierBrief, folder: str, templated: bool = False) -> str:
     path = Path(folder) / brief.file_name()
-    path.write_bytes(fill(brief))
+    path.write_bytes(fill_templated(brief) if templated else fill(brief))
     return path.name
 
 
 def write_all(
-    briefs: list[SupplierBrief], folder: Path, executor: Executor | None = None
+    briefs: list[SupplierBrief],
+    folder: Path,
+    executor: Executor | None = None,
+    *,
+    templated: bool = False,
 ) -> list[str]:
     """Write every brief's workbook into ``folder``; file names in order.
 
-    With an ``executor`` (a process pool) the workbooks are filled in parallel; each worker
-    builds its templates once.
+    With an ``executor`` (a process pool) the workbooks are written in parallel; each worker
+    lays out its templates once. ``templated`` writes them with :func:`fill_templated`.
     """
     folder.mkdir(parents=True, exist_ok=True)
     if executor is None:
-        return [_write_one(b, str(folder)) for b in briefs]
+        return [_write_one(b, str(folder), templated) for b in briefs]
     chunk = max(1, len(briefs) // 16)
     futures = [
-        executor.submit(_write_batch, briefs[i : i + chunk], str(folder))
+        executor.submit(_write_batch, briefs[i : i + chunk], str(folder), templated)
         for i in range(0, len(briefs), chunk)
     ]
     return [name for f in futures for name in f.result()]
 
 
-def _write_batch(briefs: list[SupplierBrief], folder: str) -> list[str]:
-    return [_write_one(b, folder) for b in briefs]
+def _write_batch(briefs: list[SupplierBrief], folder: str, templated: bool) -> list[str]:
+    return [_write_one(b, folder, templated) for b in briefs]
