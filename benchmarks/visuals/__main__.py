@@ -122,6 +122,18 @@ def main() -> None:
         f"network endpoint ?country={country}": urls["network endpoint"] + f"?country={country}",
         "bad filter (400) ?tier=x": urls["map page"] + "?tier=x",
     }
+    # An event's page carries the map of the sites its footprint hits (the visuals panel): a
+    # whole-country export restriction on the product's first supplier country, the widest case.
+    from econsec.monitoring import service as monitoring
+    from econsec.monitoring.models import Event
+
+    title = f"bench: {country} restricts exports"
+    event = Event.objects.filter(title_en=title).first()
+    if event is None:
+        fp = {"kind": "export_restriction", "countries": [country]}
+        event = monitoring.record({"kind": "export_restriction", "title_en": title,
+                                   "footprint": fp}, actor="bench")  # fmt: skip
+    urls["event page (map panel)"] = reverse("web:monitoring_event", args=[event.pk])
     print(f"{len(report.products)} products; network of {'/'.join(network)}")
     print(f"{'url':<22}{'median ms':>11}{'p95 ms':>9}")
     bodies: dict[str, bytes] = {}
@@ -159,6 +171,17 @@ def main() -> None:
     print(f"{'baseline: map endpoint, cache cleared':<40} median {median:.1f} ms, p95 {p95:.1f} ms")
 
     import json
+    import re
+
+    page = bodies["event page (map panel)"].decode()
+    block = re.search(r'id="vis-event-map-data" type="application/json">(.*?)</script>', page, re.S)
+    if block:
+        shown = json.loads(block.group(1))
+        print(
+            f"event page: {shown['site_count']} sites of {country} mapped"
+            + (f" as {len(shown['clusters'])} clusters" if shown["clusters"] else "")
+            + f"; page {len(gzip.compress(page.encode(), 6)) / 1024:.1f} kB gzip"
+        )
 
     data = json.loads(bodies["map endpoint"])
     from importlib import resources

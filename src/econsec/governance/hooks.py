@@ -9,13 +9,17 @@ import is appended from its ``ImportRun``; anything else (report generation) arr
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_save
 
 from econsec import trail
 from econsec.governance import triggers
 from econsec.governance.chain import append
+
+log = logging.getLogger(__name__)
 
 
 def _on_evidence(
@@ -72,6 +76,16 @@ def _on_import_run(sender: Any, instance: Any, created: bool, **_: Any) -> None:
     )
 
 
+def _on_monitoring_alert(sender: Any, instance: Any, **_: Any) -> None:
+    # Every save of an alert (assessment, triage) comes here; the trigger decides whether its
+    # severity is new. A notification that cannot be written never fails the monitoring step.
+    try:
+        with transaction.atomic():
+            triggers.monitoring_alert(instance)
+    except Exception:
+        log.warning("monitoring alert %s: notification not raised", instance.pk, exc_info=True)
+
+
 def connect() -> None:
     trail.evidence.connect(_on_evidence, dispatch_uid="governance.evidence")
     post_save.connect(
@@ -82,4 +96,7 @@ def connect() -> None:
     )
     post_save.connect(
         _on_import_run, sender="valuechain.ImportRun", dispatch_uid="governance.import"
+    )
+    post_save.connect(
+        _on_monitoring_alert, sender="monitoring.Alert", dispatch_uid="governance.monitoring"
     )

@@ -18,6 +18,7 @@ import hmac
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterable
@@ -94,6 +95,30 @@ def text(n: Notification, lang: str) -> tuple[str, str]:
     return subject, body
 
 
+def link(n: Notification, *, absolute: bool = False) -> str:
+    """The page a notification points at ("" for none). Only a same-site path is ever used;
+    ``absolute`` (e-mail, webhook) puts ``ECONSEC_BASE_URL`` in front when that is a plain
+    http(s) origin, so a reader outside the browser session can follow it."""
+    path = str(n.params.get("path") or "")
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return ""
+    if not absolute:
+        return path
+    base = base_url()
+    return base + path if base else path
+
+
+def base_url() -> str:
+    """``ECONSEC_BASE_URL`` without its trailing slash, or "" when unset or not an origin."""
+    value = str(getattr(settings, "ECONSEC_BASE_URL", "") or "").strip().rstrip("/")
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        return ""
+    if parts.username or parts.password or any(c.isspace() for c in value):
+        return ""
+    return value
+
+
 # --- the delivery queue ---------------------------------------------------------------------
 
 
@@ -125,7 +150,10 @@ def _language(n: Notification) -> str:
 
 
 def _send_email(n: Notification) -> None:
-    subject, body = text(n, _language(n))
+    lang = _language(n)
+    subject, body = text(n, lang)
+    if url := link(n, absolute=True):
+        body += "\n\n" + t("governance.notify.link", lang, url=url)
     sender = getattr(settings, "DEFAULT_FROM_EMAIL", "econsec@localhost")
     connection = get_connection(timeout=SEND_TIMEOUT)
     EmailMessage(subject, body, sender, [n.address], connection=connection).send()
@@ -142,7 +170,7 @@ def webhook_body(n: Notification) -> bytes:
         lang: dict(zip(("subject", "body"), text(n, lang), strict=True)) for lang in ("ja", "en")
     }
     doc = {"id": n.pk, "kind": n.kind, "params": n.params, "created_at": n.created_at.isoformat(),
-           "text": texts}  # fmt: skip
+           "text": texts, "url": link(n, absolute=True)}  # fmt: skip
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode()
 
 

@@ -31,3 +31,10 @@ def owner_or_administrators(owner: str) -> list[str]:
     if owner and User.objects.filter(username=owner, is_active=True).exists():
         return [owner]
     return administrators()
+
+
+def owner_or_editors(owner: str) -> list[str]:
+    """The owner when an active user of that name exists, else analysts and administrators."""
+    if owner and User.objects.filter(username=owner, is_active=True).exists():
+        return [owner]
+    return editors()

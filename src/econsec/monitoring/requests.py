@@ -27,19 +27,33 @@ from econsec.monitoring.errors import MonitoringError
 JOB_KIND = "monitoring.requests"
 
 
-def footprint_suppliers(event: m.Event) -> list[tuple[str, str]]:
-    """(org id, name) of the organisations whose sites the event hits, ourselves excluded."""
+def footprint_sites(event: m.Event) -> list[str]:
+    """Ids of the sites the event hits: sites it names or places it at, and the suppliers' sites
+    of the links it closes (what the event page maps)."""
     from econsec.monitoring.match import match
     from econsec.monitoring.service import chain_index, footprint_of
-    from econsec.valuechain.compiled import ORG_KINDS
 
     index, _ = chain_index()
     chain = index.chain
     hits = match(index, footprint_of(event))
     sites = {int(chain.node_site[n]) for n in hits.nodes.tolist()}
     sites |= {int(chain.node_site[chain.link_src[x]]) for x in hits.links.tolist()}
+    return sorted(chain.site_ids[s] for s in sites)
+
+
+def footprint_suppliers(event: m.Event, sites: list[str] | None = None) -> list[tuple[str, str]]:
+    """(org id, name) of the organisations whose sites the event hits, ourselves excluded;
+    ``sites`` are the event's :func:`footprint_sites` when the caller has them already."""
+    from econsec.monitoring.service import chain_index
+    from econsec.valuechain.compiled import ORG_KINDS
+
+    index, _ = chain_index()
+    chain = index.chain
+    if sites is None:
+        sites = footprint_sites(event)
+    at = {s: i for i, s in enumerate(chain.site_ids)}
     own = ORG_KINDS.index("self")
-    orgs = {int(chain.site_org[s]) for s in sites}
+    orgs = {int(chain.site_org[at[s]]) for s in sites if s in at}
     return sorted(
         (chain.org_ids[o], chain.org_names[o] or chain.org_ids[o])
         for o in orgs

@@ -18,3 +18,5 @@ class VisualsConfig(AppConfig):
             r.ReportSection("visuals.map", "econsec.visuals.report.map_section", order=30)
         )
         r.register_demo_step("econsec.visuals.demo.step", order=80)
+        # An event's page (monitoring) shows the map of the sites its footprint hits.
+        r.register_panel(r.Panel("monitoring.event", "econsec.visuals.web.panels.event_map", 50))

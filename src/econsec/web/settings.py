@@ -241,3 +241,10 @@ EMAIL_HOST_USER = os.environ.get("ECONSEC_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ECONSEC_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("ECONSEC_SMTP_STARTTLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("ECONSEC_MAIL_FROM", "econsec@localhost")
+# The address users reach econsec at (https://econsec.example.co.jp), for links in e-mails and
+# webhook bodies; unset, they carry the page's path only. The in-app inbox links same-site.
+ECONSEC_BASE_URL = os.environ.get("ECONSEC_BASE_URL", "").strip().rstrip("/")
+# The lowest severity of a monitoring alert that notifies (low, medium, high; off: none).
+ECONSEC_MONITORING_NOTIFY_SEVERITY = os.environ.get("ECONSEC_MONITORING_NOTIFY_SEVERITY", "medium")
+if ECONSEC_MONITORING_NOTIFY_SEVERITY not in ("low", "medium", "high", "off"):
+    raise RuntimeError("ECONSEC_MONITORING_NOTIFY_SEVERITY must be low, medium, high or off")

@@ -1,4 +1,5 @@
-"""Browser test of the monitoring pages: from the inbox to an event, then triage it.
+"""Browser test of the monitoring pages: from the inbox to an event, then triage it; the event's
+map of the affected sites and its footprint.
 
 Playwright with Debian's Chromium against the live server (as in tests/web/test_browser.py).
 """
@@ -10,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from tests.exposure.web.test_exposure import analysed_chain  # noqa: F401  (fixture)
 from tests.monitoring.web.test_pages import _gallium
-from tests.web.test_browser import browser, page, shot, sign_in  # noqa: F401  (fixtures)
+from tests.web.test_browser import browser, page, shot, sign_in, wait_until  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +49,29 @@ def test_inbox_to_event_to_triage(page: Any, gallium_event: int) -> None:  # noq
     assert page.get_by_test_id("risk").inner_text() == "R-GA ガリウム調達リスク"
     assert "中国" in page.get_by_test_id("footprint").inner_text()
     shot(page, "monitoring-02-event-ja")
+
+
+def test_the_event_page_maps_the_affected_sites_and_the_footprint(
+    page: Any,  # noqa: F811
+    analysed_chain: Any,  # noqa: F811
+) -> None:
+    from econsec.monitoring import service
+    from econsec.valuechain.models import Site
+
+    Site.objects.filter(site_id="S2").update(latitude=31.23, longitude=121.47)
+    Site.objects.filter(site_id="S6").update(latitude=21.03, longitude=105.85)
+    service._cache.clear()
+    fp = {"kind": "natural_hazard",
+          "point": {"latitude": 31.0, "longitude": 121.0, "radius_km": 150},
+          "polygons": [[[20.5, 105.3], [21.6, 105.3], [21.6, 106.4], [20.5, 106.4]]]}  # fmt: skip
+    event = service.record({"kind": "natural_hazard", "title_en": "Typhoon", "title_ja": "台風",
+                            "footprint": fp}, actor="t")  # fmt: skip
+    sign_in(page, "viewer")
+    page.goto(page.base + f"/monitoring/events/{event.pk}/")
+    wait_until(page, "window.econsecVisuals && window.econsecVisuals.eventMap")
+    drawn = page.evaluate("() => window.econsecVisuals.eventMap")
+    rows = page.locator('[data-testid="event-map-sites"] tbody tr').count()
+    assert drawn["markers"] == rows == 2
+    assert drawn["footprint"] == 2 and drawn["vertices"] == [64, 4]
+    assert page.locator("#vis-event-map canvas").count() >= 1
+    shot(page, "monitoring-03-event-map-ja")

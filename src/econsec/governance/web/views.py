@@ -333,7 +333,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         if not pk.isdigit() or not notify.mark_read(user, int(pk)):
             raise Http404
         return _see_other(reverse("web:governance_inbox"))
-    rows = [{"n": n, "text": notify.text(n, lang)} for n in notify.inbox(user)]
+    rows = [
+        {"n": n, "text": notify.text(n, lang), "link": notify.link(n)} for n in notify.inbox(user)
+    ]
     return _render(request, "governance/inbox.html", {"rows": rows})
 
 

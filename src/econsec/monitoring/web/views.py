@@ -15,7 +15,7 @@ from econsec.monitoring.errors import MonitoringError
 from econsec.monitoring.models import STATUSES, Alert, Event, SupplierRequest
 from econsec.monitoring.names import footprint_rows, value_label
 from econsec.monitoring.requests import answer as answer_request
-from econsec.monitoring.requests import footprint_suppliers
+from econsec.monitoring.requests import footprint_sites, footprint_suppliers
 from econsec.monitoring.requests import request as ask_supplier
 from econsec.monitoring.service import triage as triage_alert
 from econsec.web.language import request_language
@@ -81,12 +81,14 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     ]
     links = linkable(lang)
     asked = {r.org_id: r for r in alert.requests.all()}
+    # Matched once per view: the suppliers' table and the map (a panel) share the sites.
+    sites = footprint_sites(event)
     suppliers = [
         {"org": org, "name": name, "request": asked.get(org),
          "status": t(f"monitoring.request.status.{asked[org].status}", lang) if org in asked else "",
          "answer": t(f"monitoring.request.answer.{asked[org].answer}", lang)
          if org in asked and asked[org].answer else ""}
-        for org, name in footprint_suppliers(event)
+        for org, name in footprint_suppliers(event, sites)
     ]  # fmt: skip
     return render(
         request,
@@ -118,6 +120,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "link_error": request.GET.get("error", "") == "link",
             "request_error": request.GET.get("error", "") == "request",
             "suppliers": suppliers,
+            "map_sites": sites,
             "answers": [
                 (a, t(f"monitoring.request.answer.{a}", lang)) for a in SupplierRequest.ANSWERS
             ],

@@ -5,6 +5,7 @@
   "use strict";
   // Okabe-Ito: readable with the common colour-vision deficiencies.
   var CLASS = { spof: "#D55E00", at_risk: "#E69F00", none: "#56B4E9", own: "#009E73" };
+  var FOOTPRINT = "#E67800"; // an event's footprint on its map (orange)
   var drawn = (window.econsecVisuals = window.econsecVisuals || {});
 
   function getJSON(url) {
@@ -63,9 +64,20 @@
     return elements.length;
   }
 
+  // The map's data from its endpoint, or from a JSON data block in the page (data-inline: an
+  // event's map is drawn from what its page carries).
+  function mapData(el) {
+    if (el.dataset.inline) {
+      var block = document.getElementById(el.dataset.inline);
+      return Promise.resolve(JSON.parse(block ? block.textContent : "null"));
+    }
+    return getJSON(el.dataset.src);
+  }
+
   function drawMap(el) {
     var tiles = el.dataset.tiles || "";
-    Promise.all([getJSON(el.dataset.src), getJSON(el.dataset.geo)]).then(function (got) {
+    var key = el.dataset.drawn || "map";
+    Promise.all([mapData(el), getJSON(el.dataset.geo)]).then(function (got) {
       var data = got[0];
       echarts.registerMap("world", got[1]);
       var points = data.sites || data.clusters || [];
@@ -101,12 +113,30 @@
           }),
         });
       }
+      var rings = data.footprint || [];
+      if (rings.length) {
+        // The event's footprint: a circle (as a ring of points) and polygons, in orange.
+        series.push({
+          type: "custom", coordinateSystem: "geo", name: data.footprint_name, silent: true,
+          itemStyle: { color: FOOTPRINT },
+          data: rings.map(function (ring, i) { return { name: data.footprint_name, value: ring[0].concat([i]) }; }),
+          renderItem: function (params, api) {
+            var ring = rings[params.dataIndex];
+            return {
+              type: "polygon", shape: { points: ring.map(function (c) { return api.coord(c); }) },
+              style: { fill: "rgba(230, 120, 0, 0.22)", stroke: FOOTPRINT, lineWidth: 2 },
+            };
+          },
+          zlevel: 0, z: 3,
+        });
+      }
       series.push({
         type: "scatter", coordinateSystem: "geo", name: "chokepoints", symbol: "diamond",
         symbolSize: 9, itemStyle: { color: "#000" },
         data: data.chokepoints.map(function (c) { return { name: c.name, value: [c.lon, c.lat, 0] }; }),
       });
       var chart = chartIn(el);
+      var view = data.view;
       chart.setOption({
         aria: { enabled: true },
         animation: false, // drawn at once: what a screenshot or a reader sees is complete
@@ -123,7 +153,8 @@
               money(s.revenue_at_risk_per_week, data.currency) + " / w";
           },
         },
-        legend: { bottom: 0, data: Object.keys(byClass).map(function (c) { return data.classes[c]; }) },
+        legend: { bottom: 0, data: Object.keys(byClass).map(function (c) { return data.classes[c]; })
+          .concat(rings.length ? [data.footprint_name] : []) },
         visualMap: {
           seriesIndex: 0, min: 0, max: Math.max.apply(null, Object.values(data.countries).concat([0.01])),
           inRange: { color: ["#f0f0f0", "#6a51a3"] }, calculable: false, left: 10, bottom: 40,
@@ -133,7 +164,7 @@
           // With a projection ECharts takes the centre in projected coordinates.
           map: "world", roam: true, zoom: 1.2, center: MERCATOR.project([110, 20]), projection: MERCATOR,
           itemStyle: { areaColor: "rgba(0,0,0,0)", borderColor: "#555" }, emphasis: { disabled: true },
-        } : { map: "world", roam: true, zoom: 1.2, center: [110, 20],
+        } : { map: "world", roam: true, zoom: view ? view.zoom : 1.2, center: view ? view.center : [110, 20],
           itemStyle: { areaColor: "#f7f7f7", borderColor: "#999" }, emphasis: { disabled: true } },
         series: series,
       });
@@ -142,17 +173,19 @@
         // Country shading stays readable over the tiles.
         chart.setOption({ series: [{ itemStyle: { opacity: 0.55 } }] });
         tileCount = drawTiles(chart, tiles);
-        chart.on("georoam", function () { drawn.map.tiles = drawTiles(chart, tiles); });
+        chart.on("georoam", function () { drawn[key].tiles = drawTiles(chart, tiles); });
         window.addEventListener("resize", function () { drawTiles(chart, tiles); });
       }
       chart.on("click", function (p) {
         if (p.data && p.data.site) { window.location.href = "/valuechain/sites/" + encodeURIComponent(p.data.site.site_id) + "/"; }
       });
-      drawn.map = {
+      drawn[key] = {
         markers: points.length,
         spof: (byClass.spof || []).map(function (d) { return d.site.site_id; }),
         countries: data.supplier_countries.length,
         tiles: tileCount,
+        footprint: rings.length,
+        vertices: rings.map(function (r) { return r.length; }),
       };
     }).catch(function (e) { el.textContent = String(e); });
   }
