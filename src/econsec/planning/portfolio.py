@@ -639,6 +639,7 @@ def optimise_result(
             "eal_before": best.eal_before,
             "eal_after": best.eal_after,
             "cvar_level": best.cvar_level,
+            "cvar_pct": f"{best.cvar_level * 100:g}",
             "cvar_limit": best.cvar_limit,
             "cvar_before": best.cvar_before,
             "cvar_after": best.cvar_after,
