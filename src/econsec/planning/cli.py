@@ -236,6 +236,9 @@ def optimise_cmd(
         Path | None, typer.Argument(help="Candidate measures YAML (default: none)")
     ] = None,
     suggested: Annotated[bool, typer.Option(help="Add the suggested measures")] = False,
+    catalogue: Annotated[
+        bool, typer.Option(help="Add the stored measures (the catalogue: plan measures list)")
+    ] = False,
     budget: Annotated[float | None, typer.Option(help="One-off budget")] = None,
     annual_budget: Annotated[float | None, typer.Option(help="Annual budget")] = None,
     cvar_limit: Annotated[
@@ -263,6 +266,11 @@ def optimise_cmd(
         chain = _chain(lang)
         risks = load_risks(risks_file, chain)
         candidates = load_measures(measures_file) if measures_file else []
+        if catalogue:
+            from econsec.planning.store import catalogue as stored
+
+            known = {m.id for m in candidates}
+            candidates += [m for m in stored() if m.id not in known]
         if suggested:
             known = {m.id for m in candidates}
             more = suggested_measures(chain, risks.risks, candidates)
