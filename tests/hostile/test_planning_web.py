@@ -123,3 +123,32 @@ def test_invisible_characters_in_the_measure_form_and_api(
                       content_type="application/json")  # fmt: skip
     assert api.status_code == 400
     assert list(Measure.objects.values_list("measure_id", flat=True)) == ["m"]
+
+
+CVAR = {
+    "level of one": ({"cvar_limit": "1000", "cvar_level": "1"}, ["cvar_level", "1"]),
+    "level below a half": ({"cvar_limit": "1000", "cvar_level": "0.3"}, ["cvar_level", "0.3"]),
+    "negative limit": ({"cvar_limit": "-5"}, ["cvar_limit", "-5"]),
+    "limit not a number": ({"cvar_limit": "lots"}, ["cvar_limit", "lots"]),
+    "limit infinite": ({"cvar_limit": "inf"}, ["cvar_limit", "inf"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CVAR))
+def test_hostile_cvar_limit_in_the_form_and_api(case: str, demo: Any, client_for: Any) -> None:
+    fields, must_name = CVAR[case]
+    client = client_for("analyst")
+    for lang in ("ja", "en"):
+        with measured() as spent:
+            response = client.post("/planning/optimise/", fields, HTTP_ACCEPT_LANGUAGE=lang)
+        spent.check()
+        assert response.status_code == 400, response.content[:300]
+        body = response.content.decode()
+        assert all(part in body for part in must_name), (lang, body)
+    numeric = {k: float(v) for k, v in fields.items() if v not in ("lots", "inf")}
+    if numeric:
+        response = client.post("/api/planning/optimisations", json.dumps(numeric),
+                               content_type="application/json")  # fmt: skip
+        assert response.status_code == 400
+        assert must_name[0] in response.content.decode()
+    assert not Job.objects.filter(kind__startswith="planning.").exists()

@@ -22,3 +22,16 @@ def test_bad_measures_file_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["plan", "measures", str(bad), "--lang", "en"])
     assert result.exit_code == 1
     assert "measures[0]" in result.output + (result.stderr if result.stderr_bytes else "")
+
+
+def test_a_cvar_level_out_of_range_exits_1_located(tmp_path: Path) -> None:
+    risks = tmp_path / "r.yaml"
+    risks.write_text("scenarios: []\n", encoding="utf-8")
+    for lang, word in (("en", "level"), ("ja", "信頼水準")):
+        result = CliRunner().invoke(
+            app, ["plan", "optimise", str(risks), "--cvar-limit", "1e9", "--cvar-level", "1",
+                  "--lang", lang],
+        )  # fmt: skip
+        out = result.output + (result.stderr if result.stderr_bytes else "")
+        assert result.exit_code == 1
+        assert "cvar_level" in out and word in out

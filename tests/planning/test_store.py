@@ -157,3 +157,43 @@ def test_cli_saves_runs_reports_and_the_catalogue(stored: Any, tmp_path: Path) -
     again = tmp_path / "again.xlsx"
     assert runner.invoke(app, ["plan", "measures", "export", str(again)]).exit_code == 0
     assert load_workbook(again).worksheets[0]["A3"].value == "s1"
+
+
+def test_cli_optimises_over_the_catalogue_with_a_cvar_limit(stored: Any, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from econsec.cli import app
+
+    chain, path = stored
+    runner = CliRunner()
+    empty = runner.invoke(app, ["plan", "optimise", str(path), "--catalogue", "--no-save",
+                                "--lang", "en"])  # fmt: skip
+    assert empty.exit_code == 1 and "--catalogue" in empty.output + str(empty.stderr)
+    specs = [
+        {"id": "src", "kind": "prequalify", "supplier_site": "HOKU-ECZ", "site": "TOHO-HMM",
+         "item": "C-MAG-NDFEB-DY", "one_off_cost": 30_000_000.0},
+        {"id": "stk", "kind": "safety_stock", "site": "TOHO-HMM", "item": "C-MAG-NDFEB-DY",
+         "weeks_of_cover": 8.0, "annual_cost": 5_000_000.0},
+    ]  # fmt: skip
+    store.save_measures([store.parse_measure(s, "t") for s in specs], origin="form", actor="t")
+    out = tmp_path / "o.json"
+    done = runner.invoke(app, ["plan", "optimise", str(path), "--catalogue", "--years", "10",
+                               "--no-save", "--out", str(out), "--lang", "en"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    result = json.loads(out.read_text("utf-8"))
+    assert sorted(m["id"] for m in result["measures"]) == ["src", "stk"]
+    # the same figures as the engine's own optimisation over those measures
+    risks = parse_risks(RISKS, chain, "risks", path.parent)
+    direct = optimise_result(chain, risks, store.catalogue(), years=10, seed=1)
+    assert result["portfolio"]["objective"] == pytest.approx(direct["portfolio"]["objective"])
+    p = direct["portfolio"]
+    assert "CVaR95% of the annual loss after" in done.output
+    # a limit no portfolio keeps is refused, located, in Japanese too
+    low = f"{p['cvar_after'] * 0.5:.0f}" if p["cvar_after"] > 0 else "0"
+    if p["cvar_after"] > 0:
+        refused = runner.invoke(app, ["plan", "optimise", str(path), "--catalogue", "--years",
+                                      "10", "--no-save", "--cvar-limit", low, "--lang", "ja"])  # fmt: skip
+        assert refused.exit_code == 1
+        assert "cvar_limit" in refused.output + str(refused.stderr)

@@ -16,6 +16,7 @@ optimum); with a pool, each worker process owns a fixed share of the blocks for 
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import time
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from econsec.planning.blocklp import BlockLP
+from econsec.planning.cvar import Rows
 from econsec.planning.errors import PlanningError
 from econsec.stress.lp import new_highs
 
@@ -200,11 +202,17 @@ class Decomposition:
 
     def _cut(self, x: FloatArray, values: FloatArray, slopes: FloatArray, theta: FloatArray) -> int:
         """θ_b ≥ Q_b(x̂) + g_b·(x − x̂) for each block whose θ the master underestimates."""
-        added = 0
         # Each block may fall short by its share of half the stopping gap, so a round that adds
         # no cut proves the bounds have met.
         total = abs(float(self.cost @ x + values.sum()))
-        tol = 0.5 * max(ABS_GAP, REL_GAP * total) / max(1, self.nb)
+        # (an infinite total once made the tolerance infinite: no cut, and the loop stalled)
+        tol = 0.5 * max(ABS_GAP, REL_GAP * total if math.isfinite(total) else 0.0)
+        return self._cut_beyond(x, values, slopes, theta, tol / max(1, self.nb))
+
+    def _cut_beyond(
+        self, x: FloatArray, values: FloatArray, slopes: FloatArray, theta: FloatArray, tol: float
+    ) -> int:
+        added = 0
         for b in np.flatnonzero(theta < values - tol):
             cut = _binary_cut(slopes[b], float(values[b] - slopes[b] @ x))
             if cut is None:
@@ -217,24 +225,48 @@ class Decomposition:
         return added
 
     def _master(
-        self, budget_rows: list[tuple[FloatArray, float]], fixed: dict[int, bool]
+        self,
+        budget_rows: list[tuple[FloatArray, float]],
+        fixed: dict[int, bool],
+        cvar: Rows | None = None,
     ) -> highspy.Highs:
         nm, nb = self.nm, self.nb
+        ny = 0 if cvar is None else 1 + cvar.constant.size  # η, then u_y per year
         h = new_highs()
-        n = nm + nb
+        n = nm + nb + ny
         lo = np.zeros(n)
-        up = np.concatenate([np.ones(nm), np.full(nb, np.inf)])
+        up = np.concatenate([np.ones(nm), np.full(nb + ny, np.inf)])
         for j, on in fixed.items():
             lo[j] = up[j] = 1.0 if on else 0.0
         h.passModel(
             n, 0, 0, int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMinimize), 0.0,
-            np.concatenate([self.cost / self.scale, np.ones(nb)]), lo, up, np.zeros(0), np.zeros(0),
-            np.zeros(n + 1, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0),
-            np.zeros(n, dtype=np.int32),
+            np.concatenate([self.cost / self.scale, np.ones(nb), np.zeros(ny)]), lo, up,
+            np.zeros(0), np.zeros(0), np.zeros(n + 1, dtype=np.int32),
+            np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(n, dtype=np.int32),
         )  # fmt: skip
         for coef, rhs in budget_rows:
             idx = np.flatnonzero(coef).astype(np.int32)
             h.addRow(-np.inf, rhs, int(idx.size), idx, coef[idx])
+        if cvar is not None:
+            # year y: Σ_b coef·θ_b − η − u_y ≤ −constant_y; then η + tail·Σ u_y ≤ limit (scaled)
+            k = cvar.constant.size
+            eta = nm + nb
+            m = sp.hstack(
+                [
+                    sp.csr_matrix((k, nm)),
+                    cvar.coef,
+                    sp.csr_matrix(-np.ones((k, 1))),
+                    -sp.identity(k, format="csr"),
+                ]
+            ).tocsr()
+            if k:
+                h.addRows(
+                    k, np.full(k, -np.inf), -cvar.constant / self.scale, int(m.nnz),
+                    m.indptr[:-1].astype(np.int32), m.indices.astype(np.int32), m.data,
+                )  # fmt: skip
+            idx = np.arange(eta, eta + 1 + k, dtype=np.int32)
+            coef = np.concatenate([[1.0], np.full(k, cvar.tail)])
+            h.addRow(-np.inf, cvar.limit.value / self.scale, int(idx.size), idx, coef)
         self._add_rows(h, 0)
         h.setOptionValue("mip_rel_gap", REL_GAP)
         h.setOptionValue("mip_abs_gap", ABS_GAP / self.scale)
@@ -265,8 +297,11 @@ class Decomposition:
         budget_rows: list[tuple[FloatArray, float]] | None = None,
         fixed: dict[int, bool] | None = None,
         time_limit: float | None = None,
+        cvar: Rows | None = None,
     ) -> Outcome:
-        """The x minimising cost·x + Σ_b Q_b(x) within the budgets, to the MILP's tolerances."""
+        """The x minimising cost·x + Σ_b Q_b(x) within the budgets (and the CVaR limit), to the
+        MILP's tolerances; a master with no integer point (the limit unreachable within the
+        budgets) raises ``planning.optimise.infeasible``."""
         started = time.perf_counter()
         fixed = fixed or {}
         if not self.scale:
@@ -274,7 +309,7 @@ class Decomposition:
             # sees numbers near 1 (its LP stalled as "unknown" on the raw figures).
             values, _ = self.evaluate(np.zeros(self.nm))
             self.scale = max(1.0, float(np.abs(values).mean()))
-        h = self._master(budget_rows or [], fixed)
+        h = self._master(budget_rows or [], fixed, cvar)
         best_x, best = np.zeros(self.nm), np.inf
         rounds = 0
 
@@ -284,7 +319,7 @@ class Decomposition:
             if rounds > _MAX_ROUNDS or (time_limit and time.perf_counter() - started > time_limit):
                 raise PlanningError("planning.optimise.not_solved", status="Time limit reached")
             try:
-                x, lower, theta = _run(h, self.nm, integer, self.scale)
+                x, lower, theta = _run(h, self.nm, self.nb, integer, self.scale)
             except PlanningError:
                 if integer:
                     raise
@@ -296,9 +331,18 @@ class Decomposition:
             values, slopes = self.evaluate(x)
             first = self.cuts
             added = self._cut(x, values, slopes, theta)
-            self._add_rows(h, first)
             total = float(self.cost @ x + values.sum())
-            if integer and total < best:
+            keeps = cvar is None or cvar.limit.holds(cvar.value(values))
+            if integer and not keeps and not added:
+                # The master thought x within the limit on θ that already match the blocks
+                # to the stopping tolerance: cut every shortfall so that it cannot return.
+                added = self._cut_beyond(x, values, slopes, theta, 0.0)
+                if not added:
+                    raise PlanningError(
+                        "planning.optimise.not_solved", status="master inconsistent (CVaR)"
+                    )
+            self._add_rows(h, first)
+            if integer and keeps and total < best:
                 best, best_x = total, x.copy()
             return lower, total, 0 if repeated and not integer else added
 
@@ -311,7 +355,8 @@ class Decomposition:
         # Phase 2: the master's integer optima, each evaluated exactly, until the bounds meet.
         while True:
             lower, _total, added = step(True)
-            if best - lower <= max(ABS_GAP, REL_GAP * abs(best)):
+            # (best stays infinite while no evaluated x keeps the CVaR limit: never "met")
+            if math.isfinite(best) and best - lower <= max(ABS_GAP, REL_GAP * abs(best)):
                 break
             if not added:
                 # The master's optimum already meets every cut at its x, so its bound should
@@ -345,7 +390,7 @@ def _binary_cut(g: FloatArray, c0: float) -> tuple[FloatArray, float] | None:
 
 
 def _run(
-    h: highspy.Highs, nm: int, integer: bool, scale: float
+    h: highspy.Highs, nm: int, nb: int, integer: bool, scale: float
 ) -> tuple[FloatArray, float, FloatArray]:
     """Solve the master: (x, lower bound, θ)."""
     kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
@@ -354,10 +399,12 @@ def _run(
     )
     h.run()
     status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        raise PlanningError("planning.optimise.infeasible")
     if status != highspy.HighsModelStatus.kOptimal:
         raise PlanningError("planning.optimise.not_solved", status=h.modelStatusToString(status))
     values = np.asarray(h.getSolution().col_value)
     bound = float(h.getObjectiveValue())
     if integer:
         bound = min(bound, float(h.getInfo().mip_dual_bound))
-    return values[:nm], bound * scale, values[nm:] * scale
+    return values[:nm], bound * scale, values[nm : nm + nb] * scale

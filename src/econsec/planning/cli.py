@@ -236,8 +236,15 @@ def optimise_cmd(
         Path | None, typer.Argument(help="Candidate measures YAML (default: none)")
     ] = None,
     suggested: Annotated[bool, typer.Option(help="Add the suggested measures")] = False,
+    catalogue: Annotated[
+        bool, typer.Option(help="Add the stored measures (the catalogue: plan measures list)")
+    ] = False,
     budget: Annotated[float | None, typer.Option(help="One-off budget")] = None,
     annual_budget: Annotated[float | None, typer.Option(help="Annual budget")] = None,
+    cvar_limit: Annotated[
+        float | None, typer.Option(help="CVaR of the annual loss at --cvar-level at most this")
+    ] = None,
+    cvar_level: Annotated[float, typer.Option(help="CVaR level, in [0.5, 1)")] = 0.95,
     years: Annotated[int, typer.Option(help="Simulated years the events are drawn from")] = 50,
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
     frontier: Annotated[int, typer.Option(help="Points of the efficient frontier (0: none)")] = 0,
@@ -247,6 +254,7 @@ def optimise_cmd(
     lang: LangOption = None,
 ) -> None:
     """Choose the measures minimising annualised cost + expected loss under a budget (MILP)."""
+    from econsec.planning.cvar import check as check_cvar
     from econsec.planning.errors import PlanningError
     from econsec.planning.likelihood import load_risks
     from econsec.planning.measures import load_measures
@@ -254,9 +262,15 @@ def optimise_cmd(
 
     lang = normalise_lang(lang)
     try:
+        check_cvar(cvar_limit, cvar_level)
         chain = _chain(lang)
         risks = load_risks(risks_file, chain)
         candidates = load_measures(measures_file) if measures_file else []
+        if catalogue:
+            from econsec.planning.store import catalogue as stored
+
+            known = {m.id for m in candidates}
+            candidates += [m for m in stored() if m.id not in known]
         if suggested:
             known = {m.id for m in candidates}
             more = suggested_measures(chain, risks.risks, candidates)
@@ -265,7 +279,8 @@ def optimise_cmd(
             raise PlanningError("planning.optimise.no_candidates")
         result = optimise_result(
             chain, risks, candidates, years=years, seed=seed, one_off_budget=budget,
-            annual_budget=annual_budget, frontier_points=frontier, marginal=marginal,
+            annual_budget=annual_budget, cvar_limit=cvar_limit, cvar_level=cvar_level,
+            frontier_points=frontier, marginal=marginal,
         )  # fmt: skip
     except PlanningError as exc:
         raise _fail(exc, lang) from exc
@@ -274,7 +289,8 @@ def optimise_cmd(
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), "utf-8")
     if save:
         extra = {"candidates": [m.to_dict() for m in candidates], "one_off_budget": budget,
-                 "annual_budget": annual_budget, "frontier_points": frontier}  # fmt: skip
+                 "annual_budget": annual_budget, "cvar_limit": cvar_limit,
+                 "cvar_level": cvar_level, "frontier_points": frontier}  # fmt: skip
         _saved("optimisation", chain, risks_file, result, years, seed, extra, lang)
 
 
@@ -300,6 +316,11 @@ def print_portfolio(result: dict[str, Any], currency: str, lang: str) -> None:
         console.print(t("planning.portfolio.none", lang))
     for key in ("objective", "cost", "eal_before", "eal_after"):
         console.print(f"{t('planning.portfolio.' + key, lang)}: {p[key]:,.0f} {currency}")
+    pct = p.get("cvar_pct", "95")
+    for key in ("cvar_before", "cvar_after", "cvar_limit"):
+        if p.get(key) is not None:
+            label = t("planning.portfolio." + key, lang, level=pct)
+            console.print(f"{label}: {p[key]:,.0f} {currency}")
     console.print(
         t("planning.portfolio.samples", lang, samples=p["samples"], modelled=p["modelled"],
           gap=f"{p['gap']:.1e}")

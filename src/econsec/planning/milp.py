@@ -12,6 +12,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from econsec.planning.blocklp import BlockLP
+from econsec.planning.cvar import Rows
 from econsec.planning.errors import PlanningError
 from econsec.stress.lp import new_highs
 
@@ -24,8 +25,14 @@ def solve(
     budget_rows: list[tuple[FloatArray, float]],
     fixed: dict[int, bool] | None = None,
     time_limit: float | None = None,
-) -> tuple[FloatArray, float, str, float]:
-    """(x, objective without the problem's constant, status, relative gap)."""
+    cvar: Rows | None = None,
+) -> tuple[FloatArray, float, str, float, FloatArray]:
+    """(x, objective without the problem's constant, status, relative gap, block values).
+
+    With ``cvar``, columns η and u_y and the Rockafellar–Uryasev rows of the limit are added
+    (each block's value is its cost · v); no integer point raises
+    ``planning.optimise.infeasible``.
+    """
     nm = cost.size
     costs: list[FloatArray] = [cost]
     col_up: list[FloatArray] = [np.ones(nm)]
@@ -47,6 +54,28 @@ def solve(
         )
         top = sp.vstack([top, bud]).tocsr()
         upper_r.append(np.array([r for _, r in budget_rows]))
+    if cvar is not None:
+        k = cvar.constant.size
+        # year y: Σ_b coef_yb · (cost_b · v_b) − η − u_y ≤ −constant_y
+        if blocks:
+            rows = [sp.csr_matrix(b.cost[None, :]) for b in blocks]
+            loss = cvar.coef @ sp.block_diag(rows, format="csr")
+        else:
+            loss = sp.csr_matrix((k, 0))
+        top = sp.hstack([top, sp.csr_matrix((top.shape[0], 1 + k))]).tocsr()
+        years = sp.hstack(
+            [sp.csr_matrix((k, nm)), loss, sp.csr_matrix(-np.ones((k, 1))), -sp.identity(k)]
+        )
+        limit = sp.hstack(
+            [
+                sp.csr_matrix((1, n_cols)),
+                sp.csr_matrix(np.concatenate([[1.0], np.full(k, cvar.tail)])[None, :]),
+            ]
+        )
+        top = sp.vstack([top, years, limit]).tocsr()
+        upper_r += [-cvar.constant, np.array([cvar.limit.value])]
+        costs.append(np.zeros(1 + k))
+        col_up.append(np.full(1 + k, np.inf))
     up = np.concatenate(col_up)
     lo = np.zeros(up.size)
     for j, on in (fixed or {}).items():
@@ -71,8 +100,18 @@ def solve(
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
     if h.getModelStatus() == highspy.HighsModelStatus.kModelEmpty:
-        return np.zeros(nm), 0.0, status, 0.0  # no candidate, no event to model
+        return np.zeros(nm), 0.0, status, 0.0, np.zeros(0)  # no candidate, no event to model
+    if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+        raise PlanningError("planning.optimise.infeasible")
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise PlanningError("planning.optimise.not_solved", status=status)
     values = np.asarray(h.getSolution().col_value)
-    return np.round(values[:nm]), float(h.getObjectiveValue()), status, float(h.getInfo().mip_gap)
+    block_values = np.zeros(len(blocks))
+    at = nm
+    for i, b in enumerate(blocks):
+        block_values[i] = float(b.cost @ values[at : at + b.shape[1]])
+        at += b.shape[1]
+    return (
+        np.round(values[:nm]), float(h.getObjectiveValue()), status, float(h.getInfo().mip_gap),
+        block_values,
+    )  # fmt: skip

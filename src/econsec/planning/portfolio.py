@@ -30,11 +30,19 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from econsec.planning import benders, milp
+from econsec.planning import cvar as cv
 from econsec.planning.blocklp import block_lp
 from econsec.planning.curves import Key, build_curves, disruption_of
 from econsec.planning.enumeration import brute_force as brute_force  # the check, re-exported
 from econsec.planning.errors import PlanningError
-from econsec.planning.events import Sample, event_loss, event_samples, recovery_factor
+from econsec.planning.events import (
+    Sample,
+    Years,
+    event_loss,
+    recovery_factor,
+)
+from econsec.planning.events import drawn_events as drawn_events  # re-exported
+from econsec.planning.events import event_samples as event_samples
 from econsec.planning.likelihood import Risk
 from econsec.planning.losscurve import LossCurve
 from econsec.planning.measures import Applied, CostParameters, Measure, apply_measures
@@ -125,6 +133,10 @@ class Portfolio:
     rounds: int = 0  # Benders: master solves (all questions asked of the solver)
     cuts: int = 0
     lp_solves: int = 0  # Benders: block LP solves
+    cvar_level: float = cv.DEFAULT_LEVEL
+    cvar_limit: float | None = None
+    cvar_before: float | None = None  # CVaR of the annual loss (samples' years), if known
+    cvar_after: float | None = None
 
 
 @dataclass
@@ -144,6 +156,8 @@ class Problem:
     margin: FloatArray = field(default_factory=lambda: np.zeros(0))
     demand: FloatArray = field(default_factory=lambda: np.zeros(0))
     l_first: int = 0
+    years: Years | None = None  # which samples each simulated year holds (for CVaR)
+    best_loss: FloatArray = field(default_factory=lambda: np.zeros(0))  # every candidate
 
     @property
     def annualised(self) -> FloatArray:
@@ -168,8 +182,12 @@ def prepare(
     *,
     engine: Engine | None = None,
     curves: dict[Key, LossCurve] | None = None,
+    years: Years | None = None,
 ) -> Problem:
-    """Resolve the candidates, find the events they can change, build those events' blocks."""
+    """Resolve the candidates, find the events they can change, build those events' blocks.
+
+    ``years`` (from ``drawn_events``) says which samples each simulated year holds; a CVaR
+    limit needs it."""
     params = params or CostParameters()
     risks = list(risks)
     _check_candidates(measures)
@@ -179,7 +197,7 @@ def prepare(
     applied = [apply_measures(chain, [m], params) for m in measures]
     resolved = [a.measures[0] for a in applied]
     every = apply_measures(chain, list(measures), params)
-    problem = Problem(chain, risks, resolved, applied, list(samples), params)
+    problem = Problem(chain, risks, resolved, applied, list(samples), params, years=years)
     if not samples:
         problem.base_loss = np.zeros(0)
         return problem
@@ -206,6 +224,7 @@ def prepare(
     none = np.array([loss(curves, engine, nothing, s) for s in samples])
     best = np.array([loss(all_curves, all_engine, every, s) for s in samples])
     problem.base_loss = none
+    problem.best_loss = best
     changes = none - best > _TOL * np.maximum(1.0, none)
     weights = np.array([s.weight for s in samples])
     problem.constant = float(weights[~changes] @ none[~changes])
@@ -337,6 +356,7 @@ class Solver:
         self.problem, self.method = problem, method
         self.blocks = [block_lp(problem, b) for b in problem.blocks]
         self.decomposition: benders.Decomposition | None = None
+        self.last_values = np.zeros(len(self.blocks))
         if method == "benders" and self.blocks:
             self.decomposition = benders.Decomposition(self.blocks, problem.annualised, workers)
 
@@ -355,14 +375,54 @@ class Solver:
         budget_rows: list[tuple[FloatArray, float]],
         fixed: dict[int, bool] | None = None,
         time_limit: float | None = None,
+        cvar: cv.Rows | None = None,
     ) -> tuple[FloatArray, float, str, float]:
-        """(x, objective with the problem's constant, status, relative gap)."""
+        """(x, objective with the problem's constant, status, relative gap).
+
+        A CVaR limit no portfolio within the budgets keeps raises
+        ``planning.optimise.infeasible``."""
         cost = self.problem.annualised
         if self.decomposition is None:
-            x, value, status, gap = milp.solve(self.blocks, cost, budget_rows, fixed, time_limit)
+            x, value, status, gap, values = milp.solve(
+                self.blocks, cost, budget_rows, fixed, time_limit, cvar
+            )
+            self.last_values = values
             return x, value + self.problem.constant, status, gap
-        out = self.decomposition.solve(budget_rows, fixed, time_limit)
+        out = self.decomposition.solve(budget_rows, fixed, time_limit, cvar)
+        self.last_values = self.decomposition.evaluate(out.x)[0]
         return out.x, out.objective + self.problem.constant, "Optimal", out.gap
+
+    def sample_loss(self) -> FloatArray:
+        """Each sample's loss at the portfolio of the last solve."""
+        p = self.problem
+        loss = p.base_loss.copy()
+        index = {s: i for i, s in enumerate(p.samples)}
+        touched = {index[b.sample] for b in p.blocks}
+        for i in touched:
+            loss[i] = 0.0
+        for b, v in zip(p.blocks, self.last_values, strict=True):
+            loss[index[b.sample]] += v / b.sample.weight
+        return loss
+
+
+def _unreachable(problem: Problem, limit: cv.Limit) -> PlanningError:
+    """The located refusal of a CVaR limit no portfolio within the budgets keeps."""
+    assert problem.years is not None
+    level = f"{limit.level * 100:g}"
+    every = cv.sample_cvar(problem.years, problem.best_loss, limit.level)
+    before = cv.sample_cvar(problem.years, problem.base_loss, limit.level)
+    return PlanningError(
+        "planning.cvar.unreachable", field="cvar_limit", value=f"{limit.value:,.0f}",
+        level=level, every=f"{every:,.0f}", before=f"{before:,.0f}",
+    )  # fmt: skip
+
+
+def cvar_rows(problem: Problem, limit: cv.Limit | None) -> cv.Rows | None:
+    if limit is None:
+        return None
+    if problem.years is None:
+        raise ValueError("a CVaR limit needs the samples' years (prepare(..., years=...))")
+    return cv.rows(problem, limit)
 
 
 def optimise(
@@ -370,21 +430,33 @@ def optimise(
     *,
     one_off_budget: float | None = None,
     annual_budget: float | None = None,
+    cvar_limit: float | None = None,
+    cvar_level: float | None = None,
     marginal: bool = False,
     time_limit: float | None = None,
     method: str = "benders",
     workers: int = 0,
     solver: Solver | None = None,
 ) -> Portfolio:
-    """The portfolio minimising annualised cost + expected annual loss within the budgets."""
+    """The portfolio minimising annualised cost + expected annual loss within the budgets and,
+    with ``cvar_limit``, keeping CVaR at ``cvar_level`` (default 0.95) of the annual loss at or
+    below the limit (docs/decisions/0104)."""
     import time
 
     rows = _budget_rows(problem, one_off_budget, annual_budget)
+    limit = cv.check(cvar_limit, cvar_level)
+    level = cv.DEFAULT_LEVEL if cvar_level is None else float(cvar_level)
+    tail = cvar_rows(problem, limit)
     started = time.perf_counter()
     own = solver is None
     solver = solver or Solver(problem, method, workers)
     try:
-        x, objective, status, gap = solver.solve(rows, None, time_limit)
+        try:
+            x, objective, status, gap = solver.solve(rows, None, time_limit, tail)
+        except PlanningError as exc:
+            if exc.key == "planning.optimise.infeasible" and limit is not None:
+                raise _unreachable(problem, limit) from exc
+            raise
         ms = problem.measures
         chosen = [m.id for m, v in zip(ms, x, strict=True) if v > 0.5]
         cost = float(problem.annualised @ x) if x.size else 0.0
@@ -402,15 +474,20 @@ def optimise(
             gap=gap,
             status=status,
             method=solver.method,
+            cvar_level=level,
+            cvar_limit=None if limit is None else limit.value,
         )
+        if problem.years is not None:
+            out.cvar_before = cv.sample_cvar(problem.years, problem.base_loss, level)
+            out.cvar_after = cv.sample_cvar(problem.years, solver.sample_loss(), level)
         if marginal:
             # A measure's marginal value: how much worse the objective is without it (chosen)
             # or how much better with it (not chosen), the rest of the portfolio re-optimised.
             for j, m in enumerate(ms):
                 try:
-                    _, other, _, _ = solver.solve(rows, {j: not x[j] > 0.5}, time_limit)
+                    _, other, _, _ = solver.solve(rows, {j: not x[j] > 0.5}, time_limit, tail)
                 except PlanningError:
-                    continue  # buying it breaks the budget
+                    continue  # buying it breaks the budget (or without it the CVaR limit)
                 out.marginal[m.id] = other - objective
         if solver.decomposition is not None:
             out.rounds = solver.decomposition.rounds
@@ -429,25 +506,36 @@ def frontier(
     *,
     annual: bool = False,
     solver: Solver | None = None,
+    cvar_limit: float | None = None,
+    cvar_level: float | None = None,
 ) -> list[dict[str, Any]]:
-    """Budget against residual expected loss: the portfolio at each one-off (or annual) budget."""
+    """Budget against residual expected loss: the portfolio at each one-off (or annual) budget.
+
+    With a CVaR limit, budgets within which no portfolio keeps it are left out."""
     rows = []
     own = solver is None
     solver = solver or Solver(problem)
+    portfolios: list[tuple[float, Portfolio]] = []
     try:
-        portfolios = [
-            optimise(
-                problem,
-                one_off_budget=None if annual else budget,
-                annual_budget=budget if annual else None,
-                solver=solver,
-            )
-            for budget in budgets
-        ]
+        for budget in budgets:
+            try:
+                p = optimise(
+                    problem,
+                    one_off_budget=None if annual else budget,
+                    annual_budget=budget if annual else None,
+                    cvar_limit=cvar_limit,
+                    cvar_level=cvar_level,
+                    solver=solver,
+                )
+            except PlanningError as exc:
+                if exc.key != "planning.cvar.unreachable":
+                    raise
+                continue
+            portfolios.append((budget, p))
     finally:
         if own:
             solver.close()
-    for budget, p in zip(budgets, portfolios, strict=True):
+    for budget, p in portfolios:
         rows.append(
             {
                 "budget": float(budget),
@@ -456,6 +544,7 @@ def frontier(
                 "one_off": p.one_off,
                 "annual": p.annual,
                 "eal_after": p.eal_after,
+                "cvar_after": p.cvar_after,
             }
         )
     return rows
@@ -500,6 +589,8 @@ def optimise_result(
     seed: int,
     one_off_budget: float | None = None,
     annual_budget: float | None = None,
+    cvar_limit: float | None = None,
+    cvar_level: float | None = None,
     frontier_points: int = 0,
     marginal: bool = False,
     params: CostParameters | None = None,
@@ -508,14 +599,17 @@ def optimise_result(
 ) -> dict[str, Any]:
     """Everything ``plan optimise`` shows and stores, as plain data (JSON-ready)."""
     params = params or CostParameters()
-    samples = event_samples(risks.risks, years, seed, risks.max_weeks)
-    problem = prepare(chain, risks.risks, candidates, samples, risks.max_weeks, params)
+    cv.check(cvar_limit, cvar_level)  # refused before any work
+    samples, drawn = drawn_events(risks.risks, years, seed, risks.max_weeks)
+    problem = prepare(chain, risks.risks, candidates, samples, risks.max_weeks, params, years=drawn)
     points: list[dict[str, Any]] = []
     with Solver(problem, method, workers) as solver:
         best = optimise(
             problem,
             one_off_budget=one_off_budget,
             annual_budget=annual_budget,
+            cvar_limit=cvar_limit,
+            cvar_level=cvar_level,
             marginal=marginal,
             solver=solver,
         )
@@ -523,7 +617,9 @@ def optimise_result(
             total = sum(m.one_off_cost for m in problem.measures)
             top = total if one_off_budget is None else min(total, one_off_budget)
             budgets = np.linspace(0.0, top, frontier_points).tolist()
-            points = frontier(problem, budgets, solver=solver)
+            points = frontier(
+                problem, budgets, solver=solver, cvar_limit=cvar_limit, cvar_level=cvar_level
+            )
     chosen = [m for m in problem.measures if m.id in best.chosen]
     return {
         "data_version": chain.version,
@@ -532,6 +628,8 @@ def optimise_result(
         "max_weeks": risks.max_weeks,
         "one_off_budget": one_off_budget,
         "annual_budget": annual_budget,
+        "cvar_limit": cvar_limit,
+        "cvar_level": best.cvar_level,
         "portfolio": {
             "chosen": best.chosen,
             "objective": best.objective,
@@ -540,6 +638,11 @@ def optimise_result(
             "annual": best.annual,
             "eal_before": best.eal_before,
             "eal_after": best.eal_after,
+            "cvar_level": best.cvar_level,
+            "cvar_pct": f"{best.cvar_level * 100:g}",
+            "cvar_limit": best.cvar_limit,
+            "cvar_before": best.cvar_before,
+            "cvar_after": best.cvar_after,
             "samples": best.samples,
             "modelled": best.modelled,
             "gap": best.gap,

@@ -199,7 +199,8 @@ def simulate(
 def optimise(
     chain: CompiledChain, packed: dict[str, Any], candidates: list[Measure], *, years: int,
     seed: int, actor: str, one_off_budget: float | None = None,
-    annual_budget: float | None = None, frontier_points: int = 0, marginal: bool = True,
+    annual_budget: float | None = None, cvar_limit: float | None = None,
+    cvar_level: float | None = None, frontier_points: int = 0, marginal: bool = True,
     distribution_years: int = 0, horizon_years: int = 10, save: bool = True,
     progress: Any = None,
 ) -> tuple[dict[str, Any], pm.Run | None]:  # fmt: skip
@@ -213,7 +214,8 @@ def optimise(
     step(0.05, "planning.job.optimising")
     result = optimise_result(
         chain, risks, candidates, years=years, seed=seed, one_off_budget=one_off_budget,
-        annual_budget=annual_budget, frontier_points=frontier_points, marginal=marginal,
+        annual_budget=annual_budget, cvar_limit=cvar_limit, cvar_level=cvar_level,
+        frontier_points=frontier_points, marginal=marginal,
     )  # fmt: skip
     result["currency"] = chain.currency
     result["risks"] = risk_rows(risks)
@@ -226,6 +228,7 @@ def optimise(
         inputs = {
             "risks": packed, "candidates": [m.to_dict() for m in candidates],
             "one_off_budget": one_off_budget, "annual_budget": annual_budget,
+            "cvar_limit": cvar_limit, "cvar_level": cvar_level,
             "frontier_points": frontier_points, "distribution_years": distribution_years,
             "horizon_years": horizon_years,
         }  # fmt: skip

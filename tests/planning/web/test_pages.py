@@ -134,6 +134,41 @@ def test_optimisation_job_page_and_report_section(demo: Any, client_for: Any) ->
                for para in section.paragraphs)  # fmt: skip
 
 
+def test_optimisation_with_a_cvar_limit_keeps_it(demo: Any, client_for: Any) -> None:
+    """A limit between the CVaR with every candidate and the free optimum's: the stored
+    portfolio keeps it; one below what every candidate reaches fails the job, located."""
+    from econsec.i18n import t
+    from econsec.jobs import JobFailed
+    from econsec.planning.web.views import run_params
+
+    stock = {**STOCK, "weeks_of_cover": 8.0, "annual_cost": 1000.0}
+    store.save_measures([store.parse_measure(m, "t") for m in (SOURCE, stock)], origin="form",
+                        actor="t")  # fmt: skip
+    form = {"risks": _risks_text(), "years": "20", "seed": "2", "frontier": "0",
+            "distribution_years": "0"}  # fmt: skip
+    free = Run.objects.get(pk=_run_job("optimise", run_params(form, "optimise"))["run_id"])
+    p = free.results["portfolio"]
+    assert p["cvar_limit"] is None and p["cvar_after"] <= p["cvar_before"]
+    limit = p["cvar_after"] * 1.0001
+    out = _run_job("optimise", run_params({**form, "cvar_limit": f"{limit:.0f}"}, "optimise"))
+    run = Run.objects.get(pk=out["run_id"])
+    q = run.results["portfolio"]
+    assert q["cvar_limit"] == pytest.approx(round(limit)) and q["cvar_after"] <= q["cvar_limit"]
+    assert run.inputs["cvar_limit"] == q["cvar_limit"]
+    page = client_for("viewer").get(out["url"]).content.decode()
+    assert 'data-testid="portfolio-cvar"' in page and "CVaR95%" in page
+    with pytest.raises(JobFailed) as err:
+        _run_job("optimise", run_params({**form, "cvar_limit": "1"}, "optimise"))
+    assert err.value.key == "planning.cvar.unreachable"
+    assert "cvar_limit" in t(err.value.key, "ja", **err.value.params)
+    response = client_for("analyst").post(
+        "/api/planning/optimisations",
+        json.dumps({"cvar_limit": limit, "cvar_level": 0.99}),
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+
+
 def test_api_catalogue_crud_and_jobs(demo: Any, client_for: Any) -> None:
     client = client_for("analyst")
     body = {**SOURCE}

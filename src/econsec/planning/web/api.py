@@ -60,6 +60,8 @@ class OptimiseIn(Schema):
     risks: str = ""
     one_off_budget: float | None = None
     annual_budget: float | None = None
+    cvar_limit: float | None = None  # CVaR of the annual loss at cvar_level at most this
+    cvar_level: float = 0.95
     frontier: int = 5
     distribution_years: int = 500
     horizon_years: int = 10

@@ -63,7 +63,8 @@ def optimise_job(job: Any, progress: Callable[..., None]) -> dict[str, Any]:
         _result, run = store.optimise(
             chain, p["risks"], candidates, years=int(p["years"]), seed=int(p["seed"]),
             actor=_actor(job), one_off_budget=p.get("one_off_budget"),
-            annual_budget=p.get("annual_budget"), frontier_points=int(p.get("frontier", 0)),
+            annual_budget=p.get("annual_budget"), cvar_limit=p.get("cvar_limit"),
+            cvar_level=p.get("cvar_level"), frontier_points=int(p.get("frontier", 0)),
             distribution_years=int(p.get("distribution_years", 0)),
             horizon_years=int(p.get("horizon_years", 10)), progress=progress,
         )  # fmt: skip

@@ -19,6 +19,8 @@ from econsec import safe_yaml
 from econsec.i18n import t
 from econsec.planning import models as pm
 from econsec.planning import store
+from econsec.planning.cvar import DEFAULT_LEVEL
+from econsec.planning.cvar import check as check_cvar
 from econsec.planning.errors import PlanningError
 from econsec.planning.measures import KINDS, CostParameters, parse_measure
 from econsec.planning.web import chart
@@ -308,6 +310,9 @@ def run_params(data: Any, kind: str) -> dict[str, Any]:
     params["years"] = int(_number(data, "years", 50, 1, MAX_SAMPLE_YEARS) or 1)
     params["one_off_budget"] = _number(data, "one_off_budget", None, 0, 1e15)
     params["annual_budget"] = _number(data, "annual_budget", None, 0, 1e15)
+    params["cvar_limit"] = _number(data, "cvar_limit", None, 0, 1e18)
+    params["cvar_level"] = _number(data, "cvar_level", DEFAULT_LEVEL, 0, 1)
+    check_cvar(params["cvar_limit"], params["cvar_level"])  # level in [0.5, 1), located
     params["frontier"] = int(_number(data, "frontier", 5, 0, 20) or 0)
     params["distribution_years"] = int(_number(data, "distribution_years", 500, 0, MAX_YEARS) or 0)
     params["horizon_years"] = int(_number(data, "horizon_years", 10, 1, 50) or 1)
