@@ -225,6 +225,8 @@ def loss_curve(
     where = None
     if points is not None:
         where = np.unique(np.clip(np.asarray(points, dtype=np.float64), 0.0, max_weeks))
+        if where.size and where[-1] > 0:
+            max_weeks = float(where[-1])  # read no further: a piece's far end costs a solve
     curve, solves = _build(engine, dis, max_weeks, where)
     if not engine.prog.baseline_ok:
         none = Disruption(
