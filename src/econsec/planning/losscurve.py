@@ -31,6 +31,9 @@ BoolArray = npt.NDArray[np.bool_]
 _REL = 1e-9
 """A value within this share of the segment's scale of its chord counts as on the chord."""
 _MAX_SOLVES_PER_PIECE = 400
+_DIRECT = 2
+"""An unproved segment holding at most this many durations to read is solved at them instead:
+each is one solve, where proving the segment's pieces takes at least as many."""
 
 
 @dataclass
@@ -44,6 +47,7 @@ class LossCurve:
     normal: LossCurve | None = None  # normal-time shortfall, subtracted (None when there is none)
     solves: int = 0
     proven: list[BoolArray] | None = None  # per piece and segment: proved (None: every one)
+    exact: dict[float, float] = field(default_factory=dict)  # durations solved directly
     breakpoints: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,6 +61,12 @@ class LossCurve:
             raise ValueError(f"loss curve read at {float(d.max())} > {self.max_weeks} weeks")
         out = np.zeros(d.shape)
         piece = np.searchsorted(self.edges, d, side="left") - 1
+        if self.exact:
+            known = np.array(sorted(self.exact))
+            pos = np.minimum(np.searchsorted(known, d), known.size - 1)
+            hit = known[pos] == d
+            out[hit] = np.array([self.exact[float(v)] for v in d[hit]])
+            piece[hit] = -1
         for i, (x, y) in enumerate(zip(self.xs, self.ys, strict=True)):
             at = piece == i
             if at.any():
@@ -93,7 +103,11 @@ class _Cut(Exception):
 
 
 def _piece(
-    solver: ParametricTTR, a: float, end: float, points: FloatArray | None
+    solver: ParametricTTR,
+    a: float,
+    end: float,
+    points: FloatArray | None,
+    exact: dict[float, float],
 ) -> tuple[FloatArray, FloatArray, BoolArray, float, int]:
     """The piece starting at ``a`` (every alternative qualified by ``a`` admitted), as far
     towards ``end`` as no later alternative lowers the loss.
@@ -103,25 +117,34 @@ def _piece(
     whose supporting line is the segment's are optimal on all of it; an alternative qualifying
     inside the piece and before the segment's end that would lower the loss under them ends the
     piece at its week. With ``points``, only segments holding one of them are refined (and
-    checked); the others stay unproved and the curve refuses to be read there.
+    checked); the others stay unproved and the curve refuses to be read there. An unproved
+    segment holding few of them is solved at each instead (``exact``: duration → lost margin).
     """
     solves = 0
+    limit = end  # the piece ends here at the latest: an alternative seen to lower the loss
 
     def point(x: float) -> _Point:
-        nonlocal solves
+        nonlocal solves, limit
         if x <= 0:
             return _Point(0.0, 0.0, 0.0, None)  # nothing is lost over no time; 0 supports L ≥ 0
         solves += 1
         if solves > _MAX_SOLVES_PER_PIECE:
             raise PlanningError("planning.curve.no_convergence", start=a, end=end)
         f, g = solver.at(x, a)
+        # Ending a piece at any qualification week is sound (the next piece admits it); one
+        # that lowers the loss at x under x's duals is likely to end it, so nothing further
+        # right is refined only to be thrown away.
+        limit = min(limit, solver.improving_week(solver.last_dual, a, x))
         return _Point(x, f, g, solver.last_dual)
 
-    def needed(x0: float, x1: float) -> bool:
-        if points is None:
-            return True
+    def inside(x0: float, x1: float) -> FloatArray:
+        assert points is not None
         i = int(np.searchsorted(points, x0, side="right"))
-        return i < points.size and points[i] <= x1
+        j = int(np.searchsorted(points, x1, side="right"))
+        return points[i:j]
+
+    def needed(x0: float, x1: float) -> bool:
+        return points is None or inside(x0, x1).size > 0
 
     p0, p1 = point(a), point(end)
     done: list[tuple[_Point, _Point, bool]] = []  # closed segments, left to right
@@ -131,7 +154,10 @@ def _piece(
         while stack:
             left, right = stack.pop()
             x0, f0, g0, x1, f1, g1 = left.x, left.f, left.g, right.x, right.f, right.g
-            if not needed(x0, x1):
+            if x0 >= limit:
+                continue
+            reach = min(x1, limit)  # what of the segment the piece still covers
+            if not needed(x0, reach):
                 done.append((left, right, False))
                 continue
             scale = max(1.0, abs(f0), abs(f1))
@@ -146,6 +172,15 @@ def _piece(
                 prover = left
             elif abs(f1 - g1 * width - f0) <= _REL * scale:
                 prover = right
+            if prover is None and points is not None:
+                few = inside(x0, reach)
+                if few.size <= _DIRECT:
+                    for d in few:
+                        if float(d) not in exact:
+                            solves += 1
+                            exact[float(d)] = solver.at(float(d))[0]  # all qualified before d
+                    done.append((left, right, False))
+                    continue
             if prover is None:
                 # Where the supporting lines cross; if that is not strictly inside (a
                 # subgradient at the start of a piece can be any value up to the right
@@ -165,11 +200,12 @@ def _piece(
             done.append((left, right, True))
             if not zero:
                 dual = prover.dual if width > 1e-12 * max(1.0, x1) else None
-                week = solver.improving_week(dual, a, x1)
+                week = solver.improving_week(dual, a, reach)
                 if week < float("inf"):
                     raise _Cut(week)
     except _Cut as c:
         cut = c.week
+    cut = min(cut, limit)
     # Segments wholly before the cut; the one holding it ends there (it is linear up to its
     # end and every alternative qualifying before the cut passed on it).
     xs, ys, proven = [a], [p0.f], []
@@ -192,6 +228,7 @@ def _build(
     engine: Engine, dis: Disruption, max_weeks: float, points: FloatArray | None
 ) -> tuple[LossCurve, int]:
     edges, xs, ys, proven, solves = [0.0], [], [], [], 0
+    exact: dict[float, float] = {}
     with ParametricTTR(engine, dis) as solver:
         a = 0.0
         while a < max_weeks:
@@ -202,14 +239,15 @@ def _build(
                 proven.append(np.zeros(1, dtype=bool))
                 edges.append(max_weeks)
                 break
-            x, y, ok, end, n = _piece(solver, a, max_weeks, points)
+            x, y, ok, end, n = _piece(solver, a, max_weeks, points, exact)
             solves += n
             xs.append(x)
             ys.append(y)
             proven.append(ok)
             edges.append(end)
             a = end
-    return LossCurve(max_weeks, np.array(edges), xs, ys, None, solves, proven), solves
+    curve = LossCurve(max_weeks, np.array(edges), xs, ys, None, solves, proven, exact)
+    return curve, solves
 
 
 def loss_curve(
