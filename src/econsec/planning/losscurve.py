@@ -131,10 +131,10 @@ def _piece(
         if solves > _MAX_SOLVES_PER_PIECE:
             raise PlanningError("planning.curve.no_convergence", start=a, end=end)
         f, g = solver.at(x, a)
-        # Ending a piece at any qualification week is sound (the next piece admits it); one
-        # that lowers the loss at x under x's duals is likely to end it, so nothing further
-        # right is refined only to be thrown away.
-        limit = min(limit, solver.improving_week(solver.last_dual, a, x))
+        # Ending a piece at any qualification week is sound (the next piece admits it). An
+        # alternative that x's duals price below zero would likely be used once qualified, so
+        # the piece ends at its week: nothing further right is refined only to be thrown away.
+        limit = min(limit, solver.improving_week(solver.last_dual, a, end))
         return _Point(x, f, g, solver.last_dual)
 
     def inside(x0: float, x1: float) -> FloatArray:
@@ -146,7 +146,8 @@ def _piece(
     def needed(x0: float, x1: float) -> bool:
         return points is None or inside(x0, x1).size > 0
 
-    p0, p1 = point(a), point(end)
+    p0 = point(a)
+    p1 = point(limit)  # the start's duals may already name where the piece ends
     done: list[tuple[_Point, _Point, bool]] = []  # closed segments, left to right
     stack = [(p0, p1)]
     cut = float("inf")
