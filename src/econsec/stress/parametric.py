@@ -16,7 +16,9 @@ programme at its left end (the right-hand limit where an unlimited alternative s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import highspy
 import numpy as np
 import numpy.typing as npt
 
@@ -111,7 +113,10 @@ class ParametricTTR:
             check = sol.objective > 0 or not prog.baseline_ok
             bad = runner._violations(sub, sol, True, margin_max, horizon) if check else None
             if bad is not None and bad.size:
+                basis = sub.model.basis()
                 runner._widen(bad)
+                if basis is not None:
+                    _carry_basis(sub, runner.sub, basis)
                 continue
             slope = float(sub.model.highs.getSolution().col_dual[0])
             lost = prog.rates[prog.l0 :] * horizon
@@ -170,6 +175,32 @@ class ParametricTTR:
         if not bad.any():
             return float("inf")
         return float(self._alt_weeks[lo + int(np.argmax(bad))])
+
+
+def _carry_basis(old: _Sub, new: _Sub, basis: tuple[list[Any], list[Any]]) -> None:
+    """Start the widened programme from the narrower one's optimal basis: the columns and rows
+    both have keep their status, new columns sit at 0 (nonbasic), new rows' slacks are basic.
+    Skipped when the counts do not make a basis (a row the wider model no longer keeps)."""
+    cols, rows = basis
+    at = np.searchsorted(new.all_cols, old.all_cols)
+    if (at >= new.all_cols.size).any() or not np.array_equal(new.all_cols[at], old.all_cols):
+        return
+    lower, basic = highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic
+    col_status: list[Any] = [lower] * new.all_cols.size
+    for i, st in zip(at.tolist(), cols, strict=True):
+        col_status[i] = st
+    row_at = np.searchsorted(new.rows, old.rows)
+    found = row_at < new.rows.size
+    found[found] &= new.rows[row_at[found]] == old.rows[found]
+    row_status: list[Any] = [basic] * new.rows.size
+    for i, ok, st in zip(row_at.tolist(), found.tolist(), rows, strict=True):
+        if ok:
+            row_status[i] = st
+    n_basic = sum(1 for st in col_status if st == basic) + sum(
+        1 for st in row_status if st == basic
+    )
+    if n_basic == new.rows.size:
+        new.model.start_basis = (col_status, row_status)
 
 
 def ttr_with_slope(
