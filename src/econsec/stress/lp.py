@@ -194,7 +194,7 @@ class Model:
             raise ValueError("HiGHS rejected the model")
         _tune(h, self.small)
         if self.start_basis is not None:
-            basis = highspy.HighsBasis()  # type: ignore[no-untyped-call]
+            basis = highspy.HighsBasis()
             basis.col_status, basis.row_status = self.start_basis
             basis.valid = True
             self.start_basis = None
