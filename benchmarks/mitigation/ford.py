@@ -65,11 +65,13 @@ def main() -> None:
     events = draw(risks, args.years, args.seed, MAX_WEEKS)
     keys = sorted({(int(i),) for i in np.unique(events.risk)})
     spans = events.horizons(joint=False)
+    points = events.durations(joint=False)  # curves are refined only where they are read
     t_draw = time.perf_counter() - t0
     t1 = time.perf_counter()
     pool = local_pool(chain, risks, args.workers)
     try:
-        curves = build_curves(chain, risks, keys, MAX_WEEKS, executor=pool, horizons=spans)
+        curves = build_curves(chain, risks, keys, MAX_WEEKS, executor=pool, horizons=spans,
+                              points=points)  # fmt: skip
     finally:
         pool.shutdown()
     t_curves = time.perf_counter() - t1
@@ -101,7 +103,8 @@ def main() -> None:
         Client(cluster) as client,
     ):
         ready = time.perf_counter() - t0
-        remote = build_curves(chain, risks, keys, MAX_WEEKS, dask_client=client, horizons=spans)
+        remote = build_curves(chain, risks, keys, MAX_WEEKS, dask_client=client, horizons=spans,
+                              points=points)  # fmt: skip
     again = simulate(risks, draw(risks, args.years, args.seed, MAX_WEEKS), curve_loss(remote),
                      args.seed, joint=False)  # fmt: skip
     same = np.array_equal(again.annual, dist.annual) and np.array_equal(

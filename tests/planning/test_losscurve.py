@@ -19,7 +19,7 @@ def close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(24))
 def test_curve_equals_direct_solves(seed: int) -> None:
     rng = np.random.default_rng(seed)
     chain = compile_tables(random_tables(seed, tight=bool(seed % 2)))
@@ -38,3 +38,43 @@ def test_curve_equals_direct_solves(seed: int) -> None:
         if engine.prog.baseline_ok:
             assert close(got, reference_ttr(chain, dis, float(d))), (seed, d)
     assert float(curve([0.0])[0]) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_curve_refined_at_chosen_durations_equals_direct_solves(seed: int) -> None:
+    """Refined only where the durations fall: exact there, and refuses to be read elsewhere."""
+    rng = np.random.default_rng(100 + seed)
+    chain = compile_tables(random_tables(seed, tight=bool(seed % 2)))
+    engine = Engine(chain)
+    sc = scenario(int(rng.integers(0, 6)), int(rng.integers(0, 5)), 0.5, 10.0)
+    dis = resolve(sc, chain)
+    weeks = [float(q) for q in chain.alt_qualification_weeks if 0 < q <= 60.0]
+    points = np.array([*rng.uniform(0.0, 60.0, 5), *weeks[:3]])
+    curve = loss_curve(engine, dis, 60.0, points)
+    for d in points:
+        got = float(curve([d])[0])
+        direct = engine.run(dis, float(d), per_product=False, explain=False)
+        assert close(got, direct.excess_lost_margin), (seed, d, got, direct.excess_lost_margin)
+    if curve.proven is not None:
+        unproven = [
+            0.5 * (x[j] + x[j + 1])
+            for x, ok in zip(curve.xs, curve.proven, strict=True)
+            for j in np.flatnonzero(~ok)
+            if x[j + 1] > x[j]
+        ]
+        for d in unproven:
+            with pytest.raises(ValueError):
+                curve([d])
+
+
+def test_no_loss_at_the_longest_duration_costs_one_solve() -> None:
+    chain = compile_tables(random_tables(3, tight=False))
+    engine = Engine(chain)
+    for site in range(6):
+        dis = resolve(scenario(site, 1, 0.01, 10.0), chain)
+        curve = loss_curve(engine, dis, 60.0)
+        if engine.prog.baseline_ok and float(curve([60.0])[0]) == 0.0:
+            assert curve.solves <= 1
+            assert float(curve([30.0])[0]) == 0.0
+            return
+    pytest.skip("no disruption without loss on this network")

@@ -107,3 +107,34 @@ def test_curves_cut_at_the_drawn_durations_give_the_same_years(seed: int) -> Non
     k = keys[0]
     with pytest.raises(ValueError):
         short[k](np.array([short[k].max_weeks + 1.0]))
+
+
+@pytest.mark.parametrize("seed", [3, 11, 17])
+def test_curves_refined_at_the_drawn_durations_give_the_same_years(seed: int) -> None:
+    """Curves refined only where the drawn durations (and joint spans) fall give the same years
+    as full curves and as direct solves, with fewer solves; on a process pool too."""
+    from econsec.planning.curves import local_pool
+
+    chain = compile_tables(random_tables(seed))
+    engine = Engine(chain)
+    risks = _risks()
+    events = draw(risks, 80, seed, 40.0)
+    keys = sorted({(int(i),) for i in np.unique(events.risk)}) + events.joint_keys()
+    spans, points = events.horizons(), events.durations()
+    assert set(points) == set(keys)
+    sparse = build_curves(chain, risks, keys, 40.0, engine=engine, horizons=spans, points=points)
+    full = build_curves(chain, risks, keys, 40.0, engine=engine, horizons=spans)
+    a = simulate(risks, events, curve_loss(sparse), seed)
+    b = simulate(risks, events, curve_loss(full), seed)
+    c = simulate(risks, events, direct_loss(engine, risks), seed)
+    assert np.allclose(a.annual, b.annual, rtol=1e-9, atol=1e-6)
+    assert np.allclose(a.annual, c.annual, rtol=1e-6, atol=1e-6)
+    pool = local_pool(chain, risks, 2)
+    try:
+        there = build_curves(
+            chain, risks, keys, 40.0, executor=pool, chunk=3, horizons=spans, points=points
+        )
+    finally:
+        pool.shutdown()
+    d = simulate(risks, events, curve_loss(there), seed)
+    assert np.array_equal(a.annual, d.annual)

@@ -14,6 +14,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from econsec.planning.likelihood import Risk
 from econsec.planning.losscurve import LossCurve, loss_curve
@@ -47,15 +48,16 @@ def _init(chain: CompiledChain, risks: list[Risk]) -> None:
     _WORKER.update(engine=Engine(chain), risks=risks)
 
 
-def _task(
-    shared: tuple[CompiledChain, list[Risk]] | None, keys: list[tuple[Key, float]]
-) -> list[LossCurve]:
+Task = tuple[Key, float, "npt.NDArray[np.float64] | None"]
+
+
+def _task(shared: tuple[CompiledChain, list[Risk]] | None, keys: list[Task]) -> list[LossCurve]:
     if shared is not None and _WORKER.get("version") != shared[0].version:
         _init(*shared)
         _WORKER["version"] = shared[0].version
     engine: Engine = _WORKER["engine"]
     risks: list[Risk] = _WORKER["risks"]
-    return [loss_curve(engine, disruption_of(engine.chain, risks, k), w) for k, w in keys]
+    return [loss_curve(engine, disruption_of(engine.chain, risks, k), w, p) for k, w, p in keys]
 
 
 def local_pool(chain: CompiledChain, risks: list[Risk], workers: int | None = None) -> Executor:
@@ -79,21 +81,27 @@ def build_curves(
     dask_client: Any = None,
     chunk: int = 8,
     horizons: dict[Key, float] | None = None,
+    points: dict[Key, npt.NDArray[np.float64]] | None = None,
 ) -> dict[Key, LossCurve]:
     """The loss curve of each key; the same curves whichever executor computes them.
 
     ``horizons``: per key, the longest duration the curve will be read at (a curve covers
     [0, min(horizon, max_weeks)] and refuses to be read beyond): a Monte Carlo run knows the
     durations it drew, and each qualification week beyond them would cost a piece.
+    ``points``: per key, the durations the curve will be read at; it is refined only where
+    they fall (and refuses to be read elsewhere). Keys without an entry are refined fully.
     """
     keys = list(dict.fromkeys(keys))
     if not keys:
         return {}
     spans = horizons or {}
-    tasks = [(k, min(max_weeks, max(1.0, spans.get(k, max_weeks)))) for k in keys]
+    at = points or {}
+    tasks: list[Task] = [
+        (k, min(max_weeks, max(1.0, spans.get(k, max_weeks))), at.get(k)) for k in keys
+    ]
     if executor is None and dask_client is None:
         eng = engine or Engine(chain)
-        return {k: loss_curve(eng, disruption_of(chain, risks, k), w) for k, w in tasks}
+        return {k: loss_curve(eng, disruption_of(chain, risks, k), w, p) for k, w, p in tasks}
     chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
     if dask_client is not None:
         shared: Any = dask_client.scatter((chain, risks), broadcast=True)
@@ -104,5 +112,5 @@ def build_curves(
     futures = [executor.submit(_task, shared, c) for c in chunks]
     out: dict[Key, LossCurve] = {}
     for c, fut in zip(chunks, futures, strict=True):
-        out.update(zip((k for k, _ in c), fut.result(), strict=True))
+        out.update(zip((k for k, _, _ in c), fut.result(), strict=True))
     return out

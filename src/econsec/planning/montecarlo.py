@@ -76,6 +76,28 @@ class Events:
             out[key] = max(out.get(key, 0.0), span)
         return out
 
+    def durations(self, joint: bool = True) -> dict[Key, FloatArray]:
+        """Every duration each loss curve is read at: per risk its occurrences' durations, per
+        joint risk set its events' spans. Curves refined only there (``build_curves(...,
+        points=)``) give the same years as full ones."""
+        out: dict[Key, FloatArray] = {}
+        if self.risk.size:
+            order = np.argsort(self.risk, kind="stable")
+            rk, du = self.risk[order], self.duration[order]
+            cuts = np.flatnonzero(np.diff(rk)) + 1
+            for r, d in zip(rk[np.concatenate([[0], cuts])], np.split(du, cuts), strict=True):
+                out[(int(r),)] = np.unique(d)
+        spans: dict[Key, list[float]] = {}
+        for members in self._members() if joint else []:
+            key = tuple(sorted({int(r) for r in self.risk[members]}))
+            span = float((self.start[members] + self.duration[members]).max())
+            span = min(span - float(self.start[members].min()), self.max_weeks)
+            spans.setdefault(key, []).append(span)
+        for key, values in spans.items():
+            extra = np.array(values)
+            out[key] = np.unique(np.concatenate([out[key], extra]) if key in out else extra)
+        return out
+
     def _members(self) -> list[IntArray]:
         if not self.cluster.size:
             return []
@@ -288,6 +310,6 @@ def loss_distribution(
     keys = [*used, *(events.joint_keys() if joint else [])]
     curves = build_curves(
         chain, list(risks), keys, max_weeks, engine=engine, executor=executor,
-        dask_client=dask_client, horizons=events.horizons(joint),
+        dask_client=dask_client, horizons=events.horizons(joint), points=events.durations(joint),
     )  # fmt: skip
     return simulate(risks, events, curve_loss(curves), seed, joint=joint), curves

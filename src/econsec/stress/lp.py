@@ -164,6 +164,8 @@ class Model:
         self._value, self._cost = value, cost
         self._col_lower, self._col_upper, self._row_upper = col_lower, col_upper, row_upper
         # Passed to the solver on first use: changes made before then only touch the arrays.
+        self.start_basis: tuple[list[Any], list[Any]] | None = None
+        """Column and row statuses to start the first solve from (a wider model's carry-over)."""
 
     def _pass(self) -> None:
         h = self.highs
@@ -191,11 +193,27 @@ class Model:
         if status == highspy.HighsStatus.kError:
             raise ValueError("HiGHS rejected the model")
         _tune(h, self.small)
+        if self.start_basis is not None:
+            basis = highspy.HighsBasis()
+            basis.col_status, basis.row_status = self.start_basis
+            basis.valid = True
+            self.start_basis = None
+            if h.setBasis(basis) != highspy.HighsStatus.kOk:
+                h.clearSolver()  # an inconsistent basis: start from scratch as before
 
     def _live(self) -> highspy.Highs:
         if getattr(_LOCAL, "owner", None) is not self:
             self._pass()
         return self.highs
+
+    def basis(self) -> tuple[list[Any], list[Any]] | None:
+        """The solver's current column and row statuses, when it holds this model."""
+        if not self._in_solver():
+            return None
+        b = self.highs.getBasis()
+        if not b.valid:
+            return None
+        return list(b.col_status), list(b.row_status)
 
     def _in_solver(self) -> bool:
         """True when the solver holds this model (else the next ``_live`` passes it whole)."""

@@ -15,10 +15,27 @@ programme at its left end (the right-hand limit where an unlimited alternative s
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
+from typing import Any
 
-from econsec.stress.engine import Engine, _Runner
+import highspy
+import numpy as np
+import numpy.typing as npt
+
+from econsec.stress.engine import Engine, _Runner, _Sub
+from econsec.stress.gather import entries
 from econsec.stress.scenario import Disruption
+
+_ALT_TOL = 1e-7
+"""An alternative's reduced cost counts as negative below −this share of its terms' size."""
+
+
+@dataclass(frozen=True)
+class Dual:
+    """Row duals of one answer: ``values`` on the full programme's rows ``rows`` (0 elsewhere)."""
+
+    rows: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
 
 
 class ParametricTTR:
@@ -35,6 +52,8 @@ class ParametricTTR:
         self.solves = 0
         self._runner: _Runner | None = None
         self._trivial = False
+        self._set_for: tuple[int, float] | None = None  # (model, alternatives) last set up
+        self.last_dual: Dual | None = None
 
     def __enter__(self) -> ParametricTTR:
         engine, prog, chain = self.engine, self.engine.prog, self.engine.chain
@@ -55,6 +74,16 @@ class ParametricTTR:
         except BaseException:
             engine.release(state)
             raise
+        # Alternatives that could switch on later, by qualification week, with their entries.
+        open_ = (~self.dis.alt_closed).nonzero()[0]
+        weeks = prog.alt_weeks[open_]
+        order = np.argsort(weeks, kind="stable")
+        self._alt_weeks = weeks[order]
+        cols = prog.a0 + open_[order]
+        pos, owner = entries(engine.csc_ptr, cols.astype(np.int64))
+        self._alt_row = engine.csc_idx[pos].astype(np.int64)
+        self._alt_val = engine.csc_val[pos].astype(np.float64)
+        self._alt_ptr = np.searchsorted(owner, np.arange(cols.size + 1))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -62,6 +91,7 @@ class ParametricTTR:
 
     def at(self, horizon: float, alternatives_through: float | None = None) -> tuple[float, float]:
         """Least lost margin over ``horizon`` weeks and dL/dt there (a subgradient)."""
+        self.last_dual = None
         if horizon <= 0 or self._trivial:
             return 0.0, 0.0
         through = (
@@ -69,19 +99,13 @@ class ParametricTTR:
             if alternatives_through is None
             else float(alternatives_through)
         )
-        runner, engine, prog = self._runner, self.engine, self.engine.prog
+        runner, prog = self._runner, self.engine.prog
         assert runner is not None
         margin_max = float(prog.margin.max(initial=0.0))
         while True:
             sub = runner._model()
-            cost = np.zeros(sub.all_cols.size)
-            cost[sub.l_local] = prog.margin[sub.l_demand]
-            sub.model.set_costs(cost)
+            self._setup(sub, through)
             sub.model.set_col_bounds(np.array([0]), np.array([horizon]), np.array([horizon]))
-            sub.model.set_col_bounds(
-                sub.l_local, np.zeros(sub.l_local.size), np.full(sub.l_local.size, np.inf)
-            )
-            sub.set_alternatives(engine, self._state, through)
             self.solves += 1
             sol = runner._solve(sub, "TTR")
             if sol is None:
@@ -89,12 +113,94 @@ class ParametricTTR:
             check = sol.objective > 0 or not prog.baseline_ok
             bad = runner._violations(sub, sol, True, margin_max, horizon) if check else None
             if bad is not None and bad.size:
+                basis = sub.model.basis()
                 runner._widen(bad)
+                if basis is not None:
+                    _carry_basis(sub, runner.sub, basis)
                 continue
             slope = float(sub.model.highs.getSolution().col_dual[0])
             lost = prog.rates[prog.l0 :] * horizon
             lost[sub.l_demand] = sol.col_value[sub.l_local]
+            self.last_dual = Dual(sub.rows, sol.row_dual)
             return max(0.0, float(lost @ prog.margin)), slope
+
+    def _setup(self, sub: _Sub, through: float) -> None:
+        """Costs, lost-sales bounds and admitted alternatives: only when the model or the
+        admitted set changed since the last answer (between horizons only t's bound moves)."""
+        if self._set_for is not None and self._set_for[0] == id(sub):
+            if self._set_for[1] != through:
+                sub.set_alternatives(self.engine, self._state, through)
+                self._set_for = (id(sub), through)
+            return
+        prog = self.engine.prog
+        cost = np.zeros(sub.all_cols.size)
+        cost[sub.l_local] = prog.margin[sub.l_demand]
+        sub.model.set_costs(cost)
+        sub.model.set_col_bounds(
+            sub.l_local, np.zeros(sub.l_local.size), np.full(sub.l_local.size, np.inf)
+        )
+        sub.set_alternatives(self.engine, self._state, through)
+        self._set_for = (id(sub), through)
+
+    def improving_week(self, dual: Dual | None, after: float, before: float) -> float:
+        """The earliest qualification week in (``after``, ``before``) of an alternative that
+        would lower the loss under ``dual`` (negative reduced cost); inf when none would.
+
+        An answer's duals are optimal for the full programme. Admitting an alternative adds a
+        column (cost 0) and its capacity row, which its value 0 leaves slack for horizons past
+        its week: with a reduced cost ≥ 0 the same duals stay feasible, so the least loss is
+        unchanged wherever these duals are optimal.
+        """
+        if self._trivial:
+            return float("inf")
+        lo = int(np.searchsorted(self._alt_weeks, after, side="right"))
+        hi = int(np.searchsorted(self._alt_weeks, before, side="left"))
+        if hi <= lo:
+            return float("inf")
+        if dual is None:
+            return float(self._alt_weeks[lo])  # nothing proves them idle: the earliest counts
+        p0, p1 = int(self._alt_ptr[lo]), int(self._alt_ptr[hi])
+        rows = self._alt_row[p0:p1]
+        position = self.engine.work_position
+        position[dual.rows] = np.arange(dual.rows.size)
+        local = position[rows]
+        position[dual.rows] = -1
+        y = np.where(local >= 0, dual.values[np.maximum(local, 0)], 0.0)
+        terms = self._alt_val[p0:p1] * y
+        owner = np.repeat(np.arange(hi - lo), np.diff(self._alt_ptr[lo : hi + 1]))
+        reduced = -np.bincount(owner, weights=terms, minlength=hi - lo)
+        size = np.bincount(owner, weights=np.abs(terms), minlength=hi - lo)
+        scale = max(1.0, float(np.abs(dual.values).max(initial=0.0)))
+        bad = reduced < -(_ALT_TOL * size + 1e-12 * scale)
+        if not bad.any():
+            return float("inf")
+        return float(self._alt_weeks[lo + int(np.argmax(bad))])
+
+
+def _carry_basis(old: _Sub, new: _Sub, basis: tuple[list[Any], list[Any]]) -> None:
+    """Start the widened programme from the narrower one's optimal basis: the columns and rows
+    both have keep their status, new columns sit at 0 (nonbasic), new rows' slacks are basic.
+    Skipped when the counts do not make a basis (a row the wider model no longer keeps)."""
+    cols, rows = basis
+    at = np.searchsorted(new.all_cols, old.all_cols)
+    if (at >= new.all_cols.size).any() or not np.array_equal(new.all_cols[at], old.all_cols):
+        return
+    lower, basic = highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic
+    col_status: list[Any] = [lower] * new.all_cols.size
+    for i, st in zip(at.tolist(), cols, strict=True):
+        col_status[i] = st
+    row_at = np.searchsorted(new.rows, old.rows)
+    found = row_at < new.rows.size
+    found[found] &= new.rows[row_at[found]] == old.rows[found]
+    row_status: list[Any] = [basic] * new.rows.size
+    for i, ok, st in zip(row_at.tolist(), found.tolist(), rows, strict=True):
+        if ok:
+            row_status[i] = st
+    n_basic = sum(1 for st in col_status if st == basic) + sum(
+        1 for st in row_status if st == basic
+    )
+    if n_basic == new.rows.size:
+        new.model.start_basis = (col_status, row_status)
 
 
 def ttr_with_slope(
