@@ -41,3 +41,15 @@ def test_top_level_help_in_english_has_no_japanese() -> None:
     out = _help("--lang", "en", "--help", env={"LANG": "ja_JP.UTF-8"})
     assert not _japanese(out), out
     assert "Write the board report" in out
+
+
+@pytest.mark.parametrize("group", [("notify",), ("notify", "webhook")])
+def test_the_notify_commands_help_in_each_language(group: tuple[str, ...]) -> None:
+    ja = _help("--lang", "ja", *group, "--help")
+    rows = [line for line in ja.splitlines() if line.startswith("│ ") and "--" not in line]
+    assert len(rows) >= 5, ja
+    for row in rows:
+        assert _japanese(row), row
+    assert "このヘルプを表示して終了する" in ja and "Show this message" not in ja
+    en = _help("--lang", "en", *group, "--help")
+    assert not _japanese(en), en

@@ -65,6 +65,22 @@ def _command_name(info: typer.models.CommandInfo) -> str:
     return info.name or (callback.__name__.replace("_", "-") if callback else "")
 
 
+def _localise_below(group: typer.Typer, prefix: str, lang: str) -> None:
+    """A group's commands and subgroups in ``lang`` where ``<prefix>.<name>`` has a message."""
+    from econsec.i18n import catalog, t
+
+    known = catalog()
+    for info in group.registered_commands:
+        key = f"{prefix}.{_command_name(info)}"
+        if key in known:
+            info.help = t(key, lang)
+    for sub in group.registered_groups:
+        key = f"{prefix}.{sub.name}"
+        if key in known and sub.typer_instance is not None:
+            sub.help = sub.typer_instance.info.help = t(key, lang)
+            _localise_below(sub.typer_instance, key, lang)
+
+
 def localise(lang: str) -> None:
     """Top-level help, its panel titles and every top-level command's summary in ``lang``."""
     from typer import rich_utils
@@ -79,6 +95,7 @@ def localise(lang: str) -> None:
         group.help = help_text
         if group.typer_instance is not None:
             group.typer_instance.info.help = help_text
+            _localise_below(group.typer_instance, f"cli.help.{group.name}", lang)
     rich_utils.OPTIONS_PANEL_TITLE = t("cli.help.panel.options", lang)
     rich_utils.COMMANDS_PANEL_TITLE = t("cli.help.panel.commands", lang)
     rich_utils.ARGUMENTS_PANEL_TITLE = t("cli.help.panel.arguments", lang)
@@ -107,16 +124,23 @@ def localised_command(lang: str) -> Any:
     for param in command.params:
         if param.name == "lang":
             param.help = t("cli.help.lang", lang)  # type: ignore[attr-defined]
+    _localise_help_option(command, t("cli.help.help", lang))
+    return command
+
+
+def _localise_help_option(command: Any, text: str) -> None:
+    """``--help`` described in the chosen language, on the command and every one below it."""
     plain = command.get_help_option
 
     def help_option(ctx: Any) -> Any:
         option = plain(ctx)
         if option is not None:
-            option.help = t("cli.help.help", lang)
+            option.help = text
         return option
 
-    command.get_help_option = help_option  # type: ignore[method-assign]
-    return command
+    command.get_help_option = help_option
+    for sub in getattr(command, "commands", {}).values():
+        _localise_help_option(sub, text)
 
 
 def main() -> None:

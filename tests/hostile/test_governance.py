@@ -272,3 +272,49 @@ def test_a_hostile_acceptance_reason_is_refused(client_for: Any, users: Any) -> 
         assert response.status_code == 400
     assert Risk.objects.get(code="R-H").treatment == "mitigate"
     assert AuditEvent.objects.count() == events
+
+
+# -- the notifications API ------------------------------------------------------------------
+
+NOTIFY_BODIES = [
+    ("governance_webhook_create", "administrator",
+     {"url": "https://example.jp/" + "a" * 100_000}, "url"),
+    ("governance_webhook_create", "administrator",
+     {"url": "https://example.jp/\u202eh"}, "url"),
+    ("governance_webhook_create", "administrator",
+     {"url": "https://example.jp/h", "kinds": ["k" * 100_000]}, "kkkkkkkk"),
+    ("governance_webhook_create", "administrator",
+     {"url": "https://example.jp/h", "kinds": [{"deep": [1]}]}, "kinds[0]"),
+    ("governance_preferences_change", "viewer", {"email": HUGE}, "email"),
+    ("governance_preferences_change", "viewer", {"language": HUGE}, "ああああ"),
+    ("governance_preferences_change", "viewer", {"by_email": "sometimes"}, "by_email"),
+    ("governance_request_decide", "administrator",
+     {"ref": "risk:R-N", "decision": "refuse", "reason": "r" * 30_000}, "reason"),
+    ("governance_request_decide", "administrator",
+     {"ref": "risk:" + "R" * 100_000, "decision": "refuse", "reason": "x"}, "RRRR"),  # not found: 404
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "role", "body", "field"), NOTIFY_BODIES)
+def test_hostile_notification_bodies_are_refused(
+    client_for: Any, users: Any, name: str, role: str, body: dict[str, Any], field: str
+) -> None:
+    from econsec.governance import risks
+    from econsec.governance.models import Preference, Webhook
+
+    risk = risks.create("R-N", actor="analyst", title_ja="あ", title_en="a", treatment="avoid")
+    risks.request_acceptance(risk, actor="analyst", reason="why")
+    events = AuditEvent.objects.count()
+    client = client_for(role)
+    send = client.put if name.endswith("_change") else client.post
+    for lang in ("ja", "en"):
+        with measured() as spent:
+            response = send(reverse(f"api:{name}"), json.dumps(body),
+                            content_type="application/json", HTTP_ACCEPT_LANGUAGE=lang)  # fmt: skip
+        spent.check()
+        want = 404 if field == "RRRR" else 400
+        assert response.status_code == want, response.content[:300]
+        assert field in response.json()["detail"]
+    assert not Webhook.objects.exists() and not Preference.objects.exists()
+    assert AuditEvent.objects.count() == events
+    assert Risk.objects.get(code="R-N").acceptance_requested_by == "analyst"

@@ -532,6 +532,34 @@ MATRIX.update(
             "edit", api=True, method="post", kwargs=_gov_action, allowed=400
         ),
         "api:governance_audit_verify": Entry("audit", api=True),
+        # Notifications: the caller's own inbox and preferences for every role; receivers and
+        # the delivery log for administrators; requests read by all, decided by edit (and then
+        # by an administrator or the configured approver, checked in the governance tests).
+        "api:governance_notifications": Entry("read", api=True),
+        "api:governance_notification_read": Entry(
+            "read", api=True, method="post", kwargs=lambda ctx: {"notification_id": 0}, allowed=404
+        ),
+        "api:governance_preferences": Entry("read", api=True),
+        # The test client sends the dict as the text "{}": the defaults, saved (200).
+        "api:governance_preferences_change": Entry("read", api=True, method="put"),
+        "api:governance_webhooks": Entry("admin", api=True),
+        # A form body is not JSON: an allowed caller gets the located refusal (400).
+        "api:governance_webhook_create": Entry("admin", api=True, method="post", allowed=400),
+        "api:governance_webhook": Entry(
+            "admin", api=True, kwargs=lambda ctx: {"hook_id": 0}, allowed=404
+        ),
+        "api:governance_webhook_change": Entry(
+            "admin", api=True, method="put", kwargs=lambda ctx: {"hook_id": 0}, allowed=404
+        ),
+        "api:governance_webhook_delete": Entry(
+            "admin", api=True, method="delete", kwargs=lambda ctx: {"hook_id": 0}, allowed=404
+        ),
+        "api:governance_webhook_test": Entry(
+            "admin", api=True, method="post", kwargs=lambda ctx: {"hook_id": 0}, allowed=404
+        ),
+        "api:governance_deliveries": Entry("admin", api=True),
+        "api:governance_requests": Entry("read", api=True),
+        "api:governance_request_decide": Entry("edit", api=True, method="post", allowed=400),
     }
 )
 

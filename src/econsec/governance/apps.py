@@ -16,6 +16,7 @@ class GovernanceConfig(AppConfig):
         web = "econsec.governance.web"
         r.register_urls(f"{web}.urls")
         r.register_api("/governance", f"{web}.api.router")
+        r.register_api("/governance/notifications", f"{web}.notify_api.router")
         r.register_nav(r.NavEntry("governance.web.nav", "web:governance", "read", order=80))
         r.register_nav(
             r.NavEntry("governance.web.inbox", "web:governance_inbox", "read", 80, "secondary")

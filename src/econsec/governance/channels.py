@@ -1,8 +1,8 @@
 """How notifications reach people: each user's preferences, and the webhook receivers.
 
 A webhook's secret is made here (never typed), shown to the administrator once when the
-receiver is added, and kept only to sign deliveries. Adding and removing receivers goes to the
-audit trail (without the secret): where notifications are sent is evidence too. Removing one
+receiver is added, and kept only to sign deliveries. Adding, changing and removing receivers
+goes to the audit trail (without the secret): where notifications are sent is evidence too. Removing one
 fails its pending deliveries with a visible reason instead of retrying them against nothing.
 """
 
@@ -65,24 +65,64 @@ def preferences(username: str) -> Preference:
     return Preference.objects.filter(username=username).first() or Preference(username=username)
 
 
-def add_webhook(url: str, kinds: Iterable[str], *, actor: str) -> tuple[Webhook, str]:
-    """Add a receiver; returns it with its new secret (the one time the secret is given out)."""
+def _url(url: str) -> str:
     url = _clean("url", url, 500)
     try:
         _URL(url)
     except ValidationError as exc:
         raise GovernanceError("governance.webhook.bad_url", value=url[:100]) from exc
+    return url
+
+
+def _kinds(kinds: Iterable[str]) -> list[str]:
     chosen = sorted(set(kinds))
     for kind in chosen:
         if kind not in WEBHOOK_KINDS:
             raise GovernanceError("governance.webhook.bad_kind", value=kind[:40],
                                   allowed=", ".join(WEBHOOK_KINDS))  # fmt: skip
+    return chosen
+
+
+def add_webhook(url: str, kinds: Iterable[str], *, actor: str) -> tuple[Webhook, str]:
+    """Add a receiver; returns it with its new secret (the one time the secret is given out)."""
+    url, chosen = _url(url), _kinds(kinds)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         hook = Webhook.objects.create(url=url, secret=secret, kinds=chosen)
         append("webhook.added", f"webhook:{hook.pk}", actor=actor,
                detail={"url": url, "kinds": chosen})  # fmt: skip
     return hook, secret
+
+
+def change_webhook(
+    hook: Webhook,
+    *,
+    actor: str,
+    url: str | None = None,
+    kinds: Iterable[str] | None = None,
+    active: bool | None = None,
+) -> Webhook:
+    """Change a receiver's address, kinds or whether it is active (``webhook.changed`` in the
+    audit trail, with each field before and after; the secret stays as it was, and is never
+    written there). Deliveries already queued keep the address they were queued for."""
+    changes: dict[str, object] = {}
+    if url is not None:
+        changes["url"] = _url(url)
+    if kinds is not None:
+        changes["kinds"] = _kinds(kinds)
+    if active is not None:
+        changes["active"] = bool(active)
+    if not changes:
+        raise GovernanceError("governance.webhook.nothing_changed")
+    diff = {k: [getattr(hook, k), v] for k, v in changes.items() if getattr(hook, k) != v}
+    if not diff:
+        return hook
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(hook, name, value)
+        hook.save()
+        append("webhook.changed", f"webhook:{hook.pk}", actor=actor, detail=diff)
+    return hook
 
 
 def remove_webhook(hook: Webhook, *, actor: str) -> int:

@@ -408,6 +408,9 @@ def kri_prefs(
 
 
 def register(app: typer.Typer) -> None:
+    from econsec.governance.notify_cli import notify_app
+
     app.add_typer(audit_app, name="audit")
     app.add_typer(risk_app, name="risk")
     app.add_typer(kri_app, name="kri")
+    app.add_typer(notify_app, name="notify")

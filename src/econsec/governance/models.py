@@ -220,7 +220,8 @@ class Notification(models.Model):
 
     CHANNELS = ("inbox", "email", "webhook")
     KINDS = ("kri_red", "action_overdue", "review_due", "screening_hit", "signoff_requested",
-             "action_assigned", "monitoring_alert", "webhook_test", "digest")  # fmt: skip
+             "action_assigned", "monitoring_alert", "webhook_test", "digest",
+             "request_decided")  # fmt: skip
 
     kind = models.CharField(max_length=30)
     params = models.JSONField(default=dict)
