@@ -220,3 +220,27 @@ def test_item_fact_forms(register: Any, kind: str, form: dict[str, str],
         page = answer.content.decode()
         assert all(part in page for part in must_name), (lang, must_name)
     assert (m.MarketShare.objects.count(), m.CustomerTie.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"name": "a\\u0000b", "headcount": 1}',  # NUL: refused by the shell
+        "[" * 100_000 + "]" * 100_000,  # nesting past the parser's recursion
+        '{"name": "a", "headcount": 1e400}',  # infinity after parsing
+        '{"name": "a", "headcount": 123456789012345678901234567890}',
+        '{"name": "a", "headcount": NaN}',
+        '{"name": "a", "headcount": 1, "name": "' + "x" * 301 + '"}',  # the last key wins
+        '{"name": "a", "headcount": {"$gt": 0}}',
+        "\xff\xfe not json",
+    ],
+)
+def test_fact_api_bodies(register: Any, body: str) -> None:
+    url = reverse("api:technology_fact_add", args=["T-SERVO-ENC", "access"])
+    before = _facts()
+    with measured() as spent:
+        answer = register.post(url, body.encode("utf-8", "surrogateescape"),
+                               content_type="application/json")  # fmt: skip
+    spent.check()
+    assert answer.status_code == 400, answer.content
+    assert _facts() == before

@@ -335,3 +335,62 @@ def test_the_import_refuses_a_year_past_the_column(tech: m.Technology, tmp_path:
         workbook.import_workbook(path, actor="a")
     assert [(p.sheet, p.row, p.column, p.key) for p in refused.value.problems] == [
         ("market_shares", 3, "year", "technology.xlsx.year")]  # fmt: skip
+
+
+def test_a_share_taken_by_another_writer_meanwhile_is_the_same_refusal(
+    tech: m.Technology, monkeypatch: Any
+) -> None:
+    # The check passed, then another writer stored the same item and year: the database's
+    # unique key refuses it and the answer is the check's own.
+    real = facts.check
+
+    def check_then_race(kind: Any, form: Any, **kwargs: Any) -> Any:
+        values = real(kind, form, **kwargs)
+        m.MarketShare.objects.create(item_id="P-INV800", year=2025, share=0.1, source="other")
+        return values
+
+    monkeypatch.setattr(facts, "check", check_then_race)
+    with pytest.raises(facts.FactProblems) as refused:
+        facts.add(None, facts.ITEM_KINDS["market_share"], SHARE, actor="a")
+    assert [p.key for p in refused.value.problems] == ["technology.facts.share_taken"]
+    assert list(
+        m.MarketShare.objects.filter(item_id="P-INV800").values_list("source", flat=True)
+    ) == ["other"]
+
+
+def test_facts_from_the_command_line(tech: m.Technology, heard: list[Any]) -> None:
+    from typer.testing import CliRunner
+
+    from econsec.cli import app
+
+    runner = CliRunner()
+    done = runner.invoke(app, ["tech", "fact", "add", "holding", "kind=site", "site_id=HOKUNB-PLT",
+                               "label=寧波合弁工場", "--tech", "T-SERVO-ENC", "--actor", "ops",
+                               "--lang", "en"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    made = tech.holdings.get(site_id="HOKUNB-PLT")
+    assert f"Added holding #{made.pk}." in done.output
+    bad = runner.invoke(app, ["tech", "fact", "add", "access", "name=x", "headcount=many",
+                              "--tech", "T-SERVO-ENC", "--lang", "ja"])  # fmt: skip
+    assert bad.exit_code == 1
+    assert "項目「headcount」(値「many」):数値ではありません。" in bad.output
+    changed = runner.invoke(app, ["tech", "fact", "change", "holding", "kind=site",
+                                  "site_id=HOKUNB-PLT", "label=寧波工場", "--id", str(made.pk),
+                                  "--tech", "T-SERVO-ENC", "--lang", "en"])  # fmt: skip
+    assert changed.exit_code == 0 and tech.holdings.get(pk=made.pk).label == "寧波工場"
+    share = runner.invoke(app, ["tech", "fact", "add", "market_share", "item_id=P-INV800",
+                                "year=2025", "share=0.3", "source=業界誌", "--lang", "en"])  # fmt: skip
+    assert share.exit_code == 0, share.output
+    for args, text in (
+        (["remove", "holding", "--id", str(made.pk), "--tech", "T-NOPE"], "T-NOPE is not in"),
+        (["add", "holding", "colour=red", "--tech", "T-SERVO-ENC"], "There is no field colour"),
+        (["add", "holding", "kind", "--tech", "T-SERVO-ENC"], "'kind' is not field=value"),
+        (["burn", "holding", "--tech", "T-SERVO-ENC"], "Cannot 'burn'"),
+        (["add", "secrets"], "no kind of fact 'secrets'"),
+    ):
+        refused = runner.invoke(app, ["tech", "fact", *args, "--lang", "en"])
+        assert refused.exit_code == 1 and text in refused.output, (args, refused.output)
+    done = runner.invoke(app, ["tech", "fact", "remove", "holding", "--id", str(made.pk),
+                               "--tech", "T-SERVO-ENC", "--lang", "en"])  # fmt: skip
+    assert done.exit_code == 0 and not tech.holdings.filter(pk=made.pk).exists()
+    assert [e["actor"] for e in heard][:1] == ["ops"]

@@ -306,6 +306,49 @@ MATRIX: dict[str, Entry] = {
     "api:technology_incident_change": Entry(
         "edit", api=True, method="post", kwargs=lambda ctx: {"code": "INC-1"}, allowed=403
     ),
+    # Facts one at a time through the API: need-to-know first, as for the register.
+    "api:technology_facts": Entry(
+        "read", api=True, kwargs=lambda ctx: {"tech_id": "T-1"}, allowed=403
+    ),
+    "api:technology_fact_add": Entry(
+        "edit",
+        api=True,
+        method="post",
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "holding"},
+        allowed=403,
+    ),
+    "api:technology_fact_change": Entry(
+        "edit",
+        api=True,
+        method="post",
+        allowed=403,
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "access", "fact_id": 1},
+    ),
+    "api:technology_fact_remove": Entry(
+        "edit",
+        api=True,
+        method="delete",
+        allowed=403,
+        kwargs=lambda ctx: {"tech_id": "T-1", "kind": "partner", "fact_id": 1},
+    ),
+    "api:technology_item_facts": Entry("read", api=True, allowed=403),
+    "api:technology_item_fact_add": Entry(
+        "edit", api=True, method="post", kwargs=lambda ctx: {"kind": "customer"}, allowed=403
+    ),
+    "api:technology_item_fact_change": Entry(
+        "edit",
+        api=True,
+        method="post",
+        allowed=403,
+        kwargs=lambda ctx: {"kind": "market_share", "fact_id": 1},
+    ),
+    "api:technology_item_fact_remove": Entry(
+        "edit",
+        api=True,
+        method="delete",
+        allowed=403,
+        kwargs=lambda ctx: {"kind": "customer", "fact_id": 1},
+    ),
     # Linking a technology to a governance risk needs edit and need-to-know.
     "web:technology_risk_link": Entry(
         "edit", method="post", kwargs=lambda ctx: {"code": "R-1"}, allowed=403

@@ -250,6 +250,62 @@ def link_risk_cmd(tech_id: str, risk: str, lang: LangOption = None) -> None:
     console.print(t("technology.cli.linked", lang, risk=risk))
 
 
+@tech_app.command("fact")
+def fact_cmd(
+    action: Annotated[str, typer.Argument(help="add, change or remove")],
+    kind: Annotated[
+        str, typer.Argument(help="holding, access, partner, control, market_share or customer")
+    ],
+    fields: Annotated[
+        list[str] | None, typer.Argument(help="field=value, by the workbook's column keys")
+    ] = None,
+    tech: Annotated[str, typer.Option(help="Technology id (not for market_share, customer)")] = "",
+    fact_id: Annotated[int, typer.Option("--id", help="The fact to change or remove")] = 0,
+    actor: ActorOption = "",
+    lang: LangOption = None,
+) -> None:
+    """One fact at a time: where a technology is held, a group or partner with access, its own
+    control; an item's market share or customer. Checked as the workbook import checks it."""
+    lang = _open(lang)
+    from econsec.technology import facts
+    from econsec.technology.errors import TechnologyError
+    from econsec.technology.models import Technology
+
+    try:
+        found = facts.kind_of(kind)
+        owner = None
+        if found.per_technology:
+            owner = Technology.objects.filter(tech_id=tech).first()
+            if owner is None:
+                raise TechnologyError("technology.unknown_tech", tech=tech)
+        form: dict[str, str] = {}
+        for pair in fields or []:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise TechnologyError("technology.cli.fact_pair", pair=pair)
+            form[name.strip()] = value
+        known = {c.key for c in found.columns}
+        for name in form:
+            if name not in known:
+                raise TechnologyError("technology.api.unknown_field", field=name)
+        if action == "add":
+            fact_id = facts.add(owner, found, form, actor=actor).pk
+        elif action == "change":
+            facts.change(owner, found, fact_id, form, actor=actor)
+        elif action == "remove":
+            facts.remove(owner, found, fact_id, actor=actor)
+        else:
+            raise TechnologyError("technology.cli.fact_action", action=action)
+    except facts.FactProblems as exc:
+        for line in exc.messages(lang):
+            err_console.print(line, markup=False, soft_wrap=True)
+        err_console.print(t("technology.facts.nothing_written", lang, count=len(exc.problems)))
+        raise typer.Exit(1) from exc
+    except TechnologyError as exc:
+        _fail(exc, lang)
+    console.print(t(f"technology.cli.fact_{action}", lang, kind=kind, id=fact_id))
+
+
 def register(app: typer.Typer) -> None:
     from econsec.technology.cli_countries import countries_app
 

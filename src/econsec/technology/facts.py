@@ -14,11 +14,12 @@ the changed fields, never their values (it is read without need-to-know).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from econsec import trail
 from econsec.characters import unwanted
@@ -167,6 +168,20 @@ def check(kind: Kind, form: Mapping[str, Any], *, fact_id: int | None = None) ->
     return values
 
 
+@contextmanager
+def _share_race(kind: Kind, values: dict[str, Any]) -> Iterator[None]:
+    """Another writer took the item's year between the check and the write: the same answer
+    as when the check sees it."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if kind.name != "market_share":
+            raise
+        raise FactProblems([FieldProblem("year", str(values.get("year")),
+                                         "technology.facts.share_taken",
+                                         {"item": values.get("item_id", "")})]) from exc  # fmt: skip
+
+
 def _owned(tech: m.Technology | None, kind: Kind) -> dict[str, Any]:
     return {"technology": tech} if kind.per_technology else {}
 
@@ -191,7 +206,7 @@ def _record(
 def add(tech: m.Technology | None, kind: Kind, form: Mapping[str, Any], *, actor: str) -> Any:
     """Add a fact from the form's fields (all checked first; nothing written on a problem)."""
     values = check(kind, form)
-    with transaction.atomic():
+    with _share_race(kind, values), transaction.atomic():
         fact = kind.model.objects.create(**_owned(tech, kind), **values)  # type: ignore[attr-defined]
         _record("added", tech, kind, fact, actor, fields=sorted(values))
     return fact
@@ -205,7 +220,7 @@ def change(
     values = check(kind, form, fact_id=fact.pk)
     changed = sorted(k for k, v in values.items() if getattr(fact, k) != v)
     if changed:
-        with transaction.atomic():
+        with _share_race(kind, values), transaction.atomic():
             for key in changed:
                 setattr(fact, key, values[key])
             fact.save(update_fields=changed)

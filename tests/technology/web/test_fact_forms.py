@@ -99,7 +99,7 @@ def test_unchecked_boxes_clear_a_flag(demo: m.Technology, client_for: Any) -> No
     [
         ("en", ["Field 'headcount' (value 'many'): not a number.",
                 "Field 'key_people' (value 'perhaps'): expected yes or no.",
-                "2 problems: nothing was saved."]),
+                "Nothing was saved (problems found: 2)."]),
         ("ja", ["項目「headcount」(値「many」):数値ではありません。",
                 "項目「key_people」(値「perhaps」):はい/いいえ(yes/no)で入力してください。",
                 "2 件の問題があるため、何も保存していません。"]),
@@ -221,7 +221,7 @@ def test_item_fact_refusal_is_located_on_the_page(demo: m.Technology, client_for
     page = answer.content.decode()
     assert "Field &#x27;share&#x27; (value &#x27;30%&#x27;): not a number." in page
     assert "Field &#x27;year&#x27; (value &#x27;2024&#x27;): a share for item P-EAX150" in page
-    assert "2 problems: nothing was saved." in page and 'value="30%"' in page
+    assert "Nothing was saved (problems found: 2)." in page and 'value="30%"' in page
     assert m.MarketShare.objects.count() == 2  # the demo's two
 
 

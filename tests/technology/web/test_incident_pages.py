@@ -128,3 +128,22 @@ def test_notes_stay_out_of_the_audit_trail(incident: m.Incident, client_for: Any
     assert page.status_code == 200 and "SiCインバータ" not in page.content.decode()
     for row in AuditEvent.objects.all():
         assert "SiCインバータ" not in f"{row.reason} {row.detail}"
+
+
+def test_the_page_form_keeps_a_description_with_the_file(incident: m.Incident,
+                                                          client_for: Any) -> None:  # fmt: skip
+    grant("analyst", allow=True)
+    client = client_for("analyst")
+    sent = client.post(_url("_evidence"), {"file": SimpleUploadedFile("log.txt", b"usb log"),
+                                           "description": "  端末ログ(情報システム部)  "})  # fmt: skip
+    assert sent.status_code == 303
+    row = incident.evidence.get()
+    assert row.description == "端末ログ(情報システム部)"  # trimmed
+    assert row.sha256 == hashlib.sha256(b"usb log").hexdigest()
+    page = client.get(_url("")).content.decode()
+    assert "端末ログ(情報システム部)" in page and 'name="description"' in page
+    refused = client.post(_url("_evidence"), {"file": SimpleUploadedFile("b.txt", b"x"),
+                                              "description": "d" * 2001},
+                          HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    assert refused.status_code == 400 and "at most 2000" in refused.content.decode()
+    assert incident.evidence.count() == 1

@@ -81,6 +81,29 @@ def test_without_need_to_know_only_counts(who: str, register: list[str], client_
         assert answer.status_code == 403
         _clean(answer.content, [s for s in register if s != "INC-9"])
     assert m.Incident.objects.get(code="INC-9").status == "detected"
+    # The evidence API, the fact forms and the facts API: 403, naming nothing not typed.
+    fact = m.AccessGroup.objects.filter(technology__tech_id="T-MAG-GBD").first()
+    assert fact is not None
+    typed = [s for s in register if s not in ("INC-9", "T-MAG-GBD")]
+    asks = [
+        ("get", "api:technology_incident_evidence_list", incident),
+        ("get", "api:technology_incident_evidence_file", {**incident, "evidence_id": 1}),
+        ("post", "api:technology_incident_evidence_add", incident),
+        ("get", "api:technology_facts", {"tech_id": "T-MAG-GBD"}),
+        ("get", "api:technology_item_facts", {}),
+        ("post", "api:technology_fact_add", {"tech_id": "T-MAG-GBD", "kind": "access"}),
+        ("delete", "api:technology_fact_remove",
+         {"tech_id": "T-MAG-GBD", "kind": "access", "fact_id": fact.pk}),
+        ("post", "web:technology_fact_add", {"tech_id": "T-MAG-GBD", "kind": "access"}),
+        ("post", "web:technology_fact_remove",
+         {"tech_id": "T-MAG-GBD", "kind": "access", "fact_id": fact.pk}),
+        ("post", "web:technology_item_fact_add", {"kind": "customer"}),
+    ]  # fmt: skip
+    for method, name, kwargs in asks:
+        answer = getattr(client, method)(reverse(name, kwargs=kwargs))
+        assert answer.status_code == 403, (name, answer.status_code)
+        _clean(answer.content, typed)
+    assert m.AccessGroup.objects.filter(pk=fact.pk).exists()
 
 
 def test_with_need_to_know_the_register_shows(register: list[str], client_for: Any,

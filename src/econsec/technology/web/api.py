@@ -8,6 +8,10 @@ An incident's evidence files: listed with their SHA-256, uploaded as ``multipart
 (``file`` and an optional ``description``; anything else is 415, a file over the limit 413) and
 downloaded as an attachment that is re-hashed first — a file altered in the store is 409,
 never served. They are kept as the incident page keeps them (:mod:`econsec.technology.evidence`).
+
+A technology's facts (holdings, access groups, partners, its own controls) and the items' market
+shares and customers, one at a time, checked as the page's forms check them
+(:mod:`econsec.technology.facts`): a refusal lists every problem by field and value.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import StrictBool, StrictFloat, StrictInt
 
-from econsec.technology import evidence, register, service
+from econsec.i18n import t
+from econsec.technology import evidence, facts, register, service
 from econsec.technology.errors import TechnologyError
 from econsec.technology.models import Incident, IncidentEvidence, Technology
 from econsec.web.api.auth import require
@@ -392,3 +397,199 @@ def incident_evidence_file(request: HttpRequest, code: str, evidence_id: int) ->
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Content-SHA256"] = row.sha256
     return response
+
+
+# ---------------------------------------------------- facts: one holding, group, partner, …
+
+
+class FactOut(Schema):
+    kind: str
+    id: int
+    fields: dict[str, Any]
+
+
+class ProblemOut(Schema):
+    field: str
+    value: str
+    message: str
+
+
+class ProblemsOut(Schema):
+    detail: str
+    problems: list[ProblemOut]
+
+
+def _fact_out(kind: facts.Kind, fact: Any) -> dict[str, Any]:
+    return {"kind": kind.name, "id": fact.pk,
+            "fields": {c.key: getattr(fact, c.key) for c in kind.columns}}  # fmt: skip
+
+
+def _fact_body(request: HttpRequest, kind: facts.Kind) -> dict[str, Any]:
+    """The body's fields by their workbook column keys (values as in a cell: text, number, true
+    or false, null), read as :func:`_body` reads a body."""
+    try:
+        fields = json.loads(request.body or b"null")
+    except RecursionError as exc:
+        raise HttpError(400, "JSON nested too deeply") from exc
+    except ValueError as exc:
+        raise HttpError(400, str(exc)[:2000]) from exc
+    if not isinstance(fields, dict):
+        raise HttpError(400, "expected a JSON object of fields")
+    known = {c.key for c in kind.columns}
+    for name, value in fields.items():
+        if name not in known:
+            raise _refused(
+                request, TechnologyError("technology.api.unknown_field", field=name[:80])
+            )
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise _refused(request, TechnologyError("technology.api.bad_field", field=name,
+                                                    value=str(value)[:80],
+                                                    expected="text / number / true, false"))  # fmt: skip
+    return fields
+
+
+def _problems_out(request: HttpRequest, exc: facts.FactProblems) -> Status[Any]:
+    lang = request_language(request)
+    messages = exc.messages(lang)
+    detail = "\n".join([*messages, t("technology.facts.nothing_written", lang,
+                                      count=len(messages))])  # fmt: skip
+    return Status(400, {"detail": detail, "problems": [
+        {"field": p.field, "value": p.value[:80], "message": m}
+        for p, m in zip(exc.problems, messages, strict=True)]})  # fmt: skip
+
+
+def _fact_kind(request: HttpRequest, name: str, kinds: dict[str, facts.Kind]) -> facts.Kind:
+    if name not in kinds:
+        raise HttpError(404, TechnologyError("technology.facts.no_kind", kind=name[:40])
+                        .message(request_language(request)))  # fmt: skip
+    return kinds[name]
+
+
+def _tech_or_404(tech_id: str) -> Technology:
+    tech = Technology.objects.filter(tech_id=tech_id).first()
+    if tech is None:
+        raise HttpError(404, "not found")
+    return tech
+
+
+def _fact_or_404(request: HttpRequest, tech: Technology | None, kind: facts.Kind,
+                 fact_id: int) -> Any:  # fmt: skip
+    try:
+        return facts.find(tech, kind, fact_id)
+    except TechnologyError as exc:
+        raise HttpError(404, exc.message(request_language(request))) from exc
+
+
+_FACT_DOC = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
+}}}}}  # fmt: skip
+_FACT_ANSWERS = {400: ProblemsOut, 404: MessageOut}
+
+
+@router.get("/technologies/{tech_id}/facts", response=dict[str, list[FactOut]],
+            url_name="technology_facts")  # fmt: skip
+@require(READ)
+def technology_facts(request: HttpRequest, tech_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Where a technology is held, groups and partners with access, its own controls."""
+    _need(request)
+    tech = _tech_or_404(tech_id)
+    return {name: [_fact_out(kind, f) for f in kind.model.objects.filter(technology=tech)  # type: ignore[attr-defined]
+                   .order_by("id")] for name, kind in facts.KINDS.items()}  # fmt: skip
+
+
+@router.post("/technologies/{tech_id}/facts/{kind}", response={201: FactOut, **_FACT_ANSWERS},
+             url_name="technology_fact_add", openapi_extra=_FACT_DOC)  # fmt: skip
+@require(EDIT)
+def add_technology_fact(request: HttpRequest, tech_id: str, kind: str) -> Status[Any]:
+    """Add a fact (``kind``: holding, access, partner, control); every problem is located."""
+    _need(request)
+    tech, found = _tech_or_404(tech_id), _fact_kind(request, kind, facts.KINDS)
+    fields = _fact_body(request, found)
+    try:
+        fact = facts.add(tech, found, fields, actor=request.user.get_username())
+    except facts.FactProblems as exc:
+        return _problems_out(request, exc)
+    return Status(201, _fact_out(found, fact))
+
+
+@router.post("/technologies/{tech_id}/facts/{kind}/{fact_id}",
+             response={200: FactOut, **_FACT_ANSWERS}, url_name="technology_fact_change",
+             openapi_extra=_FACT_DOC)  # fmt: skip
+@require(EDIT)
+def change_technology_fact(request: HttpRequest, tech_id: str, kind: str,
+                           fact_id: int) -> Status[Any]:  # fmt: skip
+    """Set a fact's fields (all of them: a field left out is emptied, as in the form)."""
+    _need(request)
+    tech, found = _tech_or_404(tech_id), _fact_kind(request, kind, facts.KINDS)
+    fact = _fact_or_404(request, tech, found, fact_id)
+    fields = _fact_body(request, found)
+    try:
+        facts.change(tech, found, fact.pk, fields, actor=request.user.get_username())
+    except facts.FactProblems as exc:
+        return _problems_out(request, exc)
+    fact.refresh_from_db()
+    return Status(200, _fact_out(found, fact))
+
+
+@router.delete("/technologies/{tech_id}/facts/{kind}/{fact_id}",
+               response={204: None, 404: MessageOut},
+               url_name="technology_fact_remove")  # fmt: skip
+@require(EDIT)
+def remove_technology_fact(request: HttpRequest, tech_id: str, kind: str,
+                           fact_id: int) -> Status[None]:  # fmt: skip
+    _need(request)
+    tech, found = _tech_or_404(tech_id), _fact_kind(request, kind, facts.KINDS)
+    fact = _fact_or_404(request, tech, found, fact_id)
+    facts.remove(tech, found, fact.pk, actor=request.user.get_username())
+    return Status(204, None)
+
+
+@router.get("/items/facts", response=dict[str, list[FactOut]], url_name="technology_item_facts")
+@require(READ)
+def item_facts(request: HttpRequest) -> dict[str, list[dict[str, Any]]]:
+    """The market shares and customers of the items we sell."""
+    _need(request)
+    return {name: [_fact_out(kind, f) for f in kind.model.objects.order_by("id")]  # type: ignore[attr-defined]
+            for name, kind in facts.ITEM_KINDS.items()}  # fmt: skip
+
+
+@router.post("/items/facts/{kind}", response={201: FactOut, **_FACT_ANSWERS},
+             url_name="technology_item_fact_add", openapi_extra=_FACT_DOC)  # fmt: skip
+@require(EDIT)
+def add_item_fact(request: HttpRequest, kind: str) -> Status[Any]:
+    """Add a market share or a customer (``kind``: market_share, customer)."""
+    _need(request)
+    found = _fact_kind(request, kind, facts.ITEM_KINDS)
+    fields = _fact_body(request, found)
+    try:
+        fact = facts.add(None, found, fields, actor=request.user.get_username())
+    except facts.FactProblems as exc:
+        return _problems_out(request, exc)
+    return Status(201, _fact_out(found, fact))
+
+
+@router.post("/items/facts/{kind}/{fact_id}", response={200: FactOut, **_FACT_ANSWERS},
+             url_name="technology_item_fact_change", openapi_extra=_FACT_DOC)  # fmt: skip
+@require(EDIT)
+def change_item_fact(request: HttpRequest, kind: str, fact_id: int) -> Status[Any]:
+    _need(request)
+    found = _fact_kind(request, kind, facts.ITEM_KINDS)
+    fact = _fact_or_404(request, None, found, fact_id)
+    fields = _fact_body(request, found)
+    try:
+        facts.change(None, found, fact.pk, fields, actor=request.user.get_username())
+    except facts.FactProblems as exc:
+        return _problems_out(request, exc)
+    fact.refresh_from_db()
+    return Status(200, _fact_out(found, fact))
+
+
+@router.delete("/items/facts/{kind}/{fact_id}", response={204: None, 404: MessageOut},
+               url_name="technology_item_fact_remove")  # fmt: skip
+@require(EDIT)
+def remove_item_fact(request: HttpRequest, kind: str, fact_id: int) -> Status[None]:
+    _need(request)
+    found = _fact_kind(request, kind, facts.ITEM_KINDS)
+    fact = _fact_or_404(request, None, found, fact_id)
+    facts.remove(None, found, fact.pk, actor=request.user.get_username())
+    return Status(204, None)
