@@ -246,3 +246,21 @@ def test_an_unknown_severity_setting_stops_the_server_with_its_name(tmp_path: An
     done = _settings_of(tmp_path, ECONSEC_MONITORING_NOTIFY_SEVERITY="sometimes")
     assert done.returncode != 0 and "ECONSEC_MONITORING_NOTIFY_SEVERITY" in done.stderr
     assert _settings_of(tmp_path / "ok", ECONSEC_MONITORING_NOTIFY_SEVERITY="off").returncode == 0
+
+
+def test_ten_products_are_named_and_the_rest_counted(db: None, users: Any) -> None:
+    from econsec.valuechain.models import Item
+
+    Item.objects.create(item_id="P-00", name="車載充電器", name_en="On-board charger", kind="product",
+                        unit="pcs")  # fmt: skip
+    event = Event.objects.create(kind="tariff", title_en="Tariff", footprint={"kind": "tariff"})
+    alert = Alert.objects.create(event=event)
+    alert.impact = {"products": [{"item": f"P-{n:02d}", "stopped": n < 3} for n in range(12)]}
+    _raise(alert, "high")
+    (note, *_) = Notification.objects.filter(kind="monitoring_alert", channel="inbox")
+    named = note.params["products"]
+    assert named["en"].startswith("On-board charger (P-00), P-01, P-02")
+    assert named["ja"].startswith("車載充電器 (P-00), P-01")
+    assert named["en"].endswith("P-09 and 2 more") and named["ja"].endswith("P-09 ほか 2 件")
+    assert (note.params["touched"], note.params["stopped"]) == (12, 3)
+    assert notify.text(note, "en")[0] == "[econsec] Monitoring alert (high severity): Tariff"

@@ -10,6 +10,7 @@ from typing import Any
 from econsec.governance import notify
 from econsec.governance.models import Notification
 from econsec.governance.recipients import administrators, editors, owner_or_editors
+from econsec.i18n import t
 
 # Screening events that mean a counterparty matched a list entry for the first time.
 NEW_HIT_ACTIONS = ("hit_raised", "ownership_flag")
@@ -60,11 +61,6 @@ def assessment_submitted(campaign_id: int, event_id: int, *, actor: str) -> list
 SEVERITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
 NOTIFY_SETTING = "ECONSEC_MONITORING_NOTIFY_SEVERITY"
 DEFAULT_NOTIFY_SEVERITY = "medium"
-_SEVERITY_TEXT = {
-    "low": {"ja": "低", "en": "low"},
-    "medium": {"ja": "中", "en": "medium"},
-    "high": {"ja": "高", "en": "high"},
-}
 MAX_NAMED_PRODUCTS = 10
 
 
@@ -96,8 +92,7 @@ def _products(impact: dict[str, Any]) -> dict[str, str]:
     for at, lang in enumerate(("ja", "en")):
         text = ", ".join(f"{names[c][at]} ({c})" if c in names else c for c in shown) or "-"
         if len(codes) > len(shown):
-            more = len(codes) - len(shown)
-            text += f" ほか {more} 件" if lang == "ja" else f" and {more} more"
+            text += t("governance.notify.more", lang, count=len(codes) - len(shown))
         out[lang] = text
     return out
 
@@ -129,7 +124,9 @@ def monitoring_alert(alert: Any) -> list[Notification]:
             "ja": (event.title_ja or event.title_en)[:300],
             "en": (event.title_en or event.title_ja)[:300],
         },
-        "severity": _SEVERITY_TEXT[alert.severity],
+        "severity": {
+            lang: t(f"governance.notify.severity.{alert.severity}", lang) for lang in ("ja", "en")
+        },
         "level": alert.severity,
         "touched": len({p.get("item") for p in products}),
         "stopped": len({p.get("item") for p in products if p.get("stopped")}),
