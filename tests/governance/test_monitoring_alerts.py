@@ -156,8 +156,8 @@ def test_a_rise_in_severity_notifies_once_and_a_fall_or_repeat_never(
     for severity in ("low", "medium", "medium", "low", "medium", "none", "high", "medium", "high"):
         _raise(alert, severity)
     assert _told(alert) == [("analyst", "low"), ("analyst", "medium"), ("analyst", "high")]
-    # A triage change (a new owner) is not news either.
-    service.triage(alert, actor="analyst", owner="administrator")
+    # Triage (status, due date, a note) is not news either.
+    service.triage(alert, actor="analyst", status="confirmed", note="plant asked")
     assert len(_told(alert)) == 3
 
 
@@ -264,3 +264,18 @@ def test_ten_products_are_named_and_the_rest_counted(db: None, users: Any) -> No
     assert named["en"].endswith("P-09 and 2 more") and named["ja"].endswith("P-09 ほか 2 件")
     assert (note.params["touched"], note.params["stopped"]) == (12, 3)
     assert notify.text(note, "en")[0] == "[econsec] Monitoring alert (high severity): Tariff"
+
+
+def test_an_owner_assigned_later_is_told_once_and_webhooks_hear_nothing_again(
+    db: None, users: Any
+) -> None:
+    Webhook.objects.create(url="https://hooks.example.jp/x", secret="k", kinds=[])
+    alert = _alert("high")
+    assert sorted(r for r, _ in _told(alert)) == ["administrator", "analyst"]
+    service.triage(alert, actor="analyst", owner="viewer")
+    service.triage(alert, actor="analyst", note="asked the plant", status="confirmed")
+    service.triage(alert, actor="analyst", owner="調達部")  # a team name: no one to tell
+    service.triage(alert, actor="analyst", owner="viewer")  # back again: told already
+    assert sorted(_told(alert)) == [("administrator", "high"), ("analyst", "high"),
+                                    ("viewer", "high")]  # fmt: skip
+    assert Notification.objects.filter(channel="webhook").count() == 1

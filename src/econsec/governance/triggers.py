@@ -102,7 +102,8 @@ def monitoring_alert(alert: Any) -> list[Notification]:
 
     An alert notifies once per severity at or above the setting, and only when its severity rises
     above every severity it has notified at before: a re-assessment at the same or a lower
-    severity, or a triage change, adds nothing."""
+    severity, or a triage change, adds nothing — except that an owner assigned after the alert
+    was raised (an active user) is told once."""
     threshold = notify_threshold()
     rank = SEVERITY_RANK.get(alert.severity, 0)
     if threshold is None or rank == 0 or rank < threshold:
@@ -112,8 +113,15 @@ def monitoring_alert(alert: Any) -> list[Notification]:
     told = {
         d.removeprefix(prefix).split(":", 1)[0] for d in before.values_list("dedupe", flat=True)
     }
+    recipients = owner_or_editors(alert.owner)
+    key = alert.severity
     if any(SEVERITY_RANK.get(s, 0) >= rank for s in told):
-        return []
+        # Nothing new about the event; an owner assigned since is told once, under the key of
+        # what was told before (so webhooks, keyed without a user, hear nothing again).
+        owner = recipients if recipients == [alert.owner] else []
+        if not owner or before.filter(recipient=alert.owner, channel="inbox").exists():
+            return []
+        key = max(told, key=lambda s: SEVERITY_RANK.get(s, 0))
     event = alert.event
     impact = alert.impact or {}
     products = impact.get("products", [])
@@ -133,7 +141,6 @@ def monitoring_alert(alert: Any) -> list[Notification]:
         "products": _products(impact),
         "path": _event_path(event.pk),
     }
-    recipients = owner_or_editors(alert.owner)
     return notify.raise_event(
-        "monitoring_alert", params, recipients=recipients, dedupe=f"{prefix}{alert.severity}"
+        "monitoring_alert", params, recipients=recipients, dedupe=f"{prefix}{key}"
     )
