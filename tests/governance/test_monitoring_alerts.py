@@ -156,8 +156,8 @@ def test_a_rise_in_severity_notifies_once_and_a_fall_or_repeat_never(
     for severity in ("low", "medium", "medium", "low", "medium", "none", "high", "medium", "high"):
         _raise(alert, severity)
     assert _told(alert) == [("analyst", "low"), ("analyst", "medium"), ("analyst", "high")]
-    # A triage change (a new owner) is not news either.
-    service.triage(alert, actor="analyst", owner="administrator")
+    # Triage (status, due date, a note) is not news either.
+    service.triage(alert, actor="analyst", status="confirmed", note="plant asked")
     assert len(_told(alert)) == 3
 
 
@@ -246,3 +246,36 @@ def test_an_unknown_severity_setting_stops_the_server_with_its_name(tmp_path: An
     done = _settings_of(tmp_path, ECONSEC_MONITORING_NOTIFY_SEVERITY="sometimes")
     assert done.returncode != 0 and "ECONSEC_MONITORING_NOTIFY_SEVERITY" in done.stderr
     assert _settings_of(tmp_path / "ok", ECONSEC_MONITORING_NOTIFY_SEVERITY="off").returncode == 0
+
+
+def test_ten_products_are_named_and_the_rest_counted(db: None, users: Any) -> None:
+    from econsec.valuechain.models import Item
+
+    Item.objects.create(item_id="P-00", name="車載充電器", name_en="On-board charger", kind="product",
+                        unit="pcs")  # fmt: skip
+    event = Event.objects.create(kind="tariff", title_en="Tariff", footprint={"kind": "tariff"})
+    alert = Alert.objects.create(event=event)
+    alert.impact = {"products": [{"item": f"P-{n:02d}", "stopped": n < 3} for n in range(12)]}
+    _raise(alert, "high")
+    (note, *_) = Notification.objects.filter(kind="monitoring_alert", channel="inbox")
+    named = note.params["products"]
+    assert named["en"].startswith("On-board charger (P-00), P-01, P-02")
+    assert named["ja"].startswith("車載充電器 (P-00), P-01")
+    assert named["en"].endswith("P-09 and 2 more") and named["ja"].endswith("P-09 ほか 2 件")
+    assert (note.params["touched"], note.params["stopped"]) == (12, 3)
+    assert notify.text(note, "en")[0] == "[econsec] Monitoring alert (high severity): Tariff"
+
+
+def test_an_owner_assigned_later_is_told_once_and_webhooks_hear_nothing_again(
+    db: None, users: Any
+) -> None:
+    Webhook.objects.create(url="https://hooks.example.jp/x", secret="k", kinds=[])
+    alert = _alert("high")
+    assert sorted(r for r, _ in _told(alert)) == ["administrator", "analyst"]
+    service.triage(alert, actor="analyst", owner="viewer")
+    service.triage(alert, actor="analyst", note="asked the plant", status="confirmed")
+    service.triage(alert, actor="analyst", owner="調達部")  # a team name: no one to tell
+    service.triage(alert, actor="analyst", owner="viewer")  # back again: told already
+    assert sorted(_told(alert)) == [("administrator", "high"), ("analyst", "high"),
+                                    ("viewer", "high")]  # fmt: skip
+    assert Notification.objects.filter(channel="webhook").count() == 1

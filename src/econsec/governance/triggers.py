@@ -10,6 +10,7 @@ from typing import Any
 from econsec.governance import notify
 from econsec.governance.models import Notification
 from econsec.governance.recipients import administrators, editors, owner_or_editors
+from econsec.i18n import t
 
 # Screening events that mean a counterparty matched a list entry for the first time.
 NEW_HIT_ACTIONS = ("hit_raised", "ownership_flag")
@@ -60,11 +61,6 @@ def assessment_submitted(campaign_id: int, event_id: int, *, actor: str) -> list
 SEVERITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
 NOTIFY_SETTING = "ECONSEC_MONITORING_NOTIFY_SEVERITY"
 DEFAULT_NOTIFY_SEVERITY = "medium"
-_SEVERITY_TEXT = {
-    "low": {"ja": "低", "en": "low"},
-    "medium": {"ja": "中", "en": "medium"},
-    "high": {"ja": "高", "en": "high"},
-}
 MAX_NAMED_PRODUCTS = 10
 
 
@@ -96,8 +92,7 @@ def _products(impact: dict[str, Any]) -> dict[str, str]:
     for at, lang in enumerate(("ja", "en")):
         text = ", ".join(f"{names[c][at]} ({c})" if c in names else c for c in shown) or "-"
         if len(codes) > len(shown):
-            more = len(codes) - len(shown)
-            text += f" ほか {more} 件" if lang == "ja" else f" and {more} more"
+            text += t("governance.notify.more", lang, count=len(codes) - len(shown))
         out[lang] = text
     return out
 
@@ -107,7 +102,8 @@ def monitoring_alert(alert: Any) -> list[Notification]:
 
     An alert notifies once per severity at or above the setting, and only when its severity rises
     above every severity it has notified at before: a re-assessment at the same or a lower
-    severity, or a triage change, adds nothing."""
+    severity, or a triage change, adds nothing — except that an owner assigned after the alert
+    was raised (an active user) is told once."""
     threshold = notify_threshold()
     rank = SEVERITY_RANK.get(alert.severity, 0)
     if threshold is None or rank == 0 or rank < threshold:
@@ -117,8 +113,15 @@ def monitoring_alert(alert: Any) -> list[Notification]:
     told = {
         d.removeprefix(prefix).split(":", 1)[0] for d in before.values_list("dedupe", flat=True)
     }
+    recipients = owner_or_editors(alert.owner)
+    key = alert.severity
     if any(SEVERITY_RANK.get(s, 0) >= rank for s in told):
-        return []
+        # Nothing new about the event; an owner assigned since is told once, under the key of
+        # what was told before (so webhooks, keyed without a user, hear nothing again).
+        owner = recipients if recipients == [alert.owner] else []
+        if not owner or before.filter(recipient=alert.owner, channel="inbox").exists():
+            return []
+        key = max(told, key=lambda s: SEVERITY_RANK.get(s, 0))
     event = alert.event
     impact = alert.impact or {}
     products = impact.get("products", [])
@@ -129,14 +132,15 @@ def monitoring_alert(alert: Any) -> list[Notification]:
             "ja": (event.title_ja or event.title_en)[:300],
             "en": (event.title_en or event.title_ja)[:300],
         },
-        "severity": _SEVERITY_TEXT[alert.severity],
+        "severity": {
+            lang: t(f"governance.notify.severity.{alert.severity}", lang) for lang in ("ja", "en")
+        },
         "level": alert.severity,
         "touched": len({p.get("item") for p in products}),
         "stopped": len({p.get("item") for p in products if p.get("stopped")}),
         "products": _products(impact),
         "path": _event_path(event.pk),
     }
-    recipients = owner_or_editors(alert.owner)
     return notify.raise_event(
-        "monitoring_alert", params, recipients=recipients, dedupe=f"{prefix}{alert.severity}"
+        "monitoring_alert", params, recipients=recipients, dedupe=f"{prefix}{key}"
     )
