@@ -82,6 +82,21 @@ def questions(problem: Any) -> dict[str, dict[str, float | None]]:
     }
 
 
+def _within(problem: Any, kw: dict[str, Any]) -> int:
+    """How many subsets the budgets allow (brute force re-runs each of them)."""
+    ms = problem.measures
+    n = 0
+    for mask in range(1 << len(ms)):
+        picked = [m for j, m in enumerate(ms) if mask >> j & 1]
+        one_off, annual = kw.get("one_off_budget"), kw.get("annual_budget")
+        if one_off is not None and sum(m.one_off_cost for m in picked) > one_off * (1 + 1e-12):
+            continue
+        if annual is not None and sum(m.annual_cost for m in picked) > annual * (1 + 1e-12):
+            continue
+        n += 1
+    return n
+
+
 def _same(v: float | None, value: float) -> bool:
     if v is None:
         return not np.isfinite(value)
@@ -124,7 +139,9 @@ def main() -> None:
         verdict = "equal" if all(_same(found[m][0], value) for m in found) else "DIFFERENT"
         figure = f"{value:,.2f}" if np.isfinite(value) else "no portfolio (both refuse)"
         shown = ", ".join(f"{k}={v:,.0f}" for k, v in kw.items()) or "—"
-        print(f"    {name} ({shown}): brute force over {2 ** len(measures):,} subsets {figure} "
+        inside = _within(problem, kw)
+        print(f"    {name} ({shown}): brute force over {2 ** len(measures):,} subsets "
+              f"({inside:,} within the budgets, each re-run) {figure} "
               f"({wall:.1f} s wall, {cpu:.1f} s CPU); Benders {found['benders'][2]:.1f} s, "
               f"MILP {found['milp'][2]:.1f} s — {verdict}; chosen {', '.join(chosen) or '—'}; "
               f"{_load()}")  # fmt: skip

@@ -63,8 +63,10 @@ def solve(
         else:
             loss = sp.csr_matrix((k, 0))
         top = sp.hstack([top, sp.csr_matrix((top.shape[0], 1 + k))]).tocsr()
+        # η and u_y in units of the limit (losses reach 1e10: near 1 for HiGHS's tolerances)
+        unit = max(1.0, cvar.limit.value)
         years = sp.hstack(
-            [sp.csr_matrix((k, nm)), loss, sp.csr_matrix(-np.ones((k, 1))), -sp.identity(k)]
+            [sp.csr_matrix((k, nm)), loss / unit, sp.csr_matrix(-np.ones((k, 1))), -sp.identity(k)]
         )
         limit = sp.hstack(
             [
@@ -73,7 +75,7 @@ def solve(
             ]
         )
         top = sp.vstack([top, years, limit]).tocsr()
-        upper_r += [-cvar.constant, np.array([cvar.limit.value])]
+        upper_r += [-cvar.constant / unit, np.array([cvar.limit.value / unit])]
         costs.append(np.zeros(1 + k))
         col_up.append(np.full(1 + k, np.inf))
     up = np.concatenate(col_up)
