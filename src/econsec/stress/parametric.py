@@ -15,6 +15,7 @@ programme at its left end (the right-hand limit where an unlimited alternative s
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,16 +75,13 @@ class ParametricTTR:
         except BaseException:
             engine.release(state)
             raise
-        # Alternatives that could switch on later, by qualification week, with their entries.
-        open_ = (~self.dis.alt_closed).nonzero()[0]
-        weeks = prog.alt_weeks[open_]
-        order = np.argsort(weeks, kind="stable")
-        self._alt_weeks = weeks[order]
-        cols = prog.a0 + open_[order]
-        pos, owner = entries(engine.csc_ptr, cols.astype(np.int64))
-        self._alt_row = engine.csc_idx[pos].astype(np.int64)
-        self._alt_val = engine.csc_val[pos].astype(np.float64)
-        self._alt_ptr = np.searchsorted(owner, np.arange(cols.size + 1))
+        # Alternatives that could switch on later, by qualification week, with their entries
+        # (the same for every disruption of this engine: kept with it).
+        alts = _ALTERNATIVES.get(engine)
+        if alts is None:
+            alts = _ALTERNATIVES[engine] = _alternatives(engine)
+        self._alt_order, self._alt_weeks, self._alt_row, self._alt_val, self._alt_ptr = alts
+        self._alt_closed = self.dis.alt_closed[self._alt_order]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -157,8 +155,9 @@ class ParametricTTR:
         hi = int(np.searchsorted(self._alt_weeks, before, side="left"))
         if hi <= lo:
             return float("inf")
-        if dual is None:
-            return float(self._alt_weeks[lo])  # nothing proves them idle: the earliest counts
+        if dual is None:  # nothing proves them idle: the earliest open one counts
+            idle = np.flatnonzero(~self._alt_closed[lo:hi])
+            return float(self._alt_weeks[lo + int(idle[0])]) if idle.size else float("inf")
         p0, p1 = int(self._alt_ptr[lo]), int(self._alt_ptr[hi])
         rows = self._alt_row[p0:p1]
         position = self.engine.work_position
@@ -172,14 +171,33 @@ class ParametricTTR:
         size = np.bincount(owner, weights=np.abs(terms), minlength=hi - lo)
         scale = max(1.0, float(np.abs(dual.values).max(initial=0.0)))
         bad = reduced < -(_ALT_TOL * size + 1e-12 * scale)
+        bad &= ~self._alt_closed[lo:hi]  # a closed alternative never switches on
         if not bad.any():
             return float("inf")
         return float(self._alt_weeks[lo + int(np.argmax(bad))])
 
 
+_ALTERNATIVES: weakref.WeakKeyDictionary[Engine, tuple[npt.NDArray[Any], ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _alternatives(engine: Engine) -> tuple[npt.NDArray[Any], ...]:
+    """Every alternative by qualification week, with its column's entries (rows, values) and
+    where each one's entries start."""
+    prog = engine.prog
+    order = np.argsort(prog.alt_weeks, kind="stable").astype(np.int64)
+    cols = prog.a0 + order
+    pos, owner = entries(engine.csc_ptr, cols)
+    rows = engine.csc_idx[pos].astype(np.int64)
+    values = engine.csc_val[pos].astype(np.float64)
+    ptr = np.searchsorted(owner, np.arange(cols.size + 1))
+    return order, prog.alt_weeks[order].astype(np.float64), rows, values, ptr
+
+
 def _carry_basis(old: _Sub, new: _Sub, basis: tuple[list[Any], list[Any]]) -> None:
-    """Start the widened programme from the narrower one's optimal basis: the columns and rows
-    both have keep their status, new columns sit at 0 (nonbasic), new rows' slacks are basic.
+    """Start the widened programme from the narrower one's optimal basis: columns and rows of
+    both keep their status, new columns sit at 0 (nonbasic), new rows' slacks are basic.
     Skipped when the counts do not make a basis (a row the wider model no longer keeps)."""
     cols, rows = basis
     at = np.searchsorted(new.all_cols, old.all_cols)
