@@ -106,8 +106,8 @@ def test_refusals_list_every_problem(demo: m.Technology, client_for: Any, lang: 
         ({"name": "x", "headcount": 1, "colour": "red"}, "There is no field colour"),
         ({"name": "x", "headcount": [1, 2]}, "Field headcount"),
         ({"name": {"ja": "x"}, "headcount": 1}, "Field name"),
-        ([1, 2], "expected a JSON object"),
-        ("text", "expected a JSON object"),
+        ([1, 2], "must be a JSON object"),
+        ("text", "must be a JSON object"),
     ],
 )
 def test_bodies_that_are_not_a_facts_fields(demo: m.Technology, client_for: Any, body: Any,

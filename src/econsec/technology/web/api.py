@@ -30,7 +30,7 @@ from econsec.technology import evidence, facts, register, service
 from econsec.technology.errors import TechnologyError
 from econsec.technology.models import Incident, IncidentEvidence, Technology
 from econsec.web.api.auth import require
-from econsec.web.api.body import json_body
+from econsec.web.api.body import BodyRefused, json_body, read_json
 from econsec.web.guards import form_limit
 from econsec.web.language import request_language
 from econsec.web.roles import ADMIN, EDIT, READ
@@ -426,15 +426,11 @@ def _fact_out(kind: facts.Kind, fact: Any) -> dict[str, Any]:
 
 def _fact_body(request: HttpRequest, kind: facts.Kind) -> dict[str, Any]:
     """The body's fields by their workbook column keys (values as in a cell: text, number, true
-    or false, null), read as :func:`_body` reads a body."""
+    or false, null), read by the shared JSON body reader's rules."""
     try:
-        fields = json.loads(request.body or b"null")
-    except RecursionError as exc:
-        raise HttpError(400, "JSON nested too deeply") from exc
-    except ValueError as exc:
-        raise HttpError(400, str(exc)[:2000]) from exc
-    if not isinstance(fields, dict):
-        raise HttpError(400, "expected a JSON object of fields")
+        fields = read_json(request.body)
+    except BodyRefused as exc:
+        raise HttpError(exc.status, exc.message(request_language(request))) from None
     known = {c.key for c in kind.columns}
     for name, value in fields.items():
         if name not in known:
