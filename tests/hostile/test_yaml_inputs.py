@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from econsec import safe_yaml
 from econsec.cli import app
 from econsec.guideline.checklist_mapping import load_mapping
 from econsec.guideline.editions import load_edition_mapping
@@ -149,3 +150,23 @@ def test_oversized_yaml_is_refused_before_it_is_parsed(entry: str, tmp_path: Pat
         messages = [" ".join(outcome.output.split())]
     for message in messages:
         assert "big.yaml" in message and ("262144" in message or "8388608" in message), message
+
+
+@pytest.mark.parametrize("shape", ["flow", "block", "mapping"])
+def test_too_many_nodes_is_refused_at_the_first_node_past_the_limit(shape: str) -> None:
+    # The 50,001st node's place worked out from the text itself, for each way of writing it.
+    n = safe_yaml.MAX_NODES + 10
+    if shape == "flow":  # node 1 is the list, node k + 2 is value k
+        text = "[" + ", ".join(str(i) for i in range(n)) + "]\n"
+        line, column = 1, text.index(f" {safe_yaml.MAX_NODES - 1},") + 2
+    elif shape == "block":
+        text = "".join(f"- {i}\n" for i in range(n))
+        line, column = safe_yaml.MAX_NODES, 3
+    else:  # the mapping is node 1, line L's key node 2L and its value node 2L + 1
+        text = "".join(f"k{i}: {i}\n" for i in range(n))
+        line = safe_yaml.MAX_NODES // 2
+        column = len(f"k{line - 1}: ") + 1
+    with pytest.raises(safe_yaml.YamlRefused) as caught:
+        safe_yaml.load(text, max_bytes=len(text) * 2)
+    assert caught.value.key == "yaml.too_many_nodes"
+    assert (caught.value.line, caught.value.column) == (line, column)
