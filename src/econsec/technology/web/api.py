@@ -17,7 +17,7 @@ shares and customers, one at a time, checked as the page's forms check them
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, BinaryIO, cast
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +29,7 @@ from econsec.i18n import t
 from econsec.technology import evidence, facts, register, service
 from econsec.technology.errors import TechnologyError
 from econsec.technology.models import Incident, IncidentEvidence, Technology
+from econsec.technology.web.incidents import store_upload
 from econsec.web.api.auth import require
 from econsec.web.api.body import BodyRefused, json_body, read_json
 from econsec.web.guards import form_limit
@@ -355,17 +356,8 @@ def add_incident_evidence(request: HttpRequest, code: str) -> Status[Any]:
         message = TechnologyError("technology.evidence.not_multipart", content_type=shown)
         return Status(415, MessageOut(detail=message.message(lang)))
     found = _incident_or_404(request, code)
-    upload = request.FILES.get("file")
     try:
-        if upload is None:
-            raise TechnologyError("technology.evidence.no_file")
-        if (upload.size or 0) > evidence.limit():
-            raise TechnologyError("technology.evidence.too_large", name=upload.name or "",
-                                  limit=f"{evidence.limit() / (1024 * 1024):g} MB")  # fmt: skip
-        row = service.add_evidence(
-            found, upload.name or "", cast(BinaryIO, upload), actor=request.user.get_username(),
-            description=request.POST.get("description", ""),
-        )  # fmt: skip
+        row = store_upload(request, found)
     except TechnologyError as exc:
         status = 413 if exc.key == "technology.evidence.too_large" else 400
         return Status(status, MessageOut(detail=exc.message(lang)))

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from econsec.technology import evidence, service
 from econsec.technology.errors import TechnologyError
-from econsec.technology.models import INCIDENT_STATUSES, Incident
+from econsec.technology.models import INCIDENT_STATUSES, Incident, IncidentEvidence
 from econsec.web.guards import form_limit
 from econsec.web.language import request_language
 from econsec.web.roles import EDIT, READ, has_capability, role_required
@@ -80,22 +80,27 @@ def incident_evidence(request: HttpRequest, code: str) -> HttpResponse:
     found = _incident(request, code, editing=True)
     if request.method != "POST":
         return HttpResponseRedirect(reverse("web:technology_incident", args=[code]))
-    lang = request_language(request)
-    upload = request.FILES.get("file")
     try:
-        if upload is None:
-            raise TechnologyError("technology.evidence.no_file")
-        if (upload.size or 0) > evidence.limit():
-            raise TechnologyError("technology.evidence.too_large", name=upload.name or "",
-                                  limit=f"{evidence.limit() / (1024 * 1024):g} MB")  # fmt: skip
-        service.add_evidence(
-            found, upload.name or "", cast(BinaryIO, upload), actor=request.user.get_username(),
-            description=request.POST.get("description", ""),
-        )  # fmt: skip
+        store_upload(request, found)
     except TechnologyError as exc:
         status = 413 if exc.key == "technology.evidence.too_large" else 400
-        return _page(request, found, exc.message(lang), status=status)
+        return _page(request, found, exc.message(request_language(request)), status=status)
     return HttpResponseRedirect(reverse("web:technology_incident", args=[code]), status=303)
+
+
+def store_upload(request: HttpRequest, found: Incident) -> IncidentEvidence:
+    """The request's ``file`` (and ``description``) kept as the incident's evidence, for the page
+    and the API alike; TechnologyError when there is no file or it is over the limit."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise TechnologyError("technology.evidence.no_file")
+    if (upload.size or 0) > evidence.limit():
+        raise TechnologyError("technology.evidence.too_large", name=upload.name or "",
+                              limit=f"{evidence.limit() / (1024 * 1024):g} MB")  # fmt: skip
+    return service.add_evidence(
+        found, upload.name or "", cast(BinaryIO, upload), actor=request.user.get_username(),
+        description=request.POST.get("description", ""),
+    )  # fmt: skip
 
 
 @role_required(READ)
