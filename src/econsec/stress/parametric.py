@@ -80,7 +80,9 @@ class ParametricTTR:
         alts = _ALTERNATIVES.get(engine)
         if alts is None:
             alts = _ALTERNATIVES[engine] = _alternatives(engine)
-        self._alt_order, self._alt_weeks, self._alt_row, self._alt_val, self._alt_ptr = alts
+        (self._alt_order, self._alt_weeks, self._alt_row, self._alt_val, self._alt_ptr,
+         self._alt_owner) = alts  # fmt: skip
+        self._entry_for: npt.NDArray[np.int64] | None = None
         self._alt_closed = self.dis.alt_closed[self._alt_order]
         return self
 
@@ -159,22 +161,34 @@ class ParametricTTR:
             idle = np.flatnonzero(~self._alt_closed[lo:hi])
             return float(self._alt_weeks[lo + int(idle[0])]) if idle.size else float("inf")
         p0, p1 = int(self._alt_ptr[lo]), int(self._alt_ptr[hi])
-        rows = self._alt_row[p0:p1]
-        position = self.engine.work_position
-        position[dual.rows] = np.arange(dual.rows.size)
-        local = position[rows]
-        position[dual.rows] = -1
+        local = self._entry_rows(dual.rows)[p0:p1]
         y = np.where(local >= 0, dual.values[np.maximum(local, 0)], 0.0)
         terms = self._alt_val[p0:p1] * y
-        owner = np.repeat(np.arange(hi - lo), np.diff(self._alt_ptr[lo : hi + 1]))
+        owner = self._alt_owner[p0:p1] - lo
         reduced = -np.bincount(owner, weights=terms, minlength=hi - lo)
         size = np.bincount(owner, weights=np.abs(terms), minlength=hi - lo)
-        scale = max(1.0, float(np.abs(dual.values).max(initial=0.0)))
-        bad = reduced < -(_ALT_TOL * size + 1e-12 * scale)
+        bad = reduced < -_ALT_TOL * size
         bad &= ~self._alt_closed[lo:hi]  # a closed alternative never switches on
         if not bad.any():
             return float("inf")
+        scale = max(1.0, float(np.abs(dual.values).max(initial=0.0)))
+        bad &= reduced < -(_ALT_TOL * size + 1e-12 * scale)
+        if not bad.any():
+            return float("inf")
         return float(self._alt_weeks[lo + int(np.argmax(bad))])
+
+
+    def _entry_rows(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Where each alternative entry's row sits among ``rows`` (-1: not there), for the
+        model whose rows they are: every answer of one model shares its rows, so this is
+        worked out once per model rather than once per answer."""
+        if self._entry_for is not rows:
+            at = np.searchsorted(rows, self._alt_row)
+            inside = at < rows.size
+            inside[inside] &= rows[at[inside]] == self._alt_row[inside]
+            self._entry_at = np.where(inside, at, -1)
+            self._entry_for = rows
+        return self._entry_at
 
 
 _ALTERNATIVES: weakref.WeakKeyDictionary[Engine, tuple[npt.NDArray[Any], ...]] = (
@@ -183,8 +197,8 @@ _ALTERNATIVES: weakref.WeakKeyDictionary[Engine, tuple[npt.NDArray[Any], ...]] =
 
 
 def _alternatives(engine: Engine) -> tuple[npt.NDArray[Any], ...]:
-    """Every alternative by qualification week, with its column's entries (rows, values) and
-    where each one's entries start."""
+    """Every alternative by qualification week, with its column's entries (rows, values),
+    where each one's entries start, and whose each entry is."""
     prog = engine.prog
     order = np.argsort(prog.alt_weeks, kind="stable").astype(np.int64)
     cols = prog.a0 + order
@@ -192,7 +206,8 @@ def _alternatives(engine: Engine) -> tuple[npt.NDArray[Any], ...]:
     rows = engine.csc_idx[pos].astype(np.int64)
     values = engine.csc_val[pos].astype(np.float64)
     ptr = np.searchsorted(owner, np.arange(cols.size + 1))
-    return order, prog.alt_weeks[order].astype(np.float64), rows, values, ptr
+    weeks = prog.alt_weeks[order].astype(np.float64)
+    return order, weeks, rows, values, ptr, owner.astype(np.int64)
 
 
 def _carry_basis(old: _Sub, new: _Sub, basis: tuple[list[Any], list[Any]]) -> None:
@@ -204,22 +219,17 @@ def _carry_basis(old: _Sub, new: _Sub, basis: tuple[list[Any], list[Any]]) -> No
     if (at >= new.all_cols.size).any() or not np.array_equal(new.all_cols[at], old.all_cols):
         return
     lower, basic = highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic
-    col_status: list[Any] = [lower] * new.all_cols.size
-    for i, st in zip(at.tolist(), cols, strict=True):
-        col_status[i] = st
+    # Object arrays: the statuses are HiGHS enum objects, placed without a Python loop.
+    col_status = np.full(new.all_cols.size, lower, dtype=object)
+    col_status[at] = np.array(cols, dtype=object)
     row_at = np.searchsorted(new.rows, old.rows)
     found = row_at < new.rows.size
     found[found] &= new.rows[row_at[found]] == old.rows[found]
-    row_status: list[Any] = [basic] * new.rows.size
-    for i, ok, st in zip(row_at.tolist(), found.tolist(), rows, strict=True):
-        if ok:
-            row_status[i] = st
-    n_basic = sum(1 for st in col_status if st == basic) + sum(
-        1 for st in row_status if st == basic
-    )
+    row_status = np.full(new.rows.size, basic, dtype=object)
+    row_status[row_at[found]] = np.array(rows, dtype=object)[found]
+    n_basic = int((col_status == basic).sum() + (row_status == basic).sum())
     if n_basic == new.rows.size:
-        new.model.start_basis = (col_status, row_status)
-
+        new.model.start_basis = (col_status.tolist(), row_status.tolist())
 
 def ttr_with_slope(
     engine: Engine,
