@@ -177,7 +177,6 @@ class ParametricTTR:
             return float("inf")
         return float(self._alt_weeks[lo + int(np.argmax(bad))])
 
-
     def _entry_rows(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Where each alternative entry's row sits among ``rows`` (-1: not there), for the
         model whose rows they are: every answer of one model shares its rows, so this is
@@ -230,6 +229,7 @@ def _carry_basis(old: _Sub, new: _Sub, basis: tuple[list[Any], list[Any]]) -> No
     n_basic = int((col_status == basic).sum() + (row_status == basic).sum())
     if n_basic == new.rows.size:
         new.model.start_basis = (col_status.tolist(), row_status.tolist())
+
 
 def ttr_with_slope(
     engine: Engine,
