@@ -218,9 +218,13 @@ def simulate(
     """
     n_risks = len(risks)
     alone = np.zeros(events.risk.size)
+    # Each risk's occurrences, found by one sort (a mask per risk costs risks × occurrences:
+    # 4,450 × 889,710 comparisons on the Ford-scale benchmark).
+    order = np.argsort(events.risk, kind="stable")
+    bounds = np.searchsorted(events.risk[order], np.arange(n_risks + 1))
     for i in range(n_risks):
-        at = events.risk == i
-        if at.any():
+        at = order[bounds[i] : bounds[i + 1]]
+        if at.size:
             alone[at] = loss_of((i,), events.duration[at])
     loss = alone.copy()  # an occurrence alone costs its own curve's value
     clusters = events._members() if joint else []
