@@ -149,7 +149,7 @@ def read_xlsx_cells(path: Path) -> tuple[dict[str, RawSheet], list[Issue]]:
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
     """Drop trailing empty rows (Excel often keeps formatted but empty rows)."""
     end = len(rows)
-    while end and all(v in ("", None) for v in rows[end - 1]):
+    while end and (not rows[end - 1] or all(v in ("", None) for v in rows[end - 1])):
         end -= 1
     return rows[:end]
 
@@ -201,19 +201,23 @@ def read_csv_files(files: list[Path], limits: Limits) -> tuple[dict[str, RawShee
             continue
         reader = csv.reader(io.StringIO(text, newline=""))
         rows: list[list[Any]] = []
+        # Checked inline and restored afterwards: a file of a million blank lines before a
+        # far-away row then costs one pass of the csv module, not millions of calls.
+        max_rows, max_columns = limits.max_rows, limits.max_columns
         try:
-            for row in reader:
-                rows.append([restore(v) for v in row])
-                problem = _beyond_limits(file, len(rows), row, limits)
-                if problem is not None:
-                    issues.append(problem)
-                    break
+            for number, row in enumerate(reader, 1):
+                if number > max_rows or len(row) > max_columns:
+                    problem = _beyond_limits(file, number, row, limits)
+                    if problem is not None:
+                        issues.append(problem)
+                        break
+                rows.append(row)
         except csv.Error as exc:
             issues.append(
                 error("valuechain.file.bad_csv", file.stem, reader.line_num, reason=str(exc))
             )
             continue
-        rows = _trim(rows)
+        rows = _trim([[restore(v) for v in row] if row else row for row in rows])
         sheets[file.stem] = RawSheet(file.stem, rows[0] if rows else [], rows[1:])
     return sheets, issues
 
