@@ -559,6 +559,8 @@ MATRIX.update(
         "web:governance_disclosure_request": Entry(
             "edit", method="post", kwargs=lambda ctx: {"record_id": 0}, allowed=404
         ),
+        # An empty decision names no request: an allowed caller gets 404.
+        "web:governance_request_decide": Entry("edit", method="post", allowed=404),
         "web:governance_disclosure_approve": Entry(
             "admin", method="post", kwargs=lambda ctx: {"record_id": 0}, allowed=404
         ),

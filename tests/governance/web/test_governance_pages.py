@@ -108,3 +108,81 @@ def test_api_creates_and_lists(client_for: Any, users: Any) -> None:
                        HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
     assert bad.status_code == 400 and "finished" in bad.json()["detail"]
     assert Notification.objects.filter(recipient="viewer", kind="action_assigned").count() == 1
+
+
+def _decide(client: Any, ref: str, decision: str, reason: str = "", lang: str = "ja") -> Any:
+    return client.post(reverse("web:governance_request_decide"),
+                       {"ref": ref, "decision": decision, "reason": reason},
+                       HTTP_ACCEPT_LANGUAGE=lang)  # fmt: skip
+
+
+def test_a_risk_acceptance_is_decided_on_the_risks_page(
+    client_for: Any, users: Any, settings: Any
+) -> None:
+    """The administrator sees the request in the inbox and on the risk's page, refuses it with
+    a reason (the treatment before the request comes back, the requester is told); asked again,
+    the configured approver approves it there."""
+    analyst, admin = client_for("analyst"), client_for("administrator")
+    _risk(analyst)
+    url = reverse("web:governance_risk", args=["R-W"])
+    asked = analyst.post(reverse("web:governance_risk_request_acceptance", args=["R-W"]),
+                         {"reason": "cost exceeds benefit"})  # fmt: skip
+    assert asked.status_code == 303
+    assert 'data-testid="decide"' not in analyst.get(url).content.decode()
+    inbox = admin.get(reverse("web:governance_inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Waiting for your decision" in inbox and "accepting the risk R-W" in inbox
+    assert f'href="{url}"' in inbox
+    page = admin.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="decide"' in page and 'value="refuse"' in page
+    # Not the analyst's to decide; not without a reason.
+    assert _decide(analyst, "risk:R-W", "refuse", "no").status_code == 403
+    for lang, text in (("ja", "理由が必要"), ("en", "a reason is required")):
+        bare = _decide(admin, "risk:R-W", "refuse", " ", lang)
+        assert bare.status_code == 400 and text in bare.content.decode()
+    assert Risk.objects.get(code="R-W").treatment == "accept"
+    done = _decide(admin, "risk:R-W", "refuse", "mitigation is cheap")
+    assert done.status_code == 303 and done["Location"] == url
+    risk = Risk.objects.get(code="R-W")
+    assert (risk.treatment, risk.acceptance_requested_by) == ("mitigate", "")
+    told = Notification.objects.get(recipient="analyst", kind="request_decided")
+    assert "mitigation is cheap" in json.dumps(told.params, ensure_ascii=False)
+    assert "Waiting for your decision" not in admin.get(
+        reverse("web:governance_inbox"), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    # Asked again, the configured approver (an analyst) decides it on the page.
+    analyst.post(reverse("web:governance_risk_request_acceptance", args=["R-W"]),
+                 {"reason": "again"})  # fmt: skip
+    settings.ECONSEC_RISK_APPROVER = "analyst"
+    assert 'data-testid="decide"' in analyst.get(url).content.decode()
+    assert _decide(analyst, "risk:R-W", "approve", "within appetite").status_code == 303
+    risk.refresh_from_db()
+    assert (risk.treatment, risk.accepted_by) == ("accept", "analyst")
+    # Nothing waits any more: deciding again is "not found", shown on the page.
+    gone = _decide(admin, "risk:R-W", "approve", "x", "en")
+    assert gone.status_code == 404 and "there is no request" in gone.content.decode()
+
+
+def test_a_disclosure_approval_is_decided_on_the_disclosure_page(
+    client_for: Any, users: Any
+) -> None:
+    analyst, admin = client_for("analyst"), client_for("administrator")
+    assert analyst.post(reverse("web:governance_disclosure_save"),
+                        {"kind": "integrated"}).status_code == 303  # fmt: skip
+    record = Disclosure.objects.get()
+    asked = analyst.post(reverse("web:governance_disclosure_request", args=[record.pk]))
+    assert asked.status_code == 303
+    ref = f"disclosure:integrated:{record.version}"
+    page = admin.get(reverse("web:governance_disclosure")).content.decode()
+    assert f'value="{ref}"' in page and 'data-testid="decide-refuse"' in page
+    assert 'data-testid="decide"' not in analyst.get(
+        reverse("web:governance_disclosure")
+    ).content.decode()
+    assert _decide(analyst, ref, "approve").status_code == 403
+    bare = _decide(admin, ref, "refuse", "", "en")
+    assert bare.status_code == 400 and "a reason is required" in bare.content.decode()
+    assert _decide(admin, ref, "refuse", "numbers are stale").status_code == 303
+    assert Disclosure.objects.get(pk=record.pk).status == "draft"
+    analyst.post(reverse("web:governance_disclosure_request", args=[record.pk]))
+    assert _decide(admin, ref, "approve").status_code == 303
+    assert Disclosure.objects.get(pk=record.pk).status == "approved"
+    assert _decide(admin, "elsewhere:1", "approve").status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import channel_views, register_io, views
+from . import channel_views, register_io, request_views, views
 
 urlpatterns = [
     path("governance/", views.overview, name="governance"),
@@ -32,6 +32,7 @@ urlpatterns = [
         name="governance_action_change",
     ),
     path("governance/inbox/", views.inbox, name="governance_inbox"),
+    path("governance/requests/decide/", request_views.decide, name="governance_request_decide"),
     path("governance/preferences/", channel_views.preferences, name="governance_preferences"),
     path("governance/webhooks/", channel_views.webhooks, name="governance_webhooks"),
     path("governance/webhooks/add/", channel_views.webhook_add, name="governance_webhook_add"),

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from econsec.governance import actions, chain, kri, linked, notify, risks, structure
+from econsec.governance import actions, chain, kri, linked, notify, requests, risks, structure
 from econsec.governance import disclosure as drafts
 from econsec.governance.errors import GovernanceError
 from econsec.governance.models import Action, AuditEvent, Disclosure, Risk, RiskLink
@@ -177,8 +177,23 @@ def _render_risk(
         "history": history, "error": error, "treatments": Risk.TREATMENTS,
         "can_edit": has_capability(request.user, EDIT),
         "can_accept": has_capability(request.user, ADMIN), "lang": lang,
-        "accountable": structure.accountable(risk.area),
+        "accountable": structure.accountable(risk.area), "can_decide": _may_decide_risk(request, risk),
     }, status=status)  # fmt: skip
+
+
+def _may_decide_risk(request: HttpRequest, risk: Risk) -> bool:
+    """An acceptance waits for a decision and this reader may take it (an administrator, or the
+    configured risk approver)."""
+    waiting = risk.treatment == "accept" and risk.acceptance_requested_by and not risk.accepted_by
+    return (
+        bool(waiting)
+        and has_capability(request.user, EDIT)
+        and requests.may_decide(
+            f"risk:{risk.code}",
+            _user(request),
+            is_administrator=has_capability(request.user, ADMIN),
+        )
+    )
 
 
 @role_required(READ)
@@ -336,7 +351,32 @@ def inbox(request: HttpRequest) -> HttpResponse:
     rows = [
         {"n": n, "text": notify.text(n, lang), "link": notify.link(n)} for n in notify.inbox(user)
     ]
-    return _render(request, "governance/inbox.html", {"rows": rows})
+    return _render(request, "governance/inbox.html", {"rows": rows, "waiting": _waiting(request)})
+
+
+def request_page(ref: str) -> str:
+    """The page where the request ``ref`` is decided."""
+    if ref.startswith("risk:"):
+        return reverse("web:governance_risk", args=[ref.removeprefix("risk:")])
+    return reverse("web:governance_disclosure")
+
+
+def _waiting(request: HttpRequest) -> list[dict[str, str]]:
+    """The requests this reader may decide, each with its page."""
+    if not has_capability(request.user, EDIT):
+        return []
+    user, admin = _user(request), has_capability(request.user, ADMIN)
+    lang = request_language(request)
+    return [
+        {
+            "what": r.what[lang],
+            "by": r.requested_by,
+            "reason": r.reason,
+            "link": request_page(r.ref),
+        }
+        for r in requests.pending()
+        if requests.may_decide(r.ref, user, is_administrator=admin)
+    ]
 
 
 @role_required(AUDIT)
