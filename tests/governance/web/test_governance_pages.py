@@ -146,9 +146,12 @@ def test_a_risk_acceptance_is_decided_on_the_risks_page(
     assert (risk.treatment, risk.acceptance_requested_by) == ("mitigate", "")
     told = Notification.objects.get(recipient="analyst", kind="request_decided")
     assert "mitigation is cheap" in json.dumps(told.params, ensure_ascii=False)
-    assert "Waiting for your decision" not in admin.get(
-        reverse("web:governance_inbox"), HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    assert (
+        "Waiting for your decision"
+        not in admin.get(
+            reverse("web:governance_inbox"), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    )
     # Asked again, the configured approver (an analyst) decides it on the page.
     analyst.post(reverse("web:governance_risk_request_acceptance", args=["R-W"]),
                  {"reason": "again"})  # fmt: skip
@@ -174,9 +177,10 @@ def test_a_disclosure_approval_is_decided_on_the_disclosure_page(
     ref = f"disclosure:integrated:{record.version}"
     page = admin.get(reverse("web:governance_disclosure")).content.decode()
     assert f'value="{ref}"' in page and 'data-testid="decide-refuse"' in page
-    assert 'data-testid="decide"' not in analyst.get(
-        reverse("web:governance_disclosure")
-    ).content.decode()
+    assert (
+        'data-testid="decide"'
+        not in analyst.get(reverse("web:governance_disclosure")).content.decode()
+    )
     assert _decide(analyst, ref, "approve").status_code == 403
     bare = _decide(admin, ref, "refuse", "", "en")
     assert bare.status_code == 400 and "a reason is required" in bare.content.decode()
