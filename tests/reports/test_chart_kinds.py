@@ -170,3 +170,40 @@ def test_svg_text_is_redrawn_upright_with_its_size_and_anchor() -> None:
     # Placed at (x, y) in SVG units and flipped back upright inside the flipped picture.
     assert first.transform == (1, 0, 0, -1, 20.0, 30.0)
     assert (second.contents[0].text, second.contents[0].fontSize) == ("T2", 7.0)
+
+
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, String):
+        return [node.text]
+    return [t for child in getattr(node, "contents", []) for t in _texts(child)]
+
+
+@pytest.mark.parametrize(
+    ("text", "sep"),
+    [
+        ("Largest flows: " + ", ".join(f"CN → JP {i},000 t of rare-earth oxide" for i in range(6)),
+         " "),
+        ("最大の流れ:" + "、".join(f"中国から日本へ希土類酸化物{i}千トン" for i in range(5)) + "。", ""),
+    ],
+)  # fmt: skip
+def test_a_pictures_caption_is_wrapped_not_cut(text: str, sep: str) -> None:
+    from econsec.reports.draw import FONT_SIZE, _width, wrap
+
+    width = 240.0
+    lines = wrap(text, FONT_SIZE, width)
+    assert 1 < len(lines) <= 4
+    assert all(_width(line, FONT_SIZE) <= width for line in lines)
+    assert sep.join(lines) == " ".join(text.split())  # nothing lost, nothing cut
+    assert not any(line[0] in "、。」" for line in lines)  # no line opens with closing marks
+    chart = Chart(id="pic", kind="svg", title=BI, data={"svg": SVG},
+                  alt={"ja": text, "en": text})  # fmt: skip
+    drawn = "".join(_texts(draw(chart, "ja", width)))
+    assert all(line.replace(" ", "") in drawn.replace(" ", "") for line in lines)
+
+
+def test_a_caption_too_long_for_its_lines_ends_with_an_ellipsis() -> None:
+    from econsec.reports.draw import CAPTION_LINES, FONT_SIZE, _width, wrap
+
+    lines = wrap("希土類" * 400, FONT_SIZE, 200.0)
+    assert len(lines) == CAPTION_LINES and lines[-1].endswith("…")
+    assert all(_width(line, FONT_SIZE) <= 200.0 for line in lines)

@@ -61,6 +61,43 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "…"
 
 
+_CLOSING = "、。，．,.)）」』】〕〉》!！?？:：;；・ー"
+"""Characters a line may not start with (Japanese line-breaking rules, kinsoku)."""
+CAPTION_LINES = 4
+
+
+def wrap(text: str, size: float, width: float, most: int = CAPTION_LINES) -> list[str]:
+    """``text`` in lines of at most ``width`` points: broken at a space where the line has one
+    in its second half, else between characters (Japanese has no spaces) but never before
+    closing punctuation; at most ``most`` lines, the last cut with an ellipsis."""
+    lines: list[str] = []
+    rest = " ".join(text.split())
+    while rest and len(lines) < most:
+        if _width(rest, size) <= width:
+            lines.append(rest)
+            rest = ""
+            break
+        lo, hi = 1, len(rest)  # the longest prefix that fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _width(rest[:mid], size) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = lo
+        space = rest.rfind(" ", 0, cut + 1)
+        if space > cut // 2:
+            cut = space
+        else:
+            while cut > 1 and rest[cut] in _CLOSING:
+                cut -= 1
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        lines[-1] = _fit(lines[-1] + " " + rest, _font(), size, width)
+    return lines
+
+
 def _text(drawing: Drawing, x: float, y: float, text: str, size: float = FONT_SIZE,
           anchor: str = "start", colour: Any = INK) -> None:  # fmt: skip
     """``text`` at ``(x, y)``, each run in a font that has its glyphs (the main Japanese font,
@@ -343,14 +380,17 @@ def _svg_drawing(chart: Chart, lang: str, width: float) -> Drawing:
 
     font = _font()
     picture = svg_to_drawing(str(chart.data["svg"]), width, font)
-    caption = FONT_SIZE + 6
+    lines = wrap(chart.alt[lang], FONT_SIZE, width)
+    caption = len(lines) * (FONT_SIZE + 2) + 4
     drawing = Drawing(width, picture.height + TITLE_SIZE + 6 + caption)
     _text(drawing, 0, drawing.height - TITLE_SIZE, _fit(chart.title[lang], font, TITLE_SIZE,
           width), TITLE_SIZE)  # fmt: skip
     picture.translate(0, caption)
     drawing.add(picture)
-    # The picture's own words are few (codes, figures): its text alternative is printed under it.
-    _text(drawing, 0, 2, _fit(chart.alt[lang], font, FONT_SIZE, width))
+    # The picture's own words are few (codes, figures): its text alternative is printed under
+    # it, wrapped rather than cut (a Sankey's caption names its largest flows).
+    for i, line in enumerate(lines):
+        _text(drawing, 0, 2 + (len(lines) - 1 - i) * (FONT_SIZE + 2), line)
     return drawing
 
 
