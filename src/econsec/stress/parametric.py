@@ -197,7 +197,7 @@ _ALTERNATIVES: weakref.WeakKeyDictionary[Engine, tuple[npt.NDArray[Any], ...]] =
 
 def _alternatives(engine: Engine) -> tuple[npt.NDArray[Any], ...]:
     """Every alternative by qualification week, with its column's entries (rows, values),
-    where each one's entries start, and whose each entry is."""
+    where each one's entries start, and for each entry its alternative's place in that order."""
     prog = engine.prog
     order = np.argsort(prog.alt_weeks, kind="stable").astype(np.int64)
     cols = prog.a0 + order
