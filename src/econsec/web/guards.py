@@ -12,7 +12,9 @@
 - **NUL characters** in text (path, query, form fields, JSON) are refused (400): PostgreSQL
   cannot store them, and no text in econsec has them.
 - **Content-Security-Policy** on every response (``ECONSEC_CSP``): scripts and styles only from
-  this site's static files.
+  this site's static files. A part of a page that needs more (a panel drawing map tiles from
+  the configured tile server) puts the page's policy on the request as ``CSP_ATTR``; a policy
+  the view set on the response itself wins.
 
 See docs/decisions/0092-hardening-the-server.md.
 """
@@ -43,6 +45,9 @@ _BUSY_ATTR = "_econsec_database_busy"
 FORM_ALLOWANCE = 1024 * 1024
 # PostgreSQL: lock_not_available, deadlock_detected, serialization_failure.
 _RETRYABLE_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+CSP_ATTR = "econsec_csp"
+"""Request attribute holding a page's own Content-Security-Policy (set by server code only)."""
 
 
 def database_busy(exc: BaseException | None) -> bool:
@@ -211,7 +216,9 @@ class RequestGuardMiddleware:
             if response.status_code == 500 and getattr(request, _BUSY_ATTR, False):
                 # Raised below a middleware's own exception guard (e.g. saving the session).
                 response = busy_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.ECONSEC_CSP)
+        response.headers.setdefault(
+            "Content-Security-Policy", getattr(request, CSP_ATTR, settings.ECONSEC_CSP)
+        )
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:

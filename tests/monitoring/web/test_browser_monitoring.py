@@ -13,6 +13,7 @@ import pytest
 
 from tests.exposure.web.test_exposure import analysed_chain  # noqa: F401  (fixture)
 from tests.monitoring.web.test_pages import _gallium
+from tests.visuals.web.test_visuals_browser import tile_server  # noqa: F401  (fixture)
 from tests.web.test_browser import browser, page, shot, sign_in, wait_until  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -75,3 +76,31 @@ def test_the_event_page_maps_the_affected_sites_and_the_footprint(
     assert drawn["footprint"] == 2 and drawn["vertices"] == [64, 4]
     assert page.locator("#vis-event-map canvas").count() >= 1
     shot(page, "monitoring-03-event-map-ja")
+
+
+def test_the_event_map_draws_tiles_when_a_tile_server_is_set(
+    page: Any,  # noqa: F811
+    analysed_chain: Any,  # noqa: F811
+    tile_server: tuple[str, list[str]],  # noqa: F811
+    settings: Any,
+) -> None:
+    """The panel asks the configured server for tiles, and the event page's policy lets them in
+    (the page fixture fails the test on any CSP report)."""
+    import re
+
+    from econsec.monitoring import service
+
+    origin, asked = tile_server
+    settings.ECONSEC_MAP_TILES = origin + "/osm/{z}/{x}/{y}.png"
+    service._cache.clear()
+    event = service.record({"kind": "plant_incident", "title_en": "Fire", "title_ja": "火災",
+                            "footprint": {"kind": "plant_incident", "sites": ["S4", "S5"]}},
+                           actor="t")  # fmt: skip
+    sign_in(page, "viewer")
+    page.goto(page.base + f"/monitoring/events/{event.pk}/")
+    wait_until(page, "window.econsecVisuals && window.econsecVisuals.eventMap")
+    drawn = page.evaluate("() => window.econsecVisuals.eventMap")
+    assert 0 < drawn["tiles"] <= 64 and drawn["markers"] == 2
+    page.wait_for_timeout(500)  # the tile images load after the chart is drawn
+    assert asked and all(re.fullmatch(r"/osm/[0-9]+/[0-9]+/[0-9]+\.png", p) for p in asked)
+    shot(page, "monitoring-04-event-map-tiles-ja")

@@ -147,3 +147,27 @@ def test_an_event_that_reaches_no_site_says_so(
     )
     assert _map(text)["sites"] == [] and _table(text) == []
     assert "範囲内に自社・サプライヤーの拠点はありません。" in text
+
+
+def test_the_event_map_draws_tiles_only_when_a_tile_server_is_set(
+    analysed_chain: Any, client_for: Any, settings: Any
+) -> None:
+    """Off by default: the site-wide policy and no tiles. With ``ECONSEC_MAP_TILES`` the panel
+    draws them and the event page's policy admits that origin, and only in img-src."""
+    event_id = _record({"kind": "plant_incident", "sites": ["S4"]})
+    url = reverse("web:monitoring_event", args=[event_id])
+    plain = client_for("viewer").get(url)
+    assert plain["Content-Security-Policy"] == settings.ECONSEC_CSP
+    assert "data-tiles" not in plain.content.decode()
+    settings.ECONSEC_MAP_TILES = "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png"
+    settings.ECONSEC_MAP_TILES_ATTRIBUTION = "© OSM"
+    tiled = client_for("viewer").get(url, HTTP_ACCEPT_LANGUAGE="en")
+    csp = tiled["Content-Security-Policy"]
+    assert "img-src 'self' data: https://tiles.example.org:8443;" in csp
+    assert csp.replace(" https://tiles.example.org:8443", "") == settings.ECONSEC_CSP
+    page = tiled.content.decode()
+    assert f'data-tiles="{settings.ECONSEC_MAP_TILES}"' in page
+    assert 'data-testid="event-map-tiles"' in page and "© OSM" in page
+    # Another page keeps the site-wide policy.
+    other = client_for("viewer").get(reverse("web:monitoring_inbox"))
+    assert other["Content-Security-Policy"] == settings.ECONSEC_CSP

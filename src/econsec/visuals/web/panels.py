@@ -3,7 +3,8 @@
 ``monitoring.event``: an event's page passes the sites its footprint hits and the footprint
 itself; the panel draws the supplier map narrowed to those sites with the footprint in orange,
 and tables the sites as the map's text alternative. The map's data travels in the page (a JSON
-data block), so no endpoint is added; it draws no tiles (the page keeps the site-wide CSP).
+data block), so no endpoint is added. With a tile server configured (``ECONSEC_MAP_TILES``) it
+draws tiles as the supplier map does, and the event page's policy admits that origin alone.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from econsec.visuals import gather
 from econsec.visuals.footprint import shapes, view
 from econsec.visuals.sitemap import SPOF, narrowed
 from econsec.visuals.web.serialise import map_json
+from econsec.visuals.web.views import allow_tiles, configured_tiles
 from econsec.web.language import request_language
 from econsec.web.roles import READ, has_capability
 
@@ -38,6 +40,7 @@ def event_map(
     data = gather.map_data()
     if data is None:
         return render_to_string("visuals/_event_map.html", {"missing": True}, request=request)
+    tiles = configured_tiles(lang)[0]  # a bad setting is explained on the supplier map page
     keep = {str(s) for s in sites}
     countries = frozenset(s.country for s in data.sites if s.site_id in keep)
     shown = narrowed(data, keep, None, countries)
@@ -66,5 +69,7 @@ def event_map(
         "spof": sum(s.exposure == SPOF for s in shown.sites),
         "n_countries": len({s.country for s in shown.sites}),
         "rings": len(rings),
+        "tiles": tiles,
     }
+    allow_tiles(request, tiles)
     return render_to_string("visuals/_event_map.html", context, request=request)

@@ -17,6 +17,7 @@ from econsec.visuals.flows import UNKNOWN_COUNTRY, FlowData
 from econsec.visuals.sitemap import SPOF, SiteMapData
 from econsec.visuals.tiles import TileSettingError, TileSource, csp_with_images_from, tile_source
 from econsec.visuals.web.query import filters_of, form, refusal
+from econsec.web.guards import CSP_ATTR
 from econsec.web.language import request_language
 from econsec.web.roles import READ, role_required
 
@@ -37,7 +38,14 @@ def _refused(request: HttpRequest, title: str, exc: FilterError) -> HttpResponse
     return render(request, "visuals/refused.html", context, status=400)
 
 
-def _tiles(lang: str) -> tuple[TileSource | None, str]:
+def allow_tiles(request: HttpRequest, tiles: TileSource | None) -> None:
+    """Only a page drawing tiles, and only when a tile server is configured, may load images
+    from it: the page's policy is the site's with that origin added (econsec.web.guards)."""
+    if tiles is not None:
+        setattr(request, CSP_ATTR, csp_with_images_from(settings.ECONSEC_CSP, tiles.origin))
+
+
+def configured_tiles(lang: str) -> tuple[TileSource | None, str]:
     """The configured tile source, or None and why the setting is not used."""
     try:
         found = tile_source(settings.ECONSEC_MAP_TILES, settings.ECONSEC_MAP_TILES_ATTRIBUTION)
@@ -95,8 +103,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
         for c, share in list(data.countries.items())[:30]
     ]
     approximate = sum(s.precision != "exact" for s in data.sites)
-    tiles, tiles_problem = _tiles(lang)
-    response = render(
+    tiles, tiles_problem = configured_tiles(lang)
+    allow_tiles(request, tiles)
+    return render(
         request,
         "visuals/map.html",
         {
@@ -115,12 +124,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
-    if tiles is not None:
-        # Only this page, and only when configured, may load images from the tile server.
-        response["Content-Security-Policy"] = csp_with_images_from(
-            settings.ECONSEC_CSP, tiles.origin
-        )
-    return response
 
 
 @role_required(READ)
