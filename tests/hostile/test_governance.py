@@ -274,6 +274,43 @@ def test_a_hostile_acceptance_reason_is_refused(client_for: Any, users: Any) -> 
     assert AuditEvent.objects.count() == events
 
 
+@pytest.mark.parametrize(
+    ("form", "status", "named"),
+    [
+        ({"decision": "refuse", "reason": HUGE}, 400, {"ja": "理由", "en": "reason"}),
+        ({"decision": "refuse", "reason": "却下\x00"}, 400, {"ja": "U+0000", "en": "U+0000"}),
+        ({"decision": "refuse\u202e", "reason": "x"}, 400, {"ja": "refuse", "en": "refuse"}),
+        # No such risk: the page it would be decided on does not exist (the site's 404 page).
+        ({"decision": "approve", "reason": "x", "ref": "risk:" + "R" * 100_000}, 404,
+         {"ja": "ページが見つかりません", "en": "Page not found"}),
+    ],
+)  # fmt: skip
+def test_a_hostile_decision_on_the_page_is_refused(
+    client_for: Any, users: Any, form: dict[str, str], status: int, named: dict[str, str]
+) -> None:
+    """The page's decide form (requests.decide): refused with the reason in the reader's
+    language, the hostile value not echoed whole, the request still waiting, nothing audited."""
+    from econsec.governance import risks
+
+    risks.request_acceptance(risks.create("R-H", actor="seed", title_ja="あ", title_en="a"),
+                             actor="analyst", reason="cost")  # fmt: skip
+    events = AuditEvent.objects.count()
+    url = reverse("web:governance_request_decide")
+    for lang in ("ja", "en"):
+        with measured() as spent:
+            response = client_for("administrator").post(
+                url, {"ref": "risk:R-H", **form}, HTTP_ACCEPT_LANGUAGE=lang
+            )
+        spent.check()
+        assert response.status_code == status, response.content[:300]
+        assert len(response.content) < 200_000  # the hostile value is not echoed back whole
+        assert named[lang] in response.content.decode()
+    risk = Risk.objects.get(code="R-H")
+    assert (risk.treatment, risk.acceptance_requested_by, risk.accepted_by) == (
+        "accept", "analyst", "")  # fmt: skip
+    assert AuditEvent.objects.count() == events
+
+
 # -- the notifications API ------------------------------------------------------------------
 
 NOTIFY_BODIES = [
