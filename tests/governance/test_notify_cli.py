@@ -63,7 +63,7 @@ def test_notify_commands_end_to_end(tmp_path: Path, receiver: tuple[str, type[_H
     assert "daily digest yes" in prefs.stdout
     refused = _run(env, "prefs", "ana", "--language", "de", "--lang", "en")
     assert refused.returncode == 1 and "'de'" in refused.stderr
-    assert "language en" not in _run(env, "prefs", "ana", "--lang", "en").stdout
+    assert "language ja" in _run(env, "prefs", "ana", "--lang", "en").stdout  # unchanged
 
     waiting = _run(env, "requests", "--lang", "en")
     assert "risk:R-1" in waiting.stdout and "cheap to carry" in waiting.stdout

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from econsec.governance import disclosure, notify, risks
 from econsec.governance.chain import append
@@ -27,6 +28,8 @@ from econsec.governance.models import AuditEvent, Disclosure, Risk
 from econsec.i18n import t
 
 DECISIONS = ("approve", "refuse")
+STATUS = {"governance.request.forbidden": 403, "governance.request.not_found": 404}
+"""HTTP status of a refused decision by message key (400 for the others): pages and API."""
 RISK = "risk_acceptance"
 DISCLOSURE = "disclosure_approval"
 
@@ -70,11 +73,18 @@ def _disclosure_request(record: Disclosure) -> PendingRequest:
     )  # fmt: skip
 
 
-def _pending_risks() -> list[Risk]:
-    return list(
+def _pending_risks() -> QuerySet[Risk]:
+    return (
         Risk.objects.filter(treatment="accept", accepted_by="")
         .exclude(acceptance_requested_by="")
         .order_by("code")
+    )
+
+
+def is_pending(risk: Risk) -> bool:
+    """The risk's acceptance was asked for and waits for a decision."""
+    return (
+        risk.treatment == "accept" and bool(risk.acceptance_requested_by) and not risk.accepted_by
     )
 
 
@@ -88,8 +98,7 @@ def pending() -> list[PendingRequest]:
 
 def _find(ref: str) -> Risk | Disclosure | None:
     if ref.startswith("risk:"):
-        code = ref.removeprefix("risk:")
-        return next((r for r in _pending_risks() if r.code == code), None)
+        return _pending_risks().filter(code=ref.removeprefix("risk:")).first()
     parts = ref.split(":")
     if len(parts) == 3 and parts[0] == "disclosure" and parts[2].isdigit():
         return Disclosure.objects.filter(

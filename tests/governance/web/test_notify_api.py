@@ -286,7 +286,11 @@ def test_approving_goes_through_the_objects_own_approval(
     [
         ({"ref": "risk:NOPE", "decision": "refuse", "reason": "x"}, 404, "risk:NOPE"),
         ({"ref": "risk:R-D", "decision": "maybe", "reason": "x"}, 400, "maybe"),
-        ({"ref": "disclosure:securities:x", "decision": "refuse", "reason": "x"}, 404, "x"),
+        (
+            {"ref": "disclosure:securities:x", "decision": "refuse", "reason": "x"},
+            404,
+            "disclosure:securities:x",
+        ),
         ({"decision": "refuse"}, 400, "ref: is required"),
     ],
 )
@@ -299,3 +303,15 @@ def test_a_bad_decision_is_refused_and_changes_nothing(
     assert answer.status_code == status and text in answer.json()["detail"], answer.content
     assert AuditEvent.objects.count() == events
     assert Risk.objects.get(code="R-D").acceptance_requested_by == "analyst"
+
+
+def test_an_unknown_delivery_filter_is_refused_by_name_in_both_languages(
+    client_for: Any, users: Any
+) -> None:
+    admin = client_for("administrator")
+    url = reverse("api:governance_deliveries")
+    for query, lang, text in (("?status=lost", "ja", "絞り込み「status」に「lost」は使えません"),
+                              ("?channel=fax", "en", "the filter 'channel' cannot be 'fax'")):  # fmt: skip
+        answer = admin.get(url + query, HTTP_ACCEPT_LANGUAGE=lang)
+        assert answer.status_code == 400 and text in answer.json()["detail"], answer.content
+    assert admin.get(url + "?status=sent&channel=webhook").status_code == 200

@@ -269,13 +269,15 @@ def list_deliveries(
     """The e-mail and webhook delivery log, newest first: every attempt's outcome stays
     visible (``status``: pending, sent, failed; ``channel``: email, webhook)."""
     rows = Notification.objects.filter(channel__in=("email", "webhook"))
+    for field, value, allowed in (("status", status, STATUSES),
+                                  ("channel", channel, ("email", "webhook"))):  # fmt: skip
+        if value and value not in allowed:
+            raise _refused(request, GovernanceError("governance.deliveries.bad_filter",
+                                                    field=field, value=value[:20],
+                                                    allowed=", ".join(allowed)))  # fmt: skip
     if status:
-        if status not in STATUSES:
-            raise HttpError(400, f"status: {status[:20]} ({', '.join(STATUSES)})")
         rows = rows.filter(status=status)
     if channel:
-        if channel not in ("email", "webhook"):
-            raise HttpError(400, f"channel: {channel[:20]} (email, webhook)")
         rows = rows.filter(channel=channel)
     return [_delivery_out(n) for n in rows[:MAX_LIST]]
 
@@ -330,7 +332,6 @@ def decide_request(request: HttpRequest) -> dict[str, Any]:
         decided = requests.decide(body.ref, body.decision, actor=_user(request),
                                   is_administrator=admin, reason=body.reason)  # fmt: skip
     except GovernanceError as exc:
-        status = {"governance.request.forbidden": 403,
-                  "governance.request.not_found": 404}.get(exc.key, 400)  # fmt: skip
+        status = requests.STATUS.get(exc.key, 400)
         raise _refused(request, exc, status) from exc
     return _request_out(decided, request)

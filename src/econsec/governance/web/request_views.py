@@ -15,8 +15,6 @@ from econsec.web.roles import ADMIN, EDIT, has_capability, role_required
 
 from . import views
 
-_STATUS = {"governance.request.forbidden": 403, "governance.request.not_found": 404}
-
 
 @require_POST
 @role_required(EDIT)
@@ -31,7 +29,7 @@ def decide(request: HttpRequest) -> HttpResponse:
                         is_administrator=has_capability(request.user, ADMIN),
                         reason=request.POST.get("reason", ""))  # fmt: skip
     except GovernanceError as exc:
-        message, status = exc.message(request_language(request)), _STATUS.get(exc.key, 400)
+        message, status = exc.message(request_language(request)), requests.STATUS.get(exc.key, 400)
         if ref.startswith("risk:"):
             risk = Risk.objects.filter(code=ref.removeprefix("risk:")).first()
             if risk is None:

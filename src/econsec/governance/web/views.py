@@ -184,9 +184,8 @@ def _render_risk(
 def _may_decide_risk(request: HttpRequest, risk: Risk) -> bool:
     """An acceptance waits for a decision and this reader may take it (an administrator, or the
     configured risk approver)."""
-    waiting = risk.treatment == "accept" and risk.acceptance_requested_by and not risk.accepted_by
     return (
-        bool(waiting)
+        requests.is_pending(risk)
         and has_capability(request.user, EDIT)
         and requests.may_decide(
             f"risk:{risk.code}",
