@@ -248,7 +248,9 @@ def _serve(address: str, stdin: IO[bytes], preload: tuple[str, ...] = PRELOAD) -
     """Preload, listen, and fork a child per connection until the parent goes away."""
     for entry in preload:
         name, _, function = entry.partition(":")
-        with contextlib.suppress(ImportError):
+        # A preload is only a head start: whatever fails here (a missing module, an unreadable
+        # table) is done again, and reported where it belongs, by the read that needs it.
+        with contextlib.suppress(Exception):
             module = importlib.import_module(name)
             if function:
                 getattr(module, function)()

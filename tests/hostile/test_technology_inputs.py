@@ -84,7 +84,7 @@ def test_api_bodies(editor: Any, name: str, body: dict[str, Any], must_name: str
     [
         "[" * 100_000 + "]" * 100_000,  # nesting past the parser's recursion
         '{"tech_id": "T-1", "name_ja": "a", "name_en": "a", "kind": "data", "market": NaN}',
-        "\xff\xfe not json",
+        "\udcff\udcfe not json",  # bytes FF FE (surrogate escapes): not UTF-8
         "",
     ],
 )
@@ -232,7 +232,7 @@ def test_item_fact_forms(register: Any, kind: str, form: dict[str, str],
         '{"name": "a", "headcount": NaN}',
         '{"name": "a", "headcount": 1, "name": "' + "x" * 301 + '"}',  # the last key wins
         '{"name": "a", "headcount": {"$gt": 0}}',
-        "\xff\xfe not json",
+        "\udcff\udcfe not json",  # bytes FF FE (surrogate escapes): not UTF-8
     ],
 )
 def test_fact_api_bodies(register: Any, body: str) -> None:

@@ -55,16 +55,16 @@ def test_curve_refined_at_chosen_durations_equals_direct_solves(seed: int) -> No
         got = float(curve([d])[0])
         direct = engine.run(dis, float(d), per_product=False, explain=False)
         assert close(got, direct.excess_lost_margin), (seed, d, got, direct.excess_lost_margin)
-    if curve.proven is not None:
-        unproven = [
-            0.5 * (x[j] + x[j + 1])
-            for x, ok in zip(curve.xs, curve.proven, strict=True)
-            for j in np.flatnonzero(~ok)
-            if x[j + 1] > x[j]
-        ]
-        for d in unproven:
-            with pytest.raises(ValueError):
-                curve([d])
+    assert curve.proven is not None  # refined at points: which segments were proved is known
+    unproven = [
+        0.5 * (x[j] + x[j + 1])
+        for x, ok in zip(curve.xs, curve.proven, strict=True)
+        for j in np.flatnonzero(~ok)
+        if x[j + 1] > x[j]
+    ]
+    for d in unproven:
+        with pytest.raises(ValueError):
+            curve([d])
 
 
 def test_no_loss_at_the_longest_duration_costs_one_solve() -> None:

@@ -61,5 +61,7 @@ def test_the_view_holds_every_point() -> None:
     assert got is not None and got["center"] == [121.0, 23.75]
     # The span shown at that zoom (360°/zoom wide, 180°/zoom high) covers the points.
     assert 360 / got["zoom"] >= 2.0 and 180 / got["zoom"] >= 3.5
+    wide = view([(10.0, -20.0), (110.0, 30.0)])  # 100° by 50°: far below the zoom cap
+    assert wide is not None and 360 / wide["zoom"] >= 100.0 and 180 / wide["zoom"] >= 50.0
     assert view([]) is None
     assert view([(0.0, 0.0)]) == {"center": [0.0, 0.0], "zoom": 40.0}

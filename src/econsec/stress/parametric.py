@@ -53,7 +53,7 @@ class ParametricTTR:
         self.solves = 0
         self._runner: _Runner | None = None
         self._trivial = False
-        self._set_for: tuple[int, float] | None = None  # (model, alternatives) last set up
+        self._set_for: tuple[_Sub, float] | None = None  # (model, alternatives) last set up
         self.last_dual: Dual | None = None
 
     def __enter__(self) -> ParametricTTR:
@@ -127,10 +127,11 @@ class ParametricTTR:
     def _setup(self, sub: _Sub, through: float) -> None:
         """Costs, lost-sales bounds and admitted alternatives: only when the model or the
         admitted set changed since the last answer (between horizons only t's bound moves)."""
-        if self._set_for is not None and self._set_for[0] == id(sub):
+        # The model itself is kept, not its id: a freed model's id can come back on a new one.
+        if self._set_for is not None and self._set_for[0] is sub:
             if self._set_for[1] != through:
                 sub.set_alternatives(self.engine, self._state, through)
-                self._set_for = (id(sub), through)
+                self._set_for = (sub, through)
             return
         prog = self.engine.prog
         cost = np.zeros(sub.all_cols.size)
@@ -140,7 +141,7 @@ class ParametricTTR:
             sub.l_local, np.zeros(sub.l_local.size), np.full(sub.l_local.size, np.inf)
         )
         sub.set_alternatives(self.engine, self._state, through)
-        self._set_for = (id(sub), through)
+        self._set_for = (sub, through)
 
     def improving_week(self, dual: Dual | None, after: float, before: float) -> float:
         """The earliest qualification week in (``after``, ``before``) of an alternative that
